@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+
+namespace Eligibility.Binding;
+
+/// <summary>A concept with its includes resolved: one matcher over all its codes, plus its measurement facts.</summary>
+internal sealed class BoundConcept
+{
+    public BoundConcept(string name, CodeMatcher matcher)
+    {
+        Name = name;
+        Matcher = matcher;
+    }
+
+    public string Name { get; }
+
+    public CodeMatcher Matcher { get; }
+
+    public string? Unit { get; init; }
+
+    public decimal? MolarMass { get; init; }
+
+    public decimal? UlnValue { get; init; }
+
+    public decimal? UlnFemale { get; init; }
+
+    public decimal? UlnMale { get; init; }
+
+    public string? UlnUnit { get; init; }
+
+    /// <summary>Answer name → matcher (and optional boolean value).</summary>
+    public IReadOnlyDictionary<string, (CodeMatcher Codes, bool? Boolean)> Answers { get; init; } = new Dictionary<string, (CodeMatcher, bool?)>();
+
+    /// <summary>Member concept name → mg prednisone per mg (for prednisone-equivalent doses).</summary>
+    public IReadOnlyDictionary<string, decimal> PrednisoneEquivalence { get; init; } = new Dictionary<string, decimal>();
+}

@@ -1,0 +1,64 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Eligibility.Evaluation;
+using Eligibility.Explanation;
+
+namespace Eligibility.Compilation.Nodes;
+
+/// <summary><c>all</c>, <c>any</c> and <c>atLeast</c> under Kleene logic (SEMANTICS.md).</summary>
+internal sealed class CompositeNode : RuleNode
+{
+    private readonly RuleNode[] parts;
+    private readonly int n;
+
+    public CompositeNode(string kind, IReadOnlyList<RuleNode> parts, int n)
+        : base(kind)
+    {
+        this.parts = parts.ToArray();
+        this.n = kind switch { "all" => this.parts.Length, "any" => 1, _ => n };
+    }
+
+    public override bool IsJudgementOnly => parts.All(p => p.IsJudgementOnly);
+
+    public override string Describe()
+    {
+        string head = Kind switch
+        {
+            "all" => "all of",
+            "any" => "any of",
+            _ => string.Create(CultureInfo.InvariantCulture, $"at least {n} of"),
+        };
+        return head + ": " + string.Join("; ", parts.Select(p => "(" + p.Describe() + ")"));
+    }
+
+    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    {
+        var results = new NodeResult[parts.Length];
+        int trueCount = 0, unknownCount = 0;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            results[i] = parts[i].Evaluate(context, scope);
+            if (results[i].Truth.IsTrue) trueCount++;
+            else if (results[i].Truth.IsUnknown) unknownCount++;
+        }
+
+        // At least n true ⇒ true; too few could still be true ⇒ false; else unknown. With n = all / 1 this is Kleene AND / OR.
+        Truth truth = trueCount >= n ? Truth.True : trueCount + unknownCount < n ? Truth.False : Truth.Unknown;
+        IEnumerable<NodeResult> shown = truth.IsUnknown
+            ? results.Where(r => r.Truth.IsUnknown)
+            : Kind == "all" && truth.IsFalse ? results.Where(r => r.Truth.IsFalse)
+            : Kind == "any" && truth.IsTrue ? results.Where(r => r.Truth.IsTrue)
+            : results;
+        string summary = Kind == "atLeast"
+            ? string.Create(CultureInfo.InvariantCulture, $"{trueCount} of {parts.Length} met, {n} needed") + (truth.IsUnknown ? string.Create(CultureInfo.InvariantCulture, $", {unknownCount} unknown") : string.Empty) + ": "
+            : string.Empty;
+        var unknowns = results.Where(r => r.Truth.IsUnknown).ToList();
+        return new NodeResult(truth, summary + Phrase.Join(shown.Select(r => r.Explanation)))
+        {
+            Parts = results,
+            PendingJudgement = truth.IsUnknown && unknowns.All(r => r.PendingJudgement),
+            Missing = truth.IsUnknown ? unknowns.SelectMany(r => r.Missing).Distinct().ToList() : System.Array.Empty<string>(),
+        };
+    }
+}

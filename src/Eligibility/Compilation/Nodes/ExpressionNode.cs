@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using Eligibility.Binding;
+using Eligibility.Evaluation;
+using Eligibility.Explanation;
+using Eligibility.Expressions;
+using Eligibility.Patients;
+using Eligibility.Time;
+using Eligibility.Units;
+
+namespace Eligibility.Compilation.Nodes;
+
+/// <summary>A free-form boolean expression over the read-only fact model, compiled once by RulesEngine at load.</summary>
+internal sealed class ExpressionNode : RuleNode
+{
+    private readonly CompiledExpression expression;
+    private readonly IReadOnlyDictionary<string, BoundConcept> concepts;
+    private readonly IsoDuration lookback;
+
+    public ExpressionNode(CompiledExpression expression, IReadOnlyDictionary<string, BoundConcept> concepts, IsoDuration lookback)
+        : base("expression")
+    {
+        this.expression = expression;
+        this.concepts = concepts;
+        this.lookback = lookback;
+    }
+
+    public override string Describe() => "expression: " + expression.Source;
+
+    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    {
+        var facts = new FactSource(context, concepts, lookback);
+        bool? value = expression.Evaluate(facts, out string? missing);
+        if (value is null)
+        {
+            return NodeResult.Unknown($"Expression `{expression.Source}` cannot be decided: {missing}", missing ?? "expression facts");
+        }
+
+        return NodeResult.Of(Truth.From(value.Value), $"Expression `{expression.Source}` is {(value.Value ? "true" : "false")}" + (facts.Used.Count > 0 ? " (" + string.Join("; ", facts.Used) + ")" : string.Empty));
+    }
+
+    /// <summary>The facts an expression may read, each computed with the same rules as the typed kinds.</summary>
+    private sealed class FactSource : IFactSource
+    {
+        private readonly EvaluationContext context;
+        private readonly IReadOnlyDictionary<string, BoundConcept> concepts;
+        private readonly DateWindow window;
+
+        public FactSource(EvaluationContext context, IReadOnlyDictionary<string, BoundConcept> concepts, IsoDuration lookback)
+        {
+            this.context = context;
+            this.concepts = concepts;
+            window = DateWindow.Before(context.AsOf, lookback);
+        }
+
+        public List<string> Used { get; } = new();
+
+        public int? Age => context.AgeAt(context.AsOf);
+
+        public string? Sex => context.Patient.Sex switch
+        {
+            AdministrativeSex.Female => "female",
+            AdministrativeSex.Male => "male",
+            AdministrativeSex.Other => "other",
+            _ => null,
+        };
+
+        public decimal? Value(string concept)
+        {
+            var c = concepts[concept];
+            var o = context.Latest(c, window, r => r.Value is not null);
+            if (o is null || c.Unit is null)
+            {
+                return null;
+            }
+
+            var reading = Reading.In(o, c, c.Unit);
+            if (reading.Value is { } v)
+            {
+                Used.Add(reading.Describe(c.Name, c.Unit));
+            }
+
+            return reading.Value;
+        }
+
+        public decimal? Uln(string concept)
+        {
+            var c = concepts[concept];
+            var o = context.Latest(c, window, r => r.Value is not null);
+            if (c.Unit is null)
+            {
+                return null;
+            }
+
+            if (o?.ReferenceRange?.High is { } high)
+            {
+                string unit = o.ReferenceRange.Unit ?? o.Unit ?? c.Unit;
+                return UnitConverter.Instance.TryConvert(high, unit, c.Unit, c.MolarMass, out decimal h, out _) ? h : null;
+            }
+
+            decimal? declared = context.Patient.Sex switch
+            {
+                AdministrativeSex.Female => c.UlnFemale ?? c.UlnValue,
+                AdministrativeSex.Male => c.UlnMale ?? c.UlnValue,
+                _ => c.UlnValue,
+            };
+            return declared is { } d && UnitConverter.Instance.TryConvert(d, c.UlnUnit ?? c.Unit, c.Unit, c.MolarMass, out decimal u, out _) ? u : null;
+        }
+
+        public bool? HasCondition(string concept) => AnyCondition(concept, c => !(c.Onset > context.AsOf));
+
+        public bool? HasActiveCondition(string concept) => AnyCondition(concept, c => Compilation.Nodes.ConditionNode.IsActiveAt(c, context.AsOf) == true);
+
+        public bool? OnMedication(string concept)
+        {
+            var c = concepts[concept];
+            bool unknown = false;
+            foreach (var m in context.Patient.Medications)
+            {
+                if (c.Matcher.Match(m.Codes) is null || string.Equals(m.Status, "entered-in-error", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (m.Start is not { } start)
+                {
+                    unknown = true;
+                }
+                else if (start <= context.AsOf && !(m.End < context.AsOf))
+                {
+                    Used.Add($"on {concept} since {Phrase.Date(start)}");
+                    return true;
+                }
+            }
+
+            return unknown ? null : false;
+        }
+
+        private bool? AnyCondition(string concept, Func<ConditionRecord, bool> test)
+        {
+            var c = concepts[concept];
+            foreach (var r in context.Patient.Conditions)
+            {
+                if (ConditionNode.Counts(r) && c.Matcher.Match(r.Codes) is not null && test(r))
+                {
+                    Used.Add($"{concept} condition{Phrase.Source(r.Reference)}");
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

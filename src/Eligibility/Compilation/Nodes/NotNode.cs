@@ -1,0 +1,27 @@
+using Eligibility.Evaluation;
+
+namespace Eligibility.Compilation.Nodes;
+
+/// <summary>Kleene NOT: unknown stays unknown.</summary>
+internal sealed class NotNode : RuleNode
+{
+    private readonly RuleNode part;
+
+    public NotNode(RuleNode part)
+        : base("not") => this.part = part;
+
+    public override bool IsJudgementOnly => part.IsJudgementOnly;
+
+    public override string Describe() => "not (" + part.Describe() + ")";
+
+    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    {
+        var inner = part.Evaluate(context, scope);
+        return new NodeResult(!inner.Truth, inner.Explanation)
+        {
+            Parts = new[] { inner },
+            PendingJudgement = inner.PendingJudgement,
+            Missing = inner.Missing,
+        };
+    }
+}

@@ -1,0 +1,35 @@
+using Eligibility.Evaluation;
+
+namespace Eligibility.Compilation.Nodes;
+
+/// <summary>
+/// A compiled rule: built once from the rule model with every concept, unit factor and window length resolved,
+/// then evaluated many times. Immutable, so one instance serves concurrent evaluations.
+/// </summary>
+internal abstract class RuleNode
+{
+    protected RuleNode(string kind) => Kind = kind;
+
+    public string Kind { get; }
+
+    public string? Id { get; set; }
+
+    public string? Text { get; set; }
+
+    /// <summary>Whether every leaf beneath is a judgement (nothing computable).</summary>
+    public virtual bool IsJudgementOnly => false;
+
+    /// <summary>What the rule checks, in English, for clinical review of the encoding.</summary>
+    public abstract string Describe();
+
+    public NodeResult Evaluate(EvaluationContext context, Scope scope)
+    {
+        var result = Run(context, Id is null ? scope : scope.Push(Id));
+        result.Id = Id;
+        result.Kind = Kind;
+        result.Text = Text;
+        return result;
+    }
+
+    protected abstract NodeResult Run(EvaluationContext context, Scope scope);
+}

@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using Eligibility.Evaluation;
+
+namespace Eligibility;
+
+/// <summary>
+/// One criterion's (or nested part's) result: outcome, three-valued truth, an explanation a coordinator can read,
+/// the facts used, what is missing, and the nested parts' results in the same shape.
+/// </summary>
+public sealed record CriterionResult
+{
+    /// <summary>The criterion ID (<c>INCL01</c>) or the part's ID (<c>INCL05.2</c>); <c>null</c> for a part without one.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Inclusion or exclusion (for parts: that of their criterion).</summary>
+    public required CriterionType Type { get; init; }
+
+    /// <summary>The rule kind (<c>measurement</c>, <c>all</c>, …).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The source wording, when the rule file gives one.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Pass, fail, unknown or review (SEMANTICS.md).</summary>
+    public required Outcome Outcome { get; init; }
+
+    /// <summary>The rule's three-valued truth.</summary>
+    public required Truth Truth { get; init; }
+
+    /// <summary>What was found and how it compares, in one or more sentences.</summary>
+    public required string Explanation { get; init; }
+
+    /// <summary>Facts from the record (or computed from it) that the rule used.</summary>
+    public IReadOnlyList<FactUsed> Facts { get; init; } = System.Array.Empty<FactUsed>();
+
+    /// <summary>What data would decide an unknown result (e.g. <c>alt within P28D</c>).</summary>
+    public IReadOnlyList<string> Missing { get; init; } = System.Array.Empty<string>();
+
+    /// <summary>Nested parts, in rule order.</summary>
+    public IReadOnlyList<CriterionResult> Parts { get; init; } = System.Array.Empty<CriterionResult>();
+}

@@ -1,0 +1,44 @@
+using System;
+using System.Collections.Generic;
+
+namespace Eligibility.Evaluation;
+
+/// <summary>The result of one rule node for one patient, before it becomes a public <see cref="CriterionResult"/>.</summary>
+internal sealed class NodeResult
+{
+    private static readonly IReadOnlyList<NodeResult> NoParts = Array.Empty<NodeResult>();
+    private static readonly IReadOnlyList<string> NoMissing = Array.Empty<string>();
+    private static readonly IReadOnlyList<FactUsed> NoFacts = Array.Empty<FactUsed>();
+
+    public NodeResult(Truth truth, string explanation)
+    {
+        Truth = truth;
+        Explanation = explanation;
+    }
+
+    public Truth Truth { get; }
+
+    public string Explanation { get; }
+
+    /// <summary>True when the result is unknown only because judgement items are unanswered (outcome review).</summary>
+    public bool PendingJudgement { get; init; }
+
+    public IReadOnlyList<NodeResult> Parts { get; init; } = NoParts;
+
+    public IReadOnlyList<string> Missing { get; init; } = NoMissing;
+
+    public IReadOnlyList<FactUsed> Facts { get; init; } = NoFacts;
+
+    /// <summary>Set by the compiled node: the nested part ID, kind and source text.</summary>
+    public string? Id { get; set; }
+
+    public string Kind { get; set; } = string.Empty;
+
+    public string? Text { get; set; }
+
+    public static NodeResult Unknown(string explanation, string missing, IReadOnlyList<FactUsed>? facts = null) =>
+        new(Truth.Unknown, explanation) { Missing = new[] { missing }, Facts = facts ?? NoFacts };
+
+    public static NodeResult Of(Truth truth, string explanation, IReadOnlyList<FactUsed>? facts = null) =>
+        new(truth, explanation) { Facts = facts ?? NoFacts };
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using Eligibility.Model;
+
+namespace Eligibility.Explanation;
+
+/// <summary>Formats numbers, dates and thresholds for explanations a study coordinator reads.</summary>
+internal static class Phrase
+{
+    public static string Number(decimal value)
+    {
+        decimal rounded = Math.Abs(value) >= 100 ? Math.Round(value, 1) : Math.Round(value, 2);
+        return rounded.ToString("0.##", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A value exactly as given, without noise digits.</summary>
+    public static string Exact(decimal value) => value.ToString("0.############", CultureInfo.InvariantCulture);
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Quantity(decimal value, string? unit) =>
+        string.IsNullOrEmpty(unit) ? Exact(value) : Exact(value) + " " + unit;
+
+    public static string Source(string? reference) => reference is null ? string.Empty : " (" + reference + ")";
+
+    /// <summary>"above 5 × ULN", "at least 18 years", "below 80 g/L", "between 18 and 70 years (inclusive)".</summary>
+    public static string Bounds(Bounds b, string suffix)
+    {
+        string s = suffix.Length == 0 ? string.Empty : " " + suffix;
+        var parts = new List<string>();
+        if (b.Gt is { } gt) parts.Add("above " + Exact(gt) + s);
+        if (b.Gte is { } gte) parts.Add("at least " + Exact(gte) + s);
+        if (b.Lt is { } lt) parts.Add("below " + Exact(lt) + s);
+        if (b.Lte is { } lte) parts.Add("at most " + Exact(lte) + s);
+        return string.Join(" and ", parts);
+    }
+
+    /// <summary>Symbolic form: "&gt; 5", "≥ 18 and &lt; 70".</summary>
+    public static string Symbols(Bounds b, string suffix)
+    {
+        string s = suffix.Length == 0 ? string.Empty : " " + suffix;
+        var parts = new List<string>();
+        if (b.Gt is { } gt) parts.Add("> " + Exact(gt) + s);
+        if (b.Gte is { } gte) parts.Add("≥ " + Exact(gte) + s);
+        if (b.Lt is { } lt) parts.Add("< " + Exact(lt) + s);
+        if (b.Lte is { } lte) parts.Add("≤ " + Exact(lte) + s);
+        return string.Join(" and ", parts);
+    }
+
+    public static bool Satisfies(Bounds b, decimal value) =>
+        (b.Gt is not { } gt || value > gt) && (b.Gte is not { } gte || value >= gte) &&
+        (b.Lt is not { } lt || value < lt) && (b.Lte is not { } lte || value <= lte);
+
+    public static string Join(IEnumerable<string> items, string separator = "; ")
+    {
+        var sb = new StringBuilder();
+        foreach (var item in items)
+        {
+            if (string.IsNullOrEmpty(item))
+            {
+                continue;
+            }
+
+            if (sb.Length > 0)
+            {
+                sb.Append(separator);
+            }
+
+            sb.Append(item);
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,23 @@
+namespace Eligibility.Model;
+
+/// <summary>A compiled criterion's identity, wording and a plain-English description of what its rule checks.</summary>
+public sealed record CriterionInfo
+{
+    /// <summary>The criterion ID, e.g. <c>INCL01</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Inclusion or exclusion.</summary>
+    public required CriterionType Type { get; init; }
+
+    /// <summary>The source wording.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>The reading chosen where the source is ambiguous, if the author wrote one.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>What the rule checks, in English (for clinical review of the encoding).</summary>
+    public required string Checks { get; init; }
+
+    /// <summary>Whether the rule is only judgement (no computable part).</summary>
+    public required bool IsJudgementOnly { get; init; }
+}

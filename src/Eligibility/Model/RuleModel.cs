@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+
+namespace Eligibility.Model;
+
+// The rule file as read: a canonical model independent of JSON and of the runtime (NRules' RuleModel idea).
+// Every node keeps the JSON pointer it came from, so later stages can position their diagnostics.
+
+internal sealed record RuleFileModel(
+    TrialInfo Trial,
+    string? DefaultLookback,
+    string DefaultLookbackPointer,
+    IReadOnlyDictionary<string, ConceptModel> Concepts,
+    IReadOnlyList<CriterionModel> Criteria);
+
+internal sealed record ConceptModel(
+    string Name,
+    string Pointer,
+    IReadOnlyList<(string System, string Code)> Codes,
+    IReadOnlyList<(string Name, string Pointer)> Include,
+    string? Unit,
+    decimal? MolarMass,
+    UlnModel? Uln,
+    IReadOnlyList<AnswerModel> Answers,
+    decimal? PrednisoneEquivalence,
+    string? Description);
+
+internal sealed record UlnModel(string Pointer, decimal? Value, decimal? Female, decimal? Male, string? Unit);
+
+internal sealed record AnswerModel(string Name, string Pointer, IReadOnlyList<(string System, string Code)> Codes, bool? Boolean);
+
+internal sealed record CriterionModel(string Id, CriterionType Type, string Text, string? Note, string Pointer, RuleModel? Rule);
+
+internal sealed record Bounds(decimal? Gt, decimal? Gte, decimal? Lt, decimal? Lte)
+{
+    public bool IsEmpty => Gt is null && Gte is null && Lt is null && Lte is null;
+}
+
+internal abstract record RuleModel(string Kind, string Pointer)
+{
+    public string? Id { get; init; }
+
+    public string? Text { get; init; }
+
+    public string? Note { get; init; }
+}
+
+internal sealed record CompositeRule(string Kind, string Pointer, IReadOnlyList<RuleModel> Rules, int N) : RuleModel(Kind, Pointer);
+
+internal sealed record NotRule(string Pointer, RuleModel? Rule) : RuleModel("not", Pointer);
+
+internal sealed record AgeRule(string Pointer, Bounds Bounds) : RuleModel("age", Pointer);
+
+internal sealed record SexRule(string Pointer, IReadOnlyList<string> Sexes) : RuleModel("sex", Pointer);
+
+internal sealed record MeasurementRule(string Pointer, string Concept, Bounds Bounds, string? Unit, bool RelativeToUln, string? Lookback, string? Compute) : RuleModel("measurement", Pointer);
+
+internal sealed record CodedRule(string Pointer, string Concept, IReadOnlyList<string> Answers, string? Lookback) : RuleModel("coded", Pointer);
+
+internal sealed record PregnancyRule(string Pointer, string StatusConcept, string ConditionConcept, string? Lookback, bool ConceptsExplicit) : RuleModel("pregnancy", Pointer);
+
+internal enum EventMode
+{
+    History,
+    Active,
+    OccurredWithin,
+    ActiveWithin,
+}
+
+internal sealed record ConditionRule(string Pointer, string Concept, EventMode Mode, string? Window, IReadOnlyList<string> Except, bool AbsentUnknown) : RuleModel("condition", Pointer);
+
+internal sealed record ProcedureRule(string Pointer, string Concept, string? Window, IReadOnlyList<string> Except, bool AbsentUnknown) : RuleModel("procedure", Pointer);
+
+internal enum MedicationMode
+{
+    Within,
+    Current,
+    Stable,
+}
+
+internal sealed record MedicationRule(
+    string Pointer,
+    string Concept,
+    MedicationMode Mode,
+    string? Window,
+    Bounds? Dose,
+    string? DoseUnit,
+    bool PrednisoneEquivalent,
+    string? LongerThan,
+    bool OnlyIfCurrent,
+    bool AbsentUnknown) : RuleModel("medication", Pointer);
+
+internal sealed record ImmunizationRule(string Pointer, string Concept, string? Window, bool AbsentUnknown) : RuleModel("immunization", Pointer);
+
+internal sealed record JudgementRule(string Pointer, string? Question) : RuleModel("judgement", Pointer);
+
+internal sealed record ExpressionRule(string Pointer, string Expression) : RuleModel("expression", Pointer);

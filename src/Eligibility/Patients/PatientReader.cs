@@ -1,0 +1,405 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using Eligibility.Diagnostics;
+using Eligibility.Loading;
+
+namespace Eligibility.Patients;
+
+/// <summary>
+/// Reads the native patient record format (docs/patient-format.md). Never throws for bad input: a malformed record
+/// comes back as positioned diagnostics (ELIG0001, ELIG3xxx). Thread-safe.
+/// </summary>
+public static class PatientReader
+{
+    /// <summary>Records larger than this are refused (ELIG0003).</summary>
+    public const int MaxBytes = 64 * 1024 * 1024;
+
+    private static readonly HashSet<string> TopFields = new(StringComparer.Ordinal)
+    { "$schema", "id", "asOf", "birthDate", "sex", "observations", "conditions", "procedures", "medications", "immunizations", "assessments", "note" };
+
+    private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "id", "source", "code", "status", "note" };
+
+    /// <summary>Reads a patient file; the path is used as given in diagnostics.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The record or diagnostics.</returns>
+    public static PatientReadResult ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > MaxBytes)
+            {
+                return Failed(path, DiagnosticCodes.InputTooLarge, $"the file is {info.Length} bytes; patient records are limited to {MaxBytes} bytes");
+            }
+
+            return Read(File.ReadAllBytes(path), path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return Failed(path, DiagnosticCodes.FileUnreadable, "cannot read the file: " + ex.Message);
+        }
+    }
+
+    /// <summary>Reads a patient record from JSON text.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <returns>The record or diagnostics.</returns>
+    public static PatientReadResult Read(string json, string? fileName = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Read(Encoding.UTF8.GetBytes(json), fileName);
+    }
+
+    /// <summary>Reads a patient record from UTF-8 JSON.</summary>
+    /// <param name="utf8">The JSON bytes.</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <returns>The record or diagnostics.</returns>
+    public static PatientReadResult Read(byte[] utf8, string? fileName = null)
+    {
+        ArgumentNullException.ThrowIfNull(utf8);
+        if (utf8.Length > MaxBytes)
+        {
+            return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; patient records are limited to {MaxBytes} bytes");
+        }
+
+        var sink = new DiagnosticSink(fileName, utf8);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(JsonInput.WithoutBom(utf8), new JsonDocumentOptions { MaxDepth = JsonInput.MaxDepth });
+        }
+        catch (JsonException)
+        {
+            JsonInput.TryParse(utf8, sink, out _); // re-parse only to produce the positioned diagnostic
+            return new PatientReadResult(null, sink.Items);
+        }
+
+        using (document)
+        {
+            var patient = FromElement(document.RootElement, string.Empty, sink);
+            return new PatientReadResult(sink.HasErrors ? null : patient, sink.Items);
+        }
+    }
+
+    private static PatientReadResult Failed(string? file, string code, string message) =>
+        new(null, new[] { new Diagnostic { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = file, Pointer = string.Empty } });
+
+    /// <summary>Reads a patient record from a JSON element (also used inside example-case files).</summary>
+    internal static PatientRecord? FromElement(JsonElement root, string pointer, DiagnosticSink sink)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            sink.Error(DiagnosticCodes.PatientNotRecord, pointer, "a patient record must be a JSON object");
+            return null;
+        }
+
+        var r = new Reader(sink);
+        var top = new JsonObjectReader(root, pointer);
+        if (top.String("resourceType") is { } resourceType)
+        {
+            sink.Error(DiagnosticCodes.PatientNotRecord, top.Child("resourceType"),
+                resourceType == "Bundle" ? "this is a FHIR Bundle; read it with Eligibility.Fhir (the CLI does so automatically)" : $"a lone FHIR {resourceType} is not a patient record; give a native record or a FHIR Bundle");
+            return null;
+        }
+
+        r.CheckFields(top, TopFields);
+        var patient = new PatientRecord
+        {
+            Id = r.Text(top, "id"),
+            AsOf = r.Date(top, "asOf"),
+            BirthDate = r.Date(top, "birthDate"),
+            Sex = r.Sex(top),
+            Observations = r.List(top, "observations", r.Observation),
+            Conditions = r.List(top, "conditions", r.Condition),
+            Procedures = r.List(top, "procedures", r.Procedure),
+            Medications = r.List(top, "medications", r.Medication),
+            Immunizations = r.List(top, "immunizations", r.Immunization),
+            Assessments = r.List(top, "assessments", r.Assessment),
+        };
+        return patient;
+    }
+
+    private sealed class Reader
+    {
+        private static readonly HashSet<string> ObservationFields = Fields("value", "unit", "valueCode", "valueBoolean", "referenceRange", "date");
+        private static readonly HashSet<string> ConditionFields = Fields("clinicalStatus", "verificationStatus", "onset", "abatement");
+        private static readonly HashSet<string> ProcedureFields = Fields("performed");
+        private static readonly HashSet<string> MedicationFields = Fields("start", "end", "dailyDose");
+        private static readonly HashSet<string> ImmunizationFields = Fields("date");
+        private static readonly HashSet<string> AssessmentFields = new(StringComparer.Ordinal) { "criterion", "value", "date", "by", "source", "note" };
+
+        private readonly DiagnosticSink sink;
+
+        public Reader(DiagnosticSink sink) => this.sink = sink;
+
+        private static HashSet<string> Fields(params string[] extra)
+        {
+            var set = new HashSet<string>(CommonFields, StringComparer.Ordinal);
+            set.UnionWith(extra);
+            return set;
+        }
+
+        public void CheckFields(JsonObjectReader o, HashSet<string> known)
+        {
+            foreach (var (name, _) in o.Properties())
+            {
+                if (!known.Contains(name))
+                {
+                    sink.Warning(DiagnosticCodes.PatientUnknownField, o.Child(name), $"unknown field '{name}' is ignored", atName: true);
+                }
+            }
+        }
+
+        public IReadOnlyList<T> List<T>(JsonObjectReader o, string name, Func<JsonObjectReader, T?> read)
+            where T : class
+        {
+            if (!o.Element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return Array.Empty<T>();
+            }
+
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must be an array");
+                return Array.Empty<T>();
+            }
+
+            var list = new List<T>(value.GetArrayLength());
+            foreach (var item in o.Array(name))
+            {
+                if (!item.IsObject)
+                {
+                    sink.Error(DiagnosticCodes.PatientInvalidValue, item.Pointer, $"each entry of '{name}' must be an object");
+                    continue;
+                }
+
+                if (read(item) is { } entry)
+                {
+                    list.Add(entry);
+                }
+            }
+
+            return list;
+        }
+
+        public string? Text(JsonObjectReader o, string name)
+        {
+            if (!o.Element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (v.ValueKind == JsonValueKind.String)
+            {
+                return v.GetString();
+            }
+
+            if (v.ValueKind == JsonValueKind.Number && name == "id")
+            {
+                return v.GetRawText();
+            }
+
+            sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must be a string");
+            return null;
+        }
+
+        public DateOnly? Date(JsonObjectReader o, string name)
+        {
+            string? text = Text(o, name);
+            if (text is null)
+            {
+                return null;
+            }
+
+            // Full dates, or date-times whose date part is taken (the time of day does not matter to any window).
+            string datePart = text.Length > 10 && text[10] == 'T' ? text[..10] : text;
+            if (DateOnly.TryParseExact(datePart, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return date;
+            }
+
+            sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{text}' is not a date (YYYY-MM-DD)");
+            return null;
+        }
+
+        public decimal? Number(JsonObjectReader o, string name)
+        {
+            if (!o.Element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out decimal d))
+            {
+                return d;
+            }
+
+            sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must be a number");
+            return null;
+        }
+
+        public bool? Boolean(JsonObjectReader o, string name)
+        {
+            if (!o.Element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                return v.GetBoolean();
+            }
+
+            sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must be true or false");
+            return null;
+        }
+
+        public AdministrativeSex Sex(JsonObjectReader o)
+        {
+            string? text = Text(o, "sex");
+            if (text is null)
+            {
+                return AdministrativeSex.Unknown;
+            }
+
+            switch (text.ToLowerInvariant())
+            {
+                case "female": return AdministrativeSex.Female;
+                case "male": return AdministrativeSex.Male;
+                case "other": return AdministrativeSex.Other;
+                case "unknown": return AdministrativeSex.Unknown;
+                default:
+                    sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child("sex"), $"'{text}' is not a sex: use female, male, other or unknown");
+                    return AdministrativeSex.Unknown;
+            }
+        }
+
+        public Coding? Coding(JsonObjectReader o)
+        {
+            if (!o.IsObject)
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Pointer, "a coding must be an object with 'system' and 'code'");
+                return null;
+            }
+
+            string? system = Text(o, "system");
+            string? code = Text(o, "code");
+            if (system is null || code is null)
+            {
+                sink.Error(DiagnosticCodes.PatientMissingField, o.Pointer, "a coding needs both 'system' and 'code'");
+                return null;
+            }
+
+            return new Coding(system, code, Text(o, "display"));
+        }
+
+        private IReadOnlyList<Coding> Codes(JsonObjectReader o)
+        {
+            if (!o.Element.TryGetProperty("code", out var v) || v.ValueKind != JsonValueKind.Array)
+            {
+                sink.Error(DiagnosticCodes.PatientMissingField, o.Has("code") ? o.Child("code") : o.Pointer, "an entry needs 'code': an array of codings");
+                return Array.Empty<Coding>();
+            }
+
+            var list = new List<Coding>();
+            foreach (var c in o.Array("code"))
+            {
+                if (Coding(c) is { } coding)
+                {
+                    list.Add(coding);
+                }
+            }
+
+            return list;
+        }
+
+        private T Common<T>(JsonObjectReader o, T record)
+            where T : ClinicalRecord =>
+            record with { Id = Text(o, "id"), Source = Text(o, "source"), Codes = Codes(o), Status = Text(o, "status") };
+
+        public ObservationRecord? Observation(JsonObjectReader o)
+        {
+            CheckFields(o, ObservationFields);
+            ReferenceRange? range = null;
+            if (o.Object("referenceRange") is { } rr)
+            {
+                range = new ReferenceRange { Low = Number(rr, "low"), High = Number(rr, "high"), Unit = Text(rr, "unit") };
+            }
+
+            var valueCode = o.Object("valueCode") is { } vc ? Coding(vc) : null;
+            return Common(o, new ObservationRecord
+            {
+                Value = Number(o, "value"),
+                Unit = Text(o, "unit"),
+                ValueCode = valueCode,
+                ValueBoolean = Boolean(o, "valueBoolean"),
+                ReferenceRange = range,
+                Date = Date(o, "date"),
+            });
+        }
+
+        public ConditionRecord? Condition(JsonObjectReader o)
+        {
+            CheckFields(o, ConditionFields);
+            return Common(o, new ConditionRecord
+            {
+                ClinicalStatus = Text(o, "clinicalStatus"),
+                VerificationStatus = Text(o, "verificationStatus"),
+                Onset = Date(o, "onset"),
+                Abatement = Date(o, "abatement"),
+            });
+        }
+
+        public ProcedureRecord? Procedure(JsonObjectReader o)
+        {
+            CheckFields(o, ProcedureFields);
+            return Common(o, new ProcedureRecord { Performed = Date(o, "performed") });
+        }
+
+        public MedicationRecord? Medication(JsonObjectReader o)
+        {
+            CheckFields(o, MedicationFields);
+            Quantity? dose = null;
+            if (o.Object("dailyDose") is { } d)
+            {
+                decimal? value = Number(d, "value");
+                string? unit = Text(d, "unit");
+                if (value is { } v)
+                {
+                    dose = new Quantity(v, unit ?? string.Empty);
+                }
+                else
+                {
+                    sink.Error(DiagnosticCodes.PatientMissingField, d.Pointer, "'dailyDose' needs a numeric 'value'");
+                }
+            }
+
+            return Common(o, new MedicationRecord { Start = Date(o, "start"), End = Date(o, "end"), DailyDose = dose });
+        }
+
+        public ImmunizationRecord? Immunization(JsonObjectReader o)
+        {
+            CheckFields(o, ImmunizationFields);
+            return Common(o, new ImmunizationRecord { Date = Date(o, "date") });
+        }
+
+        public Assessment? Assessment(JsonObjectReader o)
+        {
+            CheckFields(o, AssessmentFields);
+            string? criterion = Text(o, "criterion");
+            bool? value = Boolean(o, "value");
+            if (criterion is null || value is null)
+            {
+                sink.Error(DiagnosticCodes.PatientMissingField, o.Pointer, "an assessment needs 'criterion' (<TrialId>/<CriterionId>) and a boolean 'value'");
+                return null;
+            }
+
+            return new Assessment { Criterion = criterion, Value = value.Value, Date = Date(o, "date"), By = Text(o, "by"), Source = Text(o, "source") };
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Eligibility.Compilation;
+using Eligibility.Evaluation;
+using Eligibility.Model;
+using Eligibility.Patients;
+
+namespace Eligibility;
+
+/// <summary>
+/// A compiled trial: built once by <see cref="RuleCompiler"/>, then evaluated against any number of patients.
+/// Immutable and thread-safe; evaluation reads no clock and no global state — the as-of date is an input.
+/// </summary>
+public sealed class TrialEvaluator
+{
+    private readonly IReadOnlyList<CompiledCriterion> criteria;
+
+    internal TrialEvaluator(TrialInfo trial, IReadOnlyList<CompiledCriterion> criteria)
+    {
+        Trial = trial;
+        // Inclusion first, then exclusion, each in file order (CONTRACT.md).
+        this.criteria = criteria.Where(c => c.Info.Type == CriterionType.Inclusion)
+            .Concat(criteria.Where(c => c.Info.Type == CriterionType.Exclusion)).ToList();
+        Criteria = this.criteria.Select(c => c.Info).ToList();
+    }
+
+    /// <summary>The trial's metadata.</summary>
+    public TrialInfo Trial { get; }
+
+    /// <summary>The criteria, inclusion first, in file order, with a description of what each checks.</summary>
+    public IReadOnlyList<CriterionInfo> Criteria { get; }
+
+    /// <summary>Evaluates every criterion for the patient as of <paramref name="asOf"/>.</summary>
+    /// <param name="patient">The patient record.</param>
+    /// <param name="asOf">The screening date: data after it is ignored, windows end on it.</param>
+    /// <returns>The verdict and per-criterion results.</returns>
+    public EvaluationResult Evaluate(PatientRecord patient, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        var context = new EvaluationContext(patient, asOf, Trial.Id);
+        var results = new List<CriterionResult>(criteria.Count);
+        foreach (var c in criteria)
+        {
+            var node = c.Rule.Evaluate(context, new Scope(c.Info.Id, null));
+            results.Add(ToResult(node, c.Info.Type, c.Info.Id, c.Info.Text));
+        }
+
+        Verdict verdict = results.Any(r => r.Outcome == Outcome.Fail) ? Verdict.Ineligible
+            : results.Any(r => r.Outcome == Outcome.Unknown) ? Verdict.Undetermined
+            : Verdict.Eligible;
+        return new EvaluationResult
+        {
+            Trial = Trial.Id,
+            Patient = patient.Id,
+            AsOf = asOf,
+            Verdict = verdict,
+            Criteria = results,
+            NeedsReview = results.Where(r => r.Outcome == Outcome.Review).Select(r => r.Id!).ToList(),
+            Missing = results.Where(r => r.Outcome == Outcome.Unknown).SelectMany(r => r.Missing).Distinct(StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    /// <summary>SEMANTICS.md: inclusion true ⇒ pass, false ⇒ fail; exclusion the reverse; unknown ⇒ review when only judgement is pending.</summary>
+    internal static Outcome OutcomeOf(Truth truth, CriterionType type, bool pendingJudgement)
+    {
+        if (truth.IsUnknown)
+        {
+            return pendingJudgement ? Outcome.Review : Outcome.Unknown;
+        }
+
+        return truth.IsTrue == (type == CriterionType.Inclusion) ? Outcome.Pass : Outcome.Fail;
+    }
+
+    private static CriterionResult ToResult(NodeResult node, CriterionType type, string? id, string? text) => new()
+    {
+        Id = id,
+        Type = type,
+        Kind = node.Kind,
+        Text = text,
+        Outcome = OutcomeOf(node.Truth, type, node.PendingJudgement),
+        Truth = node.Truth,
+        Explanation = node.Explanation,
+        Facts = node.Facts,
+        Missing = node.Missing,
+        Parts = node.Parts.Select(p => ToResult(p, type, p.Id, p.Text)).ToList(),
+    };
+}
