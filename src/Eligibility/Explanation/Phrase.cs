@@ -11,7 +11,7 @@ internal static class Phrase
 {
     public static string Number(decimal value)
     {
-        decimal rounded = Math.Abs(value) >= 100 ? Math.Round(value, 1) : Math.Round(value, 2);
+        decimal rounded = Math.Round(value, Math.Abs(value) >= 100 ? 1 : 2, MidpointRounding.AwayFromZero);
         return rounded.ToString("0.##", CultureInfo.InvariantCulture);
     }
 

@@ -75,7 +75,8 @@ internal sealed class MedicationNode : RuleNode
 
         if (onlyIfCurrent)
         {
-            var current = Exposure(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null);
+            // Whether the treatment applies at all: any dose counts here, the dose bound belongs to the criterion proper.
+            var current = Exposure(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null, applyDose: false);
             if (current.Truth.IsFalse)
             {
                 return NodeResult.Of(Truth.True, $"Not currently on {concept.Name}, so the condition does not apply");
@@ -135,7 +136,7 @@ internal sealed class MedicationNode : RuleNode
         return value;
     }
 
-    private NodeResult Exposure(List<(MedicationRecord Record, string Member)> records, DateOnly asOf, DateWindow w, IsoDuration? minimum)
+    private NodeResult Exposure(List<(MedicationRecord Record, string Member)> records, DateOnly asOf, DateWindow w, IsoDuration? minimum, bool applyDose = true)
     {
         var findings = new EventFindings();
         var qualifying = new List<(DateOnly Start, DateOnly End)>();
@@ -155,7 +156,7 @@ internal sealed class MedicationNode : RuleNode
                 continue;
             }
 
-            if (dose is not null)
+            if (dose is not null && applyDose)
             {
                 decimal? d = DailyDose(m, member, out string? problem);
                 if (d is null)
