@@ -49,7 +49,7 @@ public static class PatientReader
     /// <param name="json">The JSON text.</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
     /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult Read(string json, string? fileName = null)
+    public static PatientReadResult Read(string json, string? fileName)
     {
         ArgumentNullException.ThrowIfNull(json);
         return Read(Encoding.UTF8.GetBytes(json), fileName);
@@ -59,7 +59,7 @@ public static class PatientReader
     /// <param name="utf8">The JSON bytes.</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
     /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult Read(byte[] utf8, string? fileName = null)
+    public static PatientReadResult Read(byte[] utf8, string? fileName)
     {
         ArgumentNullException.ThrowIfNull(utf8);
         if (utf8.Length > MaxBytes)
