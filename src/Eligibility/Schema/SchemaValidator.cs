@@ -1,0 +1,824 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Numerics;
+using System.Text;
+using System.Threading;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using NJsonSchema;
+using NJsonSchema.Validation;
+using StjJsonDocument = System.Text.Json.JsonDocument;
+using StjJsonElement = System.Text.Json.JsonElement;
+using StjJsonException = System.Text.Json.JsonException;
+using StjJsonValueKind = System.Text.Json.JsonValueKind;
+
+namespace Eligibility.Schema;
+
+/// <summary>Which embedded JSON Schema to validate against.</summary>
+internal enum SchemaKind
+{
+    /// <summary><c>rule-file.schema.json</c>: a trial's rule file.</summary>
+    RuleFile,
+
+    /// <summary><c>patient.schema.json</c>: a native patient record.</summary>
+    Patient,
+
+    /// <summary><c>cases.schema.json</c>: a rule file's example cases.</summary>
+    Cases,
+}
+
+/// <summary>One schema violation.</summary>
+/// <param name="Pointer">
+/// RFC 6901 JSON pointer of the offending value (<c>""</c> for the root). For an unknown or badly named property it is the
+/// pointer of that property (<c>/inclusion/0/rule/gtt</c>); for a missing property it is the object that lacks it
+/// (<c>/inclusion/0/rule</c>), and the message names the property; for a combination of properties (<c>gt</c> with
+/// <c>gte</c>, none of <c>unit</c>/<c>relativeTo</c>) it is the object holding them.
+/// </param>
+/// <param name="Message">Short human-readable message, e.g. <c>unknown property 'gtt' (did you mean 'gt'?)</c>.</param>
+internal sealed record SchemaError(string Pointer, string Message);
+
+/// <summary>
+/// Validates JSON text against the embedded JSON Schemas (<c>Schema/*.schema.json</c>) and reports violations as JSON
+/// pointers with short messages.
+/// </summary>
+/// <remarks>
+/// The input must be strict RFC 8259 JSON (no comments, no trailing commas) nested at most 64 levels deep; a syntax error is
+/// reported as a single error at <c>""</c>. A repeated property name in one object is reported as an error at that
+/// property. Errors come in document order, without duplicates; when a value has the wrong type, only that is reported
+/// for it. Alternatives (<c>anyOf</c>/<c>oneOf</c>, and the per-<c>kind</c> rule schemas) are reported through the most
+/// specific branch rather than as a bare "not one of".
+/// </remarks>
+internal static class SchemaValidator
+{
+    private const int MaxDepth = 64;
+    private const int MaxShownLength = 60;
+
+    private static readonly Lazy<JsonSchema> RuleFileSchema = new(
+        () => SchemaLoader.Load("rule-file.schema.json"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly Lazy<JsonSchema> PatientSchema = new(
+        () => SchemaLoader.Load("patient.schema.json"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly Lazy<JsonSchema> CasesSchema = new(
+        () => SchemaLoader.Load("cases.schema.json"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Validates <paramref name="json"/> against the schema for <paramref name="kind"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="kind">Which schema to use.</param>
+    /// <returns>The violations, empty when the document is valid. Never throws.</returns>
+    public static IReadOnlyList<SchemaError> Validate(string json, SchemaKind kind)
+    {
+        if (json is null)
+        {
+            return [new SchemaError(string.Empty, "malformed JSON: no input")];
+        }
+
+        try
+        {
+            var structural = new List<SchemaError>();
+            var syntaxError = CheckSyntax(json, structural);
+            if (syntaxError is not null)
+            {
+                return [syntaxError];
+            }
+
+            var token = Parse(json);
+            var raw = new IfThenValidator().Validate(token, SchemaFor(kind));
+            if (raw.Count == 0)
+            {
+                return structural;
+            }
+
+            // Structural errors outrank schema errors at the same place, like a type error does.
+            var issues = structural.Select(e => new Issue(Resolve(token, e.Pointer), e.Pointer, e.Message, true)).ToList();
+            foreach (var error in raw)
+            {
+                Flatten(error, issues);
+            }
+
+            return Finish(issues, token);
+        }
+#pragma warning disable CA1031 // The contract is "never throws": an unexpected failure becomes an error at the root.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return [new SchemaError(string.Empty, "could not validate: " + exception.Message)];
+        }
+    }
+
+    private static JsonSchema SchemaFor(SchemaKind kind) => kind switch
+    {
+        SchemaKind.RuleFile => RuleFileSchema.Value,
+        SchemaKind.Patient => PatientSchema.Value,
+        SchemaKind.Cases => CasesSchema.Value,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown schema kind"),
+    };
+
+    // ---- parsing -------------------------------------------------------------------------------------------------
+
+    /// <summary>Strict syntax check with System.Text.Json; collects repeated property names and out-of-range numbers.</summary>
+    private static SchemaError? CheckSyntax(string json, List<SchemaError> structural)
+    {
+        try
+        {
+            using var document = StjJsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { MaxDepth = MaxDepth });
+            FindStructuralErrors(document.RootElement, string.Empty, structural);
+            return null;
+        }
+        catch (StjJsonException exception)
+        {
+            var message = exception.Message;
+            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            if (cut < 0)
+            {
+                cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            }
+
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+
+            var where = exception.LineNumber is { } line
+                ? Invariant($" at line {line + 1}, column {(exception.BytePositionInLine ?? 0) + 1}")
+                : string.Empty;
+            return new SchemaError(string.Empty, $"malformed JSON{where}: {message.Trim()}");
+        }
+    }
+
+    private static void FindStructuralErrors(StjJsonElement element, string pointer, List<SchemaError> structural)
+    {
+        switch (element.ValueKind)
+        {
+            case StjJsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    var childPointer = pointer + "/" + EscapePointer(property.Name);
+                    if (!seen.Add(property.Name))
+                    {
+                        structural.Add(new SchemaError(childPointer, $"duplicate property '{Shorten(property.Name)}'"));
+                    }
+
+                    FindStructuralErrors(property.Value, childPointer, structural);
+                }
+
+                break;
+            case StjJsonValueKind.Number:
+                if (!element.TryGetDouble(out var number) || !double.IsFinite(number))
+                {
+                    structural.Add(new SchemaError(pointer, "number is too large to represent"));
+                }
+
+                break;
+            case StjJsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    FindStructuralErrors(item, pointer + "/" + index.ToString(CultureInfo.InvariantCulture), structural);
+                    index++;
+                }
+
+                break;
+        }
+    }
+
+    private static JToken Parse(string json)
+    {
+        using var text = new StringReader(json);
+        using var reader = new JsonTextReader(text)
+        {
+            // Keep dates as strings: NJsonSchema would otherwise validate a reformatted date-time against the pattern.
+            DateParseHandling = DateParseHandling.None,
+            FloatParseHandling = FloatParseHandling.Double,
+            MaxDepth = MaxDepth,
+        };
+        var root = JToken.ReadFrom(reader, new JsonLoadSettings
+        {
+            LineInfoHandling = LineInfoHandling.Ignore,
+            DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Replace,
+            CommentHandling = CommentHandling.Ignore,
+        });
+
+        // Integers beyond Int64 arrive as BigInteger, which NJsonSchema cannot compare with a bound (it throws).
+        var values = root is JContainer container ? container.Descendants().OfType<JValue>() : root is JValue single ? [single] : [];
+        foreach (var value in values.Where(v => v.Value is BigInteger).ToList())
+        {
+            value.Value = (double)(BigInteger)value.Value!;
+        }
+
+        return root;
+    }
+
+    // ---- validation ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// NJsonSchema's validator, except that a rewritten <c>if</c>/<c>then</c> (see <see cref="SchemaLoader"/>) checks the
+    /// consequence only when the condition holds. NJsonSchema evaluates every <c>anyOf</c> branch, which would validate a
+    /// nested rule against all fifteen per-kind schemas and make validation exponential in the nesting depth.
+    /// </summary>
+    private sealed class IfThenValidator : JsonSchemaValidator
+    {
+        protected override ICollection<ValidationError> Validate(
+            JToken token, JsonSchema schema, SchemaType schemaType, string? propertyName, string propertyPath)
+        {
+            if (schema.ExtensionData?.ContainsKey(SchemaLoader.IfThenMarker) != true || schema.AnyOf.Count != 2)
+            {
+                return base.Validate(token, schema, schemaType, propertyName, propertyPath);
+            }
+
+            var branches = schema.AnyOf.ToList();
+            var conditionErrors = Validate(token, branches[0].ActualSchema, schemaType, propertyName, propertyPath);
+            if (conditionErrors.Count == 0)
+            {
+                return [];
+            }
+
+            var consequenceErrors = Validate(token, branches[1].ActualSchema, schemaType, propertyName, propertyPath);
+            if (consequenceErrors.Count == 0)
+            {
+                return [];
+            }
+
+            var errors = new Dictionary<JsonSchema, ICollection<ValidationError>>
+            {
+                [branches[0]] = conditionErrors,
+                [branches[1]] = consequenceErrors,
+            };
+            return [new ChildSchemaValidationError(ValidationErrorKind.NotAnyOf, propertyName, propertyPath, errors, token, schema)];
+        }
+    }
+
+    // ---- flattening ----------------------------------------------------------------------------------------------
+
+    /// <summary>A translated error before ordering and deduplication.</summary>
+    private sealed record Issue(JToken? Token, string Pointer, string Message, bool IsTypeError);
+
+    private static void Flatten(ValidationError error, List<Issue> issues)
+    {
+        if (error is ChildSchemaValidationError child)
+        {
+            switch (error.Kind)
+            {
+                case ValidationErrorKind.NotAnyOf:
+                case ValidationErrorKind.NotOneOf:
+                    Alternatives(child, issues);
+                    return;
+                default:
+                    // NotAllOf, ArrayItemNotValid, AdditionalItemNotValid, AdditionalPropertiesNotValid: every child counts.
+                    foreach (var errors in child.Errors.Values)
+                    {
+                        foreach (var inner in errors)
+                        {
+                            Flatten(inner, issues);
+                        }
+                    }
+
+                    return;
+            }
+        }
+
+        if (error is MultiTypeValidationError multi && ErrorsForActualType(multi) is { } sameType)
+        {
+            // e.g. "type": ["string", "null"] with a string that misses the pattern: report the pattern.
+            foreach (var inner in sameType)
+            {
+                Flatten(inner, issues);
+            }
+
+            return;
+        }
+
+        issues.Add(error.Kind == ValidationErrorKind.ExcludedSchemaValidates ? Excluded(error) : Leaf(error));
+    }
+
+    /// <summary>For a value of one of the allowed types, that type's errors (none of which is a type error).</summary>
+    private static ICollection<ValidationError>? ErrorsForActualType(MultiTypeValidationError error)
+    {
+        var actual = error.Token?.Type switch
+        {
+            JTokenType.String => JsonObjectType.String,
+            JTokenType.Integer => JsonObjectType.Integer,
+            JTokenType.Float => JsonObjectType.Number,
+            JTokenType.Boolean => JsonObjectType.Boolean,
+            JTokenType.Object => JsonObjectType.Object,
+            JTokenType.Array => JsonObjectType.Array,
+            JTokenType.Null => JsonObjectType.Null,
+            _ => JsonObjectType.None,
+        };
+        if (!error.Errors.TryGetValue(actual, out var errors) && actual == JsonObjectType.Integer)
+        {
+            error.Errors.TryGetValue(JsonObjectType.Number, out errors);
+        }
+
+        return errors is { Count: > 0 } && !errors.Any(e => IsTypeKind(e.Kind)) ? errors : null;
+    }
+
+    private static bool IsTypeKind(ValidationErrorKind kind) => kind is ValidationErrorKind.StringExpected
+        or ValidationErrorKind.NumberExpected or ValidationErrorKind.IntegerExpected or ValidationErrorKind.BooleanExpected
+        or ValidationErrorKind.ObjectExpected or ValidationErrorKind.ArrayExpected or ValidationErrorKind.NullExpected
+        or ValidationErrorKind.NoTypeValidates;
+
+    private static List<Issue> Flatten(IEnumerable<ValidationError> errors)
+    {
+        var issues = new List<Issue>();
+        foreach (var error in errors)
+        {
+            Flatten(error, issues);
+        }
+
+        return issues;
+    }
+
+    private static void Alternatives(ChildSchemaValidationError error, List<Issue> issues)
+    {
+        var branches = error.Errors.ToList();
+        var pointer = PointerOf(error.Token);
+
+        // A rewritten if/then (or if/else): branch 0 is "not if" (or "if"), branch 1 the consequence.
+        if (error.Schema.ExtensionData?.TryGetValue(SchemaLoader.IfThenMarker, out var marker) == true && branches.Count == 2)
+        {
+            // "if: {required: [a]}, then: {required: [b]}" reads best as "'a' requires 'b'".
+            var consequence = branches[1].Value;
+            var condition = branches[0].Key.ActualSchema.Not?.ActualSchema;
+            if (Equals(marker?.ToString(), "then")
+                && condition is { RequiredProperties.Count: > 0 }
+                && RequiredOnly(branches[1].Key.ActualSchema) is not null
+                && consequence.All(e => e.Kind == ValidationErrorKind.PropertyRequired))
+            {
+                var triggers = condition.RequiredProperties.ToList();
+                foreach (var missing in consequence)
+                {
+                    issues.Add(new Issue(
+                        error.Token, pointer, $"missing required property '{missing.Property}' (required with {Names(triggers)})", false));
+                }
+
+                return;
+            }
+
+            issues.AddRange(Flatten(consequence));
+            return;
+        }
+
+        var requiredSets = branches.Select(b => RequiredOnly(b.Key.ActualSchema)).ToList();
+        var allRequiredOnly = requiredSets.All(r => r is not null);
+        var allNames = requiredSets.Where(r => r is not null).SelectMany(r => r!).Distinct(StringComparer.Ordinal).ToList();
+        var passing = branches.Count(b => b.Value.Count == 0);
+
+        if (passing > 1)
+        {
+            // Only oneOf fails with several valid branches.
+            if (allRequiredOnly && error.Token is JObject present)
+            {
+                var found = allNames.Where(present.ContainsKey).ToList();
+                issues.Add(new Issue(error.Token, pointer, $"only one of {List(allNames)} may be given (found {List(found)})", false));
+            }
+            else
+            {
+                issues.Add(new Issue(error.Token, pointer, "matches more than one of the allowed alternatives", false));
+            }
+
+            return;
+        }
+
+        if (allRequiredOnly && error.Token is JObject)
+        {
+            var quantifier = error.Kind == ValidationErrorKind.NotOneOf ? "exactly one" : "at least one";
+            var choices = requiredSets.Select(r => string.Join(" with ", r!.Select(n => "'" + n + "'"))).ToList();
+            issues.Add(new Issue(error.Token, pointer, $"{quantifier} of {string.Join(", ", choices)} is required", false));
+            return;
+        }
+
+        var flattened = branches.Select(b => Flatten(b.Value)).ToList();
+        var candidates = flattened
+            .Where(f => !f.Any(i => i.IsTypeError && i.Pointer == pointer))
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            var expected = branches
+                .SelectMany(b => TypeNames(b.Key.ActualSchema.Type))
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            var message = expected.Count > 0
+                ? $"expected {string.Join(" or ", expected)}, found {JsonTypeName(error.Token)}"
+                : "does not match any of the allowed alternatives";
+            issues.Add(new Issue(error.Token, pointer, message, true));
+            return;
+        }
+
+        var best = candidates.OrderBy(c => c.Count).First();
+        if (best.Count == 0)
+        {
+            issues.Add(new Issue(error.Token, pointer, "does not match any of the allowed alternatives", false));
+            return;
+        }
+
+        issues.AddRange(best);
+    }
+
+    /// <summary>The required property names when <paramref name="schema"/> only says "required: [...]"; otherwise null.</summary>
+    private static List<string>? RequiredOnly(JsonSchema schema)
+    {
+        var onlyRequired = schema.RequiredProperties.Count > 0
+            && schema.Properties.Count == 0
+            && schema.Type == JsonObjectType.None
+            && schema.AllOf.Count == 0
+            && schema.AnyOf.Count == 0
+            && schema.OneOf.Count == 0
+            && schema.Not is null
+            && schema.Enumeration.Count == 0;
+        return onlyRequired ? schema.RequiredProperties.ToList() : null;
+    }
+
+    private static Issue Excluded(ValidationError error)
+    {
+        var pointer = PointerOf(error.Token);
+        var excluded = error.Schema.Not?.ActualSchema;
+        if (excluded is not null && error.Token is JObject value)
+        {
+            var sets = RequiredOnly(excluded) is { } single
+                ? [single]
+                : excluded.AnyOf.Select(s => RequiredOnly(s.ActualSchema)).ToList();
+            var match = sets.FirstOrDefault(s => s is not null && s.All(value.ContainsKey));
+            if (match is not null)
+            {
+                return new Issue(error.Token, pointer, $"{Names(match)} cannot be used together", false);
+            }
+        }
+
+        return new Issue(error.Token, pointer, "matches an excluded combination", false);
+    }
+
+    // ---- messages --------------------------------------------------------------------------------------------------
+
+    private static Issue Leaf(ValidationError error)
+    {
+        var token = error.Token;
+        var schema = error.Schema;
+        var pointer = PointerOf(token);
+        switch (error.Kind)
+        {
+            case ValidationErrorKind.PropertyRequired:
+                return new Issue(token, pointer, $"missing required property '{error.Property}'", false);
+
+            case ValidationErrorKind.NoAdditionalPropertiesAllowed:
+                return new Issue(token, pointer, UnknownProperty(error), false);
+
+            case ValidationErrorKind.NotInEnumeration:
+                var values = schema.Enumeration.Select(FormatEnumValue).ToList();
+                return new Issue(token, pointer, values.Count == 1
+                    ? $"must be {values[0]} (const), found {Show(token)}"
+                    : $"{Show(token)} is not one of {string.Join(", ", values)}", false);
+
+            case ValidationErrorKind.PatternMismatch:
+                return new Issue(token, pointer, string.IsNullOrEmpty(schema.Title)
+                    ? $"{Show(token)} does not match the pattern {DisplayPattern(schema.Pattern)}"
+                    : $"{Show(token)} does not match the {schema.Title} pattern", false);
+
+            case ValidationErrorKind.StringExpected:
+            case ValidationErrorKind.NumberExpected:
+            case ValidationErrorKind.IntegerExpected:
+            case ValidationErrorKind.BooleanExpected:
+            case ValidationErrorKind.ObjectExpected:
+            case ValidationErrorKind.ArrayExpected:
+            case ValidationErrorKind.NullExpected:
+                return new Issue(token, pointer, $"expected {ExpectedName(error.Kind)}, found {JsonTypeName(token)}", true);
+
+            case ValidationErrorKind.NoTypeValidates:
+                return new Issue(token, pointer,
+                    $"expected {string.Join(" or ", TypeNames(schema.Type))}, found {JsonTypeName(token)}", true);
+
+            case ValidationErrorKind.NumberTooSmall:
+                return new Issue(token, pointer, schema.ExclusiveMinimum is { } exclusiveMin
+                    ? Invariant($"must be greater than {exclusiveMin} (exclusive minimum), found {Show(token)}")
+                    : schema.IsExclusiveMinimum
+                        ? Invariant($"must be greater than {schema.Minimum} (exclusive minimum), found {Show(token)}")
+                        : Invariant($"must be at least {schema.Minimum}, found {Show(token)}"), false);
+
+            case ValidationErrorKind.NumberTooBig:
+                return new Issue(token, pointer, schema.ExclusiveMaximum is { } exclusiveMax
+                    ? Invariant($"must be less than {exclusiveMax} (exclusive maximum), found {Show(token)}")
+                    : schema.IsExclusiveMaximum
+                        ? Invariant($"must be less than {schema.Maximum} (exclusive maximum), found {Show(token)}")
+                        : Invariant($"must be at most {schema.Maximum}, found {Show(token)}"), false);
+
+            case ValidationErrorKind.NumberNotMultipleOf:
+            case ValidationErrorKind.IntegerNotMultipleOf:
+                return new Issue(token, pointer, Invariant($"must be a multiple of {schema.MultipleOf}, found {Show(token)}"), false);
+
+            case ValidationErrorKind.StringTooShort:
+                return new Issue(token, pointer, schema.MinLength == 1
+                    ? "must have at least one character"
+                    : Invariant($"must have at least {schema.MinLength} characters"), false);
+
+            case ValidationErrorKind.StringTooLong:
+                return new Issue(token, pointer, Invariant($"must have at most {schema.MaxLength} characters"), false);
+
+            case ValidationErrorKind.TooFewItems:
+                return new Issue(token, pointer, schema.MinItems == 1
+                    ? "must contain at least one item"
+                    : Invariant($"must contain at least {schema.MinItems} items, found {Count(token)}"), false);
+
+            case ValidationErrorKind.TooManyItems:
+                return new Issue(token, pointer, Invariant($"must contain at most {schema.MaxItems} items, found {Count(token)}"), false);
+
+            case ValidationErrorKind.ItemsNotUnique:
+                return new Issue(token, pointer, DuplicateItem(token), false);
+
+            case ValidationErrorKind.TooFewProperties:
+                return new Issue(token, pointer, schema.MinProperties == 1
+                    ? "must have at least one property"
+                    : Invariant($"must have at least {schema.MinProperties} properties"), false);
+
+            case ValidationErrorKind.TooManyProperties:
+                return new Issue(token, pointer, Invariant($"must have at most {schema.MaxProperties} properties"), false);
+
+            case ValidationErrorKind.DateExpected:
+            case ValidationErrorKind.DateTimeExpected:
+            case ValidationErrorKind.TimeExpected:
+            case ValidationErrorKind.TimeSpanExpected:
+            case ValidationErrorKind.UriExpected:
+            case ValidationErrorKind.EmailExpected:
+            case ValidationErrorKind.HostnameExpected:
+            case ValidationErrorKind.IpV4Expected:
+            case ValidationErrorKind.IpV6Expected:
+            case ValidationErrorKind.GuidExpected:
+            case ValidationErrorKind.UuidExpected:
+            case ValidationErrorKind.Base64Expected:
+                return new Issue(token, pointer, $"{Show(token)} does not match the {schema.Format} format", false);
+
+            default:
+                return new Issue(token, pointer, $"violates the schema ({error.Kind})", false);
+        }
+    }
+
+    private static string UnknownProperty(ValidationError error)
+    {
+        var name = error.Property ?? (error.Token as JProperty)?.Name ?? string.Empty;
+        if (error.Schema.ExtensionData?.TryGetValue(SchemaLoader.PropertyNamesMarker, out var names) == true
+            && JToken.FromObject(names!) is JObject namesSchema)
+        {
+            var title = (string?)namesSchema["title"] ?? "property name";
+            var pattern = DisplayPattern((string?)namesSchema["pattern"]);
+            return $"property name '{Shorten(name)}' does not match the {title} pattern {pattern}";
+        }
+
+        var suggestion = Suggest(name, error.Schema.Properties.Keys);
+        return suggestion is null
+            ? $"unknown property '{Shorten(name)}'"
+            : $"unknown property '{Shorten(name)}' (did you mean '{suggestion}'?)";
+    }
+
+    private static string? Suggest(string name, IEnumerable<string> known)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in known)
+        {
+            if (candidate.StartsWith('$'))
+            {
+                continue;
+            }
+
+            var distance = EditDistance(name.ToUpperInvariant(), candidate.ToUpperInvariant());
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        var limit = Math.Min(2, Math.Max(1, name.Length / 3));
+        return bestDistance <= limit ? best : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    private static string DuplicateItem(JToken? token)
+    {
+        if (token is JArray array)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in array)
+            {
+                if (!seen.Add(item.ToString(Formatting.None)))
+                {
+                    return $"items must be unique ({Show(item)} appears more than once)";
+                }
+            }
+        }
+
+        return "items must be unique";
+    }
+
+    private static string ExpectedName(ValidationErrorKind kind) => kind switch
+    {
+        ValidationErrorKind.StringExpected => "a string",
+        ValidationErrorKind.NumberExpected => "a number",
+        ValidationErrorKind.IntegerExpected => "an integer",
+        ValidationErrorKind.BooleanExpected => "a boolean",
+        ValidationErrorKind.ObjectExpected => "an object",
+        ValidationErrorKind.ArrayExpected => "an array",
+        _ => "null",
+    };
+
+    private static IEnumerable<string> TypeNames(JsonObjectType type)
+    {
+        if (type.HasFlag(JsonObjectType.Object))
+        {
+            yield return "an object";
+        }
+
+        if (type.HasFlag(JsonObjectType.Array))
+        {
+            yield return "an array";
+        }
+
+        if (type.HasFlag(JsonObjectType.String))
+        {
+            yield return "a string";
+        }
+
+        if (type.HasFlag(JsonObjectType.Integer))
+        {
+            yield return "an integer";
+        }
+        else if (type.HasFlag(JsonObjectType.Number))
+        {
+            yield return "a number";
+        }
+
+        if (type.HasFlag(JsonObjectType.Boolean))
+        {
+            yield return "a boolean";
+        }
+
+        if (type.HasFlag(JsonObjectType.Null))
+        {
+            yield return "null";
+        }
+    }
+
+    private static string JsonTypeName(JToken? token) => token?.Type switch
+    {
+        JTokenType.Object => "an object",
+        JTokenType.Array => "an array",
+        JTokenType.Integer or JTokenType.Float => "a number " + token.ToString(Formatting.None),
+        JTokenType.String => "a string " + Show(token),
+        JTokenType.Boolean => "a boolean " + token.ToString(Formatting.None),
+        JTokenType.Null or null => "null",
+        _ => token.Type.ToString().ToLowerInvariant(),
+    };
+
+    private static string Names(IReadOnlyList<string> names) => names.Count switch
+    {
+        1 => "'" + names[0] + "'",
+        _ => string.Join(", ", names.Take(names.Count - 1).Select(n => "'" + n + "'")) + " and '" + names[^1] + "'",
+    };
+
+    private static string List(IEnumerable<string> names) => string.Join(", ", names.Select(n => "'" + n + "'"));
+
+    private static string FormatEnumValue(object? value) => value switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        string s => s,
+        JToken t => t.Type == JTokenType.String ? (string)t! : t.ToString(Formatting.None),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static string Show(JToken? token) => token switch
+    {
+        null => "null",
+        JValue { Type: JTokenType.String } value => "'" + Shorten((string)value!) + "'",
+        JValue value => value.ToString(Formatting.None),
+        JProperty property => "'" + Shorten(property.Name) + "'",
+        JArray => "an array",
+        _ => "an object",
+    };
+
+    private static string Count(JToken? token) =>
+        token is JArray array ? array.Count.ToString(CultureInfo.InvariantCulture) : "?";
+
+    private static string Shorten(string text)
+    {
+        var oneLine = text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        return oneLine.Length <= MaxShownLength ? oneLine : string.Concat(oneLine.AsSpan(0, MaxShownLength - 1), "…");
+    }
+
+    private static string DisplayPattern(string? pattern) =>
+        pattern is null ? string.Empty
+        : pattern.EndsWith("\\z", StringComparison.Ordinal) ? pattern[..^2] + "$"
+        : pattern;
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    // ---- pointers and ordering --------------------------------------------------------------------------------------
+
+    /// <summary>RFC 6901 pointer of <paramref name="token"/> (a property's pointer for a <see cref="JProperty"/>).</summary>
+    private static string PointerOf(JToken? token)
+    {
+        var segments = new List<string>();
+        var current = token;
+        while (current is not null)
+        {
+            var parent = current.Parent;
+            if (current is JProperty property)
+            {
+                segments.Add(EscapePointer(property.Name));
+            }
+            else if (parent is JArray array)
+            {
+                segments.Add(array.IndexOf(current).ToString(CultureInfo.InvariantCulture));
+            }
+
+            current = parent;
+        }
+
+        if (segments.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var builder = new StringBuilder();
+        for (var i = segments.Count - 1; i >= 0; i--)
+        {
+            builder.Append('/').Append(segments[i]);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The value a pointer produced by <see cref="FindStructuralErrors"/> names, or null.</summary>
+    private static JToken? Resolve(JToken root, string pointer)
+    {
+        var current = root;
+        foreach (var raw in pointer.Split('/').Skip(1))
+        {
+            var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            current = current switch
+            {
+                JObject obj => obj.Property(segment, StringComparison.Ordinal)?.Value,
+                JArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                    && index < array.Count => array[index],
+                _ => null,
+            };
+            if (current is null)
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private static string EscapePointer(string segment) =>
+        segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    private static List<SchemaError> Finish(List<Issue> issues, JToken root)
+    {
+        // A value of the wrong type gets only that error.
+        var mistyped = issues.Where(i => i.IsTypeError).Select(i => i.Pointer).ToHashSet(StringComparer.Ordinal);
+        var kept = issues.Where(i => i.IsTypeError || !mistyped.Contains(i.Pointer));
+
+        var order = new Dictionary<JToken, int>(ReferenceEqualityComparer.Instance);
+        var index = 0;
+        foreach (var token in root is JContainer container ? container.DescendantsAndSelf() : [root])
+        {
+            order[token] = index++;
+        }
+
+        var seen = new HashSet<(string, string)>();
+        return kept
+            .OrderBy(i => i.Token is not null && order.TryGetValue(i.Token, out var position) ? position : int.MaxValue)
+            .Where(i => seen.Add((i.Pointer, i.Message)))
+            .Select(i => new SchemaError(i.Pointer, i.Message))
+            .ToList();
+    }
+}
