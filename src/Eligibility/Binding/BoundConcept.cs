@@ -27,6 +27,14 @@ internal sealed class BoundConcept
 
     public string? UlnUnit { get; init; }
 
+    /// <summary>The rule file's default ULN for a patient of this sex (in <see cref="UlnUnit"/>), or <c>null</c>.</summary>
+    public decimal? DefaultUln(Eligibility.Patients.AdministrativeSex sex) => sex switch
+    {
+        Eligibility.Patients.AdministrativeSex.Female => UlnFemale ?? UlnValue,
+        Eligibility.Patients.AdministrativeSex.Male => UlnMale ?? UlnValue,
+        _ => UlnValue,
+    };
+
     /// <summary>Answer name → matcher (and optional boolean value).</summary>
     public IReadOnlyDictionary<string, (CodeMatcher Codes, bool? Boolean)> Answers { get; init; } = new Dictionary<string, (CodeMatcher, bool?)>();
 

@@ -98,12 +98,7 @@ internal sealed class ExpressionNode : RuleNode
                 return UnitConverter.Instance.TryConvert(high, unit, c.Unit, c.MolarMass, out decimal h, out _) ? h : null;
             }
 
-            decimal? declared = context.Patient.Sex switch
-            {
-                AdministrativeSex.Female => c.UlnFemale ?? c.UlnValue,
-                AdministrativeSex.Male => c.UlnMale ?? c.UlnValue,
-                _ => c.UlnValue,
-            };
+            decimal? declared = c.DefaultUln(context.Patient.Sex);
             return declared is { } d && UnitConverter.Instance.TryConvert(d, c.UlnUnit ?? c.Unit, c.Unit, c.MolarMass, out decimal u, out _) ? u : null;
         }
 

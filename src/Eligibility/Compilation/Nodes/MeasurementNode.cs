@@ -98,12 +98,7 @@ internal sealed class MeasurementNode : RuleNode
         }
         else
         {
-            decimal? declared = context.Patient.Sex switch
-            {
-                AdministrativeSex.Female => concept.UlnFemale ?? concept.UlnValue,
-                AdministrativeSex.Male => concept.UlnMale ?? concept.UlnValue,
-                _ => concept.UlnValue,
-            };
+            decimal? declared = concept.DefaultUln(context.Patient.Sex);
 
             if (declared is null)
             {
