@@ -125,7 +125,7 @@ public static class RuleCompiler
         IsoDuration lookback = default;
         if (model.DefaultLookback is { } text && !IsoDuration.TryParse(text, out lookback))
         {
-            sink.Error(DiagnosticCodes.InvalidDuration, model.DefaultLookbackPointer, $"'{text}' is not an ISO-8601 duration of years, months, weeks and days (e.g. P28D)");
+            sink.ErrorUnlessExplained(DiagnosticCodes.InvalidDuration, model.DefaultLookbackPointer, $"'{text}' is not an ISO-8601 duration of years, months, weeks and days (e.g. P28D)");
         }
 
         if (fileName is not null && model.Trial.Id.Length > 0)

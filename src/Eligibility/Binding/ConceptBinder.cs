@@ -77,7 +77,7 @@ internal sealed class ConceptBinder
             string cycle = string.Join(" → ", stack) + " → " + model.Name;
             if (reportedCycles.Add(stack[0]))
             {
-                sink.Error(DiagnosticCodes.ConceptCycle, models[stack[0]].Pointer, $"concepts include each other in a cycle: {cycle}", atName: true);
+                sink.ErrorUnlessExplained(DiagnosticCodes.ConceptCycle, models[stack[0]].Pointer, $"concepts include each other in a cycle: {cycle}", atName: true);
             }
 
             return;
@@ -102,7 +102,7 @@ internal sealed class ConceptBinder
             }
             else if (stack.Count == 1)
             {
-                sink.Error(DiagnosticCodes.UnknownConcept, pointer, $"concept '{model.Name}' includes '{name}', which is not defined in 'concepts'");
+                sink.ErrorUnlessExplained(DiagnosticCodes.UnknownConcept, pointer, $"concept '{model.Name}' includes '{name}', which is not defined in 'concepts'");
             }
         }
 
@@ -114,7 +114,7 @@ internal sealed class ConceptBinder
         var units = UnitConverter.Instance;
         if (model.Unit is { } unit && !units.IsValid(unit, out string? error))
         {
-            sink.Error(DiagnosticCodes.InvalidUnit, model.Pointer + "/unit", $"'{unit}' is not a valid UCUM unit: {error}");
+            sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUnit, model.Pointer + "/unit", $"'{unit}' is not a valid UCUM unit: {error}");
         }
 
         if (model.Uln is { } uln)
@@ -122,22 +122,22 @@ internal sealed class ConceptBinder
             string? ulnUnit = uln.Unit ?? model.Unit;
             if (ulnUnit is null)
             {
-                sink.Error(DiagnosticCodes.InvalidUln, uln.Pointer, $"the default ULN of '{model.Name}' needs a unit (on the ULN or the concept)");
+                sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUln, uln.Pointer, $"the default ULN of '{model.Name}' needs a unit (on the ULN or the concept)");
             }
             else if (uln.Unit is { } u && !units.IsValid(u, out string? ulnError))
             {
-                sink.Error(DiagnosticCodes.InvalidUnit, uln.Pointer + "/unit", $"'{u}' is not a valid UCUM unit: {ulnError}");
+                sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUnit, uln.Pointer + "/unit", $"'{u}' is not a valid UCUM unit: {ulnError}");
             }
             else if (uln.Unit is { } u2 && model.Unit is { } cu && units.IsValid(cu, out _) && !units.TryGetFactor(u2, cu, model.MolarMass, out _, out string? convError))
             {
-                sink.Error(DiagnosticCodes.IncompatibleUnit, uln.Pointer + "/unit", $"the ULN unit '{u2}' cannot be converted to the concept's unit '{cu}': {convError}");
+                sink.ErrorUnlessExplained(DiagnosticCodes.IncompatibleUnit, uln.Pointer + "/unit", $"the ULN unit '{u2}' cannot be converted to the concept's unit '{cu}': {convError}");
             }
 
             foreach (var (value, field) in new[] { (uln.Value, "value"), (uln.Female, "female"), (uln.Male, "male") })
             {
                 if (value is <= 0)
                 {
-                    sink.Error(DiagnosticCodes.InvalidUln, uln.Pointer + "/" + field, $"a ULN must be positive, not {value}");
+                    sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUln, uln.Pointer + "/" + field, $"a ULN must be positive, not {value}");
                 }
             }
         }

@@ -77,11 +77,11 @@ internal sealed class NodeBuilder
 
         if (!id.StartsWith(criterionId + ".", StringComparison.Ordinal))
         {
-            sink.Error(DiagnosticCodes.MisplacedPartId, rule.Pointer + "/id", $"part ID '{id}' must start with its criterion's ID '{criterionId}.'");
+            sink.ErrorUnlessExplained(DiagnosticCodes.MisplacedPartId, rule.Pointer + "/id", $"part ID '{id}' must start with its criterion's ID '{criterionId}.'");
         }
         else if (!partIds.Add(id))
         {
-            sink.Error(DiagnosticCodes.DuplicatePartId, rule.Pointer + "/id", $"part ID '{id}' is used more than once");
+            sink.ErrorUnlessExplained(DiagnosticCodes.DuplicatePartId, rule.Pointer + "/id", $"part ID '{id}' is used more than once");
         }
     }
 
@@ -90,7 +90,7 @@ internal sealed class NodeBuilder
         var parts = c.Rules.Select(r => Build(r, criterionId, trial)).ToList();
         if (c.Kind == "atLeast" && c.N > c.Rules.Count)
         {
-            sink.Error(DiagnosticCodes.AtLeastTooMany, c.Pointer + "/n", $"atLeast asks for {c.N} parts but has only {c.Rules.Count}");
+            sink.ErrorUnlessExplained(DiagnosticCodes.AtLeastTooMany, c.Pointer + "/n", $"atLeast asks for {c.N} parts but has only {c.Rules.Count}");
         }
 
         return parts.Count == 0 || parts.Any(p => p is null) ? null : new CompositeNode(c.Kind, parts!, c.N);
@@ -141,7 +141,7 @@ internal sealed class NodeBuilder
 
         if (concept.Unit is null)
         {
-            sink.Error(DiagnosticCodes.ConceptWithoutUnit, m.Pointer + "/concept", $"measurement concept '{concept.Name}' declares no 'unit'");
+            sink.ErrorUnlessExplained(DiagnosticCodes.ConceptWithoutUnit, m.Pointer + "/concept", $"measurement concept '{concept.Name}' declares no 'unit'");
             return null;
         }
 
@@ -182,7 +182,7 @@ internal sealed class NodeBuilder
         string resultUnit = ckd ? "mL/min/{1.73_m2}" : "mL/min";
         if (!UnitConverter.Instance.TryGetFactor(resultUnit, unit, null, out _, out string? error))
         {
-            sink.Error(DiagnosticCodes.IncompatibleUnit, pointer, $"{formula} yields {resultUnit}, which cannot be converted to the rule's unit '{unit}': {error}");
+            sink.ErrorUnlessExplained(DiagnosticCodes.IncompatibleUnit, pointer, $"{formula} yields {resultUnit}, which cannot be converted to the rule's unit '{unit}': {error}");
             return null;
         }
 
@@ -196,14 +196,14 @@ internal sealed class NodeBuilder
         {
             if (c.Unit is null)
             {
-                sink.Error(DiagnosticCodes.ConceptWithoutUnit, pointer, $"{formula} needs concept '{name}' to declare a 'unit'");
+                sink.ErrorUnlessExplained(DiagnosticCodes.ConceptWithoutUnit, pointer, $"{formula} needs concept '{name}' to declare a 'unit'");
                 return null;
             }
 
             return c;
         }
 
-        sink.Error(DiagnosticCodes.ComputeInputMissing, pointer, $"{formula} needs the concept '{name}', which 'concepts' does not define");
+        sink.ErrorUnlessExplained(DiagnosticCodes.ComputeInputMissing, pointer, $"{formula} needs the concept '{name}', which 'concepts' does not define");
         return null;
     }
 
@@ -221,7 +221,7 @@ internal sealed class NodeBuilder
         {
             if (!concept.Answers.ContainsKey(answer))
             {
-                sink.Error(DiagnosticCodes.UnknownAnswer, c.Pointer + "/answer", $"concept '{concept.Name}' declares no answer '{answer}' (it declares: {string.Join(", ", concept.Answers.Keys)})");
+                sink.ErrorUnlessExplained(DiagnosticCodes.UnknownAnswer, c.Pointer + "/answer", $"concept '{concept.Name}' declares no answer '{answer}' (it declares: {string.Join(", ", concept.Answers.Keys)})");
                 ok = false;
             }
         }
@@ -244,7 +244,7 @@ internal sealed class NodeBuilder
         {
             if (!status.Answers.ContainsKey(answer))
             {
-                sink.Error(DiagnosticCodes.UnknownAnswer, models[status.Name].Pointer, $"pregnancy rules need concept '{status.Name}' to declare the answer '{answer}'", atName: true);
+                sink.ErrorUnlessExplained(DiagnosticCodes.UnknownAnswer, models[status.Name].Pointer, $"pregnancy rules need concept '{status.Name}' to declare the answer '{answer}'", atName: true);
                 return null;
             }
         }
@@ -277,12 +277,12 @@ internal sealed class NodeBuilder
             ok &= CheckBounds(dose, m.Pointer + "/dose");
             if (m.DoseUnit is null)
             {
-                sink.Error(DiagnosticCodes.MissingProperty, m.Pointer + "/dose", "a dose needs a 'unit' (e.g. mg/d)");
+                sink.ErrorUnlessExplained(DiagnosticCodes.MissingProperty, m.Pointer + "/dose", "a dose needs a 'unit' (e.g. mg/d)");
                 ok = false;
             }
             else if (!UnitConverter.Instance.IsValid(m.DoseUnit, out string? error))
             {
-                sink.Error(DiagnosticCodes.InvalidUnit, m.Pointer + "/dose/unit", $"'{m.DoseUnit}' is not a valid UCUM unit: {error}");
+                sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUnit, m.Pointer + "/dose/unit", $"'{m.DoseUnit}' is not a valid UCUM unit: {error}");
                 ok = false;
             }
         }
@@ -292,7 +292,7 @@ internal sealed class NodeBuilder
             var missing = MembersWithCodes(concept.Name).Where(n => !concept.PrednisoneEquivalence.ContainsKey(n)).ToList();
             if (missing.Count > 0)
             {
-                sink.Error(DiagnosticCodes.MissingPrednisoneEquivalence, m.Pointer + "/prednisoneEquivalent",
+                sink.ErrorUnlessExplained(DiagnosticCodes.MissingPrednisoneEquivalence, m.Pointer + "/prednisoneEquivalent",
                     $"prednisone-equivalent doses need 'prednisoneEquivalence' on {string.Join(", ", missing)}");
                 ok = false;
             }
@@ -336,7 +336,7 @@ internal sealed class NodeBuilder
                 ExpressionErrorKind.NonConstantConcept => DiagnosticCodes.ExpressionConceptNotLiteral,
                 _ => DiagnosticCodes.ExpressionSyntax,
             };
-            sink.Error(code, pointer, $"expression error at character {error.Offset + 1}: {error.Message}");
+            sink.ErrorUnlessExplained(code, pointer, $"expression error at character {error.Offset + 1}: {error.Message}");
         }
 
         if (compiled is null)
@@ -361,7 +361,7 @@ internal sealed class NodeBuilder
             return c;
         }
 
-        sink.Error(DiagnosticCodes.UnknownConcept, pointer, $"concept '{name}' is not defined in 'concepts'");
+        sink.ErrorUnlessExplained(DiagnosticCodes.UnknownConcept, pointer, $"concept '{name}' is not defined in 'concepts'");
         return null;
     }
 
@@ -386,7 +386,7 @@ internal sealed class NodeBuilder
             return d;
         }
 
-        sink.Error(DiagnosticCodes.InvalidDuration, pointer, $"'{text}' is not an ISO-8601 duration of years, months, weeks and days (e.g. P28D, P6M)");
+        sink.ErrorUnlessExplained(DiagnosticCodes.InvalidDuration, pointer, $"'{text}' is not an ISO-8601 duration of years, months, weeks and days (e.g. P28D, P6M)");
         return null;
     }
 
@@ -397,13 +397,13 @@ internal sealed class NodeBuilder
         var units = UnitConverter.Instance;
         if (!units.IsValid(unit, out string? error))
         {
-            sink.Error(DiagnosticCodes.InvalidUnit, pointer, $"'{unit}' is not a valid UCUM unit: {error}");
+            sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUnit, pointer, $"'{unit}' is not a valid UCUM unit: {error}");
             return false;
         }
 
         if (units.IsValid(conceptUnit, out _) && !units.TryGetFactor(unit, conceptUnit, molarMass, out _, out string? convError))
         {
-            sink.Error(DiagnosticCodes.IncompatibleUnit, pointer, $"'{unit}' cannot be converted to the concept's unit '{conceptUnit}': {convError}");
+            sink.ErrorUnlessExplained(DiagnosticCodes.IncompatibleUnit, pointer, $"'{unit}' cannot be converted to the concept's unit '{conceptUnit}': {convError}");
             return false;
         }
 
@@ -414,7 +414,7 @@ internal sealed class NodeBuilder
     {
         if (b.IsEmpty)
         {
-            sink.Error(DiagnosticCodes.InvalidBounds, pointer, "no bound given: use gt, gte, lt or lte");
+            sink.ErrorUnlessExplained(DiagnosticCodes.InvalidBounds, pointer, "no bound given: use gt, gte, lt or lte");
             return false;
         }
 
@@ -423,7 +423,7 @@ internal sealed class NodeBuilder
         bool empty = low is { } l && high is { } h && (l > h || (l == h && (b.Gt is not null || b.Lt is not null)));
         if (empty || (b.Gt is not null && b.Gte is not null) || (b.Lt is not null && b.Lte is not null))
         {
-            sink.Error(DiagnosticCodes.InvalidBounds, pointer, $"the bounds {Explanation.Phrase.Symbols(b, string.Empty)} can never be satisfied or repeat a side");
+            sink.ErrorUnlessExplained(DiagnosticCodes.InvalidBounds, pointer, $"the bounds {Explanation.Phrase.Symbols(b, string.Empty)} can never be satisfied or repeat a side");
             return false;
         }
 

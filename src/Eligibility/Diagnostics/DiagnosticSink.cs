@@ -6,6 +6,7 @@ namespace Eligibility.Diagnostics;
 internal sealed class DiagnosticSink
 {
     private readonly List<Diagnostic> items = new();
+    private readonly HashSet<string> errorPointers = new(System.StringComparer.Ordinal);
     private readonly byte[]? utf8;
     private SourceMap? map;
 
@@ -37,5 +38,33 @@ internal sealed class DiagnosticSink
     {
         items.Add(diagnostic);
         HasErrors |= diagnostic.IsError;
+        if (diagnostic.IsError && diagnostic.Pointer is { } pointer)
+        {
+            errorPointers.Add(pointer);
+        }
+    }
+
+    /// <summary>
+    /// Whether an error was already reported at this pointer or its parent: a later stage then stays silent there, so
+    /// one mistake (say, a missing 'concept' reported by the schema) is not reported again as its consequences.
+    /// </summary>
+    public bool IsExplained(string pointer)
+    {
+        if (errorPointers.Contains(pointer))
+        {
+            return true;
+        }
+
+        int slash = pointer.LastIndexOf('/');
+        return slash >= 0 && errorPointers.Contains(pointer[..slash]);
+    }
+
+    /// <summary>Reports an error unless an earlier stage already explained the problem at that place.</summary>
+    public void ErrorUnlessExplained(string code, string pointer, string message, bool atName = false)
+    {
+        if (!IsExplained(pointer))
+        {
+            Error(code, pointer, message, atName);
+        }
     }
 }
