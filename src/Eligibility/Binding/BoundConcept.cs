@@ -13,6 +13,11 @@ internal sealed class BoundConcept
 
     public string Name { get; }
 
+    /// <summary>How explanations name the concept (the file's <c>label</c>, else the concept name).</summary>
+    public string Label { get => label ?? Name; init => label = value; }
+
+    private readonly string? label;
+
     public CodeMatcher Matcher { get; }
 
     public string? Unit { get; init; }

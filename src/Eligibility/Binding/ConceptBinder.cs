@@ -57,6 +57,7 @@ internal sealed class ConceptBinder
 
         var concept = new BoundConcept(model.Name, matcher)
         {
+            Label = model.Label ?? model.Name,
             Unit = model.Unit,
             MolarMass = model.MolarMass,
             UlnValue = model.Uln?.Value,

@@ -14,12 +14,12 @@ internal readonly record struct Reading(ObservationRecord Observation, decimal? 
         decimal value = o.Value!.Value;
         if (string.IsNullOrWhiteSpace(o.Unit))
         {
-            return new Reading(o, null, $"{concept.Name} {Phrase.Exact(value)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)} has no unit, so it cannot be compared in {unit}");
+            return new Reading(o, null, $"{concept.Label} {Phrase.Exact(value)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)} has no unit, so it cannot be compared in {unit}");
         }
 
         if (!UnitConverter.Instance.TryConvert(value, o.Unit, unit, concept.MolarMass, out decimal converted, out string? error))
         {
-            return new Reading(o, null, $"{concept.Name} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)} cannot be converted to {unit} ({error})");
+            return new Reading(o, null, $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)} cannot be converted to {unit} ({error})");
         }
 
         return new Reading(o, converted, null);

@@ -85,7 +85,8 @@ internal static class RuleFileReader
             uln is { } u ? new UlnModel(u.Pointer, u.Decimal("value"), u.Decimal("female"), u.Decimal("male"), u.String("unit")) : null,
             answers,
             c.Decimal("prednisoneEquivalence"),
-            c.String("description"));
+            c.String("description"),
+            c.String("label"));
     }
 
     /// <summary>Reads <c>{ "system": ["code", …] }</c>; other members (such as <c>boolean</c>) are skipped.</summary>

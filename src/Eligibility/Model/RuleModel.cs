@@ -22,7 +22,8 @@ internal sealed record ConceptModel(
     UlnModel? Uln,
     IReadOnlyList<AnswerModel> Answers,
     decimal? PrednisoneEquivalence,
-    string? Description);
+    string? Description,
+    string? Label);
 
 internal sealed record UlnModel(string Pointer, decimal? Value, decimal? Female, decimal? Male, string? Unit);
 

@@ -13,7 +13,7 @@ public class UlnTests
     {
         var result = AltOver5Uln().Single(Patient().WithLabs(Lab("1742-6", 212, "U/L", uln: 40)));
         result.Outcome.Should().Be(Outcome.Fail);
-        result.Explanation.Should().Be("alt 212 U/L on 2026-01-10 (obs-1742-6-2026-01-10) is 5.3 × ULN (ULN 40 U/L from the result's reference range), above 5 × ULN");
+        result.Explanation.Should().Be("ALT 212 U/L on 2026-01-10 (obs-1742-6-2026-01-10) is 5.3 × ULN (ULN 40 U/L from the result's reference range), above 5 × ULN");
     }
 
     [TestCase(200, "pass", TestName = "ALT exactly 5 x ULN is not above 5 x ULN")]

@@ -26,7 +26,7 @@ internal sealed class CodedNode : RuleNode
         this.lookback = lookback;
     }
 
-    public override string Describe() => $"{concept.Name} is {string.Join(" or ", wanted)} (most recent result within {lookback.ToPhrase()})";
+    public override string Describe() => $"{concept.Label} is {string.Join(" or ", wanted)} (most recent result within {lookback.ToPhrase()})";
 
     /// <summary>The declared answer a result carries, or <c>null</c> when it carries none the concept knows.</summary>
     public static string? AnswerOf(BoundConcept concept, ObservationRecord o)
@@ -57,10 +57,10 @@ internal sealed class CodedNode : RuleNode
         string missing = concept.Name + " within " + lookback;
         if (o is null)
         {
-            return NodeResult.Unknown($"No {concept.Name} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}", missing);
+            return NodeResult.Unknown($"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}", missing);
         }
 
-        string described = $"{concept.Name} {ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
+        string described = $"{concept.Label} {ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         var fact = new FactUsed { Concept = concept.Name, Date = o.Date, Source = o.Reference, Detail = ValueText(o) };
         string? answer = AnswerOf(concept, o);
         if (answer is null)

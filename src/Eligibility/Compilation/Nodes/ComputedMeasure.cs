@@ -66,7 +66,7 @@ internal sealed class ComputedMeasure
         var scrObservation = context.Latest(creatinine, window, o => o.Value is not null);
         if (scrObservation is null)
         {
-            return NodeResult.Unknown($"No reported {conceptName} and no {creatinine.Name} result {between} to compute it ({Formula})", missing);
+            return NodeResult.Unknown($"No reported {conceptName} and no {creatinine.Label} result {between} to compute it ({Formula})", missing);
         }
 
         var scr = Reading.In(scrObservation, creatinine, "mg/dL");
@@ -77,7 +77,7 @@ internal sealed class ComputedMeasure
 
         if (scrMgDl <= 0)
         {
-            return NodeResult.Unknown($"{scr.Describe(creatinine.Name, "mg/dL")} is not a usable creatinine value", creatinine.Name + " within range");
+            return NodeResult.Unknown($"{scr.Describe(creatinine.Label, "mg/dL")} is not a usable creatinine value", creatinine.Name + " within range");
         }
 
         var facts = new System.Collections.Generic.List<FactUsed> { scr.ToFact(creatinine.Name, "mg/dL") };
@@ -95,7 +95,7 @@ internal sealed class ComputedMeasure
 
         bool female = sex == AdministrativeSex.Female;
         decimal computed;
-        string inputs = $"{scr.Describe(creatinine.Name, "mg/dL")}, age {age} at that date, {(female ? "female" : "male")}";
+        string inputs = $"{scr.Describe(creatinine.Label, "mg/dL")}, age {age} at that date, {(female ? "female" : "male")}";
         if (kind == CkdEpi2021)
         {
             computed = CkdEpi(scrMgDl, age, female);
@@ -105,7 +105,7 @@ internal sealed class ComputedMeasure
             var weightObservation = context.Latest(weight!, window, o => o.Value is not null);
             if (weightObservation is null)
             {
-                return NodeResult.Unknown($"{Formula} needs a {weight!.Name} result {between}; none found", $"{weight!.Name} {between}", facts);
+                return NodeResult.Unknown($"{Formula} needs a {weight!.Label} result {between}; none found", $"{weight!.Label} {between}", facts);
             }
 
             var kg = Reading.In(weightObservation, weight!, "kg");
@@ -115,7 +115,7 @@ internal sealed class ComputedMeasure
             }
 
             facts.Add(kg.ToFact(weight!.Name, "kg"));
-            inputs += ", " + kg.Describe(weight!.Name, "kg");
+            inputs += ", " + kg.Describe(weight!.Label, "kg");
             computed = CockcroftGaultClearance(scrMgDl, age, weightKg, female);
         }
 

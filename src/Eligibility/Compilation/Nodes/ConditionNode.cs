@@ -62,10 +62,10 @@ internal sealed class ConditionNode : RuleNode
         string absent = absentUnknown ? "; no record means unknown" : string.Empty;
         return mode switch
         {
-            EventMode.Active => $"active {concept.Name} condition{exceptText}{absent}",
-            EventMode.OccurredWithin => $"{concept.Name} with onset within the last {window!.Value.ToPhrase()}{exceptText}{absent}",
-            EventMode.ActiveWithin => $"{concept.Name} active at any time within the last {window!.Value.ToPhrase()}{exceptText}{absent}",
-            _ => $"history of {concept.Name}{exceptText}{absent}",
+            EventMode.Active => $"active {concept.Label} condition{exceptText}{absent}",
+            EventMode.OccurredWithin => $"{concept.Label} with onset within the last {window!.Value.ToPhrase()}{exceptText}{absent}",
+            EventMode.ActiveWithin => $"{concept.Label} active at any time within the last {window!.Value.ToPhrase()}{exceptText}{absent}",
+            _ => $"history of {concept.Label}{exceptText}{absent}",
         };
     }
 
@@ -89,7 +89,7 @@ internal sealed class ConditionNode : RuleNode
             string code = c.Codes.Count > 0 ? c.Codes[0].Code : "?";
             string onsetText = c.Onset is { } o ? "onset " + Phrase.Date(o) : "onset not recorded";
             string abatementText = c.Abatement is { } a ? ", abated " + Phrase.Date(a) : string.Empty;
-            string described = $"{concept.Name} [{code}] {onsetText}{abatementText}{(c.ClinicalStatus is null ? string.Empty : ", " + c.ClinicalStatus)}{Phrase.Source(c.Reference)}";
+            string described = $"{concept.Label} [{code}] {onsetText}{abatementText}{(c.ClinicalStatus is null ? string.Empty : ", " + c.ClinicalStatus)}{Phrase.Source(c.Reference)}";
             var fact = new FactUsed { Concept = concept.Name, Date = c.Onset, Source = c.Reference, Detail = described };
             switch (mode)
             {
@@ -111,8 +111,8 @@ internal sealed class ConditionNode : RuleNode
 
         string within = w is { } ww ? $" between {Phrase.Date(ww.Start)} and {Phrase.Date(ww.End)}" : mode == EventMode.Active ? " active on " + Phrase.Date(asOf) : " on or before " + Phrase.Date(asOf);
         return findings.Result(
-            $"Found {concept.Name}",
-            $"No {concept.Name} record{within}",
+            $"Found {concept.Label}",
+            $"No {concept.Label} record{within}",
             absentUnknown,
             concept.Name + (w is null ? " history" : " within " + window));
     }

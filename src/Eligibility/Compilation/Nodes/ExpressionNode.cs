@@ -77,7 +77,7 @@ internal sealed class ExpressionNode : RuleNode
             var reading = Reading.In(o, c, c.Unit);
             if (reading.Value is { } v)
             {
-                Used.Add(reading.Describe(c.Name, c.Unit));
+                Used.Add(reading.Describe(c.Label, c.Unit));
             }
 
             return reading.Value;

@@ -24,7 +24,7 @@ internal sealed class ImmunizationNode : RuleNode
         this.absentUnknown = absentUnknown;
     }
 
-    public override string Describe() => $"{concept.Name} given within the last {window.ToPhrase()}" + (absentUnknown ? "; no record means unknown" : string.Empty);
+    public override string Describe() => $"{concept.Label} given within the last {window.ToPhrase()}" + (absentUnknown ? "; no record means unknown" : string.Empty);
 
     protected override NodeResult Run(EvaluationContext context, Scope scope)
     {
@@ -38,7 +38,7 @@ internal sealed class ImmunizationNode : RuleNode
             }
 
             string code = i.Codes.Count > 0 ? i.Codes[0].Code : "?";
-            string described = $"{concept.Name} [{code}] {(i.Date is { } d ? "given " + Phrase.Date(d) : "(date not recorded)")}{Phrase.Source(i.Reference)}";
+            string described = $"{concept.Label} [{code}] {(i.Date is { } d ? "given " + Phrase.Date(d) : "(date not recorded)")}{Phrase.Source(i.Reference)}";
             var fact = new FactUsed { Concept = concept.Name, Date = i.Date, Source = i.Reference, Detail = code };
             if (i.Date is not { } date)
             {
@@ -50,6 +50,6 @@ internal sealed class ImmunizationNode : RuleNode
             }
         }
 
-        return findings.Result($"Found {concept.Name}", $"No {concept.Name} between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}", absentUnknown, concept.Name + " within " + window);
+        return findings.Result($"Found {concept.Label}", $"No {concept.Label} between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}", absentUnknown, concept.Name + " within " + window);
     }
 }

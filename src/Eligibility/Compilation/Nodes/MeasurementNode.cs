@@ -52,11 +52,11 @@ internal sealed class MeasurementNode : RuleNode
         {
             if (compute is not null)
             {
-                return compute.Evaluate(context, window, bounds, unit!, concept.Name, MissingText);
+                return compute.Evaluate(context, window, bounds, unit!, concept.Label, MissingText);
             }
 
             return NodeResult.Unknown(
-                $"No {concept.Name} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}",
+                $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}",
                 MissingText);
         }
 
@@ -74,14 +74,14 @@ internal sealed class MeasurementNode : RuleNode
         bool ok = Phrase.Satisfies(bounds, value);
         return NodeResult.Of(
             Truth.From(ok),
-            $"{reading.Describe(concept.Name, unit!)} is {(ok ? string.Empty : "not ")}{Threshold}",
+            $"{reading.Describe(concept.Label, unit!)} is {(ok ? string.Empty : "not ")}{Threshold}",
             new[] { reading.ToFact(concept.Name, unit!) });
     }
 
     private NodeResult CompareToUln(EvaluationContext context, ObservationRecord o)
     {
         decimal value = o.Value!.Value;
-        string described = $"{concept.Name} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
+        string described = $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         if (string.IsNullOrWhiteSpace(o.Unit))
         {
             return NodeResult.Unknown(described + " has no unit, so it cannot be compared with its ULN", concept.Name + " with a unit");

@@ -50,11 +50,11 @@ internal sealed class MedicationNode : RuleNode
     {
         string core = mode switch
         {
-            MedicationMode.Current => $"currently on {concept.Name}{DoseText}",
-            MedicationMode.Stable => $"on {concept.Name} continuously at one unchanged dose for the last {window!.Value.ToPhrase()}" + (dose is null ? string.Empty : ", that dose " + Phrase.Symbols(dose, doseUnit!) + (prednisoneEquivalent ? " prednisone-equivalent" : string.Empty)),
-            _ => $"{concept.Name} taken within the last {window!.Value.ToPhrase()}{DoseText}" + (longerThan is { } l ? $" for more than {l.ToPhrase()}" : string.Empty),
+            MedicationMode.Current => $"currently on {concept.Label}{DoseText}",
+            MedicationMode.Stable => $"on {concept.Label} continuously at one unchanged dose for the last {window!.Value.ToPhrase()}" + (dose is null ? string.Empty : ", that dose " + Phrase.Symbols(dose, doseUnit!) + (prednisoneEquivalent ? " prednisone-equivalent" : string.Empty)),
+            _ => $"{concept.Label} taken within the last {window!.Value.ToPhrase()}{DoseText}" + (longerThan is { } l ? $" for more than {l.ToPhrase()}" : string.Empty),
         };
-        return (onlyIfCurrent ? $"if currently on {concept.Name}: " : string.Empty) + core + (absentUnknown ? "; no record means unknown" : string.Empty);
+        return (onlyIfCurrent ? $"if currently on {concept.Label}: " : string.Empty) + core + (absentUnknown ? "; no record means unknown" : string.Empty);
     }
 
     protected override NodeResult Run(EvaluationContext context, Scope scope)
@@ -79,7 +79,7 @@ internal sealed class MedicationNode : RuleNode
             var current = Exposure(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null, applyDose: false);
             if (current.Truth.IsFalse)
             {
-                return NodeResult.Of(Truth.True, $"Not currently on {concept.Name}, so the condition does not apply");
+                return NodeResult.Of(Truth.True, $"Not currently on {concept.Label}, so the condition does not apply");
             }
 
             if (current.Truth.IsUnknown)
@@ -190,16 +190,16 @@ internal sealed class MedicationNode : RuleNode
             int needed = w.End.DayNumber - min.SubtractFrom(w.End).DayNumber;
             if (days > needed)
             {
-                return NodeResult.Of(Truth.True, $"{concept.Name}{DoseText} for {days} days{range}, more than {min.ToPhrase()}");
+                return NodeResult.Of(Truth.True, $"{concept.Label}{DoseText} for {days} days{range}, more than {min.ToPhrase()}");
             }
 
             if (qualifying.Count > 0)
             {
-                return NodeResult.Of(Truth.False, $"{concept.Name}{DoseText} for only {days} days{range}, not more than {min.ToPhrase()}");
+                return NodeResult.Of(Truth.False, $"{concept.Label}{DoseText} for only {days} days{range}, not more than {min.ToPhrase()}");
             }
         }
 
-        return findings.Result($"On {concept.Name}{DoseText}", $"No {concept.Name}{DoseText}{range}", absentUnknown, missing);
+        return findings.Result($"On {concept.Label}{DoseText}", $"No {concept.Label}{DoseText}{range}", absentUnknown, missing);
     }
 
     private NodeResult Stable(List<(MedicationRecord Record, string Member)> records, DateOnly asOf)
@@ -284,13 +284,13 @@ internal sealed class MedicationNode : RuleNode
         if (results.Count == 0)
         {
             return absentUnknown
-                ? NodeResult.Unknown($"No {concept.Name} record from {range} (absence is unknown for this criterion)", concept.Name + " exposure within " + window)
-                : NodeResult.Of(Truth.False, $"No {concept.Name} record from {range} (the record is taken as complete)");
+                ? NodeResult.Unknown($"No {concept.Label} record from {range} (absence is unknown for this criterion)", concept.Name + " exposure within " + window)
+                : NodeResult.Of(Truth.False, $"No {concept.Label} record from {range} (the record is taken as complete)");
         }
 
         Truth truth = results.Aggregate(Truth.False, (t, r) => t | r.Truth);
         var shown = results.Where(r => r.Truth == truth).ToList();
-        var node = new NodeResult(truth, $"Stable {concept.Name} from {range}: " + string.Join("; ", shown.Select(r => r.Text)))
+        var node = new NodeResult(truth, $"Stable {concept.Label} from {range}: " + string.Join("; ", shown.Select(r => r.Text)))
         {
             Facts = results.SelectMany(r => r.Facts).ToList(),
             Missing = truth.IsUnknown ? new[] { concept.Name + " doses and dates within " + window } : Array.Empty<string>(),

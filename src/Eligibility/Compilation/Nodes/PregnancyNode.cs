@@ -26,7 +26,7 @@ internal sealed class PregnancyNode : RuleNode
     }
 
     public override string Describe() =>
-        $"pregnant: latest {status.Name} within {lookback.ToPhrase()} says pregnant, or an active {condition.Name} condition (never for male patients)";
+        $"pregnant: latest {status.Label} within {lookback.ToPhrase()} says pregnant, or an active {condition.Label} condition (never for male patients)";
 
     protected override NodeResult Run(EvaluationContext context, Scope scope)
     {
@@ -40,7 +40,7 @@ internal sealed class PregnancyNode : RuleNode
             if (ConditionNode.Counts(c) && condition.Matcher.Match(c.Codes) is not null && ConditionNode.IsActiveAt(c, context.AsOf) == true)
             {
                 string onset = c.Onset is { } d ? " since " + Phrase.Date(d) : string.Empty;
-                return NodeResult.Of(Truth.True, $"Pregnant: active {condition.Name} condition{onset}{Phrase.Source(c.Reference)}",
+                return NodeResult.Of(Truth.True, $"Pregnant: active {condition.Label} condition{onset}{Phrase.Source(c.Reference)}",
                     new[] { new FactUsed { Concept = condition.Name, Date = c.Onset, Source = c.Reference, Detail = c.ClinicalStatus } });
             }
         }
@@ -50,11 +50,11 @@ internal sealed class PregnancyNode : RuleNode
         string missing = status.Name + " within " + lookback;
         if (o is null)
         {
-            return NodeResult.Unknown($"No {status.Name} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)} and no active {condition.Name} condition", missing);
+            return NodeResult.Unknown($"No {status.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)} and no active {condition.Label} condition", missing);
         }
 
         var fact = new FactUsed { Concept = status.Name, Date = o.Date, Source = o.Reference, Detail = CodedNode.ValueText(o) };
-        string described = $"{status.Name} {CodedNode.ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
+        string described = $"{status.Label} {CodedNode.ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         return CodedNode.AnswerOf(status, o) switch
         {
             "pregnant" => NodeResult.Of(Truth.True, $"Pregnant: {described}", new[] { fact }),

@@ -28,7 +28,7 @@ internal sealed class ProcedureNode : RuleNode
     }
 
     public override string Describe() =>
-        (window is { } w ? $"{concept.Name} procedure within the last {w.ToPhrase()}" : $"{concept.Name} procedure ever")
+        (window is { } w ? $"{concept.Label} procedure within the last {w.ToPhrase()}" : $"{concept.Label} procedure ever")
         + (except.Count == 0 ? string.Empty : " (except " + string.Join(", ", except.Select(e => e.Name)) + ")")
         + (absentUnknown ? "; no record means unknown" : string.Empty);
 
@@ -49,7 +49,7 @@ internal sealed class ProcedureNode : RuleNode
                 continue;
             }
 
-            string described = $"{concept.Name} {(p.Performed is { } pd ? "performed " + Phrase.Date(pd) : "(date not recorded)")}{Phrase.Source(p.Reference)}";
+            string described = $"{concept.Label} {(p.Performed is { } pd ? "performed " + Phrase.Date(pd) : "(date not recorded)")}{Phrase.Source(p.Reference)}";
             var fact = new FactUsed { Concept = concept.Name, Date = p.Performed, Source = p.Reference, Detail = p.Status };
             if (w is null)
             {
@@ -66,6 +66,6 @@ internal sealed class ProcedureNode : RuleNode
         }
 
         string range = w is { } ww ? $" between {Phrase.Date(ww.Start)} and {Phrase.Date(ww.End)}" : " on or before " + Phrase.Date(asOf);
-        return findings.Result($"Found {concept.Name}", $"No {concept.Name} procedure{range}", absentUnknown, concept.Name + (window is null ? " history" : " within " + window));
+        return findings.Result($"Found {concept.Label}", $"No {concept.Label} procedure{range}", absentUnknown, concept.Name + (window is null ? " history" : " within " + window));
     }
 }
