@@ -32,6 +32,22 @@ internal sealed class BoundConcept
 
     public string? UlnUnit { get; init; }
 
+    public decimal? LlnValue { get; init; }
+
+    public decimal? LlnFemale { get; init; }
+
+    public decimal? LlnMale { get; init; }
+
+    public string? LlnUnit { get; init; }
+
+    /// <summary>The rule file's default LLN for a patient of this sex (in <see cref="LlnUnit"/>), or <c>null</c>.</summary>
+    public decimal? DefaultLln(Eligibility.Patients.AdministrativeSex sex) => sex switch
+    {
+        Eligibility.Patients.AdministrativeSex.Female => LlnFemale ?? LlnValue,
+        Eligibility.Patients.AdministrativeSex.Male => LlnMale ?? LlnValue,
+        _ => LlnValue,
+    };
+
     /// <summary>The rule file's default ULN for a patient of this sex (in <see cref="UlnUnit"/>), or <c>null</c>.</summary>
     public decimal? DefaultUln(Eligibility.Patients.AdministrativeSex sex) => sex switch
     {

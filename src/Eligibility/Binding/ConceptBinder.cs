@@ -64,6 +64,10 @@ internal sealed class ConceptBinder
             UlnFemale = model.Uln?.Female,
             UlnMale = model.Uln?.Male,
             UlnUnit = model.Uln?.Unit ?? model.Unit,
+            LlnValue = model.Lln?.Value,
+            LlnFemale = model.Lln?.Female,
+            LlnMale = model.Lln?.Male,
+            LlnUnit = model.Lln?.Unit ?? model.Unit,
             Answers = answers,
             PrednisoneEquivalence = equivalence,
         };
@@ -118,12 +122,17 @@ internal sealed class ConceptBinder
             sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUnit, model.Pointer + "/unit", $"'{unit}' is not a valid UCUM unit: {error}");
         }
 
-        if (model.Uln is { } uln)
+        foreach (var (uln, limit) in new[] { (model.Uln, "ULN"), (model.Lln, "LLN") })
         {
+            if (uln is null)
+            {
+                continue;
+            }
+
             string? ulnUnit = uln.Unit ?? model.Unit;
             if (ulnUnit is null)
             {
-                sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUln, uln.Pointer, $"the default ULN of '{model.Name}' needs a unit (on the ULN or the concept)");
+                sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUln, uln.Pointer, $"the default {limit} of '{model.Name}' needs a unit (on the ULN or the concept)");
             }
             else if (uln.Unit is { } u && !units.IsValid(u, out string? ulnError))
             {
@@ -131,14 +140,14 @@ internal sealed class ConceptBinder
             }
             else if (uln.Unit is { } u2 && model.Unit is { } cu && units.IsValid(cu, out _) && !units.TryGetFactor(u2, cu, model.MolarMass, out _, out string? convError))
             {
-                sink.ErrorUnlessExplained(DiagnosticCodes.IncompatibleUnit, uln.Pointer + "/unit", $"the ULN unit '{u2}' cannot be converted to the concept's unit '{cu}': {convError}");
+                sink.ErrorUnlessExplained(DiagnosticCodes.IncompatibleUnit, uln.Pointer + "/unit", $"the {limit} unit '{u2}' cannot be converted to the concept's unit '{cu}': {convError}");
             }
 
             foreach (var (value, field) in new[] { (uln.Value, "value"), (uln.Female, "female"), (uln.Male, "male") })
             {
                 if (value is <= 0)
                 {
-                    sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUln, uln.Pointer + "/" + field, $"a ULN must be positive, not {value}");
+                    sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUln, uln.Pointer + "/" + field, $"a {limit} must be positive, not {value}");
                 }
             }
         }

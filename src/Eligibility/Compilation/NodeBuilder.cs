@@ -145,9 +145,16 @@ internal sealed class NodeBuilder
             return null;
         }
 
-        if (m.RelativeToUln)
+        if (m.RelativeTo is { } relative)
         {
-            return new MeasurementNode(concept, m.Bounds, null, lookback.Value, null);
+            string limit = relative == "lln" ? "LLN" : "ULN";
+            if (m.Compute is not null)
+            {
+                sink.ErrorUnlessExplained(DiagnosticCodes.InvalidCombination, m.Pointer + "/compute", $"a computed value cannot be compared relative to the {limit}");
+                return null;
+            }
+
+            return new MeasurementNode(concept, m.Bounds, null, limit, lookback.Value, null, m.AbsentFalse);
         }
 
         string unit = m.Unit ?? concept.Unit;
@@ -166,7 +173,7 @@ internal sealed class NodeBuilder
             }
         }
 
-        return new MeasurementNode(concept, m.Bounds, unit, lookback.Value, compute);
+        return new MeasurementNode(concept, m.Bounds, unit, null, lookback.Value, compute, m.AbsentFalse);
     }
 
     private ComputedMeasure? Compute(string formula, string unit, string pointer)
@@ -255,10 +262,11 @@ internal sealed class NodeBuilder
     private RuleNode? Condition(ConditionRule c)
     {
         var concept = Concept(c.Concept, c.Pointer + "/concept");
-        string field = c.Mode == EventMode.OccurredWithin ? "/occurredWithin" : "/activeWithin";
-        IsoDuration? window = c.Mode is EventMode.OccurredWithin or EventMode.ActiveWithin ? Duration(c.Window, c.Pointer + field) : null;
+        string field = c.Mode switch { EventMode.OccurredWithin => "/occurredWithin", EventMode.OnsetBefore => "/onsetBefore", _ => "/activeWithin" };
+        bool windowed = c.Mode is EventMode.OccurredWithin or EventMode.ActiveWithin or EventMode.OnsetBefore;
+        IsoDuration? window = windowed ? Duration(c.Window, c.Pointer + field) : null;
         var except = Concepts(c.Except, c.Pointer + "/except");
-        if (concept is null || (window is null && c.Mode is EventMode.OccurredWithin or EventMode.ActiveWithin))
+        if (concept is null || (window is null && windowed))
         {
             return null;
         }
@@ -269,9 +277,9 @@ internal sealed class NodeBuilder
     private RuleNode? Medication(MedicationRule m)
     {
         var concept = Concept(m.Concept, m.Pointer + "/concept");
-        IsoDuration? window = m.Mode == MedicationMode.Current ? null : Duration(m.Window, m.Pointer + (m.Mode == MedicationMode.Stable ? "/stableFor" : "/within"));
+        IsoDuration? window = m.Mode is MedicationMode.Current or MedicationMode.Ever ? null : Duration(m.Window, m.Pointer + (m.Mode == MedicationMode.Stable ? "/stableFor" : "/within"));
         IsoDuration? longer = m.LongerThan is null ? null : Duration(m.LongerThan, m.Pointer + "/longerThan");
-        bool ok = concept is not null && (window is not null || m.Mode == MedicationMode.Current) && (m.LongerThan is null || longer is not null);
+        bool ok = concept is not null && (window is not null || m.Mode is MedicationMode.Current or MedicationMode.Ever) && (m.LongerThan is null || longer is not null);
         if (m.Dose is { } dose)
         {
             ok &= CheckBounds(dose, m.Pointer + "/dose");

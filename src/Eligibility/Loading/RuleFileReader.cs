@@ -86,7 +86,8 @@ internal static class RuleFileReader
             answers,
             c.Decimal("prednisoneEquivalence"),
             c.String("description"),
-            c.String("label"));
+            c.String("label"),
+            c.Object("lln") is { } l ? new UlnModel(l.Pointer, l.Decimal("value"), l.Decimal("female"), l.Decimal("male"), l.String("unit")) : null);
     }
 
     /// <summary>Reads <c>{ "system": ["code", …] }</c>; other members (such as <c>boolean</c>) are skipped.</summary>
@@ -128,15 +129,15 @@ internal static class RuleFileReader
             "sex" => new SexRule(p, r.Strings("is")),
             "measurement" => new MeasurementRule(
                 p, r.String("concept") ?? string.Empty, ReadBounds(r), r.String("unit"),
-                string.Equals(r.String("relativeTo"), "uln", StringComparison.Ordinal), r.String("lookback"), r.String("compute")),
+                r.String("relativeTo"), r.String("lookback"), r.String("compute"), string.Equals(r.String("absentMeans"), "false", StringComparison.Ordinal)),
             "coded" => new CodedRule(p, r.String("concept") ?? string.Empty, r.Strings("answer"), r.String("lookback")),
             "pregnancy" => new PregnancyRule(
                 p, r.String("statusConcept") ?? "pregnancy-status", r.String("conditionConcept") ?? "pregnancy", r.String("lookback"),
                 r.Has("statusConcept") || r.Has("conditionConcept")),
             "condition" => new ConditionRule(
                 p, r.String("concept") ?? string.Empty,
-                r.Bool("active") == true ? EventMode.Active : r.Has("occurredWithin") ? EventMode.OccurredWithin : r.Has("activeWithin") ? EventMode.ActiveWithin : EventMode.History,
-                r.String("occurredWithin") ?? r.String("activeWithin"), r.Strings("except"), AbsentUnknown(r)),
+                r.Bool("active") == true ? EventMode.Active : r.Has("occurredWithin") ? EventMode.OccurredWithin : r.Has("activeWithin") ? EventMode.ActiveWithin : r.Has("onsetBefore") ? EventMode.OnsetBefore : EventMode.History,
+                r.String("occurredWithin") ?? r.String("activeWithin") ?? r.String("onsetBefore"), r.Strings("except"), AbsentUnknown(r)),
             "procedure" => new ProcedureRule(p, r.String("concept") ?? string.Empty, r.String("occurredWithin"), r.Strings("except"), AbsentUnknown(r)),
             "medication" => ReadMedication(r),
             "immunization" => new ImmunizationRule(p, r.String("concept") ?? string.Empty, r.String("within"), AbsentUnknown(r)),
@@ -150,7 +151,7 @@ internal static class RuleFileReader
 
     private static MedicationRule ReadMedication(JsonObjectReader r)
     {
-        var mode = r.Has("stableFor") ? MedicationMode.Stable : r.Bool("current") == true ? MedicationMode.Current : MedicationMode.Within;
+        var mode = r.Has("stableFor") ? MedicationMode.Stable : r.Bool("current") == true ? MedicationMode.Current : r.Bool("ever") == true ? MedicationMode.Ever : MedicationMode.Within;
         var dose = r.Object("dose");
         return new MedicationRule(
             r.Pointer,

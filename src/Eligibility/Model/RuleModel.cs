@@ -23,7 +23,8 @@ internal sealed record ConceptModel(
     IReadOnlyList<AnswerModel> Answers,
     decimal? PrednisoneEquivalence,
     string? Description,
-    string? Label);
+    string? Label,
+    UlnModel? Lln);
 
 internal sealed record UlnModel(string Pointer, decimal? Value, decimal? Female, decimal? Male, string? Unit);
 
@@ -53,7 +54,7 @@ internal sealed record AgeRule(string Pointer, Bounds Bounds) : RuleModel("age",
 
 internal sealed record SexRule(string Pointer, IReadOnlyList<string> Sexes) : RuleModel("sex", Pointer);
 
-internal sealed record MeasurementRule(string Pointer, string Concept, Bounds Bounds, string? Unit, bool RelativeToUln, string? Lookback, string? Compute) : RuleModel("measurement", Pointer);
+internal sealed record MeasurementRule(string Pointer, string Concept, Bounds Bounds, string? Unit, string? RelativeTo, string? Lookback, string? Compute, bool AbsentFalse) : RuleModel("measurement", Pointer);
 
 internal sealed record CodedRule(string Pointer, string Concept, IReadOnlyList<string> Answers, string? Lookback) : RuleModel("coded", Pointer);
 
@@ -65,6 +66,7 @@ internal enum EventMode
     Active,
     OccurredWithin,
     ActiveWithin,
+    OnsetBefore,
 }
 
 internal sealed record ConditionRule(string Pointer, string Concept, EventMode Mode, string? Window, IReadOnlyList<string> Except, bool AbsentUnknown) : RuleModel("condition", Pointer);
@@ -76,6 +78,7 @@ internal enum MedicationMode
     Within,
     Current,
     Stable,
+    Ever,
 }
 
 internal sealed record MedicationRule(

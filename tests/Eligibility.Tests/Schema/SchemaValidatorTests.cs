@@ -223,9 +223,9 @@ public class SchemaValidatorTests
         yield return Case("measurement with neither unit nor relativeTo",
             [Remove("/exclusion/0/rule/relativeTo")],
             "/exclusion/0/rule", "exactly one of 'unit', 'relativeTo' is required");
-        yield return Case("relativeTo other than uln",
-            [Set("/exclusion/0/rule/relativeTo", "\"lln\"")],
-            "/exclusion/0/rule/relativeTo", "must be uln (const), found 'lln'");
+        yield return Case("relativeTo other than uln or lln",
+            [Set("/exclusion/0/rule/relativeTo", "\"mean\"")],
+            "/exclusion/0/rule/relativeTo", "'mean' is not one of uln, lln");
         yield return Case("two lower bounds",
             [Set("/exclusion/0/rule/gte", "3")],
             "/exclusion/0/rule", "'gt' and 'gte' cannot be used together");
@@ -237,10 +237,10 @@ public class SchemaValidatorTests
             "/inclusion/0/rule/rules/0/gte", "expected a number, found a string '18'");
         yield return Case("medication with within and current",
             [Set("/exclusion/3/rule/rules/0/current", "true")],
-            "/exclusion/3/rule/rules/0", "only one of 'within', 'current', 'stableFor' may be given (found 'within', 'current')");
+            "/exclusion/3/rule/rules/0", "only one of 'within', 'current', 'stableFor', 'ever' may be given (found 'within', 'current')");
         yield return Case("medication without a time option",
             [Remove("/exclusion/3/rule/rules/0/within")],
-            "/exclusion/3/rule/rules/0", "exactly one of 'within', 'current', 'stableFor' is required");
+            "/exclusion/3/rule/rules/0", "exactly one of 'within', 'current', 'stableFor', 'ever' is required");
         yield return Case("longerThan without within",
             [Remove("/exclusion/3/rule/rules/1/within"), Set("/exclusion/3/rule/rules/1/current", "true")],
             "/exclusion/3/rule/rules/1", "missing required property 'within' (required with 'longerThan')");

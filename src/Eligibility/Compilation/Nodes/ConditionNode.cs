@@ -65,6 +65,7 @@ internal sealed class ConditionNode : RuleNode
             EventMode.Active => $"active {concept.Label} condition{exceptText}{absent}",
             EventMode.OccurredWithin => $"{concept.Label} with onset within the last {window!.Value.ToPhrase()}{exceptText}{absent}",
             EventMode.ActiveWithin => $"{concept.Label} active at any time within the last {window!.Value.ToPhrase()}{exceptText}{absent}",
+            EventMode.OnsetBefore => $"{concept.Label} with onset at least {window!.Value.ToPhrase()} before the as-of date{exceptText}{absent}",
             _ => $"history of {concept.Label}{exceptText}{absent}",
         };
     }
@@ -72,7 +73,8 @@ internal sealed class ConditionNode : RuleNode
     protected override NodeResult Run(EvaluationContext context, Scope scope)
     {
         var asOf = context.AsOf;
-        DateWindow? w = window is { } d ? DateWindow.Before(asOf, d) : null;
+        DateWindow? w = window is { } d && mode != EventMode.OnsetBefore ? DateWindow.Before(asOf, d) : null;
+        DateOnly? latestOnset = mode == EventMode.OnsetBefore ? window!.Value.SubtractFrom(asOf) : null;
         var findings = new EventFindings();
         foreach (var c in context.Patient.Conditions)
         {
@@ -103,18 +105,24 @@ internal sealed class ConditionNode : RuleNode
                     if (c.Onset is not { } onset) findings.Undecided(described, fact);
                     else if (w!.Value.Contains(onset)) findings.Hit(described, fact);
                     break;
+                case EventMode.OnsetBefore:
+                    if (c.Onset is not { } started) findings.Undecided(described, fact);
+                    else if (started <= latestOnset!.Value) findings.Hit(described, fact);
+                    break;
                 default:
                     ActiveWithin(c, w!.Value, asOf, described, fact, findings);
                     break;
             }
         }
 
-        string within = w is { } ww ? $" between {Phrase.Date(ww.Start)} and {Phrase.Date(ww.End)}" : mode == EventMode.Active ? " active on " + Phrase.Date(asOf) : " on or before " + Phrase.Date(asOf);
+        string within = w is { } ww ? $" between {Phrase.Date(ww.Start)} and {Phrase.Date(ww.End)}"
+            : mode == EventMode.Active ? " active on " + Phrase.Date(asOf)
+            : " with onset on or before " + Phrase.Date(latestOnset ?? asOf);
         return findings.Result(
             $"Found {concept.Label}",
             $"No {concept.Label} record{within}",
             absentUnknown,
-            concept.Name + (w is null ? " history" : " within " + window));
+            concept.Name + (mode == EventMode.OnsetBefore ? " onset date" : w is null ? " history" : " within " + window));
     }
 
     /// <summary>The episode [onset, abatement or as-of] intersects the window; a resolved episode with no abatement date ends when unknown.</summary>

@@ -20,28 +20,34 @@ internal sealed class MeasurementNode : RuleNode
     private readonly string? unit;
     private readonly IsoDuration lookback;
     private readonly ComputedMeasure? compute;
+    private readonly string? limit;
+    private readonly bool absentFalse;
 
-    public MeasurementNode(BoundConcept concept, Bounds bounds, string? unit, IsoDuration lookback, ComputedMeasure? compute)
+    // unit: the unit the bounds are in, null when they are multiples of limit ("ULN" or "LLN").
+    public MeasurementNode(BoundConcept concept, Bounds bounds, string? unit, string? limit, IsoDuration lookback, ComputedMeasure? compute, bool absentFalse)
         : base("measurement")
     {
         this.concept = concept;
         this.bounds = bounds;
         this.unit = unit;
+        this.limit = limit;
         this.lookback = lookback;
         this.compute = compute;
+        this.absentFalse = absentFalse;
     }
 
-    private bool RelativeToUln => unit is null;
+    private bool Relative => unit is null;
 
-    private string Threshold => RelativeToUln ? Phrase.Bounds(bounds, "× ULN") : Phrase.Bounds(bounds, unit!);
+    private string Threshold => Relative ? Phrase.Bounds(bounds, "× " + limit) : Phrase.Bounds(bounds, unit!);
 
     private string MissingText => (compute is null ? concept.Name : concept.Name + " or " + compute.InputsText) + " within " + lookback;
 
     public override string Describe()
     {
-        string what = concept.Name + " " + (RelativeToUln ? Phrase.Symbols(bounds, "× ULN") : Phrase.Symbols(bounds, unit!));
+        string what = concept.Label + " " + (Relative ? Phrase.Symbols(bounds, "× " + limit) : Phrase.Symbols(bounds, unit!));
         string source = compute is null ? string.Empty : $"; reported value, else {compute.Formula} from {compute.InputsText}";
-        return $"{what} (most recent result within {lookback.ToPhrase()}{source})";
+        string absent = absentFalse ? "; no result means not met" : string.Empty;
+        return $"{what} (most recent result within {lookback.ToPhrase()}{source}{absent})";
     }
 
     protected override NodeResult Run(EvaluationContext context, Scope scope)
@@ -55,12 +61,13 @@ internal sealed class MeasurementNode : RuleNode
                 return compute.Evaluate(context, window, bounds, unit!, concept.Label, MissingText);
             }
 
-            return NodeResult.Unknown(
-                $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}",
-                MissingText);
+            string none = $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
+            return absentFalse
+                ? NodeResult.Of(Truth.False, none + " (for this criterion no result means not met)")
+                : NodeResult.Unknown(none, MissingText);
         }
 
-        return RelativeToUln ? CompareToUln(context, observation) : CompareInUnit(observation);
+        return Relative ? CompareToLimit(context, observation) : CompareInUnit(observation);
     }
 
     private NodeResult CompareInUnit(ObservationRecord observation)
@@ -78,53 +85,54 @@ internal sealed class MeasurementNode : RuleNode
             new[] { reading.ToFact(concept.Name, unit!) });
     }
 
-    private NodeResult CompareToUln(EvaluationContext context, ObservationRecord o)
+    private NodeResult CompareToLimit(EvaluationContext context, ObservationRecord o)
     {
         decimal value = o.Value!.Value;
         string described = $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         if (string.IsNullOrWhiteSpace(o.Unit))
         {
-            return NodeResult.Unknown(described + " has no unit, so it cannot be compared with its ULN", concept.Name + " with a unit");
+            return NodeResult.Unknown(described + $" has no unit, so it cannot be compared with its {limit}", concept.Name + " with a unit");
         }
 
         decimal? uln;
         string ulnSource;
         var units = UnitConverter.Instance;
-        if (o.ReferenceRange?.High is { } high)
+        bool upper = limit == "ULN";
+        if ((upper ? o.ReferenceRange?.High : o.ReferenceRange?.Low) is { } high)
         {
-            string rangeUnit = string.IsNullOrWhiteSpace(o.ReferenceRange.Unit) ? o.Unit : o.ReferenceRange.Unit;
+            string rangeUnit = string.IsNullOrWhiteSpace(o.ReferenceRange!.Unit) ? o.Unit : o.ReferenceRange.Unit;
             uln = units.TryConvert(high, rangeUnit, o.Unit, concept.MolarMass, out decimal h, out _) ? h : null;
             ulnSource = "from the result's reference range";
         }
         else
         {
-            decimal? declared = concept.DefaultUln(context.Patient.Sex);
+            decimal? declared = upper ? concept.DefaultUln(context.Patient.Sex) : concept.DefaultLln(context.Patient.Sex);
 
             if (declared is null)
             {
-                bool sexSpecific = concept.UlnFemale is not null || concept.UlnMale is not null;
-                string why = sexSpecific ? "the rule file's default ULN depends on sex, which is not recorded" : "the rule file declares no default ULN";
-                return NodeResult.Unknown($"{described} has no reference range and {why}", concept.Name + " ULN (reference range)");
+                bool sexSpecific = upper ? concept.UlnFemale is not null || concept.UlnMale is not null : concept.LlnFemale is not null || concept.LlnMale is not null;
+                string why = sexSpecific ? $"the rule file's default {limit} depends on sex, which is not recorded" : $"the rule file declares no default {limit}";
+                return NodeResult.Unknown($"{described} has no reference range and {why}", $"{concept.Name} {limit} (reference range)");
             }
 
-            uln = units.TryConvert(declared.Value, concept.UlnUnit!, o.Unit, concept.MolarMass, out decimal d, out _) ? d : null;
-            string sex = concept.UlnFemale is not null || concept.UlnMale is not null
+            uln = units.TryConvert(declared.Value, (upper ? concept.UlnUnit : concept.LlnUnit)!, o.Unit, concept.MolarMass, out decimal d, out _) ? d : null;
+            string sex = (upper ? concept.UlnFemale ?? concept.UlnMale : concept.LlnFemale ?? concept.LlnMale) is not null
                 ? " for " + (context.Patient.Sex == AdministrativeSex.Female ? "females" : context.Patient.Sex == AdministrativeSex.Male ? "males" : "either sex")
                 : string.Empty;
             ulnSource = "the rule file's default" + sex;
         }
 
-        if (uln is not { } limit || limit <= 0)
+        if (uln is not { } reference || reference <= 0)
         {
-            return NodeResult.Unknown($"{described}: its ULN cannot be expressed in {o.Unit}", concept.Name + " ULN in a convertible unit");
+            return NodeResult.Unknown($"{described}: its {limit} cannot be expressed in {o.Unit}", $"{concept.Name} {limit} in a convertible unit");
         }
 
-        decimal ratio = value / limit;
+        decimal ratio = value / reference;
         bool ok = Phrase.Satisfies(bounds, ratio);
-        string ulnText = $"ULN {Phrase.Number(limit)} {o.Unit} {ulnSource}";
+        string ulnText = $"{limit} {Phrase.Number(reference)} {o.Unit} {ulnSource}";
         return NodeResult.Of(
             Truth.From(ok),
-            $"{described} is {Phrase.Number(ratio)} × ULN ({ulnText}), {(ok ? string.Empty : "not ")}{Threshold}",
-            new[] { new FactUsed { Concept = concept.Name, Value = value, Unit = o.Unit, Date = o.Date, Source = o.Reference, Uln = ulnText, Detail = Phrase.Number(ratio) + " × ULN" } });
+            $"{described} is {Phrase.Number(ratio)} × {limit} ({ulnText}), {(ok ? string.Empty : "not ")}{Threshold}",
+            new[] { new FactUsed { Concept = concept.Name, Value = value, Unit = o.Unit, Date = o.Date, Source = o.Reference, Uln = ulnText, Detail = Phrase.Number(ratio) + " × " + limit } });
     }
 }

@@ -51,6 +51,7 @@ internal sealed class MedicationNode : RuleNode
         string core = mode switch
         {
             MedicationMode.Current => $"currently on {concept.Label}{DoseText}",
+            MedicationMode.Ever => $"{concept.Label} ever taken{DoseText}",
             MedicationMode.Stable => $"on {concept.Label} continuously at one unchanged dose for the last {window!.Value.ToPhrase()}" + (dose is null ? string.Empty : ", that dose " + Phrase.Symbols(dose, doseUnit!) + (prednisoneEquivalent ? " prednisone-equivalent" : string.Empty)),
             _ => $"{concept.Label} taken within the last {window!.Value.ToPhrase()}{DoseText}" + (longerThan is { } l ? $" for more than {l.ToPhrase()}" : string.Empty),
         };
@@ -92,6 +93,7 @@ internal sealed class MedicationNode : RuleNode
         {
             MedicationMode.Current => Exposure(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null),
             MedicationMode.Within => Exposure(records, context.AsOf, DateWindow.Before(context.AsOf, window!.Value), longerThan),
+            MedicationMode.Ever => Exposure(records, context.AsOf, new DateWindow(DateOnly.MinValue, context.AsOf), null),
             _ => Stable(records, context.AsOf),
         };
     }
@@ -182,8 +184,8 @@ internal sealed class MedicationNode : RuleNode
             }
         }
 
-        string range = w.Start == w.End ? " on " + Phrase.Date(w.End) : $" between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}";
-        string missing = concept.Name + (mode == MedicationMode.Current ? " exposure dates" : " exposure within " + window);
+        string range = w.Start == w.End ? " on " + Phrase.Date(w.End) : w.Start == DateOnly.MinValue ? " on or before " + Phrase.Date(w.End) : $" between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}";
+        string missing = concept.Name + (mode is MedicationMode.Current or MedicationMode.Ever ? " exposure dates" : " exposure within " + window);
         if (minimum is { } min)
         {
             int days = CoveredDays(qualifying);
