@@ -32,7 +32,7 @@ internal readonly record struct Reading(ObservationRecord Observation, decimal? 
         string shown = Phrase.Quantity(o.Value!.Value, o.Unit);
         if (Value is { } v && !string.Equals(o.Unit, unit, System.StringComparison.Ordinal))
         {
-            shown += " (" + Phrase.Number(v) + " " + unit + ")";
+            shown += " (" + Phrase.Number(v) + " " + Phrase.Unit(unit) + ")";
         }
 
         return $"{conceptName} {shown} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";

@@ -128,7 +128,7 @@ internal sealed class ComputedMeasure
         facts.Add(new FactUsed { Concept = conceptName, Value = computed, Unit = ResultUnit, Date = specimenDate, Formula = Formula });
         return NodeResult.Of(
             Truth.From(ok),
-            $"No reported {conceptName}; computed {conceptName} {Phrase.Number(computed)} {ResultUnit} ({Formula} from {inputs}) is {(ok ? string.Empty : "not ")}{Phrase.Bounds(bounds, unit)}",
+            $"No reported {conceptName}; computed {conceptName} {Phrase.Number(computed)} {Phrase.Unit(ResultUnit)} ({Formula} from {inputs}) is {(ok ? string.Empty : "not ")}{Phrase.Bounds(bounds, unit)}",
             facts);
     }
 }

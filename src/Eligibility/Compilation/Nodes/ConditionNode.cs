@@ -88,10 +88,10 @@ internal sealed class ConditionNode : RuleNode
                 continue; // recorded after as-of: ignored
             }
 
-            string code = c.Codes.Count > 0 ? c.Codes[0].Code : "?";
+            string code = c.Codes.Count > 0 ? (c.Codes[0].Display is { } display ? c.Codes[0].Code + " " + display : c.Codes[0].Code) : "?";
             string onsetText = c.Onset is { } o ? "onset " + Phrase.Date(o) : "onset not recorded";
             string abatementText = c.Abatement is { } a ? ", abated " + Phrase.Date(a) : string.Empty;
-            string described = $"{concept.Label} [{code}] {onsetText}{abatementText}{(c.ClinicalStatus is null ? string.Empty : ", " + c.ClinicalStatus)}{Phrase.Source(c.Reference)}";
+            string described = $"[{code}] {onsetText}{abatementText}{(c.ClinicalStatus is null ? string.Empty : ", " + c.ClinicalStatus)}{Phrase.Source(c.Reference)}";
             var fact = new FactUsed { Concept = concept.Name, Date = c.Onset, Source = c.Reference, Detail = described };
             switch (mode)
             {

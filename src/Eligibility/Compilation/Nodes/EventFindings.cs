@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Eligibility.Evaluation;
 
@@ -35,7 +36,7 @@ internal sealed class EventFindings
 
         if (undecided.Count > 0)
         {
-            return NodeResult.Unknown("Cannot tell: " + string.Join("; ", undecided), missing, facts);
+            return NodeResult.Unknown(found.Replace("Found ", "Cannot tell whether there is ", StringComparison.Ordinal) + ": " + string.Join("; ", undecided), missing, facts);
         }
 
         return absentUnknown

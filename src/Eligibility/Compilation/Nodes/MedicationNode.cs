@@ -102,7 +102,7 @@ internal sealed class MedicationNode : RuleNode
         (m.Start is { } s ? "from " + Phrase.Date(s) : "start not recorded") + (m.End is { } e ? " to " + Phrase.Date(e) : " (ongoing)");
 
     private string Describe(MedicationRecord m, string member) =>
-        $"{member} {(m.DailyDose is { } d ? d + " " : string.Empty)}{Interval(m)}{Phrase.Source(m.Reference)}";
+        $"{member} {(m.DailyDose is { } d ? Phrase.Quantity(d.Value, d.Unit) + " " : string.Empty)}{Interval(m)}{Phrase.Source(m.Reference)}";
 
     private static FactUsed Fact(MedicationRecord m, string member) =>
         new() { Concept = member, Value = m.DailyDose?.Value, Unit = m.DailyDose?.Unit, Date = m.Start, Source = m.Reference, Detail = Interval(m) };
@@ -274,11 +274,11 @@ internal sealed class MedicationNode : RuleNode
             if (dose is not null && !Phrase.Satisfies(dose, doses[0]))
             {
                 string equivalent = prednisoneEquivalent ? " prednisone-equivalent" : string.Empty;
-                results.Add((Truth.False, $"{described}: stable, but the{equivalent} dose {Phrase.Number(doses[0])} {doseUnit} is not {Phrase.Bounds(dose, doseUnit!)}", facts));
+                results.Add((Truth.False, $"{described}: stable, but the{equivalent} dose {Phrase.Number(doses[0])} {Phrase.Unit(doseUnit!)} is not {Phrase.Bounds(dose, doseUnit!)}", facts));
                 continue;
             }
 
-            string doseNote = doses.Count > 0 && prednisoneEquivalent ? $" ({Phrase.Number(doses[0])} {doseUnit} prednisone-equivalent)" : string.Empty;
+            string doseNote = doses.Count > 0 && prednisoneEquivalent ? $" ({Phrase.Number(doses[0])} {Phrase.Unit(doseUnit!)} prednisone-equivalent)" : string.Empty;
             results.Add((Truth.True, $"{described}: one unchanged dose{doseNote} throughout", facts));
         }
 
