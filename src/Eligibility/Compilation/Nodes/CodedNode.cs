@@ -74,6 +74,6 @@ internal sealed class CodedNode : RuleNode
         }
 
         bool ok = wanted.Contains(answer);
-        return NodeResult.Of(Truth.From(ok), $"{described} is {answer}, {(ok ? string.Empty : "not ")}{string.Join(" or ", wanted)}", new[] { fact });
+        return NodeResult.Of(Truth.From(ok), $"{described} means {answer.Replace('-', ' ')}: {(ok ? "met" : "not met")} (wanted {string.Join(" or ", wanted)})", new[] { fact });
     }
 }

@@ -54,8 +54,10 @@ internal sealed class PregnancyNode : RuleNode
         }
 
         var fact = new FactUsed { Concept = status.Name, Date = o.Date, Source = o.Reference, Detail = CodedNode.ValueText(o) };
-        string described = $"{status.Label} {CodedNode.ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
-        return CodedNode.AnswerOf(status, o) switch
+        string? answer = CodedNode.AnswerOf(status, o);
+        string value = answer is null ? CodedNode.ValueText(o) : answer.Replace('-', ' ') + " (" + CodedNode.ValueText(o) + ")";
+        string described = $"{status.Label} {value} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
+        return answer switch
         {
             "pregnant" => NodeResult.Of(Truth.True, $"Pregnant: {described}", new[] { fact }),
             "not-pregnant" => NodeResult.Of(Truth.False, $"Not pregnant: {described}", new[] { fact }),
