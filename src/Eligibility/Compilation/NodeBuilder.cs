@@ -369,6 +369,11 @@ internal sealed class NodeBuilder
             return c;
         }
 
+        if (name.Length == 0)
+        {
+            return null; // no concept given: the schema has reported the missing property
+        }
+
         sink.ErrorUnlessExplained(DiagnosticCodes.UnknownConcept, pointer, $"concept '{name}' is not defined in 'concepts'");
         return null;
     }
@@ -392,6 +397,11 @@ internal sealed class NodeBuilder
         if (IsoDuration.TryParse(text, out var d))
         {
             return d;
+        }
+
+        if (text is null)
+        {
+            return null; // absent or not a string: the schema has reported it
         }
 
         sink.ErrorUnlessExplained(DiagnosticCodes.InvalidDuration, pointer, $"'{text}' is not an ISO-8601 duration of years, months, weeks and days (e.g. P28D, P6M)");
@@ -422,7 +432,12 @@ internal sealed class NodeBuilder
     {
         if (b.IsEmpty)
         {
-            sink.ErrorUnlessExplained(DiagnosticCodes.InvalidBounds, pointer, "no bound given: use gt, gte, lt or lte");
+            // A bound of the wrong type was already reported by the schema at the bound itself.
+            if (!new[] { "/gt", "/gte", "/lt", "/lte" }.Any(k => sink.IsExplained(pointer + k)))
+            {
+                sink.ErrorUnlessExplained(DiagnosticCodes.InvalidBounds, pointer, "no bound given: use gt, gte, lt or lte");
+            }
+
             return false;
         }
 

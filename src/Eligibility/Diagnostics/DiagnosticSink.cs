@@ -45,19 +45,11 @@ internal sealed class DiagnosticSink
     }
 
     /// <summary>
-    /// Whether an error was already reported at this pointer or its parent: a later stage then stays silent there, so
-    /// one mistake (say, a missing 'concept' reported by the schema) is not reported again as its consequences.
+    /// Whether an error was already reported at exactly this pointer: a later stage then stays silent there, so one
+    /// mistake (an invalid duration the schema already rejected) is not reported again. Errors elsewhere — even in the
+    /// same object — are independent and still reported.
     /// </summary>
-    public bool IsExplained(string pointer)
-    {
-        if (errorPointers.Contains(pointer))
-        {
-            return true;
-        }
-
-        int slash = pointer.LastIndexOf('/');
-        return slash >= 0 && errorPointers.Contains(pointer[..slash]);
-    }
+    public bool IsExplained(string pointer) => errorPointers.Contains(pointer);
 
     /// <summary>Reports an error unless an earlier stage already explained the problem at that place.</summary>
     public void ErrorUnlessExplained(string code, string pointer, string message, bool atName = false)

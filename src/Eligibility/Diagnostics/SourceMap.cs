@@ -66,6 +66,13 @@ internal sealed class SourceMap
     /// <summary>Whether a value exists at the pointer.</summary>
     public bool Contains(string pointer) => offsets.ContainsKey(pointer);
 
+    /// <summary>The 1-based line and column of a (0-based line, byte position in line) pair as System.Text.Json reports them.</summary>
+    public (int Line, int Column) FromReaderPosition(long line, long bytePositionInLine)
+    {
+        int index = (int)Math.Min(line, lineStarts.Count - 1);
+        return LineColumn(lineStarts[index] + bytePositionInLine);
+    }
+
     /// <summary>The 1-based line and column of a byte offset; the column counts UTF-16 characters.</summary>
     public (int Line, int Column) LineColumn(long offset)
     {
@@ -82,7 +89,9 @@ internal sealed class SourceMap
 
     private void Walk()
     {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 256 });
+        // A UTF-8 byte-order mark is not JSON: read past it, and count offsets from the file's start.
+        int bom = utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? 3 : 0;
+        var reader = new Utf8JsonReader(utf8.AsSpan(bom), new JsonReaderOptions { MaxDepth = 256 });
         var path = new List<string>();
         var containers = new Stack<(bool IsArray, int Index, HashSet<string>? Names)>();
         long pendingName = -1;
@@ -99,17 +108,17 @@ internal sealed class SourceMap
                         string ptr = Pointer(path) + "/" + Escape(name);
                         if (top.Names is not null && !top.Names.Add(name))
                         {
-                            Duplicates.Add((ptr, reader.TokenStartIndex));
+                            Duplicates.Add((ptr, (reader.TokenStartIndex + bom)));
                         }
 
                         path.Add(Escape(name));
-                        pendingName = reader.TokenStartIndex;
+                        pendingName = (reader.TokenStartIndex + bom);
                         break;
                     }
 
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
-                        BeginValue(path, containers, reader.TokenStartIndex, ref pendingName);
+                        BeginValue(path, containers, (reader.TokenStartIndex + bom), ref pendingName);
                         containers.Push((reader.TokenType == JsonTokenType.StartArray, 0, reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null));
                         break;
                     case JsonTokenType.EndObject:
@@ -118,7 +127,7 @@ internal sealed class SourceMap
                         EndValue(path, containers);
                         break;
                     default:
-                        BeginValue(path, containers, reader.TokenStartIndex, ref pendingName);
+                        BeginValue(path, containers, (reader.TokenStartIndex + bom), ref pendingName);
                         EndValue(path, containers);
                         break;
                 }

@@ -21,13 +21,18 @@ internal static class JsonInput
         }
         catch (JsonException ex)
         {
-            int line = (int)(ex.LineNumber ?? 0) + 1;
-            int column = (int)(ex.BytePositionInLine ?? 0) + 1;
+            // The reader counts bytes from 0 (after any BOM); diagnostics count characters from 1.
+            int bom = utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? 3 : 0;
+            long bytePosition = (ex.BytePositionInLine ?? 0) + (ex.LineNumber is 0 or null ? bom : 0);
+            (int line, int column) = sink.Map is { } lines ? lines.FromReaderPosition(ex.LineNumber ?? 0, bytePosition) : ((int)(ex.LineNumber ?? 0) + 1, (int)bytePosition + 1);
             string message = ex.Message;
-            int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            if (cut > 0)
+            foreach (string marker in new[] { " Path:", " LineNumber:" })
             {
-                message = message[..cut];
+                int cut = message.IndexOf(marker, StringComparison.Ordinal);
+                if (cut > 0)
+                {
+                    message = message[..cut];
+                }
             }
 
             sink.Add(new Diagnostic
@@ -44,10 +49,21 @@ internal static class JsonInput
 
         if (sink.Map is { } map)
         {
-            foreach (var (pointer, _) in map.Duplicates)
+            foreach (var (pointer, offset) in map.Duplicates)
             {
+                // Position at the repeated name itself (the pointer alone would find the first occurrence).
                 string name = pointer[(pointer.LastIndexOf('/') + 1)..];
-                sink.Error(DiagnosticCodes.DuplicateProperty, pointer, $"property '{name}' appears more than once in the same object", atName: true);
+                (int line, int column) = map.LineColumn(offset);
+                sink.Add(new Diagnostic
+                {
+                    Code = DiagnosticCodes.DuplicateProperty,
+                    Severity = DiagnosticSeverity.Error,
+                    Message = $"property '{name}' appears more than once in the same object",
+                    File = sink.File,
+                    Line = line,
+                    Column = column,
+                    Pointer = pointer,
+                });
             }
         }
 

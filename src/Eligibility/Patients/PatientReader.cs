@@ -322,10 +322,21 @@ public static class PatientReader
             where T : ClinicalRecord =>
             record with { Id = Text(o, "id"), Source = Text(o, "source"), Codes = Codes(o), Status = Text(o, "status") };
 
+        /// <summary>A field that must be an object (when present) gets an error instead of being silently dropped.</summary>
+        private void RequireObjectOrNull(JsonObjectReader o, string name)
+        {
+            if (o.Element.TryGetProperty(name, out var v) && v.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must be an object");
+            }
+        }
+
         public ObservationRecord? Observation(JsonObjectReader o)
         {
             CheckFields(o, ObservationFields);
             ReferenceRange? range = null;
+            RequireObjectOrNull(o, "referenceRange");
+            RequireObjectOrNull(o, "valueCode");
             if (o.Object("referenceRange") is { } rr)
             {
                 range = new ReferenceRange { Low = Number(rr, "low"), High = Number(rr, "high"), Unit = Text(rr, "unit") };
@@ -365,6 +376,7 @@ public static class PatientReader
         {
             CheckFields(o, MedicationFields);
             Quantity? dose = null;
+            RequireObjectOrNull(o, "dailyDose");
             if (o.Object("dailyDose") is { } d)
             {
                 decimal? value = Number(d, "value");
