@@ -343,6 +343,11 @@ public static class PatientReader
             }
 
             var valueCode = o.Object("valueCode") is { } vc ? Coding(vc) : null;
+            int kinds = (o.Has("value") ? 1 : 0) + (o.Has("valueCode") ? 1 : 0) + (o.Has("valueBoolean") ? 1 : 0);
+            if (kinds > 1)
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Pointer, "an observation has exactly one of 'value', 'valueCode' and 'valueBoolean'");
+            }
             return Common(o, new ObservationRecord
             {
                 Value = Number(o, "value"),

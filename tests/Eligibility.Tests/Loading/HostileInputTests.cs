@@ -78,6 +78,7 @@ public class HostileInputTests
     [TestCase("{\"observations\": [{\"value\": 3}]}", DiagnosticCodes.PatientMissingField)]
     [TestCase("{\"observations\": {}}", DiagnosticCodes.PatientInvalidValue)]
     [TestCase("{\"assessments\": [{\"criterion\": \"X/INCL01\"}]}", DiagnosticCodes.PatientMissingField)]
+    [TestCase("{\"observations\": [{\"code\": [{\"system\": \"s\", \"code\": \"c\"}], \"value\": 1, \"valueBoolean\": true}]}", DiagnosticCodes.PatientInvalidValue)]
     public void Malformed_patient_records_are_diagnosed(string json, string code)
     {
         var result = PatientReader.Read(json, "p.json");

@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace Eligibility.Fhir;
+
+/// <summary>One <c>Bundle.entry</c> as found in the raw JSON: where its resource starts and ends, and what it says it is.</summary>
+/// <param name="Index">The entry's index in <c>Bundle.entry</c>.</param>
+/// <param name="FullUrl">The entry's <c>fullUrl</c>, if any.</param>
+/// <param name="Start">Byte offset of the resource object's <c>{</c>, or -1 when the entry has no resource object.</param>
+/// <param name="Length">Byte length of the resource object.</param>
+/// <param name="ResourceType">The resource's <c>resourceType</c>, if it is a string.</param>
+/// <param name="Id">The resource's <c>id</c>, if it is a string.</param>
+/// <param name="HasResource">Whether the entry has a <c>resource</c> property at all.</param>
+internal sealed record EntryLayout(int Index, string? FullUrl, int Start, int Length, string? ResourceType, string? Id, bool HasResource)
+{
+    /// <summary>Byte offset of the entry's <c>resource</c> value when it is not an object (for positioning the error).</summary>
+    public int ValueOffset { get; init; } = -1;
+
+    /// <summary>The entry resource's JSON pointer, e.g. <c>/entry/3/resource</c>.</summary>
+    public string Pointer => "/entry/" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/resource";
+}
+
+/// <summary>
+/// The shape of a bundle read in one forward pass with <see cref="Utf8JsonReader"/>: the top-level <c>resourceType</c>
+/// and the byte range of every entry's resource, so each resource can be handed to the Firely parser on its own (one bad
+/// resource gives one positioned error; the rest still map) and positions can be computed without a DOM.
+/// The pass reads every token, so it also checks that the whole text is well-formed JSON.
+/// </summary>
+internal sealed class BundleLayout
+{
+    /// <summary>Nesting limit for the raw JSON; deeper input is reported as malformed rather than risking the stack.</summary>
+    public const int MaxDepth = 128;
+
+    private BundleLayout(string? resourceType, bool isObject, List<EntryLayout> entries)
+    {
+        ResourceType = resourceType;
+        IsObject = isObject;
+        Entries = entries;
+    }
+
+    /// <summary>The top-level <c>resourceType</c>, if it is a string.</summary>
+    public string? ResourceType { get; }
+
+    /// <summary>Whether the top-level value is an object.</summary>
+    public bool IsObject { get; }
+
+    /// <summary>Every entry of <c>Bundle.entry</c>, in order.</summary>
+    public IReadOnlyList<EntryLayout> Entries { get; }
+
+    /// <summary>Reader options shared by every pass: RFC 8259 JSON (no comments, no trailing commas), bounded depth.</summary>
+    public static JsonReaderOptions ReaderOptions => new() { MaxDepth = MaxDepth };
+
+    /// <summary>The top-level <c>resourceType</c> of a JSON object, reading only the top level; <c>null</c> when there is
+    /// none or the text is not a JSON object. Never throws.</summary>
+    public static string? PeekResourceType(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(WithoutBom(utf8), ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isType = reader.ValueTextEquals("resourceType"u8);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (isType)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The text without a UTF-8 byte order mark.</summary>
+    public static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> utf8) =>
+        utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? utf8[3..] : utf8;
+
+    /// <summary>Scans the whole text. Throws <see cref="JsonException"/> (with the reader's line and byte position) when it is
+    /// not well-formed JSON; the caller turns that into ELIG0001.</summary>
+    public static BundleLayout Scan(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        var entries = new List<EntryLayout>();
+        if (!reader.Read())
+        {
+            throw new JsonException("the input is empty", null, 0, 0);
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            ReadToEnd(ref reader);
+            return new BundleLayout(null, false, entries);
+        }
+
+        string? resourceType = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("resourceType"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    resourceType ??= reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("entry"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray && entries.Count == 0)
+                {
+                    ReadEntries(ref reader, entries);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        ReadToEnd(ref reader);
+        return new BundleLayout(resourceType, true, entries);
+    }
+
+    private static void ReadToEnd(ref Utf8JsonReader reader)
+    {
+        // Anything after the top-level value makes the reader throw, so trailing garbage is reported too.
+        while (reader.Read())
+        {
+        }
+    }
+
+    private static void ReadEntries(ref Utf8JsonReader reader, List<EntryLayout> entries)
+    {
+        int index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                entries.Add(new EntryLayout(index++, null, -1, 0, null, null, false));
+                continue;
+            }
+
+            string? fullUrl = null;
+            int start = -1, length = 0;
+            string? type = null, id = null;
+            bool hasResource = false;
+            int valueOffset = -1;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("fullUrl"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        fullUrl = reader.GetString();
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("resource"u8) && !hasResource)
+                {
+                    hasResource = true;
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        start = checked((int)reader.TokenStartIndex);
+                        ReadResourceHead(ref reader, out type, out id);
+                        length = checked((int)reader.BytesConsumed) - start;
+                    }
+                    else
+                    {
+                        valueOffset = checked((int)reader.TokenStartIndex);
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            entries.Add(new EntryLayout(index++, fullUrl, start, length, type, id, hasResource) { ValueOffset = valueOffset });
+        }
+    }
+
+    /// <summary>Reads a resource object to its end, picking up its top-level <c>resourceType</c> and <c>id</c>.</summary>
+    private static void ReadResourceHead(ref Utf8JsonReader reader, out string? type, out string? id)
+    {
+        type = null;
+        id = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isType = reader.ValueTextEquals("resourceType"u8);
+            bool isId = reader.ValueTextEquals("id"u8);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String && (isType || isId))
+            {
+                if (isType)
+                {
+                    type ??= reader.GetString();
+                }
+                else
+                {
+                    id ??= reader.GetString();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+}

@@ -1,0 +1,413 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using Eligibility.Patients;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Utility;
+using Hl7.Fhir.Validation;
+
+namespace Eligibility.Fhir;
+
+/// <summary>
+/// Maps the entries of one bundle to a <see cref="PatientRecord"/>: parses each used resource with Firely on its own,
+/// checks that everything is about one patient, resolves Medication references and maps each resource (docs/fhir.md).
+/// One instance per read; not thread-safe (the reader creates a new one per call).
+/// </summary>
+internal sealed partial class BundleMapper
+{
+    /// <summary>Firely's default deserializer: strict, so every issue is reported, and each is then sorted below.</summary>
+    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
+
+    /// <summary>Firely issues that lose nothing eligibility reads: reported as warnings (ELIG3109), the resource still maps.</summary>
+    private static readonly HashSet<string> RecoverableIssues = new(StringComparer.Ordinal)
+    {
+        CodedValidationException.CHOICE_TYPE_NOT_ALLOWED_CODE,
+        CodedValidationException.INCORRECT_CARDINALITY_MIN_CODE,
+        CodedValidationException.INCORRECT_CARDINALITY_MAX_CODE,
+        CodedValidationException.REPEATING_ELEMENT_CANNOT_CONTAIN_NULL_CODE,
+        CodedValidationException.MANDATORY_ELEMENT_MUST_BE_PRESENT_CODE,
+        CodedValidationException.NARRATIVE_XML_IS_MALFORMED_CODE,
+        CodedValidationException.NARRATIVE_XML_IS_INVALID_CODE,
+        CodedValidationException.INVALID_CODED_VALUE_CODE,
+        CodedValidationException.INVALID_STRING_LENGTH_CODE,
+        CodedValidationException.UNKNOWN_ELEMENT_CODE,
+        CodedValidationException.ELEMENT_CANNOT_BE_EMPTY_CODE,
+        CodedValidationException.WRONG_CASED_ELEMENT_CODE,
+        CodedValidationException.WRONG_CASED_RESOURCE_TYPE_CODE,
+        FhirJsonException.OBJECTS_CANNOT_BE_EMPTY_CODE,
+        FhirJsonException.ARRAYS_CANNOT_BE_EMPTY_CODE,
+    };
+
+    /// <summary>The resource types eligibility reads; every other type is ignored and counted.</summary>
+    private static readonly HashSet<string> UsedTypes = new(StringComparer.Ordinal)
+    {
+        "Patient", "Observation", "Condition", "MedicationStatement", "MedicationAdministration", "MedicationRequest",
+        "MedicationDispense", "Medication", "Immunization", "Procedure",
+    };
+
+    private readonly byte[] utf8;
+    private readonly int bom;
+    private readonly BundleLayout layout;
+    private readonly MappingDiagnostics diagnostics;
+
+    private readonly List<ObservationRecord> observations = new();
+    private readonly List<ConditionRecord> conditions = new();
+    private readonly List<ProcedureRecord> procedures = new();
+    private readonly List<MedicationRecord> medications = new();
+    private readonly List<ImmunizationRecord> immunizations = new();
+    private readonly List<Assessment> assessments = new();
+    private readonly Dictionary<string, Medication> medicationIndex = new(StringComparer.Ordinal);
+
+    private readonly HashSet<string> patientKeys = new(StringComparer.Ordinal);
+    private string? patientId;
+    private string? patientLabel;
+    private bool patientKnown;
+    private bool patientMapped;
+    private DateOnly? birthDate;
+
+    public BundleMapper(byte[] utf8, int bom, BundleLayout layout, MappingDiagnostics diagnostics)
+    {
+        this.utf8 = utf8;
+        this.bom = bom;
+        this.layout = layout;
+        this.diagnostics = diagnostics;
+    }
+
+    /// <summary>One parsed entry: where it is and the Firely resource.</summary>
+    private sealed record Parsed(EntryLayout Entry, Resource Resource)
+    {
+        public string Name => Entry.Id is { Length: > 0 } id ? Resource.TypeName + "/" + id
+            : Entry.FullUrl ?? $"{Resource.TypeName} (entry {Entry.Index.ToString(CultureInfo.InvariantCulture)})";
+    }
+
+    public PatientRecord Map()
+    {
+        var parsed = new List<Parsed>();
+        var ignored = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        EntryLayout? firstIgnored = null;
+        foreach (var entry in layout.Entries)
+        {
+            if (!entry.HasResource)
+            {
+                continue; // e.g. a transaction's DELETE request, or a response entry: no data
+            }
+
+            if (entry.Start < 0)
+            {
+                diagnostics.Error(FhirDiagnosticCodes.InvalidResource, entry, string.Empty, $"entry {entry.Index.ToString(CultureInfo.InvariantCulture)}: 'resource' must be a JSON object");
+                continue;
+            }
+
+            if (entry.ResourceType is null)
+            {
+                diagnostics.Error(FhirDiagnosticCodes.InvalidResource, entry, string.Empty, $"entry {entry.Index.ToString(CultureInfo.InvariantCulture)}: the resource has no 'resourceType' string");
+                continue;
+            }
+
+            if (!UsedTypes.Contains(entry.ResourceType))
+            {
+                ignored[entry.ResourceType] = ignored.GetValueOrDefault(entry.ResourceType) + 1;
+                firstIgnored ??= entry;
+                continue;
+            }
+
+            if (Parse(entry) is { } resource)
+            {
+                parsed.Add(new Parsed(entry, resource));
+            }
+        }
+
+        IdentifyPatient(parsed);
+        IndexMedications(parsed);
+        var record = new PatientRecord { Id = patientId };
+        foreach (var p in parsed)
+        {
+            switch (p.Resource)
+            {
+                case Patient patient:
+                    record = MapPatient(p, patient, record);
+                    break;
+                case Observation o:
+                    MapObservation(p, o);
+                    break;
+                case Condition c:
+                    MapCondition(p, c);
+                    break;
+                case Procedure pr:
+                    MapProcedure(p, pr);
+                    break;
+                case Immunization im:
+                    MapImmunization(p, im);
+                    break;
+                case MedicationStatement ms:
+                    MapStatement(p, ms);
+                    break;
+                case MedicationAdministration ma:
+                    MapAdministration(p, ma);
+                    break;
+                case MedicationRequest mr:
+                    MapRequest(p, mr);
+                    break;
+                case MedicationDispense md:
+                    MapDispense(p, md);
+                    break;
+                default:
+                    break; // Medication: used through references only
+            }
+        }
+
+        if (firstIgnored is not null)
+        {
+            int total = ignored.Values.Sum();
+            string types = string.Join(", ", ignored.Select(kv => $"{kv.Key} ×{kv.Value.ToString(CultureInfo.InvariantCulture)}"));
+            diagnostics.Warning(FhirDiagnosticCodes.IgnoredResourceTypes, firstIgnored, string.Empty,
+                $"{total.ToString(CultureInfo.InvariantCulture)} resource(s) of types eligibility does not use were ignored: {types}");
+        }
+
+        return record with
+        {
+            Id = record.Id ?? patientId, // without a Patient resource: the id its subjects name
+            Observations = observations,
+            Conditions = conditions,
+            Procedures = procedures,
+            Medications = medications,
+            Immunizations = immunizations,
+            Assessments = assessments,
+        };
+    }
+
+    /// <summary>Parses one entry's resource with Firely; issues become positioned diagnostics. <c>null</c> when it cannot be used.</summary>
+    private Resource? Parse(EntryLayout entry)
+    {
+        string name = entry.Id is { Length: > 0 } id ? entry.ResourceType + "/" + id : entry.ResourceType + " (entry " + entry.Index.ToString(CultureInfo.InvariantCulture) + ")";
+        Resource? resource;
+        IEnumerable<CodedException> issues;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
+            Deserializer.TryDeserializeResource(ref reader, out resource, out issues);
+        }
+#pragma warning disable CA1031 // Firely may throw on input it cannot represent; bad input must never escape as an exception.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            diagnostics.Error(FhirDiagnosticCodes.InvalidResource, entry, string.Empty, $"{name} could not be parsed as FHIR R4: {ex.Message}");
+            return null;
+        }
+
+        bool failed = resource is null;
+        foreach (var issue in issues)
+        {
+            var extended = issue as ExtendedCodedException;
+            string message = (extended?.BaseErrorMessage ?? issue.Message).TrimEnd('.');
+            string pointer = diagnostics.Positions.PointerFromInstancePath(entry, extended?.InstancePath);
+            if (issue.ErrorCode == CodedValidationException.LITERAL_INVALID_CODE && IsDateLiteral(message))
+            {
+                continue; // dates are checked where they are read (ELIG3104), with the element named
+            }
+
+            if (RecoverableIssues.Contains(issue.ErrorCode))
+            {
+                diagnostics.Warning(FhirDiagnosticCodes.NonConformingContent, entry, pointer, $"{name}: {message} ({issue.ErrorCode}); eligibility does not read it");
+            }
+            else
+            {
+                diagnostics.Error(FhirDiagnosticCodes.InvalidResource, entry, pointer, $"{name} is not valid FHIR R4: {message} ({issue.ErrorCode})");
+                failed = true;
+            }
+        }
+
+        return failed ? null : resource;
+    }
+
+    private static bool IsDateLiteral(string message) =>
+        message.Contains("for a date", StringComparison.Ordinal) || message.Contains("for a dateTime", StringComparison.Ordinal)
+        || message.Contains("for an instant", StringComparison.Ordinal) || message.Contains("for a instant", StringComparison.Ordinal);
+
+    /// <summary>Finds the bundle's one Patient; a second, different Patient is an error (a bundle describes one person).</summary>
+    private void IdentifyPatient(List<Parsed> parsed)
+    {
+        Parsed? first = null;
+        foreach (var p in parsed)
+        {
+            if (p.Resource is not Patient)
+            {
+                continue;
+            }
+
+            if (first is null)
+            {
+                first = p;
+                patientId = p.Resource.Id;
+                patientKnown = true;
+                patientLabel = p.Name;
+                if (p.Resource.Id is { Length: > 0 } id)
+                {
+                    patientKeys.Add("Patient/" + id);
+                }
+
+                if (p.Entry.FullUrl is { Length: > 0 } url)
+                {
+                    patientKeys.Add(url);
+                }
+
+                continue;
+            }
+
+            if (!string.Equals(p.Resource.Id, first.Resource.Id, StringComparison.Ordinal) || p.Resource.Id is null)
+            {
+                diagnostics.Error(FhirDiagnosticCodes.MultiplePatients, p.Entry, string.Empty,
+                    $"{p.Name} is a second patient in a bundle that already has {first.Name}; a bundle must hold one person's data");
+            }
+        }
+
+        if (first is null)
+        {
+            var whole = new EntryLayout(-1, null, 0, utf8.Length - bom, null, null, true);
+            var (line, column) = diagnostics.Positions.Locate(whole, "/entry");
+            diagnostics.Add(new Diagnostics.Diagnostic
+            {
+                Code = FhirDiagnosticCodes.NoPatient,
+                Severity = Diagnostics.DiagnosticSeverity.Warning,
+                Message = "the bundle has no Patient resource, so birth date and sex are unknown",
+                File = diagnostics.File,
+                Line = line,
+                Column = column,
+                Pointer = "/entry",
+            });
+        }
+    }
+
+    /// <summary>Checks that a resource is about the bundle's patient. References that cannot be compared (no
+    /// <c>reference</c>, only an identifier or display) are accepted.</summary>
+    private bool CheckSubject(Parsed p, ResourceReference? subject, string element)
+    {
+        string? reference = subject?.Reference?.Trim();
+        if (string.IsNullOrEmpty(reference) || patientKeys.Contains(reference))
+        {
+            return true;
+        }
+
+        var (type, id) = SplitReference(reference);
+        if (type == "Patient" && id is not null && patientId is not null && string.Equals(id, patientId, StringComparison.Ordinal))
+        {
+            patientKeys.Add(reference);
+            return true;
+        }
+
+        if (!patientKnown)
+        {
+            // No Patient resource: the first subject seen defines whose bundle this is.
+            patientKnown = true;
+            patientLabel = reference;
+            patientKeys.Add(reference);
+            if (type == "Patient" && id is not null)
+            {
+                patientId ??= id;
+            }
+
+            return true;
+        }
+
+        diagnostics.Error(FhirDiagnosticCodes.OtherPatient, p.Entry, element + "/reference",
+            $"{p.Name} is about {reference}, not this bundle's patient {patientLabel}; a bundle must hold one person's data");
+        return false;
+    }
+
+    /// <summary><c>Patient/p1</c>, <c>http://host/fhir/Patient/p1/_history/2</c> → (<c>Patient</c>, <c>p1</c>).</summary>
+    private static (string? Type, string? Id) SplitReference(string reference)
+    {
+        string r = reference;
+        int history = r.IndexOf("/_history/", StringComparison.Ordinal);
+        if (history >= 0)
+        {
+            r = r[..history];
+        }
+
+        string[] parts = r.Split('/');
+        return parts.Length >= 2 && parts[^2].Length > 0 && char.IsUpper(parts[^2][0]) ? (parts[^2], parts[^1]) : (null, null);
+    }
+
+    private void IndexMedications(List<Parsed> parsed)
+    {
+        foreach (var p in parsed)
+        {
+            if (p.Resource is not Medication medication)
+            {
+                continue;
+            }
+
+            if (p.Entry.FullUrl is { Length: > 0 } url)
+            {
+                medicationIndex.TryAdd(url, medication);
+            }
+
+            if (medication.Id is { Length: > 0 } id)
+            {
+                medicationIndex.TryAdd("Medication/" + id, medication);
+            }
+        }
+    }
+
+    private PatientRecord MapPatient(Parsed p, Patient patient, PatientRecord record)
+    {
+        if (patientMapped)
+        {
+            return record; // a repeated entry of the same Patient (or a second patient, already an error): the first stands
+        }
+
+        patientMapped = true;
+        string? gender = FhirValues.Raw(patient.GenderElement);
+        var sex = gender switch
+        {
+            "female" => AdministrativeSex.Female,
+            "male" => AdministrativeSex.Male,
+            "other" => AdministrativeSex.Other,
+            _ => AdministrativeSex.Unknown,
+        };
+
+        birthDate = Day(p, patient.BirthDate, "/birthDate", "birth date", DateUse.Point);
+        return record with { Id = patient.Id, BirthDate = birthDate, Sex = sex };
+    }
+
+    /// <summary>How a date is used: a start or a point in time reads a partial date as unknown; an end reads it as the
+    /// last day it can mean (an unknown end would mean "still ongoing", a stronger claim than the data makes).</summary>
+    private enum DateUse
+    {
+        Point,
+        End,
+    }
+
+    /// <summary>Reads a FHIR date as a day: invalid ⇒ ELIG3104 error; partial ⇒ ELIG3108 warning and unknown (or the last day, for an end).</summary>
+    private DateOnly? Day(Parsed p, string? text, string pointer, string what, DateUse use)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var date = FhirDate.Parse(text);
+        if (!date.IsValid)
+        {
+            diagnostics.Error(FhirDiagnosticCodes.InvalidDate, p.Entry, pointer, $"{p.Name}: {what} '{text}' is not a valid FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or a date-time)");
+            return null;
+        }
+
+        if (date.Day is { } day)
+        {
+            return day;
+        }
+
+        if (use == DateUse.End)
+        {
+            diagnostics.Warning(FhirDiagnosticCodes.DateNotUsable, p.Entry, pointer, $"{p.Name}: {what} '{text}' names no single day; read as {date.Last!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, the last day it can mean");
+            return date.Last;
+        }
+
+        diagnostics.Warning(FhirDiagnosticCodes.DateNotUsable, p.Entry, pointer, $"{p.Name}: {what} '{text}' names no single day, so it is treated as unknown");
+        return null;
+    }
+}

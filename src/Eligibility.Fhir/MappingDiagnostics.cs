@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using Eligibility.Diagnostics;
+
+namespace Eligibility.Fhir;
+
+/// <summary>Collects the diagnostics of one bundle, each with file, line, column, JSON pointer and the resource it is about.</summary>
+internal sealed class MappingDiagnostics
+{
+    private readonly List<Diagnostic> items = new();
+
+    public MappingDiagnostics(string? file, SourcePositions positions)
+    {
+        File = file;
+        Positions = positions;
+    }
+
+    public string? File { get; }
+
+    public SourcePositions Positions { get; }
+
+    public IReadOnlyList<Diagnostic> Items => items;
+
+    public bool HasErrors { get; private set; }
+
+    /// <summary>Reports a problem at <paramref name="relativePointer"/> inside an entry's resource.</summary>
+    public void Report(string code, DiagnosticSeverity severity, EntryLayout entry, string relativePointer, string message)
+    {
+        var (line, column) = Positions.Locate(entry, relativePointer);
+        Add(new Diagnostic
+        {
+            Code = code,
+            Severity = severity,
+            Message = message,
+            File = File,
+            Line = line,
+            Column = column,
+            Pointer = entry.Pointer + relativePointer,
+        });
+    }
+
+    public void Error(string code, EntryLayout entry, string relativePointer, string message) =>
+        Report(code, DiagnosticSeverity.Error, entry, relativePointer, message);
+
+    public void Warning(string code, EntryLayout entry, string relativePointer, string message) =>
+        Report(code, DiagnosticSeverity.Warning, entry, relativePointer, message);
+
+    public void Add(Diagnostic diagnostic)
+    {
+        items.Add(diagnostic);
+        HasErrors |= diagnostic.IsError;
+    }
+}
