@@ -21,7 +21,10 @@ public sealed record CriterionResult
     /// <summary>The source wording, when the rule file gives one.</summary>
     public string? Text { get; init; }
 
-    /// <summary>Pass, fail, unknown or review (SEMANTICS.md).</summary>
+    /// <summary>
+    /// Pass, fail, unknown or review (SEMANTICS.md). For a nested part: what it does for its criterion — under a
+    /// <c>not</c> the reading flips, so the false "pregnant" part of "not pregnant" passes.
+    /// </summary>
     public required Outcome Outcome { get; init; }
 
     /// <summary>The rule's three-valued truth.</summary>

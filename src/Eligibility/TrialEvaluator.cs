@@ -72,17 +72,30 @@ public sealed class TrialEvaluator
         return truth.IsTrue == (type == CriterionType.Inclusion) ? Outcome.Pass : Outcome.Fail;
     }
 
-    private static CriterionResult ToResult(NodeResult node, CriterionType type, string? id, string? text) => new()
+    /// <param name="node">The node's result.</param>
+    /// <param name="type">The criterion's type (reported on every part).</param>
+    /// <param name="id">The criterion or part ID.</param>
+    /// <param name="text">The source wording.</param>
+    /// <param name="negated">
+    /// Whether an odd number of <c>not</c>s lie above: a part's outcome says what it does for the criterion, so under a
+    /// <c>not</c> in an inclusion ("not pregnant") a false "pregnant" part passes.
+    /// </param>
+    private static CriterionResult ToResult(NodeResult node, CriterionType type, string? id, string? text, bool negated = false)
     {
-        Id = id,
-        Type = type,
-        Kind = node.Kind,
-        Text = text,
-        Outcome = OutcomeOf(node.Truth, type, node.PendingJudgement),
-        Truth = node.Truth,
-        Explanation = node.Explanation,
-        Facts = node.Facts,
-        Missing = node.Missing,
-        Parts = node.Parts.Select(p => ToResult(p, type, p.Id, p.Text)).ToList(),
-    };
+        var effective = negated ? (type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : type;
+        bool childrenNegated = node.Kind == "not" ? !negated : negated;
+        return new CriterionResult
+        {
+            Id = id,
+            Type = type,
+            Kind = node.Kind,
+            Text = text,
+            Outcome = OutcomeOf(node.Truth, effective, node.PendingJudgement),
+            Truth = node.Truth,
+            Explanation = node.Explanation,
+            Facts = node.Facts,
+            Missing = node.Missing,
+            Parts = node.Parts.Select(p => ToResult(p, type, p.Id, p.Text, childrenNegated)).ToList(),
+        };
+    }
 }

@@ -88,7 +88,7 @@ internal static class Phrase
     /// <summary>Symbolic form: "&gt; 5", "≥ 18 and &lt; 70".</summary>
     public static string Symbols(Bounds b, string suffix)
     {
-        string s = suffix.Length == 0 ? string.Empty : " " + suffix;
+        string s = suffix.Length == 0 ? string.Empty : " " + Unit(suffix);
         var parts = new List<string>();
         if (b.Gt is { } gt) parts.Add("> " + Exact(gt) + s);
         if (b.Gte is { } gte) parts.Add("≥ " + Exact(gte) + s);

@@ -207,3 +207,19 @@ public class ResultJsonTests
         excl08.GetProperty("parts")[0].GetProperty("id").GetString().Should().Be("EXCL08.1");
     }
 }
+
+public class PartOutcomeTests
+{
+    [Test]
+    public void A_part_under_not_reports_what_it_does_for_the_criterion()
+    {
+        var trial = With("""{ "kind": "all", "rules": [ { "kind": "age", "gte": 18 }, { "kind": "not", "rule": { "kind": "pregnancy" } } ] }""", inclusion: true);
+        var result = trial.Single(Patient("male"));
+        result.Outcome.Should().Be(Outcome.Pass);
+        var not = result.Parts[1];
+        not.Outcome.Should().Be(Outcome.Pass);
+        not.Parts.Single().Truth.Should().Be(Truth.False, "the patient is not pregnant");
+        not.Parts.Single().Outcome.Should().Be(Outcome.Pass, "not being pregnant is what this inclusion wants");
+        not.Parts.Single().Type.Should().Be(CriterionType.Inclusion);
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Eligibility.Cli.Input;
+using Eligibility.Cli.Screening;
+using Spectre.Console;
+
+namespace Eligibility.Cli.Commands;
+
+/// <summary><c>eligibility screen</c>: many patients against one or more trials, streamed, in parallel, NDJSON out in input order.</summary>
+internal sealed class ScreenCommand : CliCommand
+{
+    private readonly Option<string[]> rules = new("--rules") { Description = "Rule files or folders of them (one result per patient per trial).", Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "PATH" };
+    private readonly Option<string> patients = new("--patients") { Description = "NDJSON (one native record or FHIR Bundle per line; - for stdin) or a folder of patient files.", Required = true, HelpName = "PATH" };
+    private readonly Option<DateOnly?> asOf = AsOfDate.CreateOption("The screening date for every patient. Default: each record's asOf, else today.");
+    private readonly Option<string?> outFile = new("--out") { Description = "Write the NDJSON results to FILE instead of stdout.", HelpName = "FILE" };
+    private readonly Option<int?> parallel = new("--parallel") { Description = "Worker count. Default: all cores.", HelpName = "N" };
+
+    public ScreenCommand(CliConsole console)
+        : base("screen", "Screen many patients against trials: NDJSON results in input order and an attrition summary on stderr.", console)
+    {
+        parallel.CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1)
+            {
+                return n;
+            }
+
+            r.AddError($"--parallel: '{text}' is not a worker count (1 or more)");
+            return null;
+        };
+        Options.Add(rules);
+        Options.Add(patients);
+        Options.Add(asOf);
+        Options.Add(outFile);
+        Options.Add(parallel);
+    }
+
+    public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
+    [
+        ("eligibility screen --rules rules --patients patients.ndjson --out results.ndjson", "Every trial under rules/ against every line of patients.ndjson"),
+        ("eligibility screen --rules rules/NCT07077486.json rules/NCT06394063.json --patients exports/ --as-of 2026-01-15", "A folder of patient files (native or FHIR Bundles) on one screening date"),
+        ("cat patients.ndjson | eligibility screen --rules rules --patients - --parallel 4 | jq -c 'select(.verdict == \"eligible\")'", "From stdin, four workers, keep the eligible"),
+    ];
+
+    protected override int Execute(ParseResult parseResult)
+    {
+        var ruleFiles = InputPaths.Expand(parseResult.GetRequiredValue(rules), Console).Where(f => f.Kind == JsonFileKind.RuleFile).ToList();
+        if (ruleFiles.Count == 0)
+        {
+            throw new CliInputException("no rule files found in --rules");
+        }
+
+        var trials = ruleFiles.Select(f => RuleFiles.LoadOrThrow(f.Path, Console)).ToList();
+        var source = PatientSource.Open(parseResult.GetRequiredValue(patients));
+        DateOnly? fixedAsOf = parseResult.GetValue(asOf);
+        int workers = parseResult.GetValue(parallel) ?? Environment.ProcessorCount;
+        var pipeline = new ScreenPipeline(trials, fixedAsOf, Console.Today, workers);
+        var summary = new ScreenSummary(trials);
+
+        string asOfText = fixedAsOf is { } d ? $"{AsOfDate.Format(d)} (from --as-of)" : $"each record's asOf, else today ({AsOfDate.Format(Console.Today)})";
+        Console.Error.WriteLine($"Screening {source.Path} against {string.Join(", ", trials.Select(t => t.Trial.Id))} with {workers} worker(s); as-of: {asOfText}.");
+
+        string? outPath = parseResult.GetValue(outFile);
+        TextWriter output = outPath is null ? Console.Out : new StreamWriter(outPath, false, new UTF8Encoding(false), 1 << 16);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var items = source.Items(System.Console.OpenStandardInput);
+            // A progress bar on stderr when it is a terminal — unless the results are going to that same terminal.
+            if (Console.ErrorIsTerminal && !(outPath is null && Console.OutIsTerminal))
+            {
+                var progress = Console.CreateError().Progress().AutoClear(true).Columns(
+                    new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn());
+                progress.Start(ctx =>
+                {
+                    var task = ctx.AddTask("Screening", maxValue: Math.Max(1, source.Total));
+                    task.IsIndeterminate = source.Total == 0;
+                    pipeline.Run(items, outcome =>
+                    {
+                        Consume(outcome, output, summary);
+                        task.Value = outcome.Item.Progress;
+                    });
+                    task.Value = task.MaxValue;
+                });
+            }
+            else
+            {
+                pipeline.Run(items, outcome => Consume(outcome, output, summary));
+            }
+
+            output.Flush();
+        }
+        finally
+        {
+            if (outPath is not null)
+            {
+                output.Dispose();
+            }
+        }
+
+        summary.Write(Console.CreateError(), clock.Elapsed, source.BlankLines);
+        if (summary.InternalErrors > 0)
+        {
+            Console.Error.WriteLine($"eligibility: internal error: {summary.InternalErrors} record(s) could not be evaluated (see their error rows)");
+            return ExitCodes.InternalError;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void Consume(ScreenOutcome outcome, TextWriter output, ScreenSummary summary)
+    {
+        foreach (string row in outcome.Rows)
+        {
+            output.Write(row);
+            output.Write('\n');
+        }
+
+        summary.Add(outcome);
+    }
+}

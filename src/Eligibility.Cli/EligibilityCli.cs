@@ -1,0 +1,106 @@
+using System;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.IO;
+using System.Linq;
+using Eligibility.Cli.Commands;
+
+namespace Eligibility.Cli;
+
+/// <summary>
+/// The <c>eligibility</c> command line, callable in-process: <see cref="Run(string[], TextWriter, TextWriter)"/> parses
+/// the arguments, runs the command and returns its exit code. Bad input never produces a stack trace: argument errors
+/// exit 2, and an unexpected exception exits 3 with a one-line message.
+/// </summary>
+public static class EligibilityCli
+{
+    /// <summary>Runs the tool with the given writers (no colour, no progress bar, a fixed table width).</summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <returns>The exit code (see <see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        return Run(args, new CliConsole(stdout, stderr, DateOnly.FromDateTime(DateTime.Now)));
+    }
+
+    internal static int Run(string[] args, CliConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        try
+        {
+            var root = BuildRoot(console);
+            var parseResult = root.Parse(args);
+            if (parseResult.Action is ParseErrorAction)
+            {
+                foreach (var error in parseResult.Errors)
+                {
+                    console.WriteError(error.Message);
+                }
+
+                string name = parseResult.CommandResult.Command == root ? "eligibility" : "eligibility " + parseResult.CommandResult.Command.Name;
+                console.Error.WriteLine($"Run '{name} --help' for usage.");
+                return ExitCodes.BadInput;
+            }
+
+            return parseResult.Invoke(new InvocationConfiguration
+            {
+                Output = console.Out,
+                Error = console.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (CliInputException ex)
+        {
+            console.WriteError(ex.Message);
+            return ExitCodes.BadInput;
+        }
+#pragma warning disable CA1031 // The top of the tool: anything unexpected becomes one line and exit 3, never a stack trace.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            console.Error.WriteLine($"eligibility: internal error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            return ExitCodes.InternalError;
+        }
+        finally
+        {
+            console.Out.Flush();
+            console.Error.Flush();
+        }
+    }
+
+    /// <summary>Builds the command tree.</summary>
+    internal static Command BuildRoot(CliConsole console)
+    {
+        // A plain command named "eligibility" rather than RootCommand, whose name would be the entry assembly's (Eligibility.Cli).
+        var root = new Command("eligibility", "Evaluate, validate, test, screen and render clinical-trial eligibility rule files.")
+        {
+            Options = { new HelpOption(), new VersionOption() },
+        };
+        CliCommand[] commands =
+        [
+            new EvaluateCommand(console),
+            new ValidateCommand(console),
+            new TestCommand(console),
+            new ScreenCommand(console),
+            new RenderCommand(console),
+        ];
+        foreach (var command in commands)
+        {
+            root.Subcommands.Add(command);
+        }
+
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            if (help.Action is HelpAction inner)
+            {
+                help.Action = new ExamplesHelpAction(inner);
+            }
+        }
+
+        return root;
+    }
+}

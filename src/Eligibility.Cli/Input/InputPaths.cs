@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Eligibility.Cli.Output;
+using Eligibility.Diagnostics;
+
+namespace Eligibility.Cli.Input;
+
+/// <summary>Expands the PATH arguments of a command into files: files as given, folders searched recursively for <c>*.json</c>.</summary>
+internal static class InputPaths
+{
+    /// <summary>The case-file suffix.</summary>
+    public const string CasesSuffix = ".cases.json";
+
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", "node_modules" };
+
+    /// <summary>One file to process and what it is.</summary>
+    public readonly record struct InputFile(string Path, JsonFileKind Kind, bool Explicit);
+
+    /// <summary>
+    /// The files named by <paramref name="paths"/>: a file is taken as given (a case file if its name ends in
+    /// <c>.cases.json</c> or it looks like one, else a rule file); a folder gives every <c>*.json</c> beneath it (hidden,
+    /// bin, obj and node_modules folders skipped) that is a rule or case file, sorted. A path that does not exist is an
+    /// input error (exit 2), reported in MSBuild's format.
+    /// </summary>
+    public static IReadOnlyList<InputFile> Expand(IEnumerable<string> paths, CliConsole console)
+    {
+        var files = new List<InputFile>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        bool missing = false;
+        foreach (string path in paths)
+        {
+            if (File.Exists(path))
+            {
+                Add(new InputFile(path, Kind(path, explicitFile: true), true));
+            }
+            else if (Directory.Exists(path))
+            {
+                foreach (string file in Walk(path))
+                {
+                    var kind = Kind(file, explicitFile: false);
+                    if (kind != JsonFileKind.Other)
+                    {
+                        Add(new InputFile(file, kind, false));
+                    }
+                }
+            }
+            else
+            {
+                console.Error.WriteLine(DiagnosticOutput.FileError(path, DiagnosticCodes.FileUnreadable, "no such file or folder").ToString());
+                missing = true;
+            }
+        }
+
+        if (missing)
+        {
+            throw new CliInputException("some paths do not exist");
+        }
+
+        return files;
+
+        void Add(InputFile file)
+        {
+            if (seen.Add(System.IO.Path.GetFullPath(file.Path)))
+            {
+                files.Add(file);
+            }
+        }
+    }
+
+    /// <summary>Every <c>*.json</c> file under <paramref name="folder"/>, in ordinal path order.</summary>
+    public static IEnumerable<string> Walk(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder, "*.json", SearchOption.TopDirectoryOnly).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        foreach (string file in files)
+        {
+            yield return file;
+        }
+
+        foreach (string sub in Directory.EnumerateDirectories(folder).OrderBy(d => d, StringComparer.Ordinal))
+        {
+            string name = System.IO.Path.GetFileName(sub);
+            if (name.StartsWith('.') || SkippedFolders.Contains(name))
+            {
+                continue;
+            }
+
+            foreach (string file in Walk(sub))
+            {
+                yield return file;
+            }
+        }
+    }
+
+    /// <summary>Whether the file is a rule file, a case file, or other JSON.</summary>
+    public static JsonFileKind Kind(string path, bool explicitFile)
+    {
+        if (path.EndsWith(CasesSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return JsonFileKind.CaseFile;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return JsonFileKind.RuleFile; // let the compiler report it
+        }
+
+        var names = TopLevelNames(bytes);
+        if (names is null)
+        {
+            return JsonFileKind.RuleFile; // not JSON: report it as a broken rule file
+        }
+
+        if (names.Contains("cases") && names.Contains("rules"))
+        {
+            return JsonFileKind.CaseFile;
+        }
+
+        if (explicitFile || names.Contains("formatVersion") || names.Contains("trial") || names.Contains("inclusion") || names.Contains("exclusion"))
+        {
+            return JsonFileKind.RuleFile;
+        }
+
+        return JsonFileKind.Other;
+    }
+
+    private static HashSet<string>? TopLevelNames(byte[] utf8)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            var reader = new Utf8JsonReader(JsonPositions.WithoutBom(utf8).Span);
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                return reader.Read() ? null : names;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                names.Add(reader.GetString() ?? string.Empty);
+                reader.Read();
+                reader.Skip();
+            }
+
+            return reader.Read() ? null : names;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

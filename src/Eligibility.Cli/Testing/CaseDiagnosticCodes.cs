@@ -1,0 +1,38 @@
+namespace Eligibility.Cli.Testing;
+
+/// <summary>
+/// Permanent codes for problems the tool finds in example-case files and renderings (ELIG4xxx). Like the core's codes,
+/// they never change meaning and are never reused.
+/// </summary>
+public static class CaseDiagnosticCodes
+{
+    /// <summary>The example-case file does not have the required structure (a field missing, of the wrong type or value).</summary>
+    public const string CaseFileInvalid = "ELIG4001";
+
+    /// <summary>The rule file named by <c>rules</c> does not exist.</summary>
+    public const string CaseRulesMissing = "ELIG4002";
+
+    /// <summary><c>expect.criteria</c> names a criterion or part ID that the rule file does not have.</summary>
+    public const string CaseUnknownCriterion = "ELIG4003";
+
+    /// <summary>A case has no patient: neither <c>patient</c> nor <c>patientFile</c>, both, or a <c>patientFile</c> that does not exist.</summary>
+    public const string CasePatientMissing = "ELIG4004";
+
+    /// <summary>Neither the case nor its patient record gives an as-of date (cases must be reproducible).</summary>
+    public const string CaseNoAsOf = "ELIG4005";
+
+    /// <summary>Two cases in one file share a name.</summary>
+    public const string CaseDuplicateName = "ELIG4006";
+
+    /// <summary>A property is not part of the example-case format (a typo, usually).</summary>
+    public const string CaseUnknownProperty = "ELIG4007";
+
+    /// <summary>A case expects nothing (no verdict and no criteria): it could never fail.</summary>
+    public const string CaseExpectsNothing = "ELIG4008";
+
+    /// <summary>The rule file named by <c>rules</c> has errors, so the cases cannot run.</summary>
+    public const string CaseRulesInvalid = "ELIG4009";
+
+    /// <summary>A generated rendering (<c>docs/trials/&lt;TrialId&gt;.md</c>) differs from what <c>eligibility render</c> writes.</summary>
+    public const string RenderingOutOfDate = "ELIG4101";
+}

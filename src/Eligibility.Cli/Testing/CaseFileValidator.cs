@@ -1,0 +1,55 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Eligibility.Cli.Input;
+using Eligibility.Diagnostics;
+
+namespace Eligibility.Cli.Testing;
+
+/// <summary>
+/// What <c>validate</c> checks in an example-case file: its structure, that its patients parse, that its rule file
+/// exists and compiles, and that every criterion ID in <c>expect</c> exists in that rule file.
+/// </summary>
+internal static class CaseFileValidator
+{
+    public sealed record Result(IReadOnlyList<Diagnostic> Diagnostics, string? RulesPath);
+
+    public static Result Validate(string path, RuleFiles ruleFiles)
+    {
+        var file = CaseFileReader.Read(path);
+        var diagnostics = file.AllDiagnostics.ToList();
+        if (file.RulesPath is not { } rules || !File.Exists(rules))
+        {
+            return new Result(diagnostics, file.RulesPath);
+        }
+
+        var compiled = ruleFiles.Compile(rules);
+        if (compiled.Evaluator is not { } evaluator)
+        {
+            diagnostics.Add(RulesInvalid(file));
+            return new Result(diagnostics, rules);
+        }
+
+        var ids = CriterionIds.Of(evaluator);
+        foreach (var c in file.Cases)
+        {
+            foreach (var expected in c.ExpectedCriteria.Where(e => !ids.Contains(e.Id)))
+            {
+                diagnostics.Add(CaseRunner.UnknownCriterion(expected, evaluator.Trial.Id, c, path));
+            }
+        }
+
+        return new Result(diagnostics, rules);
+    }
+
+    public static Diagnostic RulesInvalid(CaseFile file) => new()
+    {
+        Code = CaseDiagnosticCodes.CaseRulesInvalid,
+        Severity = DiagnosticSeverity.Error,
+        Message = $"the rule file {file.RulesPath} has errors, so these cases cannot run",
+        File = file.Path,
+        Line = file.RulesPosition.Line,
+        Column = file.RulesPosition.Column,
+        Pointer = "/rules",
+    };
+}

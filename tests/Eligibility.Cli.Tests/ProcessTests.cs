@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Eligibility.Cli.Tests;
+
+/// <summary>The tool as a real process: <c>dotnet Eligibility.Cli.dll …</c>, exit codes and streams as a shell sees them.</summary>
+[TestFixture]
+public sealed class ProcessTests
+{
+    [Test]
+    public void Evaluate_as_a_process_writes_json_to_stdout_and_exits_0()
+    {
+        var (code, stdout, stderr) = Start(null, "evaluate", "--rules", TestPaths.TinyRules, "--patient", TestPaths.Fixture("patients", "tiny-undetermined.json"), "--format", "json");
+
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("verdict").GetString().Should().Be("undetermined");
+        stderr.Should().Contain("as-of 2026-01-15 (from the patient record)");
+    }
+
+    [Test]
+    public void Text_output_redirected_has_no_colour()
+    {
+        var (code, stdout, _) = Start(null, "evaluate", "--rules", TestPaths.TinyRules, "--patient", TestPaths.Fixture("patients", "tiny-undetermined.json"));
+
+        code.Should().Be(0);
+        stdout.Should().NotContain("\u001b[");
+        stdout.Should().StartWith("TINY-1 — Tiny fixture trial");
+    }
+
+    [Test]
+    public void Exit_codes_reach_the_shell()
+    {
+        Start(null, "validate", TestPaths.Fixture("broken")).Code.Should().Be(1);
+        Start(null, "evaluate", "--rules", TestPaths.TinyRules).Code.Should().Be(2);
+        Start(null, "test", TestPaths.TinyCases).Code.Should().Be(0);
+
+        var version = Start(null, "--version");
+        version.Code.Should().Be(0);
+        version.Stdout.Trim().Should().MatchRegex(@"^\d+\.\d+\.\d+");
+    }
+
+    [Test]
+    public void Screen_reads_ndjson_from_stdin()
+    {
+        string record = File.ReadAllText(TestPaths.Fixture("patients", "tiny-eligible.json")).ReplaceLineEndings(" ");
+        var (code, stdout, stderr) = Start(record + "\nnot json\n", "screen", "--rules", TestPaths.TinyRules, "--patients", "-");
+
+        code.Should().Be(0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(2);
+        JsonDocument.Parse(lines[0]).RootElement.GetProperty("verdict").GetString().Should().Be("eligible");
+        JsonDocument.Parse(lines[1]).RootElement.GetProperty("line").GetInt32().Should().Be(2);
+        stderr.Should().Contain("eligible 1, ineligible 0, undetermined 0, error rows 1");
+        stderr.Should().NotContain("\u001b[", "stderr is not a terminal here: no progress bar");
+    }
+
+    [Test]
+    public void The_tool_build_output_has_an_eligibility_app_host()
+    {
+        // tests/Eligibility.Cli.Tests/bin/<Configuration>/<tfm>/ → src/Eligibility.Cli/bin/<Configuration>/<tfm>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string tfm = output.Name;
+        string configuration = output.Parent!.Name;
+        string repository = Path.GetFullPath(Path.Combine(TestPaths.Project, "..", ".."));
+        string host = Path.Combine(repository, "src", "Eligibility.Cli", "bin", configuration, tfm, OperatingSystem.IsWindows() ? "eligibility.exe" : "eligibility");
+        File.Exists(host).Should().BeTrue($"{host} should be the copy of the Eligibility.Cli app host (target CopyEligibilityAppHost)");
+
+        if (!OperatingSystem.IsWindows())
+        {
+            var info = new ProcessStartInfo(host, "--version") { RedirectStandardOutput = true, UseShellExecute = false };
+            using var process = Process.Start(info)!;
+            string version = process.StandardOutput.ReadToEnd();
+            process.WaitForExit(TimeSpan.FromMinutes(1)).Should().BeTrue();
+            process.ExitCode.Should().Be(0);
+            version.Trim().Should().MatchRegex(@"^\d+\.\d+\.\d+");
+        }
+    }
+
+    private static (int Code, string Stdout, string Stderr) Start(string? stdin, params string[] args)
+    {
+        File.Exists(TestPaths.ToolDll).Should().BeTrue($"the tool should be built at {TestPaths.ToolDll}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(TestPaths.ToolDll);
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(true);
+            Assert.Fail("the tool did not finish within 2 minutes");
+        }
+
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

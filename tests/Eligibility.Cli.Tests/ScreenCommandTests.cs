@@ -1,0 +1,255 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Eligibility.Cli.Screening;
+
+namespace Eligibility.Cli.Tests;
+
+[TestFixture]
+public sealed class ScreenCommandTests
+{
+    private string dir = string.Empty;
+
+    [SetUp]
+    public void CreateFolder() => dir = TestPaths.NewTempFolder();
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(dir, true);
+
+    /// <summary>What a generated input line is.</summary>
+    private enum LineKind
+    {
+        Eligible,
+        Ineligible,
+        Undetermined,
+        Malformed,
+        LoneResource,
+        BadDate,
+    }
+
+    [Test]
+    public void Ten_thousand_patients_with_malformed_lines_are_all_accounted_for_in_order()
+    {
+        const int count = 10_000;
+        var kinds = new LineKind[count + 1];
+        string input = Path.Combine(dir, "patients.ndjson");
+        using (var writer = new StreamWriter(input, false, new UTF8Encoding(false)) { NewLine = "\n" })
+        {
+            for (int i = 1; i <= count; i++)
+            {
+                kinds[i] = (i % 1000) switch
+                {
+                    0 => LineKind.Malformed,
+                    500 => LineKind.LoneResource,
+                    250 => LineKind.BadDate,
+                    _ => (LineKind)(i % 3),
+                };
+                writer.WriteLine(Line(i, kinds[i]));
+            }
+        }
+
+        string output = Path.Combine(dir, "results.ndjson");
+        var r = CliRunner.Run("screen", "--rules", TestPaths.TinyRules, "--patients", input, "--out", output, "--parallel", "4");
+
+        r.ExitCode.Should().Be(0, r.Err);
+        r.Out.Should().BeEmpty("--out takes the results");
+
+        // One row per input line, in input order.
+        var rows = File.ReadAllLines(output);
+        rows.Should().HaveCount(count);
+        for (int i = 1; i <= count; i++)
+        {
+            var row = JsonNode.Parse(rows[i - 1])!.AsObject();
+            if (kinds[i] is LineKind.Malformed or LineKind.LoneResource or LineKind.BadDate)
+            {
+                row["line"]!.GetValue<int>().Should().Be(i);
+                string error = row["error"]!.GetValue<string>();
+                string expected = kinds[i] switch
+                {
+                    LineKind.Malformed => "ELIG0001",
+                    LineKind.LoneResource => "a lone FHIR Patient is not supported",
+                    _ => "ELIG3002",
+                };
+                error.Should().Contain(expected);
+                row.Count.Should().Be(2, "an error row is {\"line\": N, \"error\": \"…\"}");
+            }
+            else
+            {
+                row["patient"]!.GetValue<string>().Should().Be($"p{i}", $"row {i} must be line {i}'s result");
+                row["trial"]!.GetValue<string>().Should().Be("TINY-1");
+                row["verdict"]!.GetValue<string>().Should().Be(kinds[i] switch
+                {
+                    LineKind.Eligible => "eligible",
+                    LineKind.Ineligible => "ineligible",
+                    _ => "undetermined",
+                });
+            }
+        }
+
+        // The summary counts.
+        int eligible = kinds.Skip(1).Count(k => k == LineKind.Eligible);
+        int ineligible = kinds.Skip(1).Count(k => k == LineKind.Ineligible);
+        int undetermined = kinds.Skip(1).Count(k => k == LineKind.Undetermined);
+        int errors = count - eligible - ineligible - undetermined;
+        errors.Should().Be(30);
+        r.Err.Should().Contain($"Screened {count} record(s) against 1 trial(s)");
+        r.Err.Should().Contain($"{count - errors} evaluated, {errors} error row(s)");
+        r.Err.Should().Contain($"  eligible {eligible}, ineligible {ineligible}, undetermined {undetermined}, error rows {errors}");
+        Cells(r.Err, "EXCL02").Should().Equal("excl", ineligible.ToString(), undetermined.ToString(), "0");
+        Cells(r.Err, "INCL03").Should().Equal("incl", "0", "0", (ineligible + undetermined).ToString());
+        Cells(r.Err, "INCL01").Should().Equal("incl", "0", "0", "0");
+    }
+
+    [Test]
+    public void Results_go_to_stdout_by_default_one_compact_json_per_patient_and_trial()
+    {
+        string input = Path.Combine(dir, "two.ndjson");
+        File.WriteAllText(input, Line(1, LineKind.Eligible) + "\n" + Line(2, LineKind.Undetermined) + "\n");
+
+        var r = CliRunner.Run("screen", "--rules", TestPaths.TinyRules, TestPaths.Fixture("warnings", "WARN-1.json"), "--patients", input);
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.OutLines.Should().HaveCount(4);
+        r.OutLines.Select(l => JsonNode.Parse(l)!["trial"]!.GetValue<string>() + "/" + JsonNode.Parse(l)!["patient"]!.GetValue<string>())
+            .Should().Equal("TINY-1/p1", "WARN-1/p1", "TINY-1/p2", "WARN-1/p2");
+        r.Err.Should().Contain("WARN-1 — A rule file with a warning only");
+    }
+
+    [Test]
+    public void Blank_lines_are_skipped_and_counted()
+    {
+        string input = Path.Combine(dir, "blank.ndjson");
+        File.WriteAllText(input, Line(1, LineKind.Eligible) + "\n\n   \r\n" + Line(4, LineKind.Eligible) + "\r\n");
+
+        var r = CliRunner.Run("screen", "--rules", TestPaths.TinyRules, "--patients", input);
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.OutLines.Should().HaveCount(2);
+        r.Err.Should().Contain("2 evaluated, 0 error row(s), 2 blank line(s) skipped");
+    }
+
+    [Test]
+    public void A_folder_of_files_gives_file_error_rows()
+    {
+        string folder = Path.Combine(dir, "in");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a.json"), Line(1, LineKind.Eligible));
+        File.WriteAllText(Path.Combine(folder, "b.json"), "{ \"id\": ");
+        File.Copy(TestPaths.Fixture("patients", "tiny-undetermined.json"), Path.Combine(folder, "c.json"));
+
+        var r = CliRunner.Run("screen", "--rules", TestPaths.TinyRules, "--patients", folder);
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.OutLines.Should().HaveCount(3);
+        JsonNode.Parse(r.OutLines[0])!["patient"]!.GetValue<string>().Should().Be("p1");
+        var error = JsonNode.Parse(r.OutLines[1])!.AsObject();
+        error["file"]!.GetValue<string>().Should().Be(Path.Combine(folder, "b.json"));
+        error["error"]!.GetValue<string>().Should().StartWith("ELIG0001");
+        JsonNode.Parse(r.OutLines[2])!["patient"]!.GetValue<string>().Should().Be("tiny-17");
+    }
+
+    [Test]
+    public void The_as_of_option_applies_to_every_patient()
+    {
+        string input = Path.Combine(dir, "one.ndjson");
+        File.WriteAllText(input, Line(1, LineKind.Eligible) + "\n");
+
+        var r = CliRunner.Run("screen", "--rules", TestPaths.TinyRules, "--patients", input, "--as-of", "2026-01-20");
+
+        JsonNode.Parse(r.OutLines[0])!["asOf"]!.GetValue<string>().Should().Be("2026-01-20");
+        r.Err.Should().Contain("as-of: 2026-01-20 (from --as-of)");
+    }
+
+    [TestCase("--parallel", "0")]
+    [TestCase("--as-of", "soon")]
+    public void Bad_arguments_exit_2(string option, string value)
+    {
+        var r = CliRunner.Run("screen", "--rules", TestPaths.TinyRules, "--patients", TestPaths.Fixture("patients"), option, value);
+        r.ExitCode.Should().Be(2, r.ToString());
+    }
+
+    [Test]
+    public void Missing_inputs_exit_2()
+    {
+        CliRunner.Run("screen", "--rules", TestPaths.TinyRules, "--patients", Path.Combine(dir, "none.ndjson")).ExitCode.Should().Be(2);
+        CliRunner.Run("screen", "--rules", TestPaths.Fixture("broken", "BROKEN-1.json"), "--patients", TestPaths.Fixture("patients")).ExitCode.Should().Be(2);
+        CliRunner.Run("screen", "--patients", TestPaths.Fixture("patients")).ExitCode.Should().Be(2);
+    }
+
+    [Test]
+    public void The_pipeline_reads_at_most_a_window_ahead_of_the_writer()
+    {
+        var evaluator = RuleCompiler.CompileFile(TestPaths.TinyRules).Evaluator!;
+        var pipeline = new ScreenPipeline([evaluator], null, CliRunner.Today, parallel: 3);
+        byte[] record = Encoding.UTF8.GetBytes(Line(1, LineKind.Eligible));
+        int pulled = 0, consumed = 0, maxAhead = 0, lastLine = 0;
+
+        IEnumerable<ScreenItem> Items()
+        {
+            for (int i = 1; i <= 2000; i++)
+            {
+                Interlocked.Increment(ref pulled);
+                yield return new ScreenItem(i, null, record, null, i);
+            }
+        }
+
+        pipeline.Run(Items(), outcome =>
+        {
+            maxAhead = Math.Max(maxAhead, Volatile.Read(ref pulled) - consumed);
+            outcome.Item.Line.Should().Be(lastLine + 1, "outcomes arrive in input order");
+            lastLine = outcome.Item.Line;
+            consumed++;
+        });
+
+        consumed.Should().Be(2000);
+        maxAhead.Should().BeLessThanOrEqualTo(pipeline.Window + 2, "memory is bounded by the window, not by the input");
+    }
+
+    /// <summary>The cells of a criterion's row in the summary table (after the ID).</summary>
+    private static string[] Cells(string summary, string id)
+    {
+        string row = summary.Split('\n').Single(l => l.StartsWith("│ " + id + " ", StringComparison.Ordinal));
+        return row.Split('│', StringSplitOptions.TrimEntries)[2..^1];
+    }
+
+    private static string Line(int i, LineKind kind)
+    {
+        string id = $"p{i}";
+        return kind switch
+        {
+            LineKind.Malformed => $"{{\"id\": \"{id}\", \"birthDate\": ",
+            LineKind.LoneResource => $"{{\"resourceType\": \"Patient\", \"id\": \"{id}\"}}",
+            LineKind.BadDate => $"{{\"id\": \"{id}\", \"asOf\": \"2026-01-15\", \"birthDate\": \"1985-02-30\"}}",
+            _ => Patient(id, kind),
+        };
+    }
+
+    private static string Patient(string id, LineKind kind)
+    {
+        var observations = new List<object>
+        {
+            new { code = new[] { new { system = "http://loinc.org", code = "1742-6" } }, value = 50, unit = "U/L", status = "final", date = "2026-01-10" },
+            new { code = new[] { new { system = "http://loinc.org", code = "82810-3" } }, valueCode = new { system = "http://loinc.org", code = "LA26683-5" }, status = "final", date = "2026-01-12" },
+        };
+        if (kind != LineKind.Undetermined)
+        {
+            observations.Add(new { code = new[] { new { system = "http://loinc.org", code = "718-7" } }, value = kind == LineKind.Ineligible ? 79 : 120, unit = "g/L", status = "final", date = "2026-01-10" });
+        }
+
+        var record = new Dictionary<string, object>
+        {
+            ["id"] = id,
+            ["asOf"] = "2026-01-15",
+            ["birthDate"] = "1985-06-01",
+            ["sex"] = "female",
+            ["observations"] = observations,
+            ["conditions"] = new[] { new { code = new[] { new { system = "http://hl7.org/fhir/sid/icd-10", code = "M32.14" } }, clinicalStatus = "active", onset = "2019-03-01" } },
+        };
+        if (kind == LineKind.Eligible)
+        {
+            record["assessments"] = new[] { new { criterion = "TINY-1/INCL03", value = true, date = "2026-01-10" } };
+        }
+
+        return JsonSerializer.Serialize(record);
+    }
+}
