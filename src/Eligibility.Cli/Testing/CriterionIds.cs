@@ -1,14 +1,9 @@
 using System;
 using System.Collections.Generic;
-using Eligibility.Patients;
 
 namespace Eligibility.Cli.Testing;
 
-/// <summary>
-/// Every criterion and nested part ID of a compiled trial. The public API lists top-level criteria only
-/// (<see cref="TrialEvaluator.Criteria"/>), so the part IDs are read from one evaluation of an empty record: composite
-/// rules report every part, so the result tree has the rule tree's shape.
-/// </summary>
+/// <summary>Criterion and nested part IDs of a compiled trial, and lookup of a result by ID.</summary>
 internal static class CriterionIds
 {
     public static IReadOnlySet<string> Of(TrialEvaluator evaluator)
@@ -17,12 +12,7 @@ internal static class CriterionIds
         foreach (var c in evaluator.Criteria)
         {
             ids.Add(c.Id);
-        }
-
-        var probe = evaluator.Evaluate(new PatientRecord(), new DateOnly(2000, 1, 1));
-        foreach (var c in probe.Criteria)
-        {
-            Collect(c, ids);
+            ids.UnionWith(c.PartIds);
         }
 
         return ids;
@@ -45,18 +35,5 @@ internal static class CriterionIds
         }
 
         return null;
-    }
-
-    private static void Collect(CriterionResult result, HashSet<string> ids)
-    {
-        if (result.Id is { } id)
-        {
-            ids.Add(id);
-        }
-
-        foreach (var p in result.Parts)
-        {
-            Collect(p, ids);
-        }
     }
 }

@@ -16,6 +16,7 @@ internal sealed class CompiledCriterion
             Note = model.Note,
             Checks = rule.Describe(),
             IsJudgementOnly = rule.IsJudgementOnly,
+            PartIds = PartIdsOf(rule),
         };
         Rule = rule;
     }
@@ -23,4 +24,24 @@ internal sealed class CompiledCriterion
     public CriterionInfo Info { get; }
 
     public RuleNode Rule { get; }
+
+    private static System.Collections.Generic.List<string> PartIdsOf(RuleNode rule)
+    {
+        var ids = new System.Collections.Generic.List<string>();
+        void Walk(RuleNode node)
+        {
+            foreach (var child in node.Children)
+            {
+                if (child.Id is { } id)
+                {
+                    ids.Add(id);
+                }
+
+                Walk(child);
+            }
+        }
+
+        Walk(rule);
+        return ids;
+    }
 }

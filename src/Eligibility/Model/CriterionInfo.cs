@@ -20,4 +20,7 @@ public sealed record CriterionInfo
 
     /// <summary>Whether the rule is only judgement (no computable part).</summary>
     public required bool IsJudgementOnly { get; init; }
+
+    /// <summary>The IDs of the nested parts that have one (<c>INCL05.1</c>, <c>INCL05.2.1</c>, …), depth first in rule order.</summary>
+    public System.Collections.Generic.IReadOnlyList<string> PartIds { get; init; } = System.Array.Empty<string>();
 }

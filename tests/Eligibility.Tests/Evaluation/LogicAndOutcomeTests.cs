@@ -223,3 +223,16 @@ public class PartOutcomeTests
         not.Parts.Single().Type.Should().Be(CriterionType.Inclusion);
     }
 }
+
+public class CriterionInfoTests
+{
+    [Test]
+    public void Part_ids_are_listed_depth_first()
+    {
+        var trial = Demo1();
+        trial.Criteria.Single(c => c.Id == "EXCL08").PartIds.Should().Equal("EXCL08.1", "EXCL08.2");
+        trial.Criteria.Single(c => c.Id == "INCL01").PartIds.Should().BeEmpty();
+        trial.Criteria.Single(c => c.Id == "INCL04").IsJudgementOnly.Should().BeTrue();
+        trial.Criteria.Single(c => c.Id == "EXCL01").Checks.Should().Be("ALT > 3 × ULN (most recent result within 28 days)");
+    }
+}

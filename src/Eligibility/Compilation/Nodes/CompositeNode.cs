@@ -21,6 +21,8 @@ internal sealed class CompositeNode : RuleNode
 
     public override bool IsJudgementOnly => parts.All(p => p.IsJudgementOnly);
 
+    public override IReadOnlyList<RuleNode> Children => parts;
+
     public override string Describe()
     {
         string head = Kind switch

@@ -19,6 +19,9 @@ internal abstract class RuleNode
     /// <summary>Whether every leaf beneath is a judgement (nothing computable).</summary>
     public virtual bool IsJudgementOnly => false;
 
+    /// <summary>The nested rules, in order (none for leaves).</summary>
+    public virtual System.Collections.Generic.IReadOnlyList<RuleNode> Children => System.Array.Empty<RuleNode>();
+
     /// <summary>What the rule checks, in English, for clinical review of the encoding.</summary>
     public abstract string Describe();
 
