@@ -11,7 +11,7 @@ public sealed class TestCommandTests
         r.ExitCode.Should().Be(0, r.ToString());
         r.OutLines[^1].Should().Be("12 passed, 0 failed");
         r.Out.Should().NotContain("FAIL");
-        r.Out.Should().Contain("Coverage of TINY-1").And.Contain("12 case(s), 11 of 12 cells (91.7%)");
+        r.Out.Should().Contain("Coverage of TINY-1").And.Contain("12 case(s), 11 of 11 cells (100.0%)", "INCL02 (history of SLE) cannot be unknown, so it has no unknown cell");
     }
 
     [Test]
@@ -21,10 +21,22 @@ public sealed class TestCommandTests
 
         var rows = r.OutLines.Where(l => l.StartsWith("│ INCL", StringComparison.Ordinal) || l.StartsWith("│ EXCL", StringComparison.Ordinal)).ToList();
         rows.Select(l => l.Split('│', StringSplitOptions.TrimEntries)[1]).Should().Equal("INCL01", "INCL02", "INCL03", "EXCL01", "EXCL02");
-        rows[1].Should().Contain("unknown", "INCL02 has no case that leaves it unknown");
+        rows[1].Split('│', StringSplitOptions.TrimEntries)[6].Should().Be("no record can make it unknown", "absent SLE means not present, so no case can leave INCL02 unknown");
         rows[2].Should().Contain("judgement only, not counted");
         string[] incl01 = rows[0].Split('│', StringSplitOptions.TrimEntries);
         incl01[2..5].Should().Equal("10", "1", "1");
+    }
+
+    [Test]
+    public void A_missing_cell_is_named_in_the_table()
+    {
+        var r = CliRunner.Run("test", TestPaths.Fixture("gaps", "TINY-1.gaps.cases.json"));
+
+        r.ExitCode.Should().Be(0, "without --min-coverage a gap is reported, not failed");
+        r.Out.Should().Contain("11 case(s), 10 of 11 cells (90.9%)");
+        var incl01 = r.OutLines.Single(l => l.StartsWith("│ INCL01", StringComparison.Ordinal)).Split('│', StringSplitOptions.TrimEntries);
+        incl01[4].Should().Be("0");
+        incl01[6].Should().Be("unknown");
     }
 
     [Test]
@@ -54,20 +66,24 @@ public sealed class TestCommandTests
     }
 
     [TestCase("90", 0)]
-    [TestCase("91.6", 0)]
-    [TestCase("95", 1)]
+    [TestCase("90.9", 0)]
+    [TestCase("91", 1)]
     [TestCase("100", 1)]
     public void Min_coverage_fails_below_the_bar(string bar, int exitCode)
     {
-        var r = CliRunner.Run("test", TestPaths.TinyCases, "--min-coverage", bar);
+        var r = CliRunner.Run("test", TestPaths.Fixture("gaps", "TINY-1.gaps.cases.json"), "--min-coverage", bar);
 
         r.ExitCode.Should().Be(exitCode, r.ToString());
-        r.OutLines[^1].Should().Be("12 passed, 0 failed");
+        r.OutLines[^1].Should().Be("11 passed, 0 failed");
         if (exitCode == 1)
         {
-            r.Err.Should().Contain("case coverage 91.7% is below --min-coverage").And.Contain("missing: INCL02 unknown");
+            r.Err.Should().Contain("case coverage 90.9% is below --min-coverage").And.Contain("missing: INCL01 unknown");
         }
     }
+
+    [Test]
+    public void Full_coverage_meets_a_bar_of_100() =>
+        CliRunner.Run("test", TestPaths.TinyCases, "--min-coverage", "100").ExitCode.Should().Be(0);
 
     [TestCase("150")]
     [TestCase("-1")]

@@ -9,7 +9,8 @@ namespace Eligibility.Cli.Testing;
 /// Case coverage of one rule file. For every top-level criterion it counts the cases that made it pass, fail, come out
 /// unknown or need review. Coverage is the fraction of (computable criterion × {pass, fail, unknown}) cells that at
 /// least one case reached; judgement-only criteria (<see cref="CriterionInfo.IsJudgementOnly"/>) are shown but not
-/// counted, and a review outcome covers no cell.
+/// counted, a criterion that no record can make unknown (<see cref="CriterionInfo.CanBeUnknown"/>) has no unknown cell,
+/// and a review outcome covers no cell.
 /// </summary>
 internal sealed class Coverage
 {
@@ -51,15 +52,18 @@ internal sealed class Coverage
 
     public int Count(string id, Outcome outcome) => counts[id][outcome];
 
-    public int TotalCells => Criteria.Count(c => !c.IsJudgementOnly) * Cells.Length;
+    /// <summary>The cells a criterion has: none when judgement only; pass and fail, and unknown where a record can reach it.</summary>
+    public static IEnumerable<Outcome> CellsOf(CriterionInfo criterion) =>
+        criterion.IsJudgementOnly ? [] : Cells.Where(o => o != Outcome.Unknown || criterion.CanBeUnknown);
 
-    public int CoveredCells => Criteria.Where(c => !c.IsJudgementOnly).Sum(c => Cells.Count(o => counts[c.Id][o] > 0));
+    public int TotalCells => Criteria.Sum(c => CellsOf(c).Count());
+
+    public int CoveredCells => Criteria.Sum(c => CellsOf(c).Count(o => counts[c.Id][o] > 0));
 
     /// <summary>Covered cells as a percentage; 100 when there is nothing computable.</summary>
     public double Percent => TotalCells == 0 ? 100.0 : 100.0 * CoveredCells / TotalCells;
 
     /// <summary>"INCL01 unknown", … — the cells no case reached.</summary>
     public IEnumerable<string> Gaps() =>
-        Criteria.Where(c => !c.IsJudgementOnly)
-            .SelectMany(c => Cells.Where(o => counts[c.Id][o] == 0).Select(o => c.Id + " " + ResultJson.Name(o)));
+        Criteria.SelectMany(c => CellsOf(c).Where(o => counts[c.Id][o] == 0).Select(o => c.Id + " " + ResultJson.Name(o)));
 }

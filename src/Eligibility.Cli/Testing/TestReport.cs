@@ -80,14 +80,19 @@ internal sealed class TestReport
                 foreach (var outcome in new[] { Outcome.Pass, Outcome.Fail, Outcome.Unknown, Outcome.Review })
                 {
                     int n = cov.Count(criterion.Id, outcome);
-                    bool gap = n == 0 && outcome != Outcome.Review && !criterion.IsJudgementOnly;
+                    bool gap = n == 0 && Testing.Coverage.CellsOf(criterion).Contains(outcome);
                     cells.Add(new Markup(gap ? "[red]0[/]" : n.ToString(CultureInfo.InvariantCulture)));
                 }
 
-                string missing = criterion.IsJudgementOnly
-                    ? "judgement only, not counted"
-                    : string.Join(", ", Testing.Coverage.Cells.Where(x => cov.Count(criterion.Id, x) == 0).Select(ResultJson.Name));
-                cells.Add(new Markup(criterion.IsJudgementOnly ? "[grey]" + missing + "[/]" : Markup.Escape(missing)));
+                string missing = Markup.Escape(string.Join(", ", Testing.Coverage.CellsOf(criterion).Where(x => cov.Count(criterion.Id, x) == 0).Select(ResultJson.Name)));
+                string? aside = criterion.IsJudgementOnly ? "judgement only, not counted"
+                    : !criterion.CanBeUnknown ? "no record can make it unknown" : null;
+                if (aside is not null)
+                {
+                    missing += (missing.Length > 0 ? "; " : string.Empty) + "[grey]" + aside + "[/]";
+                }
+
+                cells.Add(new Markup(missing));
                 table.AddRow(cells);
             }
 

@@ -16,6 +16,7 @@ internal sealed class CompiledCriterion
             Note = model.Note,
             Checks = rule.Describe(),
             IsJudgementOnly = rule.IsJudgementOnly,
+            CanBeUnknown = rule.CanBeUnknown,
             PartIds = PartIdsOf(rule),
         };
         Rule = rule;

@@ -21,6 +21,14 @@ public sealed record CriterionInfo
     /// <summary>Whether the rule is only judgement (no computable part).</summary>
     public required bool IsJudgementOnly { get; init; }
 
+    /// <summary>
+    /// Whether some patient record can make this criterion's outcome <c>unknown</c>. <c>false</c> when every computable
+    /// part is a closed-world search that each matching record decides (e.g. "history of X": absent means not present),
+    /// so the outcome is pass, fail or, with judgement parts, review. Example-case coverage does not ask for an unknown
+    /// case where none can exist. Always <c>false</c> for judgement-only criteria.
+    /// </summary>
+    public bool CanBeUnknown { get; init; } = true;
+
     /// <summary>The IDs of the nested parts that have one (<c>INCL05.1</c>, <c>INCL05.2.1</c>, …), depth first in rule order.</summary>
     public System.Collections.Generic.IReadOnlyList<string> PartIds { get; init; } = System.Array.Empty<string>();
 }

@@ -359,6 +359,19 @@ internal static class SchemaValidator
                 return;
             }
 
+            // "if: {required: [a]}, then: {anyOf: [{required: [b]}, {required: [c]}]}" reads as "'a' requires 'b' or 'c'".
+            var thenSchema = branches[1].Key.ActualSchema;
+            var choices = thenSchema.AnyOf.Select(s => RequiredOnly(s.ActualSchema)).ToList();
+            if (Equals(marker?.ToString(), "then")
+                && condition is { RequiredProperties.Count: > 0 }
+                && choices.Count > 1 && choices.All(c => c is { Count: 1 })
+                && consequence.Count == 1 && consequence.All(e => e.Kind == ValidationErrorKind.NotAnyOf))
+            {
+                issues.Add(new Issue(
+                    error.Token, pointer, $"missing required property: one of {List(choices.Select(c => c![0]))} (required with {Names(condition.RequiredProperties.ToList())})", false));
+                return;
+            }
+
             issues.AddRange(Flatten(consequence));
             return;
         }

@@ -1028,6 +1028,7 @@ public sealed class DiagnosticCodeTests
     [TestCase("number is too large to represent", DiagnosticCodes.OutOfRange)]
     [TestCase("missing required property 'text'", DiagnosticCodes.MissingProperty)]
     [TestCase("missing required property 'within' (required with 'longerThan')", DiagnosticCodes.MissingProperty)]
+    [TestCase("missing required property: one of 'within', 'ever' (required with 'longerThan')", DiagnosticCodes.MissingProperty)]
     [TestCase("only one of 'unit', 'relativeTo' may be given (found 'unit', 'relativeTo')", DiagnosticCodes.InvalidCombination)]
     [TestCase("exactly one of 'unit', 'relativeTo' is required", DiagnosticCodes.InvalidCombination)]
     [TestCase("at least one of 'gt', 'gte', 'lt', 'lte' is required", DiagnosticCodes.InvalidCombination)]

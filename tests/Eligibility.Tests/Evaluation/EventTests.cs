@@ -194,6 +194,20 @@ public class MedicationTests
         var p = Patient().WithMedications(Rx("8640", end.AddDays(-(days - 1)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "2026-01-10", dose: 100));
         ResultJson.Name(trial.Single(p).Outcome).Should().Be(outcome);
     }
+
+    [TestCase(84, "fail", Description = "exactly 12 weeks is not more than 12 weeks")]
+    [TestCase(85, "pass")]
+    public void Ever_for_more_than_12_weeks_adds_up_courses_of_any_age(int days, string outcome)
+    {
+        var trial = With("""{ "kind": "medication", "concept": "prednisone", "ever": true, "longerThan": "P12W" }""", inclusion: true);
+        int first = days - 30;
+        var p = Patient().WithMedications(
+            Rx("8640", "2001-03-01", new DateOnly(2001, 3, 1).AddDays(first - 1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            Rx("8640", "2025-12-01", "2025-12-30"));
+        var result = trial.Single(p);
+        ResultJson.Name(result.Outcome).Should().Be(outcome);
+        result.Explanation.Should().Contain($"{days} days");
+    }
 }
 
 public class PregnancyTests

@@ -235,4 +235,32 @@ public class CriterionInfoTests
         trial.Criteria.Single(c => c.Id == "INCL04").IsJudgementOnly.Should().BeTrue();
         trial.Criteria.Single(c => c.Id == "EXCL01").Checks.Should().Be("ALT > 3 × ULN (most recent result within 28 days)");
     }
+
+    // CanBeUnknown must be false only where no record can make the outcome unknown; each "true" row is backed by
+    // Reachable_unknowns below, each "false" row by the closed-world rules of SEMANTICS.md.
+    [TestCase("""{ "kind": "condition", "concept": "sle" }""", false)]
+    [TestCase("""{ "kind": "condition", "concept": "sle", "active": true }""", false)]
+    [TestCase("""{ "kind": "condition", "concept": "sle", "absentMeans": "unknown" }""", true)]
+    [TestCase("""{ "kind": "condition", "concept": "sle", "occurredWithin": "P1Y" }""", true)]
+    [TestCase("""{ "kind": "condition", "concept": "sle", "onsetBefore": "P3M" }""", true)]
+    [TestCase("""{ "kind": "procedure", "concept": "dialysis" }""", false)]
+    [TestCase("""{ "kind": "procedure", "concept": "dialysis", "occurredWithin": "P1M" }""", true)]
+    [TestCase("""{ "kind": "immunization", "concept": "live-vaccine", "within": "P1M" }""", true)]
+    [TestCase("""{ "kind": "judgement", "question": "q?" }""", false)]
+    [TestCase("""{ "kind": "all", "rules": [ { "kind": "condition", "concept": "sle", "active": true }, { "kind": "judgement", "question": "q?" } ] }""", false)]
+    [TestCase("""{ "kind": "not", "rule": { "kind": "condition", "concept": "sle" } }""", false)]
+    [TestCase("""{ "kind": "any", "rules": [ { "kind": "condition", "concept": "sle" }, { "kind": "age", "gte": 18 } ] }""", true)]
+    public void Whether_a_criterion_can_be_unknown_is_known_at_compile_time(string rule, bool canBeUnknown) =>
+        With(rule).Criteria.Single().CanBeUnknown.Should().Be(canBeUnknown);
+
+    [Test]
+    public void Reachable_unknowns_are_reached()
+    {
+        var undatedSle = new Eligibility.Patients.ConditionRecord { Codes = new[] { new Coding("http://snomed.info/sct", "55464009") } };
+        With("""{ "kind": "condition", "concept": "sle", "occurredWithin": "P1Y" }""").Single(Patient().WithConditions(undatedSle)).Outcome.Should().Be(Outcome.Unknown);
+        With("""{ "kind": "condition", "concept": "sle", "onsetBefore": "P3M" }""").Single(Patient().WithConditions(undatedSle)).Outcome.Should().Be(Outcome.Unknown);
+        With("""{ "kind": "condition", "concept": "sle", "absentMeans": "unknown" }""").Single(Patient()).Outcome.Should().Be(Outcome.Unknown);
+        With("""{ "kind": "condition", "concept": "sle" }""").Single(Patient().WithConditions(undatedSle)).Outcome.Should().Be(Outcome.Fail, "an undated record is still history");
+        With("""{ "kind": "condition", "concept": "sle", "active": true }""").Single(Patient().WithConditions(undatedSle)).Outcome.Should().Be(Outcome.Fail, "no status and no abatement reads as active");
+    }
 }

@@ -243,7 +243,7 @@ public class SchemaValidatorTests
             "/exclusion/3/rule/rules/0", "exactly one of 'within', 'current', 'stableFor', 'ever' is required");
         yield return Case("longerThan without within",
             [Remove("/exclusion/3/rule/rules/1/within"), Set("/exclusion/3/rule/rules/1/current", "true")],
-            "/exclusion/3/rule/rules/1", "missing required property 'within' (required with 'longerThan')");
+            "/exclusion/3/rule/rules/1", "missing required property: one of 'within', 'ever' (required with 'longerThan')");
         yield return Case("prednisoneEquivalent without dose",
             [Remove("/inclusion/3/rule/dose")],
             "/inclusion/3/rule", "missing required property 'dose' (required with 'prednisoneEquivalent')");

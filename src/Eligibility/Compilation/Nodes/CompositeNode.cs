@@ -21,6 +21,8 @@ internal sealed class CompositeNode : RuleNode
 
     public override bool IsJudgementOnly => parts.All(p => p.IsJudgementOnly);
 
+    public override bool CanBeUnknown => parts.Any(p => p.CanBeUnknown);
+
     public override IReadOnlyList<RuleNode> Children => parts;
 
     public override string Describe()

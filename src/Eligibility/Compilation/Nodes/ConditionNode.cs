@@ -34,6 +34,10 @@ internal sealed class ConditionNode : RuleNode
         this.absentUnknown = absentUnknown;
     }
 
+    /// <summary>History and "active" decide on every matching record (an undated one is history, and active unless
+    /// its status says otherwise), so only absence could be unknown; the windowed modes leave undated records undecided.</summary>
+    public override bool CanBeUnknown => absentUnknown || mode is not (EventMode.History or EventMode.Active);
+
     public static bool Counts(ConditionRecord c) =>
         !(string.Equals(c.VerificationStatus, "refuted", StringComparison.OrdinalIgnoreCase)
           || string.Equals(c.VerificationStatus, "entered-in-error", StringComparison.OrdinalIgnoreCase)

@@ -16,6 +16,9 @@ internal sealed class JudgementNode : RuleNode
 
     public override bool IsJudgementOnly => true;
 
+    /// <summary>An unanswered judgement is pending review, never unknown in the computable sense.</summary>
+    public override bool CanBeUnknown => false;
+
     public override string Describe() => "judgement: " + (question ?? "investigator's assessment");
 
     protected override NodeResult Run(EvaluationContext context, Scope scope)

@@ -51,7 +51,7 @@ internal sealed class MedicationNode : RuleNode
         string core = mode switch
         {
             MedicationMode.Current => $"currently on {concept.Label}{DoseText}",
-            MedicationMode.Ever => $"{concept.Label} ever taken{DoseText}",
+            MedicationMode.Ever => $"{concept.Label} ever taken{DoseText}" + (longerThan is { } e ? $" for more than {e.ToPhrase()} in total" : string.Empty),
             MedicationMode.Stable => $"on {concept.Label} continuously at one unchanged dose for the last {window!.Value.ToPhrase()}" + (dose is null ? string.Empty : ", that dose " + Phrase.Symbols(dose, doseUnit!) + (prednisoneEquivalent ? " prednisone-equivalent" : string.Empty)),
             _ => $"{concept.Label} taken within the last {window!.Value.ToPhrase()}{DoseText}" + (longerThan is { } l ? $" for more than {l.ToPhrase()}" : string.Empty),
         };
@@ -93,7 +93,7 @@ internal sealed class MedicationNode : RuleNode
         {
             MedicationMode.Current => Exposure(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null),
             MedicationMode.Within => Exposure(records, context.AsOf, DateWindow.Before(context.AsOf, window!.Value), longerThan),
-            MedicationMode.Ever => Exposure(records, context.AsOf, new DateWindow(DateOnly.MinValue, context.AsOf), null),
+            MedicationMode.Ever => Exposure(records, context.AsOf, new DateWindow(DateOnly.MinValue, context.AsOf), longerThan),
             _ => Stable(records, context.AsOf),
         };
     }

@@ -12,6 +12,8 @@ internal sealed class NotNode : RuleNode
 
     public override bool IsJudgementOnly => part.IsJudgementOnly;
 
+    public override bool CanBeUnknown => part.CanBeUnknown;
+
     public override System.Collections.Generic.IReadOnlyList<RuleNode> Children => new[] { part };
 
     public override string Describe() => "not (" + part.Describe() + ")";

@@ -27,6 +27,9 @@ internal sealed class ProcedureNode : RuleNode
         this.absentUnknown = absentUnknown;
     }
 
+    /// <summary>A history search counts every matching record, dated or not; a windowed one leaves undated records undecided.</summary>
+    public override bool CanBeUnknown => absentUnknown || window is not null;
+
     public override string Describe() =>
         (window is { } w ? $"{concept.Label} procedure within the last {w.ToPhrase()}" : $"{concept.Label} procedure ever")
         + (except.Count == 0 ? string.Empty : " (except " + string.Join(", ", except.Select(e => e.Name)) + ")")

@@ -19,6 +19,13 @@ internal abstract class RuleNode
     /// <summary>Whether every leaf beneath is a judgement (nothing computable).</summary>
     public virtual bool IsJudgementOnly => false;
 
+    /// <summary>
+    /// Whether some patient record can leave the computable part of this rule unknown (not merely pending judgement).
+    /// False only where SEMANTICS.md makes it impossible: a closed-world search ("absent means not present") in which
+    /// every matching record decides. A safe over-approximation: true unless provably unreachable.
+    /// </summary>
+    public virtual bool CanBeUnknown => true;
+
     /// <summary>The nested rules, in order (none for leaves).</summary>
     public virtual System.Collections.Generic.IReadOnlyList<RuleNode> Children => System.Array.Empty<RuleNode>();
 
