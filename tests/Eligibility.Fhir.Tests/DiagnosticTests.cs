@@ -105,6 +105,36 @@ public class DiagnosticTests
         result.Diagnostics.Should().AllSatisfy(d => d.Line.Should().BeGreaterThan(0));
     }
 
+    // The reader checks the literals it reads through typed values and the element names and shapes; it does not run
+    // profile conformance (cardinality, mandatory elements), which costs a third of a read and changes nothing read here.
+    [TestCase("\"valueQuantity\": {\"value\": true, \"unit\": \"U/L\"}", "final", FhirDiagnosticCodes.InvalidResource, Description = "a boolean where a decimal belongs")]
+    [TestCase("\"valueBoolean\": \"yes\"", "final", FhirDiagnosticCodes.InvalidResource, Description = "a string where a boolean belongs")]
+    [TestCase("\"valueInteger\": 2.5", "final", FhirDiagnosticCodes.InvalidResource, Description = "a fraction where an integer belongs")]
+    [TestCase("\"valueBoolean\": true", "finished", FhirDiagnosticCodes.NonConformingContent, Description = "a status outside its value set")]
+    [TestCase("\"valueBoolean\": true, \"note\": {\"text\": \"one\"}", "final", FhirDiagnosticCodes.InvalidResource, Description = "one element where a list belongs")]
+    [TestCase("\"valueBoolean\": true, \"colour\": \"red\"", "final", FhirDiagnosticCodes.NonConformingContent, Description = "an element R4 does not have")]
+    [TestCase("\"valueBoolean\": true", "final", null, Description = "no subject (cardinality 1..1 in R4) is not checked")]
+    public void ObservationContent_IsCheckedWhereEligibilityReadsIt(string members, string status, string? code)
+    {
+        string json = "{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": [\n"
+            + "  {\"resource\": {\"resourceType\": \"Patient\", \"id\": \"p1\", \"birthDate\": \"1980-01-01\"}},\n"
+            + "  {\"resource\": {\"resourceType\": \"Observation\", \"id\": \"o1\", \"status\": \"" + status + "\",\n"
+            + "    \"code\": {\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"1742-6\"}]}, \"effectiveDateTime\": \"2026-01-10\", " + members + "}}\n"
+            + "]}";
+        var result = FhirBundleReader.Read(Encoding.UTF8.GetBytes(json), "x.json");
+        var about = result.Diagnostics.Where(d => d.Message.Contains("Observation/o1", StringComparison.Ordinal)).ToList();
+        if (code is null)
+        {
+            about.Should().BeEmpty();
+            result.Patient.Should().NotBeNull();
+        }
+        else
+        {
+            about.Should().ContainSingle().Which.Code.Should().Be(code, string.Join("; ", about));
+            about[0].Line.Should().BeGreaterThan(0);
+        }
+    }
+
     [Test]
     public void OtherPatientsResources_AreRejected_NamingThem()
     {
