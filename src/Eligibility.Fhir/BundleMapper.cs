@@ -18,8 +18,8 @@ namespace Eligibility.Fhir;
 /// </summary>
 internal sealed partial class BundleMapper
 {
-    /// <summary>Firely's default deserializer: strict, so every issue is reported, and each is then sorted below. One instance
-    /// for every read; internal so the benchmarks can time this step on its own.</summary>
+    /// <summary>Firely's deserializer with the checks of <see cref="LiteralValidator"/>; each issue it reports is sorted below.
+    /// One instance for every read; internal so the benchmarks can time this step on its own.</summary>
     internal static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = LiteralValidator.Instance });
 
     /// <summary>Firely issues that lose nothing eligibility reads: reported as warnings (ELIG3109), the resource still maps.</summary>
