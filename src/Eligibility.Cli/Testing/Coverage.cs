@@ -63,7 +63,10 @@ internal sealed class Coverage
     /// <summary>Covered cells as a percentage; 100 when there is nothing computable.</summary>
     public double Percent => TotalCells == 0 ? 100.0 : 100.0 * CoveredCells / TotalCells;
 
-    /// <summary>"INCL01 unknown", … — the cells no case reached.</summary>
+    /// <summary>The criterion's cells that no case reached.</summary>
+    public IEnumerable<Outcome> Missing(CriterionInfo criterion) => CellsOf(criterion).Where(o => counts[criterion.Id][o] == 0);
+
+    /// <summary>"INCL01 unknown", … — the cells no case reached, over every criterion.</summary>
     public IEnumerable<string> Gaps() =>
-        Criteria.SelectMany(c => CellsOf(c).Where(o => counts[c.Id][o] == 0).Select(o => c.Id + " " + ResultJson.Name(o)));
+        Criteria.SelectMany(c => Missing(c).Select(o => c.Id + " " + ResultJson.Name(o)));
 }

@@ -77,14 +77,13 @@ internal sealed class TestReport
             foreach (var criterion in cov.Criteria)
             {
                 var cells = new List<Markup> { new(Markup.Escape(criterion.Id)) };
+                var gaps = cov.Missing(criterion).ToList();
                 foreach (var outcome in new[] { Outcome.Pass, Outcome.Fail, Outcome.Unknown, Outcome.Review })
                 {
-                    int n = cov.Count(criterion.Id, outcome);
-                    bool gap = n == 0 && Testing.Coverage.CellsOf(criterion).Contains(outcome);
-                    cells.Add(new Markup(gap ? "[red]0[/]" : n.ToString(CultureInfo.InvariantCulture)));
+                    cells.Add(new Markup(gaps.Contains(outcome) ? "[red]0[/]" : cov.Count(criterion.Id, outcome).ToString(CultureInfo.InvariantCulture)));
                 }
 
-                string missing = Markup.Escape(string.Join(", ", Testing.Coverage.CellsOf(criterion).Where(x => cov.Count(criterion.Id, x) == 0).Select(ResultJson.Name)));
+                string missing = Markup.Escape(string.Join(", ", gaps.Select(ResultJson.Name)));
                 string? aside = criterion.IsJudgementOnly ? "judgement only, not counted"
                     : !criterion.CanBeUnknown ? "no record can make it unknown" : null;
                 if (aside is not null)
