@@ -22,6 +22,11 @@ internal sealed partial class BundleMapper
     /// One instance for every read; internal so the benchmarks can time this step on its own.</summary>
     internal static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = LiteralValidator.Instance });
 
+    /// <summary>Firely's deserializer with no validator: the first, cheaper parse of every resource. When it reports an issue,
+    /// or <see cref="LiteralValidator.WouldPass"/> says the validator would, the resource is parsed again with
+    /// <see cref="Deserializer"/>, whose issues are reported; so the diagnostics are those of <see cref="Deserializer"/> alone.</summary>
+    internal static readonly FhirJsonDeserializer UncheckedDeserializer = new(new DeserializerSettings { Validator = null });
+
     /// <summary>Firely issues that lose nothing eligibility reads: reported as warnings (ELIG3109), the resource still maps.</summary>
     private static readonly HashSet<string> RecoverableIssues = new(StringComparer.Ordinal)
     {
@@ -53,6 +58,7 @@ internal sealed partial class BundleMapper
     private readonly int bom;
     private readonly BundleLayout layout;
     private readonly MappingDiagnostics diagnostics;
+    private readonly bool validateEveryResource;
 
     private readonly List<ObservationRecord> observations = new();
     private readonly List<ConditionRecord> conditions = new();
@@ -69,8 +75,9 @@ internal sealed partial class BundleMapper
     private bool patientMapped;
     private DateOnly? birthDate;
 
-    public BundleMapper(byte[] utf8, int bom, BundleLayout layout, MappingDiagnostics diagnostics)
+    public BundleMapper(byte[] utf8, int bom, BundleLayout layout, MappingDiagnostics diagnostics, bool validateEveryResource = false)
     {
+        this.validateEveryResource = validateEveryResource;
         this.utf8 = utf8;
         this.bom = bom;
         this.layout = layout;
@@ -189,6 +196,12 @@ internal sealed partial class BundleMapper
         try
         {
             var reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
+            if (!validateEveryResource && UncheckedDeserializer.TryDeserializeResource(ref reader, out resource, out _) && LiteralValidator.WouldPass(resource))
+            {
+                return resource;
+            }
+
+            reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
             Deserializer.TryDeserializeResource(ref reader, out resource, out issues);
         }
 #pragma warning disable CA1031 // Firely may throw on input it cannot represent; bad input must never escape as an exception.

@@ -53,7 +53,11 @@ public static class FhirBundleReader
     /// <param name="utf8">The JSON text, UTF-8 (a byte order mark is allowed).</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
     /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
-    public static PatientReadResult Read(byte[] utf8, string? fileName = null)
+    public static PatientReadResult Read(byte[] utf8, string? fileName = null) => Read(utf8, fileName, validateEveryResource: false);
+
+    /// <summary>As <see cref="Read(byte[], string?)"/>; <paramref name="validateEveryResource"/> skips the unvalidated first
+    /// parse (<see cref="BundleMapper.UncheckedDeserializer"/>), so tests can show that both paths give the same result.</summary>
+    internal static PatientReadResult Read(byte[] utf8, string? fileName, bool validateEveryResource)
     {
         ArgumentNullException.ThrowIfNull(utf8);
         if (utf8.Length > PatientReader.MaxBytes)
@@ -113,7 +117,7 @@ public static class FhirBundleReader
 
         try
         {
-            var patient = new BundleMapper(utf8, bom, layout, diagnostics).Map();
+            var patient = new BundleMapper(utf8, bom, layout, diagnostics, validateEveryResource).Map();
             return new PatientReadResult(diagnostics.HasErrors ? null : patient, diagnostics.Items);
         }
 #pragma warning disable CA1031 // The reader's promise is "never throws for bad input": a defect in mapping becomes a diagnostic.

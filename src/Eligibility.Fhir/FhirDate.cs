@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace Eligibility.Fhir;
 
@@ -34,7 +33,7 @@ internal readonly record struct FhirDate(DateOnly? Day, DateOnly? First, DateOnl
             return new FhirDate(null, first, first.AddMonths(1).AddDays(-1), true);
         }
 
-        if (text.Length < 10 || !DateOnly.TryParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (text.Length < 10 || !TryDay(text, out var day))
         {
             return default;
         }
@@ -45,6 +44,20 @@ internal readonly record struct FhirDate(DateOnly? Day, DateOnly? First, DateOnl
         }
 
         return new FhirDate(day, day, day, true);
+    }
+
+    /// <summary><c>YYYY-MM-DD</c> at the start of the text, a real calendar day (year 1 to 9999).</summary>
+    private static bool TryDay(string text, out DateOnly day)
+    {
+        day = default;
+        if (text[4] != '-' || text[7] != '-' || !TryInt(text, 0, 4, out int y) || !TryInt(text, 5, 2, out int m) || !TryInt(text, 8, 2, out int d)
+            || y < 1 || m is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, m))
+        {
+            return false;
+        }
+
+        day = new DateOnly(y, m, d);
+        return true;
     }
 
     private static bool ValidTime(ReadOnlySpan<char> t)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Hl7.Fhir.Introspection;
 using Hl7.Fhir.Model;
@@ -15,11 +16,27 @@ namespace Eligibility.Fhir;
 /// skipped: they only ever gave warnings (ELIG3109) about content eligibility does not read, and took a quarter to a
 /// third of a bundle read (benchmarks/RESULTS.md). Dates are checked by the mapper (ELIG3104).
 /// </summary>
+/// <remarks>
+/// Running any validator inside Firely's deserializer costs more than the checks themselves (a validation context and
+/// a delayed-validation closure for every element), so the reader first parses without a validator and asks
+/// <see cref="WouldPass"/> whether parsing with this validator would have reported anything. Only when it would is the
+/// resource parsed again with the validator, which then gives the positioned issues. Without a validator Firely keeps
+/// an element the model does not have, or a value of the wrong list/single shape, in the element's overflow, and a
+/// literal of the wrong kind as the raw value; <see cref="WouldPass"/> looks for exactly those.
+/// </remarks>
 internal sealed class LiteralValidator : IPocoValidator
 {
     public static readonly LiteralValidator Instance = new();
 
     private static readonly FhirAttributeValidator Full = new();
+
+    private static readonly Func<string> NoPath = () => string.Empty;
+
+    /// <summary>Coded literals already checked and found valid, by type and text (a run sees a few dozen: statuses,
+    /// genders, comparators). Bounded, so hostile input cannot grow it without limit.</summary>
+    private static readonly ConcurrentDictionary<(Type Type, string Literal), bool> ValidCodes = new();
+
+    private const int MaxCachedCodes = 4096;
 
     private LiteralValidator()
     {
@@ -35,6 +52,97 @@ internal sealed class LiteralValidator : IPocoValidator
     /// <summary>Numbers, booleans and enumerated codes: the literals the mapping reads through typed getters.</summary>
     public IReadOnlyCollection<CodedValidationException> ValidateObject(Base instance, ClassMapping classMapping, PocoValidationContext context) =>
         IsTypedLiteral(instance) ? Full.ValidateObject(instance, classMapping, context) : Array.Empty<CodedValidationException>();
+
+    /// <summary>
+    /// Whether parsing with this validator would report nothing for an instance Firely parsed without a validator and
+    /// without issues: no element anywhere has overflow (elements R4 does not have, values of the wrong list/single
+    /// shape) and every typed literal passes <see cref="ValidateObject"/>. <c>false</c> means "parse it again with the
+    /// validator", never "invalid", so any doubt answers <c>false</c>.
+    /// </summary>
+    /// <param name="instance">A resource or element parsed with no validator.</param>
+    /// <returns><c>true</c> when the validator would find nothing.</returns>
+    public static bool WouldPass(Base instance)
+    {
+        if (instance.HasOverflow)
+        {
+            return false;
+        }
+
+        if (IsTypedLiteral(instance))
+        {
+            return LiteralPasses(instance);
+        }
+
+        if (instance is PrimitiveType primitive)
+        {
+            // Other primitives (strings, dates, ...) are not validated; only their extensions can hold more.
+            return !primitive.HasElements || ElementsPass(primitive.Extension);
+        }
+
+        foreach (var element in instance.EnumerateElements())
+        {
+            switch (element.Value)
+            {
+                case Base child when !WouldPass(child):
+                    return false;
+                case IList list when !ElementsPass(list):
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ElementsPass(IList list)
+    {
+        foreach (object? item in list)
+        {
+            if (item is Base child && !WouldPass(child))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool LiteralPasses(Base literal)
+    {
+        if (literal is PrimitiveType { JsonValue: string text } && literal.GetType().IsGenericType)
+        {
+            var key = (literal.GetType(), text);
+            if (ValidCodes.ContainsKey(key))
+            {
+                return ExtensionsPass(literal);
+            }
+
+            if (!Validates(literal))
+            {
+                return false;
+            }
+
+            if (ValidCodes.Count < MaxCachedCodes)
+            {
+                ValidCodes.TryAdd(key, true);
+            }
+        }
+        else if (!Validates(literal))
+        {
+            return false;
+        }
+
+        return ExtensionsPass(literal);
+    }
+
+    private static bool ExtensionsPass(Base literal) =>
+        literal is not PrimitiveType primitive || !primitive.HasElements || ElementsPass(primitive.Extension);
+
+    private static bool Validates(Base literal)
+    {
+        var mapping = ModelInfo.ModelInspector.FindOrImportClassMapping(literal.GetType());
+        return mapping is not null
+            && Full.ValidateObject(literal, mapping, new PocoValidationContext(literal, ModelInfo.ModelInspector, NoPath, null, null, NarrativeValidationKind.None)).Count == 0;
+    }
 
     private static bool IsTypedLiteral(Base instance) =>
         instance is FhirDecimal or FhirBoolean or Integer or Integer64 or PositiveInt or UnsignedInt

@@ -64,6 +64,11 @@ internal sealed class SourcePositions
             return entry.ValueOffset >= 0 ? LineColumn(entry.ValueOffset) : (1, 1);
         }
 
+        if (relativePointer.Length == 0)
+        {
+            return LineColumn(entry.Start); // the resource itself: no need to walk it
+        }
+
         var map = ResourceMap(entry);
         string p = relativePointer;
         while (true)
