@@ -190,18 +190,17 @@ internal sealed partial class BundleMapper
     /// <summary>Parses one entry's resource with Firely; issues become positioned diagnostics. <c>null</c> when it cannot be used.</summary>
     private Resource? Parse(EntryLayout entry)
     {
+        if (!validateEveryResource && ParseClean(entry) is { } clean)
+        {
+            return clean;
+        }
+
         string name = entry.Id is { Length: > 0 } id ? entry.ResourceType + "/" + id : entry.ResourceType + " (entry " + entry.Index.ToString(CultureInfo.InvariantCulture) + ")";
         Resource? resource;
         IEnumerable<CodedException> issues;
         try
         {
             var reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
-            if (!validateEveryResource && UncheckedDeserializer.TryDeserializeResource(ref reader, out resource, out _) && LiteralValidator.WouldPass(resource))
-            {
-                return resource;
-            }
-
-            reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
             Deserializer.TryDeserializeResource(ref reader, out resource, out issues);
         }
 #pragma warning disable CA1031 // Firely may throw on input it cannot represent; bad input must never escape as an exception.
@@ -235,6 +234,23 @@ internal sealed partial class BundleMapper
         }
 
         return failed ? null : resource;
+    }
+
+    /// <summary>The first parse, without a validator: the resource when neither Firely nor <see cref="LiteralValidator.WouldPass"/>
+    /// finds anything, else <c>null</c>, and <see cref="Parse"/> goes on with the validating parse, which reports.</summary>
+    private Resource? ParseClean(EntryLayout entry)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
+            return UncheckedDeserializer.TryDeserializeResource(ref reader, out var resource, out _) && LiteralValidator.WouldPass(resource) ? resource : null;
+        }
+#pragma warning disable CA1031 // Whatever goes wrong here, the validating parse runs next and reports it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
 
     private static bool IsDateLiteral(string message) =>

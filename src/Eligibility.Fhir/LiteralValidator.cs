@@ -68,15 +68,10 @@ internal sealed class LiteralValidator : IPocoValidator
             return false;
         }
 
-        if (IsTypedLiteral(instance))
-        {
-            return LiteralPasses(instance);
-        }
-
         if (instance is PrimitiveType primitive)
         {
-            // Other primitives (strings, dates, ...) are not validated; only their extensions can hold more.
-            return !primitive.HasElements || ElementsPass(primitive.Extension);
+            // Numbers, booleans and codes are validated; any primitive's extensions can hold more.
+            return (!IsTypedLiteral(primitive) || LiteralValid(primitive)) && (!primitive.HasElements || ElementsPass(primitive.Extension));
         }
 
         foreach (var element in instance.EnumerateElements())
@@ -106,36 +101,32 @@ internal sealed class LiteralValidator : IPocoValidator
         return true;
     }
 
-    private static bool LiteralPasses(Base literal)
+    /// <summary>Firely's check of one typed literal; a code text found valid once is remembered for its type.</summary>
+    private static bool LiteralValid(PrimitiveType literal)
     {
-        if (literal is PrimitiveType { JsonValue: string text } && literal.GetType().IsGenericType)
+        if (literal.JsonValue is not string text || !literal.GetType().IsGenericType)
         {
-            var key = (literal.GetType(), text);
-            if (ValidCodes.ContainsKey(key))
-            {
-                return ExtensionsPass(literal);
-            }
-
-            if (!Validates(literal))
-            {
-                return false;
-            }
-
-            if (ValidCodes.Count < MaxCachedCodes)
-            {
-                ValidCodes.TryAdd(key, true);
-            }
+            return Validates(literal); // numbers and booleans: checked every time
         }
-        else if (!Validates(literal))
+
+        var key = (literal.GetType(), text);
+        if (ValidCodes.ContainsKey(key))
+        {
+            return true;
+        }
+
+        if (!Validates(literal))
         {
             return false;
         }
 
-        return ExtensionsPass(literal);
-    }
+        if (ValidCodes.Count < MaxCachedCodes)
+        {
+            ValidCodes.TryAdd(key, true);
+        }
 
-    private static bool ExtensionsPass(Base literal) =>
-        literal is not PrimitiveType primitive || !primitive.HasElements || ElementsPass(primitive.Extension);
+        return true;
+    }
 
     private static bool Validates(Base literal)
     {
