@@ -200,7 +200,7 @@ internal sealed partial class BundleMapper
         IEnumerable<CodedException> issues;
         try
         {
-            var reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
+            var reader = EntryReader(entry);
             Deserializer.TryDeserializeResource(ref reader, out resource, out issues);
         }
 #pragma warning disable CA1031 // Firely may throw on input it cannot represent; bad input must never escape as an exception.
@@ -242,7 +242,7 @@ internal sealed partial class BundleMapper
     {
         try
         {
-            var reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
+            var reader = EntryReader(entry);
             return UncheckedDeserializer.TryDeserializeResource(ref reader, out var resource, out _) && LiteralValidator.WouldPass(resource) ? resource : null;
         }
 #pragma warning disable CA1031 // Whatever goes wrong here, the validating parse runs next and reports it.
@@ -252,6 +252,9 @@ internal sealed partial class BundleMapper
             return null;
         }
     }
+
+    /// <summary>A reader over one entry's resource, the bytes both parses read.</summary>
+    private Utf8JsonReader EntryReader(EntryLayout entry) => new(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
 
     private static bool IsDateLiteral(string message) =>
         message.Contains("for a date", StringComparison.Ordinal) || message.Contains("for a dateTime", StringComparison.Ordinal)
