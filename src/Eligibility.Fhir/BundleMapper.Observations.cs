@@ -106,14 +106,14 @@ internal sealed partial class BundleMapper
                 return record with { Value = whole, Unit = "1", ReferenceRange = Range(range) };
             case CodeableConcept concept:
             {
-                var answer = concept.Coding.Select(FhirValues.ToCoding).FirstOrDefault(c => c is not null);
-                if (answer is null)
+                var answers = concept.Coding.Select(FhirValues.ToCoding).OfType<Eligibility.Coding>().ToList();
+                if (answers.Count == 0)
                 {
                     diagnostics.Warning(FhirDiagnosticCodes.ValueNotUsable, p.Entry, at + "/valueCodeableConcept", $"{p.Name}: the coded value has no coding with a system and a code; it is skipped");
                     return null;
                 }
 
-                return record with { ValueCode = answer };
+                return record with { ValueCodes = answers };
             }
 
             case FhirBoolean b when b.Value is { } yes:

@@ -21,4 +21,11 @@ public sealed class CompilationResult
 
     /// <summary>The compiled evaluator, or <c>null</c> when the file has errors.</summary>
     public TrialEvaluator? Evaluator { get; }
+
+    /// <summary>
+    /// When the file was compiled with a terminology (<see cref="CompileOptions.Terminology"/>) and has no errors: the text
+    /// of its lock file, pinning the codes every concept's bindings expanded to. Write it to
+    /// <see cref="RuleCompiler.LockFilePath"/> so that compiling without the terminology gives the same codes. Otherwise <c>null</c>.
+    /// </summary>
+    public string? LockFileText { get; init; }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Eligibility.Binding;
+using Eligibility.Codes;
 using Eligibility.Compilation;
 using Eligibility.Compilation.Nodes;
 using Eligibility.Diagnostics;
@@ -25,12 +26,21 @@ public static class RuleCompiler
     /// <summary>Rule files larger than this are refused (ELIG0003).</summary>
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
-    /// <summary>Compiles the rule file at <paramref name="path"/>; the path is used as given in diagnostics.</summary>
+    /// <summary>Lock files larger than this are refused (ELIG0003).</summary>
+    public const int MaxLockFileBytes = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// Compiles the rule file at <paramref name="path"/>; the path is used as given in diagnostics. Unless
+    /// <see cref="CompileOptions.UseLockFile"/> is off, the lock file beside it (<see cref="LockFilePath"/>) is read when
+    /// it exists.
+    /// </summary>
     /// <param name="path">The rule file.</param>
+    /// <param name="options">The terminology to expand bindings with, and whether to read the lock file; default <see cref="CompileOptions.Default"/>.</param>
     /// <returns>Diagnostics and, when there are no errors, the evaluator.</returns>
-    public static CompilationResult CompileFile(string path)
+    public static CompilationResult CompileFile(string path, CompileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        options ??= CompileOptions.Default;
         byte[] bytes;
         try
         {
@@ -47,14 +57,28 @@ public static class RuleCompiler
             return Failed(path, DiagnosticCodes.FileUnreadable, "cannot read the file: " + ex.Message);
         }
 
-        return Compile(bytes, path);
+        return Compile(bytes, path, options, options.UseLockFile ? LockFilePath(path) : null);
     }
 
-    /// <summary>Compiles a rule file read from a stream (read to the end, not closed).</summary>
+    /// <summary>
+    /// The lock file that belongs to a rule file: <c>rules/NCT07077486.json</c> → <c>rules/NCT07077486.lock.json</c>. It
+    /// pins the codes each concept's bindings expanded to with a terminology (<see cref="CompilationResult.LockFileText"/>),
+    /// so that the file evaluates with the same codes where the terminology is not available.
+    /// </summary>
+    /// <param name="ruleFilePath">The rule file's path.</param>
+    /// <returns>The lock file's path, beside the rule file.</returns>
+    public static string LockFilePath(string ruleFilePath)
+    {
+        ArgumentNullException.ThrowIfNull(ruleFilePath);
+        return LockFile.PathFor(ruleFilePath);
+    }
+
+    /// <summary>Compiles a rule file read from a stream (read to the end, not closed). No lock file is read.</summary>
     /// <param name="stream">The JSON text, UTF-8.</param>
     /// <param name="fileName">The name to use in diagnostics, if any.</param>
+    /// <param name="options">The terminology to expand bindings with; default none.</param>
     /// <returns>Diagnostics and, when there are no errors, the evaluator.</returns>
-    public static CompilationResult Compile(Stream stream, string? fileName = null)
+    public static CompilationResult Compile(Stream stream, string? fileName = null, CompileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
@@ -70,23 +94,24 @@ public static class RuleCompiler
             buffer.Write(chunk, 0, read);
         }
 
-        return Compile(buffer.ToArray(), fileName);
+        return Compile(buffer.ToArray(), fileName, options ?? CompileOptions.Default, null);
     }
 
-    /// <summary>Compiles a rule file given as text.</summary>
+    /// <summary>Compiles a rule file given as text. No lock file is read.</summary>
     /// <param name="json">The JSON text.</param>
     /// <param name="fileName">The name to use in diagnostics, if any.</param>
+    /// <param name="options">The terminology to expand bindings with; default none.</param>
     /// <returns>Diagnostics and, when there are no errors, the evaluator.</returns>
-    public static CompilationResult CompileText(string json, string? fileName = null)
+    public static CompilationResult CompileText(string json, string? fileName = null, CompileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Compile(Encoding.UTF8.GetBytes(json), fileName);
+        return Compile(Encoding.UTF8.GetBytes(json), fileName, options ?? CompileOptions.Default, null);
     }
 
     private static CompilationResult Failed(string? file, string code, string message) =>
         new(new[] { new Diagnostic { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = file, Pointer = string.Empty } }, null);
 
-    private static CompilationResult Compile(byte[] utf8, string? fileName)
+    private static CompilationResult Compile(byte[] utf8, string? fileName, CompileOptions options, string? lockPath)
     {
         if (utf8.Length > MaxFileBytes)
         {
@@ -114,14 +139,47 @@ public static class RuleCompiler
             }
 
             var model = RuleFileReader.Read(root);
-            var evaluator = Bind(model, sink, fileName);
-            return new CompilationResult(sink.Items, sink.HasErrors ? null : evaluator);
+            var (lockFile, lockDiagnostics) = ReadLock(lockPath);
+            var expander = new ConceptExpander(model.Concepts, options.Terminology, lockFile, lockPath is null ? null : Path.GetFileName(lockPath), sink);
+            var evaluator = Bind(model, sink, fileName, expander);
+            var diagnostics = lockDiagnostics.Count == 0 ? sink.Items : lockDiagnostics.Concat(sink.Items).ToList();
+            bool failed = sink.HasErrors || lockDiagnostics.Any(d => d.IsError);
+            return new CompilationResult(diagnostics, failed ? null : evaluator)
+            {
+                LockFileText = failed ? null : expander.LockText(fileName is null ? null : Path.GetFileName(fileName)),
+            };
         }
     }
 
-    private static TrialEvaluator? Bind(RuleFileModel model, DiagnosticSink sink, string? fileName)
+    /// <summary>Reads the lock file when it exists; a broken lock file is an error (its codes cannot be trusted).</summary>
+    private static (LockFile? Lock, IReadOnlyList<Diagnostic> Diagnostics) ReadLock(string? lockPath)
     {
-        var concepts = new ConceptBinder(model.Concepts, sink).BindAll();
+        if (lockPath is null || !File.Exists(lockPath))
+        {
+            return (null, Array.Empty<Diagnostic>());
+        }
+
+        try
+        {
+            var info = new FileInfo(lockPath);
+            if (info.Length > MaxLockFileBytes)
+            {
+                return (null, Failed(lockPath, DiagnosticCodes.InputTooLarge, $"the lock file is {info.Length} bytes; lock files are limited to {MaxLockFileBytes} bytes").Diagnostics);
+            }
+
+            byte[] bytes = File.ReadAllBytes(lockPath);
+            var lockSink = new DiagnosticSink(lockPath, bytes);
+            return (LockFile.Read(bytes, lockSink), lockSink.Items);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, Failed(lockPath, DiagnosticCodes.FileUnreadable, "cannot read the lock file: " + ex.Message).Diagnostics);
+        }
+    }
+
+    private static TrialEvaluator? Bind(RuleFileModel model, DiagnosticSink sink, string? fileName, ConceptExpander expander)
+    {
+        var concepts = new ConceptBinder(model.Concepts, sink, expander).BindAll();
         IsoDuration lookback = default;
         if (model.DefaultLookback is { } text && !IsoDuration.TryParse(text, out lookback))
         {
@@ -178,6 +236,6 @@ public static class RuleCompiler
             return null;
         }
 
-        return new TrialEvaluator(model.Trial, compiled.Select(c => new CompiledCriterion(c.Model, c.Node!)).ToList());
+        return new TrialEvaluator(model.Trial, compiled.Select(c => new CompiledCriterion(c.Model, c.Node!)).ToList(), concepts.Values);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Eligibility.Binding;
 using Eligibility.Compilation;
 using Eligibility.Evaluation;
 using Eligibility.Model;
@@ -15,10 +16,22 @@ namespace Eligibility;
 public sealed class TrialEvaluator
 {
     private readonly IReadOnlyList<CompiledCriterion> criteria;
+    private readonly CodeMatcher recognised;
 
-    internal TrialEvaluator(TrialInfo trial, IReadOnlyList<CompiledCriterion> criteria)
+    internal TrialEvaluator(TrialInfo trial, IReadOnlyList<CompiledCriterion> criteria, IEnumerable<BoundConcept>? concepts = null)
     {
         Trial = trial;
+        // Every code any concept binds (expanded), in one frozen set: "does this trial know this code?" is one lookup.
+        recognised = new CodeMatcher();
+        foreach (var concept in concepts ?? Array.Empty<BoundConcept>())
+        {
+            foreach (var (system, code, _) in concept.Matcher.Entries())
+            {
+                recognised.Add(system, code, concept.Name);
+            }
+        }
+
+        recognised.Freeze();
         // Inclusion first, then exclusion, each in file order (CONTRACT.md).
         this.criteria = criteria.Where(c => c.Info.Type == CriterionType.Inclusion)
             .Concat(criteria.Where(c => c.Info.Type == CriterionType.Exclusion)).ToList();
@@ -30,6 +43,18 @@ public sealed class TrialEvaluator
 
     /// <summary>The criteria, inclusion first, in file order, with a description of what each checks.</summary>
     public IReadOnlyList<CriterionInfo> Criteria { get; }
+
+    /// <summary>
+    /// Whether any concept of this trial's rule file matches the coding (after expansion: descendants, value sets, lock
+    /// file; ICD-10 and ATC by prefix). Thread-safe.
+    /// </summary>
+    /// <param name="coding">A code from a patient record.</param>
+    /// <returns><c>true</c> when some concept binds it.</returns>
+    public bool Recognises(Coding coding)
+    {
+        ArgumentNullException.ThrowIfNull(coding);
+        return recognised.Match(coding) is not null;
+    }
 
     /// <summary>Evaluates every criterion for the patient as of <paramref name="asOf"/>.</summary>
     /// <param name="patient">The patient record.</param>

@@ -68,7 +68,7 @@ public class ObservationMappingTests
 
     [Test]
     public void ValueCodeableConcept_BecomesValueCode() =>
-        Obs("preg-1").ValueCode.Should().Be(new Coding("http://loinc.org", "LA26683-5", "Not pregnant"));
+        Obs("preg-1").ValueCodes.Should().Equal(new Coding("http://loinc.org", "LA26683-5", "Not pregnant"));
 
     [Test]
     public void ValueBoolean_IsMapped() => Obs("ana-1").ValueBoolean.Should().BeTrue();

@@ -56,8 +56,11 @@ internal sealed class BoundConcept
         _ => UlnValue,
     };
 
-    /// <summary>Answer name → matcher (and optional boolean value).</summary>
-    public IReadOnlyDictionary<string, (CodeMatcher Codes, bool? Boolean)> Answers { get; init; } = new Dictionary<string, (CodeMatcher, bool?)>();
+    /// <summary>Answer name → what means it (codes, a yes/no value, texts).</summary>
+    public IReadOnlyDictionary<string, BoundAnswer> Answers { get; init; } = new Dictionary<string, BoundAnswer>();
+
+    /// <summary>How long one dose keeps a patient on an intermittent therapy (for "currently using" and stable regimens).</summary>
+    public Eligibility.Time.IsoDuration? ExposureLasts { get; init; }
 
     /// <summary>Member concept name → mg prednisone per mg (for prednisone-equivalent doses).</summary>
     public IReadOnlyDictionary<string, decimal> PrednisoneEquivalence { get; init; } = new Dictionary<string, decimal>();

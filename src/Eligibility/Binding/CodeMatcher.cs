@@ -1,61 +1,143 @@
 using System;
+using System.Collections.Frozen;
 using System.Collections.Generic;
-using Eligibility.Patients;
+using Eligibility.Codes;
 
 namespace Eligibility.Binding;
 
 /// <summary>
-/// Matches record codes against a concept's bindings. ICD-10 (and ICD-10-CM, one system) and ATC match by prefix,
-/// ignoring dots and case; every other system matches exactly (TERMINOLOGY.md).
+/// Matches record codes against a concept's bindings, expanded at compile time. ICD-10 (and ICD-10-CM, one system) and
+/// ATC match by prefix, ignoring dots and case, the longest prefix winning; every other system matches exactly (SNOMED CT
+/// and RxNorm descendants are in the set already). Built once, then frozen: every lookup is a hash lookup, allocation-free.
 /// </summary>
 internal sealed class CodeMatcher
 {
-    public const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
-    public const string Icd10Cm = "http://hl7.org/fhir/sid/icd-10-cm";
-    public const string Atc = "http://www.whocc.no/atc";
+    /// <summary>A code the rule file lists: always wins over an expanded one for the same code.</summary>
+    public const int Listed = 0;
 
-    private readonly Dictionary<(string System, string Code), string> exact = new();
-    private readonly List<(string System, string Prefix, string Member)> prefixes = new();
+    /// <summary>A descendant of a listed SNOMED CT/RxNorm code, or a value set member.</summary>
+    public const int Descendant = 1;
 
-    public bool IsEmpty => exact.Count == 0 && prefixes.Count == 0;
+    /// <summary>An RxNorm code reached only through an ATC class.</summary>
+    public const int ViaClass = 2;
 
-    /// <summary>Adds a binding; <paramref name="member"/> names the concept that contributed it (for per-drug grouping).</summary>
-    public void Add(string system, string code, string member)
+    private const int MaxStackCode = 128;
+
+    private Dictionary<string, Dictionary<string, (string Member, int Priority)>>? exactBuild = new(StringComparer.Ordinal);
+    private Dictionary<string, Dictionary<string, (string Member, int Priority)>>? prefixBuild = new(StringComparer.Ordinal);
+    private FrozenDictionary<string, FrozenDictionary<string, string>> exact = FrozenDictionary<string, FrozenDictionary<string, string>>.Empty;
+    private FrozenDictionary<string, FrozenDictionary<string, string>> prefixes = FrozenDictionary<string, FrozenDictionary<string, string>>.Empty;
+    private int longestPrefix;
+    private int count;
+
+    public bool IsEmpty => Count == 0;
+
+    /// <summary>The number of distinct codes and prefixes.</summary>
+    public int Count => exactBuild is null ? count : Total(exactBuild) + Total(prefixBuild!);
+
+    /// <summary>
+    /// Adds a binding; <paramref name="member"/> names the concept that contributed it (for per-drug grouping and dose
+    /// factors). For the same code the lower <paramref name="priority"/> wins, then the first added.
+    /// </summary>
+    public void Add(string system, string code, string member, int priority = Listed)
     {
-        string s = NormaliseSystem(system);
-        if (IsPrefixSystem(s))
+        if (exactBuild is null)
         {
-            prefixes.Add((s, NormalisePrefixCode(code), member));
+            throw new InvalidOperationException("the matcher is frozen");
         }
-        else
+
+        string s = CodeSystems.Normalise(system);
+        var table = CodeSystems.IsPrefixSystem(s) ? prefixBuild! : exactBuild;
+        string key = CodeSystems.IsPrefixSystem(s) ? NormalisePrefixCode(code) : code.Trim();
+        if (!table.TryGetValue(s, out var codes))
         {
-            exact.TryAdd((s, code.Trim()), member);
+            codes = new Dictionary<string, (string, int)>(StringComparer.Ordinal);
+            table[s] = codes;
+        }
+
+        if (!codes.TryGetValue(key, out var existing) || priority < existing.Priority)
+        {
+            codes[key] = (member, priority);
+        }
+    }
+
+    /// <summary>Freezes the matcher: no more codes can be added; lookups become frozen-dictionary lookups.</summary>
+    public CodeMatcher Freeze()
+    {
+        if (exactBuild is null)
+        {
+            return this;
+        }
+
+        count = Total(exactBuild) + Total(prefixBuild!);
+        exact = Frozen(exactBuild);
+        prefixes = Frozen(prefixBuild!);
+        foreach (var table in prefixBuild!.Values)
+        {
+            foreach (var key in table.Keys)
+            {
+                longestPrefix = Math.Max(longestPrefix, key.Length);
+            }
+        }
+
+        exactBuild = null;
+        prefixBuild = null;
+        return this;
+    }
+
+    /// <summary>Every (system, code, member) bound, for tools (prefix systems give their prefixes).</summary>
+    public IEnumerable<(string System, string Code, string Member)> Entries()
+    {
+        Freeze();
+        foreach (var table in new[] { exact, prefixes })
+        {
+            foreach (var (system, codes) in table)
+            {
+                foreach (var (code, member) in codes)
+                {
+                    yield return (system, code, member);
+                }
+            }
         }
     }
 
     /// <summary>The member concept a coding matches, or <c>null</c>.</summary>
     public string? Match(Coding coding)
     {
-        string s = NormaliseSystem(coding.System);
-        if (IsPrefixSystem(s))
+        Freeze();
+        string s = CodeSystems.Normalise(coding.System);
+        if (CodeSystems.IsPrefixSystem(s))
         {
-            string code = NormalisePrefixCode(coding.Code);
-            string? best = null;
-            int bestLength = -1;
-            foreach (var p in prefixes)
+            if (!prefixes.TryGetValue(s, out var table))
             {
-                // The longest matching prefix wins, so a specific member beats a broad class.
-                if (p.System == s && p.Prefix.Length > bestLength && code.StartsWith(p.Prefix, StringComparison.Ordinal))
+                return null;
+            }
+
+            string raw = coding.Code;
+            Span<char> buffer = raw.Length <= MaxStackCode ? stackalloc char[raw.Length] : new char[raw.Length];
+            int length = 0;
+            foreach (char ch in raw.AsSpan().Trim())
+            {
+                if (ch != '.')
                 {
-                    best = p.Member;
-                    bestLength = p.Prefix.Length;
+                    buffer[length++] = char.ToUpperInvariant(ch);
                 }
             }
 
-            return best;
+            var lookup = table.GetAlternateLookup<ReadOnlySpan<char>>();
+            // The longest matching prefix wins, so a specific member beats a broad class.
+            for (int n = Math.Min(length, longestPrefix); n > 0; n--)
+            {
+                if (lookup.TryGetValue(buffer[..n], out var member))
+                {
+                    return member;
+                }
+            }
+
+            return null;
         }
 
-        return exact.TryGetValue((s, coding.Code.Trim()), out var member) ? member : null;
+        return exact.TryGetValue(s, out var codes) && codes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(coding.Code.AsSpan().Trim(), out var m) ? m : null;
     }
 
     /// <summary>The member concept the first matching coding of a record matches, or <c>null</c>.</summary>
@@ -72,14 +154,33 @@ internal sealed class CodeMatcher
         return null;
     }
 
-    private static string NormaliseSystem(string system)
+    private static FrozenDictionary<string, FrozenDictionary<string, string>> Frozen(Dictionary<string, Dictionary<string, (string Member, int Priority)>> build)
     {
-        string s = system.Trim().TrimEnd('/');
-        return string.Equals(s, Icd10Cm, StringComparison.OrdinalIgnoreCase) ? Icd10 : s;
+        var result = new Dictionary<string, FrozenDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (system, codes) in build)
+        {
+            var plain = new Dictionary<string, string>(codes.Count, StringComparer.Ordinal);
+            foreach (var (code, value) in codes)
+            {
+                plain[code] = value.Member;
+            }
+
+            result[system] = plain.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+
+        return result.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private static bool IsPrefixSystem(string system) =>
-        string.Equals(system, Icd10, StringComparison.OrdinalIgnoreCase) || string.Equals(system, Atc, StringComparison.OrdinalIgnoreCase);
+    private static int Total(Dictionary<string, Dictionary<string, (string, int)>> build)
+    {
+        int n = 0;
+        foreach (var codes in build.Values)
+        {
+            n += codes.Count;
+        }
+
+        return n;
+    }
 
     private static string NormalisePrefixCode(string code) => code.Trim().Replace(".", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
 }

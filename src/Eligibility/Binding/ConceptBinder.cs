@@ -1,23 +1,64 @@
 using System;
+using System.Collections.Frozen;
 using System.Collections.Generic;
+using System.Linq;
+using Eligibility.Codes;
 using Eligibility.Diagnostics;
 using Eligibility.Model;
+using Eligibility.Time;
 using Eligibility.Units;
 
 namespace Eligibility.Binding;
 
-/// <summary>Resolves concept definitions: includes (with cycle detection), units, default ULNs, answers and prednisone equivalences.</summary>
+/// <summary>
+/// Resolves concept definitions: codes expanded (descendants, value sets, lock file), includes (with cycle detection),
+/// units, default ULNs, answers (with the default positive/negative synonyms), exposure durations and prednisone
+/// equivalences. Every code set is frozen here, at compile time.
+/// </summary>
 internal sealed class ConceptBinder
 {
+    /// <summary>Codes every answer named <c>positive</c> matches besides its own (SNOMED CT, LOINC answers, v3 interpretation).</summary>
+    private static readonly (string System, string Code)[] DefaultPositive =
+    {
+        (CodeSystems.Snomed, "10828004"),  // Positive (qualifier value)
+        (CodeSystems.Snomed, "11214006"),  // Reactive (qualifier value)
+        (CodeSystems.Loinc, "LA6576-8"),   // Positive
+        (CodeSystems.ObservationInterpretation, "POS"),
+        ("http://hl7.org/fhir/v3/ObservationInterpretation", "POS"), // the DSTU2/STU3 spelling of the same system
+    };
+
+    /// <summary>Codes every answer named <c>negative</c> matches besides its own.</summary>
+    private static readonly (string System, string Code)[] DefaultNegative =
+    {
+        (CodeSystems.Snomed, "260385009"), // Negative (qualifier value)
+        (CodeSystems.Snomed, "131194007"), // Non-reactive (qualifier value)
+        (CodeSystems.Loinc, "LA6577-6"),   // Negative
+        (CodeSystems.ObservationInterpretation, "NEG"),
+        ("http://hl7.org/fhir/v3/ObservationInterpretation", "NEG"),
+    };
+
+    private static readonly string[] PositiveTexts = { "positive", "reactive", "detected", "pos" };
+    private static readonly string[] NegativeTexts = { "negative", "non reactive", "nonreactive", "not detected", "neg" };
+
     private readonly IReadOnlyDictionary<string, ConceptModel> models;
     private readonly DiagnosticSink sink;
+    private readonly ConceptExpander expander;
     private readonly Dictionary<string, BoundConcept> bound = new(StringComparer.Ordinal);
     private readonly HashSet<string> reportedCycles = new(StringComparer.Ordinal);
 
-    public ConceptBinder(IReadOnlyDictionary<string, ConceptModel> models, DiagnosticSink sink)
+    public ConceptBinder(IReadOnlyDictionary<string, ConceptModel> models, DiagnosticSink sink, ConceptExpander expander)
     {
         this.models = models;
         this.sink = sink;
+        this.expander = expander;
+    }
+
+    /// <summary>Normalises a result text for comparison with answer texts: lower case, hyphens as spaces, single spaces, no final full stop.</summary>
+    public static string NormaliseText(string text)
+    {
+        var words = text.Trim().TrimEnd('.').ToLowerInvariant().Replace('-', ' ').Replace('_', ' ')
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join(' ', words);
     }
 
     public IReadOnlyDictionary<string, BoundConcept> BindAll()
@@ -26,6 +67,8 @@ internal sealed class ConceptBinder
         {
             CheckUnits(model);
         }
+
+        expander.ExpandAll();
 
         foreach (var name in models.Keys)
         {
@@ -43,16 +86,47 @@ internal sealed class ConceptBinder
         var equivalence = new Dictionary<string, decimal>(StringComparer.Ordinal);
         Collect(model, matcher, equivalence, new List<string>());
 
-        var answers = new Dictionary<string, (CodeMatcher, bool?)>(StringComparer.Ordinal);
+        var answers = new Dictionary<string, BoundAnswer>(StringComparer.Ordinal);
         foreach (var a in model.Answers)
         {
             var m = new CodeMatcher();
+            var texts = a.Texts.Select(NormaliseText).ToList();
             foreach (var (system, code) in a.Codes)
             {
                 m.Add(system, code, a.Name);
             }
 
-            answers[a.Name] = (m, a.Boolean);
+            // SEMANTICS "Qualitative results": positive and negative answers read the usual codes and words without listing them.
+            var defaults = a.Name switch { "positive" => (DefaultPositive, PositiveTexts), "negative" => (DefaultNegative, NegativeTexts), _ => default };
+            if (defaults.Item1 is { } codes)
+            {
+                foreach (var (system, code) in codes)
+                {
+                    m.Add(system, code, a.Name);
+                }
+
+                texts.AddRange(defaults.Item2);
+            }
+            else if (a.Codes.Count == 0 && a.Boolean is null && a.Texts.Count == 0)
+            {
+                sink.ErrorUnlessExplained(DiagnosticCodes.UnknownAnswer, a.Pointer,
+                    $"answer '{a.Name}' of concept '{model.Name}' lists no codes, texts or boolean, so no result can mean it (only 'positive' and 'negative' have default codes)", atName: true);
+            }
+
+            answers[a.Name] = new BoundAnswer(m.Freeze(), a.Boolean, texts.ToFrozenSet(StringComparer.Ordinal));
+        }
+
+        IsoDuration? lasts = null;
+        if (model.ExposureLasts is { } exposure)
+        {
+            if (IsoDuration.TryParse(exposure.Text, out var d))
+            {
+                lasts = d;
+            }
+            else
+            {
+                sink.ErrorUnlessExplained(DiagnosticCodes.InvalidDuration, exposure.Pointer, $"'{exposure.Text}' is not an ISO-8601 duration of years, months, weeks and days (e.g. P4W)");
+            }
         }
 
         var concept = new BoundConcept(model.Name, matcher)
@@ -70,7 +144,9 @@ internal sealed class ConceptBinder
             LlnUnit = model.Lln?.Unit ?? model.Unit,
             Answers = answers,
             PrednisoneEquivalence = equivalence,
+            ExposureLasts = lasts,
         };
+        matcher.Freeze();
         bound[model.Name] = concept;
         return concept;
     }
@@ -92,6 +168,14 @@ internal sealed class ConceptBinder
         foreach (var (system, code) in model.Codes)
         {
             matcher.Add(system, code, model.Name);
+        }
+
+        // A code reached only through an ATC class yields to the same code reached from a named drug, so per-drug
+        // groupings and dose factors go to the drug.
+        bool classOnly = model.Codes.All(c => !CodeSystems.IsHierarchical(c.System)) && model.ValueSets.Count == 0;
+        foreach (var code in expander.Expansion(model))
+        {
+            matcher.Add(code.System, code.Code, model.Name, classOnly ? CodeMatcher.ViaClass : CodeMatcher.Descendant);
         }
 
         if (model.PrednisoneEquivalence is { } factor)

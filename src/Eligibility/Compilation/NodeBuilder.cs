@@ -293,6 +293,14 @@ internal sealed class NodeBuilder
                 sink.ErrorUnlessExplained(DiagnosticCodes.InvalidUnit, m.Pointer + "/dose/unit", $"'{m.DoseUnit}' is not a valid UCUM unit: {error}");
                 ok = false;
             }
+            else if (!IsDailyDoseUnit(m.DoseUnit))
+            {
+                string hint = m.DoseUnit.Contains("/kg", StringComparison.Ordinal)
+                    ? "weight-based doses cannot be compared: records carry a daily dose, not one per kilogram"
+                    : "records carry a daily dose (an amount per day, e.g. mg/d)";
+                sink.ErrorUnlessExplained(DiagnosticCodes.DoseUnitNotDaily, m.Pointer + "/dose/unit", $"'{m.DoseUnit}' is not a daily dose unit: {hint}");
+                ok = false;
+            }
         }
 
         if (m.PrednisoneEquivalent && concept is not null)
@@ -308,6 +316,12 @@ internal sealed class NodeBuilder
 
         return ok ? new MedicationNode(concept!, m.Mode, window, m.Dose, m.DoseUnit, m.PrednisoneEquivalent, longer, m.OnlyIfCurrent, m.AbsentUnknown) : null;
     }
+
+    /// <summary>Daily doses are an amount per time: mass, substance, international units, enzyme units or volume per day.</summary>
+    private static readonly string[] DailyDoseUnits = { "mg/d", "mmol/d", "[iU]/d", "U/d", "mL/d" };
+
+    private static bool IsDailyDoseUnit(string unit) =>
+        DailyDoseUnits.Any(daily => UnitConverter.Instance.TryGetFactor(unit, daily, null, out _, out _));
 
     private IEnumerable<string> MembersWithCodes(string name, HashSet<string>? seen = null)
     {

@@ -11,7 +11,7 @@ public sealed record Diagnostic
     /// <summary>The permanent code, e.g. <c>ELIG2001</c> (docs/diagnostics.md lists them all).</summary>
     public required string Code { get; init; }
 
-    /// <summary>Error or warning.</summary>
+    /// <summary>Error, warning or information.</summary>
     public required DiagnosticSeverity Severity { get; init; }
 
     /// <summary>What is wrong, in one sentence.</summary>
@@ -36,7 +36,7 @@ public sealed record Diagnostic
     /// <returns>The formatted line.</returns>
     public override string ToString()
     {
-        string severity = Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        string severity = Severity switch { DiagnosticSeverity.Error => "error", DiagnosticSeverity.Info => "info", _ => "warning" };
         string file = File ?? "<input>";
         return Line > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{file}({Line},{Column}): {severity} {Code}: {Message}")

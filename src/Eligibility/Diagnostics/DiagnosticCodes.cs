@@ -112,6 +112,21 @@ public static class DiagnosticCodes
     /// <summary>A ULN-relative comparison uses a concept whose default ULN unit is not convertible, or the ULN is not positive.</summary>
     public const string InvalidUln = "ELIG2023";
 
+    /// <summary>A medication dose's unit cannot be compared with a daily dose (<c>mg</c> alone, <c>mg/kg/d</c>).</summary>
+    public const string DoseUnitNotDaily = "ELIG2024";
+
+    /// <summary>The lock file beside the rule file no longer matches the file's bindings (or the loaded terminology).</summary>
+    public const string LockFileStale = "ELIG2025";
+
+    /// <summary>Information: without a terminology or lock file, SNOMED CT and RxNorm bindings match the codes they list only.</summary>
+    public const string BindingsListedOnly = "ELIG2026";
+
+    /// <summary>A concept names a value set that is neither loaded nor pinned in the lock file.</summary>
+    public const string ValueSetNotLoaded = "ELIG2027";
+
+    /// <summary>A SNOMED CT, RxNorm or ATC code a concept lists is not in the loaded vocabulary (a typo, or a retired code).</summary>
+    public const string CodeNotInVocabulary = "ELIG2028";
+
     /// <summary>The patient record is not a JSON object of the native format.</summary>
     public const string PatientNotRecord = "ELIG3001";
 
@@ -123,4 +138,13 @@ public static class DiagnosticCodes
 
     /// <summary>A patient record entry lacks a field it needs.</summary>
     public const string PatientMissingField = "ELIG3004";
+
+    /// <summary>A terminology table is missing (an OMOP vocabulary folder needs CONCEPT.csv and a hierarchy table).</summary>
+    public const string TerminologyTableMissing = "ELIG5001";
+
+    /// <summary>A terminology table's header or row is malformed.</summary>
+    public const string TerminologyRowInvalid = "ELIG5002";
+
+    /// <summary>A lock file cannot be read (not JSON, or not the lock format).</summary>
+    public const string LockFileInvalid = "ELIG5003";
 }

@@ -8,4 +8,7 @@ public enum DiagnosticSeverity
 
     /// <summary>The file cannot be compiled (or the record cannot be read).</summary>
     Error,
+
+    /// <summary>Information about how the file was compiled (e.g. which codes a binding matches); nothing to fix.</summary>
+    Info,
 }

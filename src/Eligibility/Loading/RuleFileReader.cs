@@ -70,7 +70,7 @@ internal static class RuleFileReader
         {
             foreach (var (answerName, a) in answersObject.Properties())
             {
-                answers.Add(new AnswerModel(answerName, a.Pointer, ReadCodes(a), a.Bool("boolean")));
+                answers.Add(new AnswerModel(answerName, a.Pointer, ReadCodes(a, skip: "text"), a.Bool("boolean")) { Texts = a.Strings("text") });
             }
         }
 
@@ -87,16 +87,22 @@ internal static class RuleFileReader
             c.Decimal("prednisoneEquivalence"),
             c.String("description"),
             c.String("label"),
-            c.Object("lln") is { } l ? new UlnModel(l.Pointer, l.Decimal("value"), l.Decimal("female"), l.Decimal("male"), l.String("unit")) : null);
+            c.Object("lln") is { } l ? new UlnModel(l.Pointer, l.Decimal("value"), l.Decimal("female"), l.Decimal("male"), l.String("unit")) : null)
+        {
+            ValueSets = c.Strings("valueSet").Select((v, i) => (v, c.Element.TryGetProperty("valueSet", out var vs) && vs.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? c.Child("valueSet") + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : c.Child("valueSet"))).ToList(),
+            ExposureLasts = c.String("exposureLasts") is { } lasts ? (lasts, c.Child("exposureLasts")) : null,
+        };
     }
 
-    /// <summary>Reads <c>{ "system": ["code", …] }</c>; other members (such as <c>boolean</c>) are skipped.</summary>
-    private static IReadOnlyList<(string System, string Code)> ReadCodes(JsonObjectReader codes)
+    /// <summary>Reads <c>{ "system": ["code", …] }</c>; other members (such as <c>boolean</c>, and <paramref name="skip"/>) are skipped.</summary>
+    private static IReadOnlyList<(string System, string Code)> ReadCodes(JsonObjectReader codes, string? skip = null)
     {
         var list = new List<(string, string)>();
         foreach (var (system, value) in codes.Properties())
         {
-            if (value.Element.ValueKind != System.Text.Json.JsonValueKind.Array)
+            if (value.Element.ValueKind != System.Text.Json.JsonValueKind.Array || system == skip)
             {
                 continue;
             }

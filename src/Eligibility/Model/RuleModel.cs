@@ -24,11 +24,22 @@ internal sealed record ConceptModel(
     decimal? PrednisoneEquivalence,
     string? Description,
     string? Label,
-    UlnModel? Lln);
+    UlnModel? Lln)
+{
+    /// <summary>Value sets the concept names (<c>url</c> or <c>url|version</c>), with their pointers.</summary>
+    public IReadOnlyList<(string Canonical, string Pointer)> ValueSets { get; init; } = System.Array.Empty<(string, string)>();
+
+    /// <summary>How long one dose keeps a patient on an intermittent therapy (ISO-8601), with its pointer.</summary>
+    public (string Text, string Pointer)? ExposureLasts { get; init; }
+}
 
 internal sealed record UlnModel(string Pointer, decimal? Value, decimal? Female, decimal? Male, string? Unit);
 
-internal sealed record AnswerModel(string Name, string Pointer, IReadOnlyList<(string System, string Code)> Codes, bool? Boolean);
+internal sealed record AnswerModel(string Name, string Pointer, IReadOnlyList<(string System, string Code)> Codes, bool? Boolean)
+{
+    /// <summary>Texts that mean this answer (compared case-insensitively, ignoring surrounding spaces).</summary>
+    public IReadOnlyList<string> Texts { get; init; } = System.Array.Empty<string>();
+}
 
 internal sealed record CriterionModel(string Id, CriterionType Type, string Text, string? Note, string Pointer, RuleModel? Rule);
 

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Eligibility.Diagnostics;
 using Eligibility.Loading;
+using Eligibility.Time;
 
 namespace Eligibility.Patients;
 
@@ -126,10 +127,10 @@ public static class PatientReader
 
     private sealed class Reader
     {
-        private static readonly HashSet<string> ObservationFields = Fields("value", "unit", "valueCode", "valueBoolean", "referenceRange", "date");
+        private static readonly HashSet<string> ObservationFields = Fields("value", "unit", "valueCode", "valueBoolean", "valueText", "interpretation", "referenceRange", "date");
         private static readonly HashSet<string> ConditionFields = Fields("clinicalStatus", "verificationStatus", "onset", "abatement");
         private static readonly HashSet<string> ProcedureFields = Fields("performed");
-        private static readonly HashSet<string> MedicationFields = Fields("start", "end", "dailyDose");
+        private static readonly HashSet<string> MedicationFields = Fields("start", "end", "dailyDose", "intent", "dosingInterval");
         private static readonly HashSet<string> ImmunizationFields = Fields("date");
         private static readonly HashSet<string> AssessmentFields = new(StringComparer.Ordinal) { "criterion", "value", "date", "by", "source", "note" };
 
@@ -336,27 +337,60 @@ public static class PatientReader
             CheckFields(o, ObservationFields);
             ReferenceRange? range = null;
             RequireObjectOrNull(o, "referenceRange");
-            RequireObjectOrNull(o, "valueCode");
             if (o.Object("referenceRange") is { } rr)
             {
                 range = new ReferenceRange { Low = Number(rr, "low"), High = Number(rr, "high"), Unit = Text(rr, "unit") };
             }
 
-            var valueCode = o.Object("valueCode") is { } vc ? Coding(vc) : null;
-            int kinds = (o.Has("value") ? 1 : 0) + (o.Has("valueCode") ? 1 : 0) + (o.Has("valueBoolean") ? 1 : 0);
+            var valueCodes = CodingList(o, "valueCode");
+            int kinds = (o.Has("value") ? 1 : 0) + (o.Has("valueCode") ? 1 : 0) + (o.Has("valueBoolean") ? 1 : 0) + (o.Has("valueText") ? 1 : 0);
             if (kinds > 1)
             {
-                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Pointer, "an observation has exactly one of 'value', 'valueCode' and 'valueBoolean'");
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Pointer, "an observation has at most one of 'value', 'valueCode', 'valueBoolean' and 'valueText'");
             }
+
             return Common(o, new ObservationRecord
             {
                 Value = Number(o, "value"),
                 Unit = Text(o, "unit"),
-                ValueCode = valueCode,
+                ValueCodes = valueCodes,
                 ValueBoolean = Boolean(o, "valueBoolean"),
+                ValueText = Text(o, "valueText"),
+                Interpretation = CodingList(o, "interpretation"),
                 ReferenceRange = range,
                 Date = Date(o, "date"),
             });
+        }
+
+        /// <summary>A coding, or an array of codings (a value coded in several systems), as a list.</summary>
+        private IReadOnlyList<Coding> CodingList(JsonObjectReader o, string name)
+        {
+            if (!o.Element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return Array.Empty<Coding>();
+            }
+
+            if (v.ValueKind == JsonValueKind.Object)
+            {
+                return Coding(o.Object(name)!.Value) is { } single ? new[] { single } : Array.Empty<Coding>();
+            }
+
+            if (v.ValueKind != JsonValueKind.Array)
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must be a coding or an array of codings");
+                return Array.Empty<Coding>();
+            }
+
+            var list = new List<Coding>();
+            foreach (var c in o.Array(name))
+            {
+                if (Coding(c) is { } coding)
+                {
+                    list.Add(coding);
+                }
+            }
+
+            return list;
         }
 
         public ConditionRecord? Condition(JsonObjectReader o)
@@ -396,7 +430,20 @@ public static class PatientReader
                 }
             }
 
-            return Common(o, new MedicationRecord { Start = Date(o, "start"), End = Date(o, "end"), DailyDose = dose });
+            IsoDuration? interval = null;
+            if (Text(o, "dosingInterval") is { } every)
+            {
+                if (IsoDuration.TryParse(every, out var parsed) && parsed != default)
+                {
+                    interval = parsed;
+                }
+                else
+                {
+                    sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child("dosingInterval"), $"'{every}' is not an ISO-8601 duration such as P4W or P1M");
+                }
+            }
+
+            return Common(o, new MedicationRecord { Start = Date(o, "start"), End = Date(o, "end"), DailyDose = dose, Intent = Text(o, "intent"), DosingInterval = interval });
         }
 
         public ImmunizationRecord? Immunization(JsonObjectReader o)

@@ -55,7 +55,7 @@ internal static class NativeToFhir
             {
                 obs.Value = Quantity(value, o.Unit!);
             }
-            else if (o.ValueCode is { } code)
+            else if (o.ValueCodes.Count > 0 && o.ValueCodes[0] is { } code)
             {
                 obs.Value = Concept(new[] { code });
             }

@@ -86,7 +86,7 @@ internal static class PatientGenerator
             observations.Add(new ObservationRecord
             {
                 Id = source[(source.IndexOf('/') + 1)..], Source = source, Codes = new[] { new Coding(Loinc, "82810-3") },
-                ValueCode = new Coding(Loinc, answer), Status = "final", Date = Recent(35),
+                ValueCodes = new[] { new Coding(Loinc, answer) }, Status = "final", Date = Recent(35),
             });
         }
 

@@ -215,7 +215,7 @@ public class PregnancyTests
     private static Eligibility.Patients.ObservationRecord Status(string answer, string date = "2026-01-12") => new()
     {
         Codes = new[] { Loinc("82810-3") },
-        ValueCode = new Coding("http://loinc.org", answer),
+        ValueCodes = new[] { new Coding("http://loinc.org", answer) },
         Status = "final",
         Date = D(date),
     };

@@ -20,7 +20,7 @@ public class SexCodedExpressionTests
     private static ObservationRecord AnaResult(Coding? code = null, bool? value = null, string date = "2026-01-10") => new()
     {
         Codes = new[] { new Coding("urn:eligibility:concept", "ana") },
-        ValueCode = code,
+        ValueCodes = code is null ? Array.Empty<Coding>() : new[] { code },
         ValueBoolean = value,
         Status = "final",
         Date = D(date),

@@ -450,7 +450,7 @@ public class SchemaValidatorTests
     [Test]
     public void Patient_schema_tolerates_unknown_fields_which_the_loader_reports_as_warnings()
     {
-        var json = Apply(PatientJson, [Set("/nickname", "\"Li\""), Set("/observations/0/interpretation", "\"H\"")]);
+        var json = Apply(PatientJson, [Set("/nickname", "\"Li\""), Set("/observations/0/performer", "\"Dr Li\"")]);
 
         SchemaValidator.Validate(json, SchemaKind.Patient).Should().BeEmpty();
     }
@@ -472,9 +472,9 @@ public class SchemaValidatorTests
         yield return Case("as-of date with time", [Set("/asOf", "\"2026-01-15T10:00:00Z\"")],
             "/asOf", "does not match the date (YYYY-MM-DD) pattern");
         yield return Case("observation with two values", [Set("/observations/0/valueBoolean", "true")],
-            "/observations/0", "only one of 'value', 'valueCode', 'valueBoolean' may be given");
+            "/observations/0", "only one of 'value', 'valueCode', 'valueBoolean', 'valueText' may be given");
         yield return Case("observation without a value", [Remove("/observations/1/valueCode")],
-            "/observations/1", "exactly one of 'value', 'valueCode', 'valueBoolean' is required");
+            "/observations/1", "exactly one of 'value', 'valueCode', 'valueBoolean', 'valueText' is required");
         yield return Case("observation status", [Set("/observations/0/status", "\"done\"")],
             "/observations/0/status", "'done' is not one of final, amended");
         yield return Case("record without code", [Remove("/conditions/0/code")],

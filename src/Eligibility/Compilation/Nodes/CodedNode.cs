@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Eligibility.Binding;
@@ -9,8 +10,9 @@ using Eligibility.Time;
 namespace Eligibility.Compilation.Nodes;
 
 /// <summary>
-/// A coded (or yes/no) result: the latest valid one in the lookback matches one of the wanted answers ⇒ true; another
-/// declared answer ⇒ false; the answer named <c>unknown</c>, or an unrecognised code ⇒ unknown.
+/// A qualitative (coded, yes/no or text) result: the latest valid one in the lookback means one of the wanted answers ⇒
+/// true; another declared answer ⇒ false; the answer named <c>unknown</c>, a result no declared answer reads, or one whose
+/// parts disagree ⇒ unknown — and the explanation then says the result was there but could not be read, never "no result".
 /// </summary>
 internal sealed class CodedNode : RuleNode
 {
@@ -22,38 +24,86 @@ internal sealed class CodedNode : RuleNode
         : base("coded")
     {
         this.concept = concept;
-        this.wanted = wanted.ToHashSet(System.StringComparer.Ordinal);
+        this.wanted = wanted.ToHashSet(StringComparer.Ordinal);
         this.lookback = lookback;
     }
 
     public override string Describe() => $"{concept.Label} is {string.Join(" or ", wanted)} (most recent result within {lookback.ToPhrase()})";
 
-    /// <summary>The declared answer a result carries, or <c>null</c> when it carries none the concept knows.</summary>
-    public static string? AnswerOf(BoundConcept concept, ObservationRecord o)
+    /// <summary>The declared answer a result carries, or <c>null</c> when none (or several that disagree).</summary>
+    public static string? AnswerOf(BoundConcept concept, ObservationRecord o) => Read(concept, o).Answer;
+
+    /// <summary>
+    /// Reads a result against the concept's declared answers (SEMANTICS "Qualitative results"): its coded value (any
+    /// coding), yes/no value, text and interpretation each may name an answer; one answer ⇒ it; none ⇒ unreadable;
+    /// different answers ⇒ contradictory (both <c>null</c> answer, <paramref name="o"/> described in Conflict).
+    /// </summary>
+    public static (string? Answer, string? Conflict) Read(BoundConcept concept, ObservationRecord o)
     {
+        string? found = null;
+        string? conflict = null;
+        string? text = string.IsNullOrWhiteSpace(o.ValueText) ? null : ConceptBinder.NormaliseText(o.ValueText);
         foreach (var (name, answer) in concept.Answers)
         {
-            if (o.ValueCode is { } code && answer.Codes.Match(code) is not null)
+            bool means = answer.Codes.Match(o.ValueCodes) is not null
+                || (o.ValueBoolean is { } b && answer.Boolean == b)
+                || (text is not null && answer.Texts.Contains(text))
+                || answer.Codes.Match(o.Interpretation) is not null;
+            if (!means)
             {
-                return name;
+                continue;
             }
 
-            if (o.ValueBoolean is { } b && answer.Boolean == b)
+            if (found is null)
             {
-                return name;
+                found = name;
+            }
+            else if (found != name)
+            {
+                conflict = $"{found.Replace('-', ' ')} and {name.Replace('-', ' ')}";
             }
         }
 
-        return null;
+        return conflict is null ? (found, null) : (null, conflict);
     }
 
-    public static string ValueText(ObservationRecord o) =>
-        o.ValueCode is { } c ? (c.Display is null ? c.Code : c.Display + " [" + c.Code + "]") : o.ValueBoolean is { } b ? (b ? "yes" : "no") : "no value";
+    /// <summary>What the result says, for explanations: its codes, yes/no, text, number and interpretation.</summary>
+    public static string ValueText(ObservationRecord o)
+    {
+        var parts = new List<string>();
+        if (o.ValueCodes.Count > 0)
+        {
+            var c = o.ValueCodes[0];
+            parts.Add(c.Display is null ? c.Code : c.Display + " [" + c.Code + "]");
+        }
+
+        if (o.ValueBoolean is { } b)
+        {
+            parts.Add(b ? "yes" : "no");
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.ValueText))
+        {
+            parts.Add("\"" + o.ValueText.Trim() + "\"");
+        }
+
+        if (o.Value is { } v)
+        {
+            parts.Add(Phrase.Quantity(v, o.Unit));
+        }
+
+        if (o.Interpretation.Count > 0)
+        {
+            parts.Add("interpreted " + string.Join("/", o.Interpretation.Select(i => i.Display ?? i.Code)));
+        }
+
+        return parts.Count == 0 ? "no value" : string.Join(", ", parts);
+    }
 
     protected override NodeResult Run(EvaluationContext context, Scope scope)
     {
         var window = DateWindow.Before(context.AsOf, lookback);
-        var o = context.Latest(concept, window, r => r.ValueCode is not null || r.ValueBoolean is not null);
+        var o = context.Latest(concept, window, r => r.HasContent);
         string missing = concept.Name + " within " + lookback;
         if (o is null)
         {
@@ -62,10 +112,16 @@ internal sealed class CodedNode : RuleNode
 
         string described = $"{concept.Label} {ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         var fact = new FactUsed { Concept = concept.Name, Date = o.Date, Source = o.Reference, Detail = ValueText(o) };
-        string? answer = AnswerOf(concept, o);
+        var (answer, conflict) = Read(concept, o);
+        if (conflict is not null)
+        {
+            return NodeResult.Unknown($"{described} is present but contradicts itself (it reads as {conflict})", concept.Name + " result that can be read", new[] { fact });
+        }
+
         if (answer is null)
         {
-            return NodeResult.Unknown(described + " is not an answer the rule file recognises", missing, new[] { fact });
+            string known = string.Join(", ", concept.Answers.Keys.Select(k => k.Replace('-', ' ')));
+            return NodeResult.Unknown($"{described} is present but could not be read: it matches none of the answers the rule file declares ({known})", concept.Name + " result that can be read", new[] { fact });
         }
 
         if (answer == "unknown" && !wanted.Contains(answer))

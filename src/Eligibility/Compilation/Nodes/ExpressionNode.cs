@@ -108,23 +108,19 @@ internal sealed class ExpressionNode : RuleNode
 
         public bool? OnMedication(string concept)
         {
+            // The same record selection and exposure as the medication rule's "current" (Evaluation.Exposure).
             var c = concepts[concept];
             bool unknown = false;
-            foreach (var m in context.Patient.Medications)
+            foreach (var (m, member) in Exposure.Select(c, context))
             {
-                if (c.Matcher.Match(m.Codes) is null || string.Equals(m.Status, "entered-in-error", StringComparison.OrdinalIgnoreCase))
+                switch (Exposure.IsCurrent(m, c, context.AsOf))
                 {
-                    continue;
-                }
-
-                if (m.Start is not { } start)
-                {
-                    unknown = true;
-                }
-                else if (start <= context.AsOf && !(m.End < context.AsOf))
-                {
-                    Used.Add($"on {concept} since {Phrase.Date(start)}");
-                    return true;
+                    case null:
+                        unknown = true;
+                        break;
+                    case true:
+                        Used.Add($"on {member} since {Phrase.Date(m.Start!.Value)}{Phrase.Source(m.Reference)}");
+                        return true;
                 }
             }
 

@@ -12,14 +12,14 @@ using Eligibility.Units;
 namespace Eligibility.Compilation.Nodes;
 
 /// <summary>
-/// Medication exposure (SEMANTICS.md): each record is an interval <c>[start, end]</c>, no end meaning ongoing.
-/// <c>within</c>: an interval intersects the window; <c>current</c>: one contains as-of; <c>stableFor</c>: continuously
-/// exposed over the whole window at one unchanged dose (per drug), which must satisfy the dose bounds.
+/// Medication exposure (SEMANTICS "Medication exposure"): each record of real exposure is an interval
+/// <c>[start, end]</c>, no end meaning ongoing. <c>within</c> (washout): an interval intersects the window, doses not
+/// extended; <c>current</c>: one contains as-of, each dose extended by how long it lasts (<c>exposureLasts</c>, a
+/// request's dosing interval); <c>stableFor</c>: every drug taken in the window taken throughout it at one unchanged
+/// dose, which must satisfy the dose bounds.
 /// </summary>
 internal sealed class MedicationNode : RuleNode
 {
-    private static readonly string[] NeverCount = { "entered-in-error", "cancelled", "not-taken" };
-
     private readonly BoundConcept concept;
     private readonly MedicationMode mode;
     private readonly IsoDuration? window;
@@ -52,32 +52,26 @@ internal sealed class MedicationNode : RuleNode
         {
             MedicationMode.Current => $"currently on {concept.Label}{DoseText}",
             MedicationMode.Ever => $"{concept.Label} ever taken{DoseText}" + (longerThan is { } e ? $" for more than {e.ToPhrase()} in total" : string.Empty),
-            MedicationMode.Stable => $"on {concept.Label} continuously at one unchanged dose for the last {window!.Value.ToPhrase()}" + (dose is null ? string.Empty : ", that dose " + Phrase.Symbols(dose, doseUnit!) + (prednisoneEquivalent ? " prednisone-equivalent" : string.Empty)),
+            MedicationMode.Stable => $"{concept.Label} taken throughout the last {window!.Value.ToPhrase()} at one unchanged dose (every drug of it taken in that time)" + (dose is null ? string.Empty : ", that dose " + Phrase.Symbols(dose, doseUnit!) + (prednisoneEquivalent ? " prednisone-equivalent" : string.Empty)),
             _ => $"{concept.Label} taken within the last {window!.Value.ToPhrase()}{DoseText}" + (longerThan is { } l ? $" for more than {l.ToPhrase()}" : string.Empty),
         };
-        return (onlyIfCurrent ? $"if currently on {concept.Label}: " : string.Empty) + core + (absentUnknown ? "; no record means unknown" : string.Empty);
+        string condition = !onlyIfCurrent ? string.Empty : mode == MedicationMode.Stable ? $"if {concept.Label} was taken in the last {window!.Value.ToPhrase()}: " : $"if currently on {concept.Label}: ";
+        string lasting = concept.ExposureLasts is { } lasts && mode is MedicationMode.Current or MedicationMode.Stable ? $" (a dose counts for {lasts.ToPhrase()})" : string.Empty;
+        return condition + core + lasting + (absentUnknown ? "; no record means unknown" : string.Empty);
     }
 
     protected override NodeResult Run(EvaluationContext context, Scope scope)
     {
-        var records = new List<(MedicationRecord Record, string Member)>();
-        foreach (var m in context.Patient.Medications)
+        var records = Exposure.Select(concept, context);
+        if (mode == MedicationMode.Stable)
         {
-            if (m.Status is { } s && NeverCount.Contains(s, StringComparer.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            if (concept.Matcher.Match(m.Codes) is { } member && !(m.Start > context.AsOf))
-            {
-                records.Add((m, member));
-            }
+            return Stable(records, context.AsOf);
         }
 
         if (onlyIfCurrent)
         {
             // Whether the treatment applies at all: any dose counts here, the dose bound belongs to the criterion proper.
-            var current = Exposure(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null, applyDose: false);
+            var current = Exposed(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null, applyDose: false, extend: true);
             if (current.Truth.IsFalse)
             {
                 return NodeResult.Of(Truth.True, $"Not currently on {concept.Label}, so the condition does not apply");
@@ -91,18 +85,29 @@ internal sealed class MedicationNode : RuleNode
 
         return mode switch
         {
-            MedicationMode.Current => Exposure(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null),
-            MedicationMode.Within => Exposure(records, context.AsOf, DateWindow.Before(context.AsOf, window!.Value), longerThan),
-            MedicationMode.Ever => Exposure(records, context.AsOf, new DateWindow(DateOnly.MinValue, context.AsOf), longerThan),
-            _ => Stable(records, context.AsOf),
+            MedicationMode.Current => Exposed(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null, extend: true),
+            MedicationMode.Within => Exposed(records, context.AsOf, DateWindow.Before(context.AsOf, window!.Value), longerThan),
+            _ => Exposed(records, context.AsOf, new DateWindow(DateOnly.MinValue, context.AsOf), longerThan),
         };
     }
 
     private static string Interval(MedicationRecord m) =>
-        (m.Start is { } s ? "from " + Phrase.Date(s) : "start not recorded") + (m.End is { } e ? " to " + Phrase.Date(e) : " (ongoing)");
+        (m.Start is { } s ? "from " + Phrase.Date(s) : "start not recorded") + (m.End is { } e ? (e == m.Start ? string.Empty : " to " + Phrase.Date(e)) : " (ongoing)");
 
-    private string Describe(MedicationRecord m, string member) =>
-        $"{member} {(m.DailyDose is { } d ? Phrase.Quantity(d.Value, d.Unit) + " " : string.Empty)}{Interval(m)}{Phrase.Source(m.Reference)}";
+    /// <summary>"prednisolone 20 mg/d (20 mg/d prednisone-equivalent) from 2026-01-02 (MedicationRequest/a)", with how long a dose lasts when it matters.</summary>
+    private string Describe(MedicationRecord m, string member, decimal? converted = null, DateOnly? lastDay = null)
+    {
+        string dose = m.DailyDose is { } d ? Phrase.Quantity(d.Value, d.Unit) + " " : string.Empty;
+        if (converted is { } c && prednisoneEquivalent)
+        {
+            dose = dose.TrimEnd() + $" ({Phrase.Number(c)} {Phrase.Unit(doseUnit!)} prednisone-equivalent) ";
+        }
+
+        string lasting = lastDay is { } last && m.End is { } end && last > end && Exposure.Extension(m, concept) is { } ext
+            ? $", a dose counting for {ext.ToPhrase()}, so through {Phrase.Date(last)}"
+            : string.Empty;
+        return $"{member} {dose}{Interval(m)}{lasting}{Phrase.Source(m.Reference)}";
+    }
 
     private static FactUsed Fact(MedicationRecord m, string member) =>
         new() { Concept = member, Value = m.DailyDose?.Value, Unit = m.DailyDose?.Unit, Date = m.Start, Source = m.Reference, Detail = Interval(m) };
@@ -138,41 +143,46 @@ internal sealed class MedicationNode : RuleNode
         return value;
     }
 
-    private NodeResult Exposure(List<(MedicationRecord Record, string Member)> records, DateOnly asOf, DateWindow w, IsoDuration? minimum, bool applyDose = true)
+    /// <summary>
+    /// Exposure intersecting the window: records dated inside it (each dose extended when <paramref name="extend"/> —
+    /// "currently using" — never for washouts), at a dose inside the bounds, for longer than <paramref name="minimum"/> in total when given.
+    /// </summary>
+    private NodeResult Exposed(List<(MedicationRecord Record, string Member)> records, DateOnly asOf, DateWindow w, IsoDuration? minimum, bool applyDose = true, bool extend = false)
     {
         var findings = new EventFindings();
         var qualifying = new List<(DateOnly Start, DateOnly End)>();
+        var counted = new List<string>();
         foreach (var (m, member) in records)
         {
-            string described = Describe(m, member);
             var fact = Fact(m, member);
-            if (m.Start is not { } start)
+            if (m.Start is not { } start || Exposure.LastDay(m, concept, asOf, extend) is not { } end)
             {
-                findings.Undecided(described + " (no usable date)", fact);
+                findings.Undecided(Describe(m, member) + " (no usable date)", fact);
                 continue;
             }
 
-            DateOnly end = m.End is { } e && e < asOf ? e : asOf;
             if (!w.Intersects(start, end))
             {
                 continue;
             }
 
+            decimal? converted = null;
             if (dose is not null && applyDose)
             {
-                decimal? d = DailyDose(m, member, out string? problem);
-                if (d is null)
+                converted = DailyDose(m, member, out string? problem);
+                if (converted is not { } d)
                 {
-                    findings.Undecided(described + " (" + problem + ")", fact);
+                    findings.Undecided(Describe(m, member) + " (" + problem + ")", fact);
                     continue;
                 }
 
-                if (!Phrase.Satisfies(dose, d.Value))
+                if (!Phrase.Satisfies(dose, d))
                 {
                     continue;
                 }
             }
 
+            string described = Describe(m, member, converted, extend ? end : null);
             if (minimum is null)
             {
                 findings.Hit(described, fact);
@@ -180,6 +190,7 @@ internal sealed class MedicationNode : RuleNode
             else
             {
                 qualifying.Add((start < w.Start ? w.Start : start, end));
+                counted.Add(described);
                 findings.Undecided(described, fact);
             }
         }
@@ -190,63 +201,65 @@ internal sealed class MedicationNode : RuleNode
         {
             int days = CoveredDays(qualifying);
             int needed = w.End.DayNumber - min.SubtractFrom(w.End).DayNumber;
+            string which = counted.Count == 0 ? string.Empty : ": " + string.Join("; ", counted);
             if (days > needed)
             {
-                return NodeResult.Of(Truth.True, $"{concept.Label}{DoseText} for {days} days{range}, more than {min.ToPhrase()}");
+                return NodeResult.Of(Truth.True, $"{concept.Label}{DoseText} for {days} days{range}, more than {min.ToPhrase()}{which}");
             }
 
             if (qualifying.Count > 0)
             {
-                return NodeResult.Of(Truth.False, $"{concept.Label}{DoseText} for only {days} days{range}, not more than {min.ToPhrase()}");
+                return NodeResult.Of(Truth.False, $"{concept.Label}{DoseText} for only {days} days{range}, not more than {min.ToPhrase()}{which}");
             }
         }
 
         return findings.Result($"On {concept.Label}{DoseText}", $"No {concept.Label}{DoseText}{range}", absentUnknown, missing);
     }
 
+    /// <summary>
+    /// SEMANTICS "Stable regimen for D": every drug of the regimen taken at any time inside the window (each dose
+    /// extended by how long it lasts) was taken throughout the window at one unchanged dose, inside the dose bounds.
+    /// Starting, stopping or changing one inside the window breaks stability. None taken: not met — or, for "stable if
+    /// on it" (<c>onlyIfCurrent</c>), met.
+    /// </summary>
     private NodeResult Stable(List<(MedicationRecord Record, string Member)> records, DateOnly asOf)
     {
         var w = DateWindow.Before(asOf, window!.Value);
-        var results = new List<(Truth Truth, string Text, List<FactUsed> Facts)>();
+        string range = $"{Phrase.Date(w.Start)} to {Phrase.Date(w.End)}";
+        var results = new List<(Truth Truth, string Text)>();
+        var facts = new List<FactUsed>();
         foreach (var group in records.GroupBy(r => r.Member))
         {
-            var inWindow = new List<MedicationRecord>();
-            var facts = new List<FactUsed>();
-            bool undated = false;
+            var inWindow = new List<(MedicationRecord Record, DateOnly Start, DateOnly Last)>();
+            var undated = new List<MedicationRecord>();
             foreach (var (m, _) in group)
             {
-                if (m.Start is not { } start)
+                if (m.Start is not { } start || Exposure.LastDay(m, concept, asOf, extend: true) is not { } last)
                 {
-                    undated = true;
+                    undated.Add(m);
                     facts.Add(Fact(m, group.Key));
-                    continue;
                 }
-
-                DateOnly end = m.End is { } e && e < asOf ? e : asOf;
-                if (w.Intersects(start, end))
+                else if (w.Intersects(start, last))
                 {
-                    inWindow.Add(m);
+                    inWindow.Add((m, start, last));
                     facts.Add(Fact(m, group.Key));
                 }
             }
 
             if (inWindow.Count == 0)
             {
-                results.Add((undated ? Truth.Unknown : Truth.False, $"{group.Key} {(undated ? "has records without dates" : "not taken in the window")}", facts));
+                if (undated.Count > 0)
+                {
+                    results.Add((Truth.Unknown, $"{group.Key} has records without a start date, so whether it was taken in the window is unknown ({string.Join(", ", undated.Select(m => Describe(m, group.Key)))})"));
+                }
+
                 continue;
             }
 
-            string described = string.Join(", ", inWindow.Select(m => Describe(m, group.Key)));
-            var covered = inWindow.OrderBy(m => m.Start).Select(m => (m.Start!.Value, m.End is { } e && e < asOf ? e : asOf)).ToList();
-            if (!Covers(covered, w))
-            {
-                results.Add((undated ? Truth.Unknown : Truth.False, $"{described}: not continuous over the whole window", facts));
-                continue;
-            }
-
+            inWindow.Sort((a, b) => a.Start.CompareTo(b.Start));
             var doses = new List<decimal>();
             string? problem = null;
-            foreach (var m in inWindow)
+            foreach (var (m, _, _) in inWindow)
             {
                 if (DailyDose(m, group.Key, out string? p) is { } d)
                 {
@@ -258,46 +271,59 @@ internal sealed class MedicationNode : RuleNode
                 }
             }
 
+            string described = string.Join(", ", inWindow.Select(r => Describe(r.Record, group.Key, dose is null ? null : DailyDose(r.Record, group.Key, out _), r.Last)));
+            if (!Covers(inWindow.Select(r => (r.Start, r.Last)).ToList(), w))
+            {
+                string how = inWindow[0].Start > w.Start ? $"started inside the window (first on {Phrase.Date(inWindow[0].Start)})" : "not taken throughout the window (stopped or interrupted)";
+                results.Add((Truth.False, $"{described}: {how}"));
+                continue;
+            }
+
             bool needDose = dose is not null || inWindow.Count > 1;
             if (needDose && problem is not null)
             {
-                results.Add((Truth.Unknown, $"{described}: {problem}", facts));
+                results.Add((Truth.Unknown, $"{described}: {problem}"));
                 continue;
             }
 
             if (doses.Distinct().Count() > 1)
             {
-                results.Add((Truth.False, $"{described}: the dose changed within the window", facts));
+                results.Add((Truth.False, $"{described}: the dose changed within the window"));
                 continue;
             }
 
             if (dose is not null && !Phrase.Satisfies(dose, doses[0]))
             {
                 string equivalent = prednisoneEquivalent ? " prednisone-equivalent" : string.Empty;
-                results.Add((Truth.False, $"{described}: stable, but the{equivalent} dose {Phrase.Number(doses[0])} {Phrase.Unit(doseUnit!)} is not {Phrase.Bounds(dose, doseUnit!)}", facts));
+                results.Add((Truth.False, $"{described}: stable, but the{equivalent} dose {Phrase.Number(doses[0])} {Phrase.Unit(doseUnit!)} is not {Phrase.Bounds(dose, doseUnit!)}"));
                 continue;
             }
 
-            string doseNote = doses.Count > 0 && prednisoneEquivalent ? $" ({Phrase.Number(doses[0])} {Phrase.Unit(doseUnit!)} prednisone-equivalent)" : string.Empty;
-            results.Add((Truth.True, $"{described}: one unchanged dose{doseNote} throughout", facts));
+            results.Add((undated.Count > 0 ? Truth.Unknown : Truth.True, $"{described}: one unchanged dose throughout" +
+                (undated.Count > 0 ? $", but {undated.Count} other {group.Key} record(s) have no start date" : string.Empty)));
         }
 
-        string range = $"{Phrase.Date(w.Start)} to {Phrase.Date(w.End)}";
         if (results.Count == 0)
         {
+            if (onlyIfCurrent)
+            {
+                return NodeResult.Of(Truth.True, $"No {concept.Label} taken from {range}, so the condition does not apply");
+            }
+
             return absentUnknown
                 ? NodeResult.Unknown($"No {concept.Label} record from {range} (absence is unknown for this criterion)", concept.Name + " exposure within " + window)
                 : NodeResult.Of(Truth.False, $"No {concept.Label} record from {range} (the record is taken as complete)");
         }
 
-        Truth truth = results.Aggregate(Truth.False, (t, r) => t | r.Truth);
+        // Every drug taken must be stable: Kleene AND over the drugs.
+        Truth truth = results.Aggregate(Truth.True, (t, r) => t & r.Truth);
         var shown = results.Where(r => r.Truth == truth).ToList();
-        var node = new NodeResult(truth, $"Stable {concept.Label} from {range}: " + string.Join("; ", shown.Select(r => r.Text)))
+        string verdict = truth.IsTrue ? "stable" : truth.IsFalse ? "not stable" : "cannot tell whether stable";
+        return new NodeResult(truth, $"{concept.Label} from {range} {verdict}: " + string.Join("; ", shown.Select(r => r.Text)))
         {
-            Facts = results.SelectMany(r => r.Facts).ToList(),
+            Facts = facts,
             Missing = truth.IsUnknown ? new[] { concept.Name + " doses and dates within " + window } : Array.Empty<string>(),
         };
-        return node;
     }
 
     private static bool Covers(List<(DateOnly Start, DateOnly End)> intervals, DateWindow w)

@@ -46,7 +46,7 @@ internal sealed class PregnancyNode : RuleNode
         }
 
         var window = DateWindow.Before(context.AsOf, lookback);
-        var o = context.Latest(status, window, r => r.ValueCode is not null || r.ValueBoolean is not null);
+        var o = context.Latest(status, window, r => r.HasContent);
         string missing = status.Name + " within " + lookback;
         if (o is null)
         {

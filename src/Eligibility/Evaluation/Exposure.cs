@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using Eligibility.Binding;
+using Eligibility.Patients;
+using Eligibility.Time;
+
+namespace Eligibility.Evaluation;
+
+/// <summary>
+/// Which medication records are exposure to a concept, and for how long (SEMANTICS "Medication exposure"). One
+/// implementation for every medication rule and expression fact: real exposure only
+/// (<see cref="MedicationRecord.IsExposure"/>), nothing started after as-of, and — for "currently using" and stable
+/// regimens — each dose extended by how long it keeps the patient on the therapy.
+/// </summary>
+internal static class Exposure
+{
+    /// <summary>The records of the concept that are real exposure and did not start after as-of, with the member concept each matched.</summary>
+    public static List<(MedicationRecord Record, string Member)> Select(BoundConcept concept, EvaluationContext context)
+    {
+        var records = new List<(MedicationRecord, string)>();
+        var medications = context.Patient.Medications;
+        for (int i = 0; i < medications.Count; i++)
+        {
+            var m = medications[i];
+            if (m.IsExposure && !(m.Start > context.AsOf) && concept.Matcher.Match(m.Codes) is { } member)
+            {
+                records.Add((m, member));
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// How long after its last recorded day a record keeps the patient on the therapy: the longer of the concept's
+    /// <c>exposureLasts</c> and the record's own dosing interval; <c>null</c> when neither says.
+    /// </summary>
+    public static IsoDuration? Extension(MedicationRecord m, BoundConcept concept)
+    {
+        var lasts = concept.ExposureLasts;
+        var interval = m.DosingInterval;
+        if (lasts is null || interval is null)
+        {
+            return lasts ?? interval;
+        }
+
+        // Compare on a fixed date: calendar months make the two incomparable in general, never by more than a few days.
+        var reference = new DateOnly(2001, 1, 1);
+        return AddSaturating(lasts.Value, reference) >= AddSaturating(interval.Value, reference) ? lasts : interval;
+    }
+
+    /// <summary>
+    /// The last day of exposure, as-of-capped: the record's end (or as-of while ongoing), extended by
+    /// <see cref="Extension"/> when <paramref name="extend"/> is set. <c>null</c> without a start.
+    /// </summary>
+    public static DateOnly? LastDay(MedicationRecord m, BoundConcept concept, DateOnly asOf, bool extend)
+    {
+        if (m.Start is null)
+        {
+            return null;
+        }
+
+        if (m.End is not { } end)
+        {
+            return asOf;
+        }
+
+        if (extend && Extension(m, concept) is { } extension)
+        {
+            end = AddSaturating(extension, end);
+        }
+
+        return end < asOf ? end : asOf;
+    }
+
+    private static DateOnly AddSaturating(IsoDuration duration, DateOnly date)
+    {
+        try
+        {
+            return duration.AddTo(date);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return DateOnly.MaxValue; // a duration past the calendar's end: exposure that never ends
+        }
+    }
+
+    /// <summary>Whether the record covers as-of ("currently using"), each dose extended; <c>null</c> when it has no start.</summary>
+    public static bool? IsCurrent(MedicationRecord m, BoundConcept concept, DateOnly asOf) =>
+        LastDay(m, concept, asOf, extend: true) is { } last ? m.Start <= asOf && last >= asOf : null;
+}
