@@ -62,6 +62,13 @@ internal sealed class BoundConcept
     /// <summary>How long one dose keeps a patient on an intermittent therapy (for "currently using" and stable regimens).</summary>
     public Eligibility.Time.IsoDuration? ExposureLasts { get; init; }
 
+    /// <summary>Member concept name → its own <c>exposureLasts</c> (a regimen's drugs each declare theirs).</summary>
+    public IReadOnlyDictionary<string, Eligibility.Time.IsoDuration> MemberExposureLasts { get; init; } = new Dictionary<string, Eligibility.Time.IsoDuration>();
+
+    /// <summary>How long one dose of the member drug lasts: the member's own <c>exposureLasts</c>, else this concept's.</summary>
+    public Eligibility.Time.IsoDuration? ExposureLastsOf(string member) =>
+        MemberExposureLasts.TryGetValue(member, out var lasts) ? lasts : ExposureLasts;
+
     /// <summary>Member concept name → mg prednisone per mg (for prednisone-equivalent doses).</summary>
     public IReadOnlyDictionary<string, decimal> PrednisoneEquivalence { get; init; } = new Dictionary<string, decimal>();
 }

@@ -84,7 +84,8 @@ internal sealed class ConceptBinder
     {
         var matcher = new CodeMatcher();
         var equivalence = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        Collect(model, matcher, equivalence, new List<string>());
+        var memberLasts = new Dictionary<string, IsoDuration>(StringComparer.Ordinal);
+        Collect(model, matcher, equivalence, memberLasts, new List<string>());
 
         var answers = new Dictionary<string, BoundAnswer>(StringComparer.Ordinal);
         foreach (var a in model.Answers)
@@ -145,13 +146,14 @@ internal sealed class ConceptBinder
             Answers = answers,
             PrednisoneEquivalence = equivalence,
             ExposureLasts = lasts,
+            MemberExposureLasts = memberLasts,
         };
         matcher.Freeze();
         bound[model.Name] = concept;
         return concept;
     }
 
-    private void Collect(ConceptModel model, CodeMatcher matcher, Dictionary<string, decimal> equivalence, List<string> stack)
+    private void Collect(ConceptModel model, CodeMatcher matcher, Dictionary<string, decimal> equivalence, Dictionary<string, IsoDuration> memberLasts, List<string> stack)
     {
         if (stack.Contains(model.Name))
         {
@@ -183,11 +185,16 @@ internal sealed class ConceptBinder
             equivalence[model.Name] = factor;
         }
 
+        if (model.ExposureLasts is { } lasts && IsoDuration.TryParse(lasts.Text, out var duration))
+        {
+            memberLasts[model.Name] = duration;
+        }
+
         foreach (var (name, pointer) in model.Include)
         {
             if (models.TryGetValue(name, out var included))
             {
-                Collect(included, matcher, equivalence, stack);
+                Collect(included, matcher, equivalence, memberLasts, stack);
             }
             else if (stack.Count == 1)
             {

@@ -35,9 +35,9 @@ internal static class Exposure
     /// How long after its last recorded day a record keeps the patient on the therapy: the longer of the concept's
     /// <c>exposureLasts</c> and the record's own dosing interval; <c>null</c> when neither says.
     /// </summary>
-    public static IsoDuration? Extension(MedicationRecord m, BoundConcept concept)
+    public static IsoDuration? Extension(MedicationRecord m, BoundConcept concept, string member)
     {
-        var lasts = concept.ExposureLasts;
+        var lasts = concept.ExposureLastsOf(member);
         var interval = m.DosingInterval;
         if (lasts is null || interval is null)
         {
@@ -53,7 +53,7 @@ internal static class Exposure
     /// The last day of exposure, as-of-capped: the record's end (or as-of while ongoing), extended by
     /// <see cref="Extension"/> when <paramref name="extend"/> is set. <c>null</c> without a start.
     /// </summary>
-    public static DateOnly? LastDay(MedicationRecord m, BoundConcept concept, DateOnly asOf, bool extend)
+    public static DateOnly? LastDay(MedicationRecord m, BoundConcept concept, string member, DateOnly asOf, bool extend)
     {
         if (m.Start is null)
         {
@@ -65,7 +65,7 @@ internal static class Exposure
             return asOf;
         }
 
-        if (extend && Extension(m, concept) is { } extension)
+        if (extend && Extension(m, concept, member) is { } extension)
         {
             end = AddSaturating(extension, end);
         }
@@ -73,7 +73,8 @@ internal static class Exposure
         return end < asOf ? end : asOf;
     }
 
-    private static DateOnly AddSaturating(IsoDuration duration, DateOnly date)
+    /// <summary>The date a duration after another, or the calendar's last day when that is past its end.</summary>
+    public static DateOnly AddSaturating(IsoDuration duration, DateOnly date)
     {
         try
         {
@@ -86,6 +87,6 @@ internal static class Exposure
     }
 
     /// <summary>Whether the record covers as-of ("currently using"), each dose extended; <c>null</c> when it has no start.</summary>
-    public static bool? IsCurrent(MedicationRecord m, BoundConcept concept, DateOnly asOf) =>
-        LastDay(m, concept, asOf, extend: true) is { } last ? m.Start <= asOf && last >= asOf : null;
+    public static bool? IsCurrent(MedicationRecord m, BoundConcept concept, string member, DateOnly asOf) =>
+        LastDay(m, concept, member, asOf, extend: true) is { } last ? m.Start <= asOf && last >= asOf : null;
 }

@@ -20,14 +20,14 @@ internal static class TestTrial
     }
 
     /// <summary>A trial whose only criterion is an exclusion (or inclusion) with the given rule JSON.</summary>
-    public static TrialEvaluator With(string ruleJson, bool inclusion = false, string? extraConcepts = null)
+    public static TrialEvaluator With(string ruleJson, bool inclusion = false, string? extraConcepts = null, CompileOptions? options = null)
     {
-        var result = Compile(ruleJson, inclusion, extraConcepts);
+        var result = Compile(ruleJson, inclusion, extraConcepts, options);
         result.Diagnostics.Where(d => d.IsError).Should().BeEmpty(string.Join("\n", result.Diagnostics));
         return result.Evaluator!;
     }
 
-    public static CompilationResult Compile(string ruleJson, bool inclusion = false, string? extraConcepts = null)
+    public static CompilationResult Compile(string ruleJson, bool inclusion = false, string? extraConcepts = null, CompileOptions? options = null)
     {
         var root = JsonNode.Parse(Demo.Value)!.AsObject();
         if (extraConcepts is not null)
@@ -41,7 +41,7 @@ internal static class TestTrial
         var criterion = new JsonObject { ["id"] = inclusion ? "INCL01" : "EXCL01", ["text"] = "test criterion", ["rule"] = JsonNode.Parse(ruleJson) };
         root["inclusion"] = inclusion ? new JsonArray(criterion) : new JsonArray();
         root["exclusion"] = inclusion ? new JsonArray() : new JsonArray(criterion);
-        return RuleCompiler.CompileText(root.ToJsonString(), "DEMO-1.json");
+        return RuleCompiler.CompileText(root.ToJsonString(), "DEMO-1.json", options);
     }
 
     public static CriterionResult Single(this TrialEvaluator trial, PatientRecord patient, DateOnly? asOf = null) =>
@@ -92,6 +92,8 @@ internal static class TestTrial
 
     public static ConditionRecord Icd(string code, string? onset, string? status = "active", string? abatement = null, string? verification = null) =>
         Condition("http://hl7.org/fhir/sid/icd-10", code, onset, status, abatement, verification);
+
+    public static Coding Snomed(string code) => new("http://snomed.info/sct", code);
 
     public static MedicationRecord Rx(string rxnorm, string? start, string? end = null, decimal? dose = null, string unit = "mg/d", string? status = null) => new()
     {

@@ -113,7 +113,7 @@ internal sealed class ExpressionNode : RuleNode
             bool unknown = false;
             foreach (var (m, member) in Exposure.Select(c, context))
             {
-                switch (Exposure.IsCurrent(m, c, context.AsOf))
+                switch (Exposure.IsCurrent(m, c, member, context.AsOf))
                 {
                     case null:
                         unknown = true;

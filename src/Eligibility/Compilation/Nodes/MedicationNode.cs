@@ -56,7 +56,8 @@ internal sealed class MedicationNode : RuleNode
             _ => $"{concept.Label} taken within the last {window!.Value.ToPhrase()}{DoseText}" + (longerThan is { } l ? $" for more than {l.ToPhrase()}" : string.Empty),
         };
         string condition = !onlyIfCurrent ? string.Empty : mode == MedicationMode.Stable ? $"if {concept.Label} was taken in the last {window!.Value.ToPhrase()}: " : $"if currently on {concept.Label}: ";
-        string lasting = concept.ExposureLasts is { } lasts && mode is MedicationMode.Current or MedicationMode.Stable ? $" (a dose counts for {lasts.ToPhrase()})" : string.Empty;
+        string lasting = concept.ExposureLasts is { } lasts && mode is MedicationMode.Current or MedicationMode.Stable ? $" (a dose counts for {lasts.ToPhrase()})"
+            : concept.MemberExposureLasts.Count > 0 && mode is MedicationMode.Current or MedicationMode.Stable ? " (intermittent drugs: each dose counts for as long as it lasts)" : string.Empty;
         return condition + core + lasting + (absentUnknown ? "; no record means unknown" : string.Empty);
     }
 
@@ -92,7 +93,8 @@ internal sealed class MedicationNode : RuleNode
     }
 
     private static string Interval(MedicationRecord m) =>
-        (m.Start is { } s ? "from " + Phrase.Date(s) : "start not recorded") + (m.End is { } e ? (e == m.Start ? string.Empty : " to " + Phrase.Date(e)) : " (ongoing)");
+        m.Start is { } s && m.End == s ? "on " + Phrase.Date(s)
+        : (m.Start is { } start ? "from " + Phrase.Date(start) : "start not recorded") + (m.End is { } e ? " to " + Phrase.Date(e) : " (ongoing)");
 
     /// <summary>"prednisolone 20 mg/d (20 mg/d prednisone-equivalent) from 2026-01-02 (MedicationRequest/a)", with how long a dose lasts when it matters.</summary>
     private string Describe(MedicationRecord m, string member, decimal? converted = null, DateOnly? lastDay = null)
@@ -103,8 +105,8 @@ internal sealed class MedicationNode : RuleNode
             dose = dose.TrimEnd() + $" ({Phrase.Number(c)} {Phrase.Unit(doseUnit!)} prednisone-equivalent) ";
         }
 
-        string lasting = lastDay is { } last && m.End is { } end && last > end && Exposure.Extension(m, concept) is { } ext
-            ? $", a dose counting for {ext.ToPhrase()}, so through {Phrase.Date(last)}"
+        string lasting = lastDay is not null && m.End is { } end && Exposure.Extension(m, concept, member) is { } ext
+            ? $", a dose counting for {ext.ToPhrase()}, so through {Phrase.Date(Exposure.AddSaturating(ext, end))}"
             : string.Empty;
         return $"{member} {dose}{Interval(m)}{lasting}{Phrase.Source(m.Reference)}";
     }
@@ -155,7 +157,7 @@ internal sealed class MedicationNode : RuleNode
         foreach (var (m, member) in records)
         {
             var fact = Fact(m, member);
-            if (m.Start is not { } start || Exposure.LastDay(m, concept, asOf, extend) is not { } end)
+            if (m.Start is not { } start || Exposure.LastDay(m, concept, member, asOf, extend) is not { } end)
             {
                 findings.Undecided(Describe(m, member) + " (no usable date)", fact);
                 continue;
@@ -234,7 +236,7 @@ internal sealed class MedicationNode : RuleNode
             var undated = new List<MedicationRecord>();
             foreach (var (m, _) in group)
             {
-                if (m.Start is not { } start || Exposure.LastDay(m, concept, asOf, extend: true) is not { } last)
+                if (m.Start is not { } start || Exposure.LastDay(m, concept, group.Key, asOf, extend: true) is not { } last)
                 {
                     undated.Add(m);
                     facts.Add(Fact(m, group.Key));
