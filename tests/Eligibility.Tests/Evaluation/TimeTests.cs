@@ -44,13 +44,32 @@ public class TimeTests
         ResultJson.Name(trial.Single(Patient(birth: birth), D("2026-11-24")).Outcome).Should().Be(outcome);
     }
 
-    [TestCase("2008-11-24", "fail", Description = "> 18 is exclusive: 18 does not pass")]
+    [TestCase("2008-11-24", "fail", Description = "> 18 is exclusive: on the 18th birthday one is not yet older than 18")]
+    [TestCase("2008-11-23", "pass", Description = "the day after the 18th birthday: older than 18 (ages as spoken)")]
+    [TestCase("2008-05-24", "pass", Description = "18 and a half is older than 18")]
     [TestCase("2007-11-24", "pass")]
+    [TestCase("1956-11-25", "pass", Description = "69 the day before the 70th birthday")]
+    [TestCase("1956-11-24", "fail", Description = "< 70 ends the day before the 70th birthday")]
+    [TestCase("1956-05-24", "fail", Description = "70 and a half is not younger than 70")]
     public void Exclusive_age_bounds(string birth, string outcome)
     {
         var trial = With("""{ "kind": "age", "gt": 18, "lt": 70 }""", inclusion: true);
         ResultJson.Name(trial.Single(Patient(birth: birth), D("2026-11-24")).Outcome).Should().Be(outcome);
     }
+
+    [Test]
+    public void Older_than_says_why_an_18_year_old_passes()
+    {
+        var result = With("""{ "kind": "age", "gt": 18 }""", inclusion: true).Single(Patient(birth: "2008-05-24"), D("2026-11-24"));
+
+        result.Explanation.Should().Be("Age 18 (born 2008-05-24) on 2026-11-24 is above 18 years (older than 18 from the day after the 18th birthday)");
+    }
+
+    [TestCase("2008-11-24", "pass", Description = "lte 18: still 18 until the day before the 19th birthday")]
+    [TestCase("2007-11-25", "pass")]
+    [TestCase("2007-11-24", "fail")]
+    public void Inclusive_upper_bound_covers_the_whole_year(string birth, string outcome) =>
+        ResultJson.Name(With("""{ "kind": "age", "lte": 18 }""", inclusion: true).Single(Patient(birth: birth), D("2026-11-24")).Outcome).Should().Be(outcome);
 
     [Test]
     public void Age_without_birth_date_is_unknown()
