@@ -22,7 +22,7 @@ public sealed record CriterionResult
     public string? Text { get; init; }
 
     /// <summary>
-    /// Pass, fail, unknown or review (SEMANTICS.md). For a nested part: what it does for its criterion — under a
+    /// Pass, fail, unknown or review (docs/semantics.md). For a nested part: what it does for its criterion — under a
     /// <c>not</c> the reading flips, so the false "pregnant" part of "not pregnant" passes.
     /// </summary>
     public required Outcome Outcome { get; init; }

@@ -1,6 +1,6 @@
 namespace Eligibility;
 
-/// <summary>A criterion's outcome for one patient (SEMANTICS.md, "Three-valued logic and outcomes").</summary>
+/// <summary>A criterion's outcome for one patient (docs/semantics.md, "Three-valued logic and outcomes").</summary>
 public enum Outcome
 {
     /// <summary>The patient meets the criterion (inclusion true, or exclusion false).</summary>

@@ -8,7 +8,7 @@ using Eligibility.Evaluation;
 
 namespace Eligibility;
 
-/// <summary>Writes results in the JSON shape of CONTRACT.md (field names and enumerated values are fixed).</summary>
+/// <summary>Writes results in the JSON shape of docs/cli.md (field names and enumerated values are fixed).</summary>
 public static class ResultJson
 {
     /// <summary>Writes one result as a JSON object.</summary>

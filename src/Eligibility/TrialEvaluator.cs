@@ -32,7 +32,7 @@ public sealed class TrialEvaluator
         }
 
         recognised.Freeze();
-        // Inclusion first, then exclusion, each in file order (CONTRACT.md).
+        // Inclusion first, then exclusion, each in file order (docs/cli.md).
         this.criteria = criteria.Where(c => c.Info.Type == CriterionType.Inclusion)
             .Concat(criteria.Where(c => c.Info.Type == CriterionType.Exclusion)).ToList();
         Criteria = this.criteria.Select(c => c.Info).ToList();
@@ -86,7 +86,7 @@ public sealed class TrialEvaluator
         };
     }
 
-    /// <summary>SEMANTICS.md: inclusion true ⇒ pass, false ⇒ fail; exclusion the reverse; unknown ⇒ review when only judgement is pending.</summary>
+    /// <summary>docs/semantics.md: inclusion true ⇒ pass, false ⇒ fail; exclusion the reverse; unknown ⇒ review when only judgement is pending.</summary>
     internal static Outcome OutcomeOf(Truth truth, CriterionType type, bool pendingJudgement)
     {
         if (truth.IsUnknown)

@@ -103,7 +103,7 @@ internal sealed class NodeBuilder
             return null;
         }
 
-        // The registry's structured range applies too; when the text disagrees the text governs (SEMANTICS.md), with a warning.
+        // The registry's structured range applies too; when the text disagrees the text governs (docs/semantics.md), with a warning.
         decimal? min = a.Bounds.Gte ?? (a.Bounds.Gt is { } gt ? gt + 1 : null);
         decimal? max = a.Bounds.Lte ?? (a.Bounds.Lt is { } lt ? lt - 1 : null);
         if ((trial.MinimumAge is { } rmin && min is { } m1 && m1 != rmin) || (trial.MaximumAge is { } rmax && max is { } m2 && m2 != rmax))

@@ -36,7 +36,7 @@ internal sealed class EvaluationContext
 
     /// <summary>
     /// The most recent valid result of the concept dated inside the window that satisfies <paramref name="usable"/>
-    /// (SEMANTICS.md "Which data is used"): final/amended/corrected only, nothing after as-of. Ties go to the later record.
+    /// (docs/semantics.md "Which data is used"): final/amended/corrected only, nothing after as-of. Ties go to the later record.
     /// </summary>
     public ObservationRecord? Latest(BoundConcept concept, DateWindow window, Func<ObservationRecord, bool> usable)
     {

@@ -2,7 +2,7 @@ using System;
 
 namespace Eligibility.Time;
 
-/// <summary>Age in completed years (SEMANTICS.md, "Time").</summary>
+/// <summary>Age in completed years (docs/semantics.md, "Time").</summary>
 public static class Age
 {
     /// <summary>

@@ -6,7 +6,7 @@ namespace Eligibility.Time;
 
 /// <summary>
 /// An ISO-8601 calendar duration such as <c>P28D</c>, <c>P4W</c>, <c>P3M</c>, <c>P1Y6M</c>.
-/// Years and months are calendar arithmetic on a date (SEMANTICS.md, "Time"): 2026-08-31 minus P6M is 2026-02-28.
+/// Years and months are calendar arithmetic on a date (docs/semantics.md, "Time"): 2026-08-31 minus P6M is 2026-02-28.
 /// </summary>
 public readonly record struct IsoDuration(int Years, int Months, int Weeks, int Days)
 {

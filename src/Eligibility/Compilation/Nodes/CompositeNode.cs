@@ -6,7 +6,7 @@ using Eligibility.Explanation;
 
 namespace Eligibility.Compilation.Nodes;
 
-/// <summary><c>all</c>, <c>any</c> and <c>atLeast</c> under Kleene logic (SEMANTICS.md).</summary>
+/// <summary><c>all</c>, <c>any</c> and <c>atLeast</c> under Kleene logic (docs/semantics.md).</summary>
 internal sealed class CompositeNode : RuleNode
 {
     private readonly RuleNode[] parts;

@@ -11,7 +11,7 @@ using Eligibility.Time;
 namespace Eligibility.Compilation.Nodes;
 
 /// <summary>
-/// Conditions (SEMANTICS.md "Conditions and procedures"): history, active at as-of, occurred within a window, or active
+/// Conditions (docs/semantics.md "Conditions and procedures"): history, active at as-of, occurred within a window, or active
 /// within a window; refuted and entered-in-error records never count; an exception removes matching records only.
 /// </summary>
 internal sealed class ConditionNode : RuleNode

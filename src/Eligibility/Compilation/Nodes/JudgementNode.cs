@@ -5,7 +5,7 @@ namespace Eligibility.Compilation.Nodes;
 
 /// <summary>
 /// A judgement item (consent, investigator opinion, …): unknown — outcome review — unless an assessment answers it
-/// (SEMANTICS.md). The innermost enclosing ID with an answer wins; the latest answer on or before as-of counts.
+/// (docs/semantics.md). The innermost enclosing ID with an answer wins; the latest answer on or before as-of counts.
 /// </summary>
 internal sealed class JudgementNode : RuleNode
 {

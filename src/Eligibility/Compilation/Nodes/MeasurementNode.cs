@@ -11,7 +11,7 @@ namespace Eligibility.Compilation.Nodes;
 
 /// <summary>
 /// The most recent valid result in the lookback, compared after conversion to the rule's unit, or as a multiple of
-/// ULN (SEMANTICS.md "Comparisons"); with a computed fallback (eGFR, creatinine clearance) when nothing is reported.
+/// ULN (docs/semantics.md "Comparisons"); with a computed fallback (eGFR, creatinine clearance) when nothing is reported.
 /// </summary>
 internal sealed class MeasurementNode : RuleNode
 {

@@ -8,7 +8,7 @@ using Eligibility.Time;
 namespace Eligibility.Compilation.Nodes;
 
 /// <summary>
-/// Pregnancy (SEMANTICS.md): met if the latest pregnancy-status result in the lookback says pregnant or an active
+/// Pregnancy (docs/semantics.md): met if the latest pregnancy-status result in the lookback says pregnant or an active
 /// pregnancy condition exists; not met if that latest status says not pregnant, or the patient is male; else unknown.
 /// </summary>
 internal sealed class PregnancyNode : RuleNode

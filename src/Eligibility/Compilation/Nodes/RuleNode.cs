@@ -21,7 +21,7 @@ internal abstract class RuleNode
 
     /// <summary>
     /// Whether some patient record can leave the computable part of this rule unknown (not merely pending judgement).
-    /// False only where SEMANTICS.md makes it impossible: a closed-world search ("absent means not present") in which
+    /// False only where docs/semantics.md makes it impossible: a closed-world search ("absent means not present") in which
     /// every matching record decides. A safe over-approximation: true unless provably unreachable.
     /// </summary>
     public virtual bool CanBeUnknown => true;
