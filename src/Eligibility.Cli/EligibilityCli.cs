@@ -76,7 +76,7 @@ public static class EligibilityCli
     internal static Command BuildRoot(CliConsole console)
     {
         // A plain command named "eligibility" rather than RootCommand, whose name would be the entry assembly's (Eligibility.Cli).
-        var root = new Command("eligibility", "Evaluate, validate, test, screen and render clinical-trial eligibility rule files.")
+        var root = new Command("eligibility", "Evaluate, validate, test, screen and render clinical-trial eligibility rule files, and pin their terminology in lock files.")
         {
             Options = { new HelpOption(), new VersionOption() },
         };
@@ -87,6 +87,7 @@ public static class EligibilityCli
             new TestCommand(console),
             new ScreenCommand(console),
             new RenderCommand(console),
+            new LockCommand(console),
         ];
         foreach (var command in commands)
         {

@@ -1,6 +1,6 @@
 namespace Eligibility.Cli;
 
-/// <summary>The exit codes of every command (CONTRACT.md).</summary>
+/// <summary>The exit codes of every command (docs/cli.md).</summary>
 public static class ExitCodes
 {
     /// <summary>Done, whatever the verdicts.</summary>

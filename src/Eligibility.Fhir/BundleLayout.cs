@@ -17,8 +17,16 @@ internal sealed record EntryLayout(int Index, string? FullUrl, int Start, int Le
     /// <summary>Byte offset of the entry's <c>resource</c> value when it is not an object (for positioning the error).</summary>
     public int ValueOffset { get; init; } = -1;
 
-    /// <summary>The entry resource's JSON pointer, e.g. <c>/entry/3/resource</c>.</summary>
-    public string Pointer => "/entry/" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/resource";
+    /// <summary>The entry resource's JSON pointer, e.g. <c>/entry/3/resource</c>; <c>""</c> for the whole document
+    /// (<see cref="Index"/> -1: a lone resource, or the bundle itself).</summary>
+    public string Pointer => Index < 0 ? string.Empty : "/entry/" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/resource";
+
+    /// <summary>The whole document as one "entry" (index -1), from its top-level value to the end of the text, for
+    /// positions relative to the top-level object (and for parsing a lone resource).</summary>
+    /// <param name="layout">The scanned document.</param>
+    /// <param name="length">The byte length of the text without its byte order mark.</param>
+    /// <returns>The layout of the whole text.</returns>
+    public static EntryLayout Whole(BundleLayout layout, int length) => new(-1, null, layout.Start, length - layout.Start, layout.ResourceType, null, true);
 }
 
 /// <summary>
@@ -32,12 +40,16 @@ internal sealed class BundleLayout
     /// <summary>Nesting limit for the raw JSON; deeper input is reported as malformed rather than risking the stack.</summary>
     public const int MaxDepth = 128;
 
-    private BundleLayout(string? resourceType, bool isObject, List<EntryLayout> entries)
+    private BundleLayout(int start, string? resourceType, bool isObject, List<EntryLayout> entries)
     {
+        Start = start;
         ResourceType = resourceType;
         IsObject = isObject;
         Entries = entries;
     }
+
+    /// <summary>Byte offset of the top-level value (after any leading white space).</summary>
+    public int Start { get; }
 
     /// <summary>The top-level <c>resourceType</c>, if it is a string.</summary>
     public string? ResourceType { get; }
@@ -99,6 +111,33 @@ internal sealed class BundleLayout
     /// not well-formed JSON; the caller turns that into ELIG0001.</summary>
     public static BundleLayout Scan(ReadOnlySpan<byte> utf8)
     {
+        try
+        {
+            return ScanText(utf8);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string the scan reads (resourceType, id, fullUrl) is not valid UTF-8: the reader throws this, not a JsonException.
+            throw NotUtf8(utf8);
+        }
+    }
+
+    /// <summary>A <see cref="JsonException"/> at the first byte that is not valid UTF-8.</summary>
+    private static JsonException NotUtf8(ReadOnlySpan<byte> utf8)
+    {
+        int at = 0;
+        while (at < utf8.Length && System.Text.Rune.DecodeFromUtf8(utf8[at..], out _, out int consumed) == System.Buffers.OperationStatus.Done)
+        {
+            at += consumed;
+        }
+
+        int lineStart = utf8[..at].LastIndexOf((byte)'\n') + 1;
+        int line = System.MemoryExtensions.Count(utf8[..at], (byte)'\n');
+        return new JsonException("the text is not valid UTF-8", null, line, at - lineStart);
+    }
+
+    private static BundleLayout ScanText(ReadOnlySpan<byte> utf8)
+    {
         var reader = new Utf8JsonReader(utf8, ReaderOptions);
         var entries = new List<EntryLayout>();
         if (!reader.Read())
@@ -106,11 +145,12 @@ internal sealed class BundleLayout
             throw new JsonException("the input is empty", null, 0, 0);
         }
 
+        int start = checked((int)reader.TokenStartIndex);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
             ReadToEnd(ref reader);
-            return new BundleLayout(null, false, entries);
+            return new BundleLayout(start, null, false, entries);
         }
 
         string? resourceType = null;
@@ -148,7 +188,7 @@ internal sealed class BundleLayout
         }
 
         ReadToEnd(ref reader);
-        return new BundleLayout(resourceType, true, entries);
+        return new BundleLayout(start, resourceType, true, entries);
     }
 
     private static void ReadToEnd(ref Utf8JsonReader reader)

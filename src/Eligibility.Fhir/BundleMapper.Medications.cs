@@ -3,12 +3,14 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Eligibility.Patients;
+using Eligibility.Time;
 using Hl7.Fhir.Model;
 using FhirQuantity = Hl7.Fhir.Model.Quantity;
 
 namespace Eligibility.Fhir;
 
-/// <content>MedicationStatement, MedicationAdministration, MedicationRequest and MedicationDispense: what, when, how much.</content>
+/// <content>MedicationStatement, MedicationAdministration, MedicationRequest and MedicationDispense: what, when, how much,
+/// how often (an intermittent schedule's dosing interval) and, for a request, with what intent.</content>
 internal sealed partial class BundleMapper
 {
     private void MapStatement(Parsed p, MedicationStatement s)
@@ -21,7 +23,7 @@ internal sealed partial class BundleMapper
         string? status = FhirValues.Raw(s.StatusElement);
         var (start, end) = Exposure(p, s.Effective, "effective", ongoingIfSingleDay: status is "active" or "intended" or "on-hold");
         var (dose, _) = DailyDose.From(s.Dosage);
-        Add(p, codes, status, start, end, dose);
+        Add(p, codes, status, start, end, dose, interval: DosingSchedule.Interval(s.Dosage));
     }
 
     private void MapAdministration(Parsed p, MedicationAdministration a)
@@ -63,7 +65,7 @@ internal sealed partial class BundleMapper
 
         WarnEndedWithoutEnd(p, status, start, end);
         var (dose, _) = DailyDose.From(r.DosageInstruction);
-        Add(p, codes, status, start, end, dose);
+        Add(p, codes, status, start, end, dose, FhirValues.Raw(r.IntentElement), DosingSchedule.Interval(r.DosageInstruction));
     }
 
     private void MapDispense(Parsed p, MedicationDispense d)
@@ -96,7 +98,7 @@ internal sealed partial class BundleMapper
         Add(p, codes, status, start, end, dose);
     }
 
-    private void Add(Parsed p, List<Coding> codes, string? status, DateOnly? start, DateOnly? end, Quantity? dose)
+    private void Add(Parsed p, List<Coding> codes, string? status, DateOnly? start, DateOnly? end, Quantity? dose, string? intent = null, IsoDuration? interval = null)
     {
         medications.Add(new MedicationRecord
         {
@@ -107,6 +109,8 @@ internal sealed partial class BundleMapper
             Start = start,
             End = end,
             DailyDose = dose,
+            Intent = intent,
+            DosingInterval = interval,
         });
     }
 
@@ -173,7 +177,8 @@ internal sealed partial class BundleMapper
 
     /// <summary>The codes of <c>medication[x]</c>: a CodeableConcept, or a reference to a Medication contained in the
     /// resource (<c>#id</c>) or in the bundle (by <c>fullUrl</c>, <c>Medication/id</c> or an absolute URL ending in it).
-    /// A Medication's ingredient codes are added, so a product code still matches an ingredient binding.
+    /// A Medication's ingredient codes are added (<c>itemCodeableConcept</c>, or the code of the Medication an
+    /// <c>itemReference</c> names), so a product code still matches an ingredient binding.
     /// Unresolvable ⇒ ELIG3106 and <c>null</c>.</summary>
     private List<Coding>? MedicationCodes(Parsed p, DataType? medication)
     {
@@ -204,12 +209,9 @@ internal sealed partial class BundleMapper
                 }
 
                 var codes = FhirValues.Codes(found.Code);
-                foreach (var ingredient in found.Ingredient)
+                for (int i = 0; i < found.Ingredient.Count; i++)
                 {
-                    if (ingredient.Item is CodeableConcept item)
-                    {
-                        codes.AddRange(FhirValues.Codes(item).Where(c => !codes.Contains(c)));
-                    }
+                    codes.AddRange(IngredientCodes(p, found, found.Ingredient[i], i).Where(c => !codes.Contains(c)));
                 }
 
                 if (codes.Count == 0)
@@ -228,12 +230,55 @@ internal sealed partial class BundleMapper
         }
     }
 
+    /// <summary>
+    /// One ingredient's codes: its <c>itemCodeableConcept</c>, or the <c>code</c> of the Medication its <c>itemReference</c>
+    /// names (contained in that Medication or in the resource, or in the bundle; one level: that Medication's own
+    /// ingredients are not followed). A reference that resolves to no Medication ⇒ ELIG3114 (warning) and no codes.
+    /// </summary>
+    private List<Coding> IngredientCodes(Parsed p, Medication medication, Medication.IngredientComponent ingredient, int index)
+    {
+        switch (ingredient.Item)
+        {
+            case CodeableConcept item:
+                return FhirValues.Codes(item);
+            case ResourceReference reference:
+            {
+                string? target = reference.Reference?.Trim();
+                Medication? found = null;
+                if (!string.IsNullOrEmpty(target))
+                {
+                    found = target.StartsWith('#') ? Contained(medication, target[1..]) ?? FindMedication(p, target) : FindMedication(p, target);
+                }
+
+                var codes = found is null || ReferenceEquals(found, medication) ? new List<Coding>() : FhirValues.Codes(found.Code);
+                if (codes.Count == 0 && unresolvedIngredients.Add((medication, index)))
+                {
+                    // Reported once, where the reference is: in the Medication's own entry, or in the resource that contains it.
+                    string tail = "/ingredient/" + index.ToString(CultureInfo.InvariantCulture) + "/itemReference/reference";
+                    var (entry, name, pointer) = medicationEntries.TryGetValue(medication, out var own)
+                        ? (own.Entry, own.Name, tail)
+                        : (p.Entry, p.Name, "/contained/" + ((p.Resource as DomainResource)?.Contained.IndexOf(medication) ?? 0).ToString(CultureInfo.InvariantCulture) + tail);
+                    string which = medication.Id is { Length: > 0 } id ? $"Medication '{id}'" : "the Medication";
+                    diagnostics.Warning(FhirDiagnosticCodes.UnresolvedIngredient, entry, pointer,
+                        $"{name}: ingredient {index.ToString(CultureInfo.InvariantCulture)} of {which} refers to '{target}', which is no coded Medication contained or in the bundle; that ingredient's codes are not used");
+                }
+
+                return codes;
+            }
+
+            default:
+                return new List<Coding>();
+        }
+    }
+
+    private static Medication? Contained(Resource resource, string id) =>
+        (resource as DomainResource)?.Contained.OfType<Medication>().FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.Ordinal));
+
     private Medication? FindMedication(Parsed p, string target)
     {
         if (target.StartsWith('#'))
         {
-            string id = target[1..];
-            return (p.Resource as DomainResource)?.Contained.OfType<Medication>().FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.Ordinal));
+            return Contained(p.Resource, target[1..]);
         }
 
         if (medicationIndex.TryGetValue(target, out var byUrl))

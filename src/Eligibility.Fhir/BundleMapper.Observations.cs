@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Eligibility.Patients;
@@ -7,7 +8,7 @@ using FhirQuantity = Hl7.Fhir.Model.Quantity;
 
 namespace Eligibility.Fhir;
 
-/// <content>Observations: measurements, coded and boolean results, panel components, and assessments.</content>
+/// <content>Observations: measurements, coded, text and boolean results, interpretations, panel components, and assessments.</content>
 internal sealed partial class BundleMapper
 {
     /// <summary>The code system of assessments: answers to judgement criteria, coded <c>&lt;TrialId&gt;/&lt;CriterionId&gt;</c>.</summary>
@@ -42,9 +43,9 @@ internal sealed partial class BundleMapper
             Date = date,
         };
 
-        if (o.Value is not null || o.Component.Count == 0)
+        if (o.Value is not null || o.Interpretation.Count > 0 || o.Component.Count == 0)
         {
-            if (WithValue(p, common, o.Value, string.Empty, o.ReferenceRange.FirstOrDefault()) is { } record)
+            if (WithContent(p, common, o.Value, o.Interpretation, string.Empty, o.ReferenceRange.FirstOrDefault()) is { } record)
             {
                 observations.Add(record);
             }
@@ -55,17 +56,43 @@ internal sealed partial class BundleMapper
             var component = o.Component[i];
             string at = "/component/" + i.ToString(CultureInfo.InvariantCulture);
             var codes = FhirValues.Codes(component.Code);
-            if (codes.Count == 0 || component.Value is null)
+            if (codes.Count == 0 || (component.Value is null && component.Interpretation.Count == 0))
             {
-                continue; // a component without a code or a value says nothing eligibility can use
+                continue; // a component without a code, or with neither a value nor an interpretation, says nothing eligibility can use
             }
 
             var componentRecord = common with { Id = p.Resource.Id is { } id ? id + at : null, Codes = codes };
-            if (WithValue(p, componentRecord, component.Value, at, component.ReferenceRange.FirstOrDefault()) is { } record)
+            if (WithContent(p, componentRecord, component.Value, component.Interpretation, at, component.ReferenceRange.FirstOrDefault()) is { } record)
             {
                 observations.Add(record);
             }
         }
+    }
+
+    /// <summary>
+    /// Adds the value (and reference range) and the interpretation to a result. A result with no usable value but an
+    /// interpretation is kept (a qualitative result read from its interpretation); <c>null</c> when it has neither.
+    /// </summary>
+    private ObservationRecord? WithContent(Parsed p, ObservationRecord record, DataType? value, List<CodeableConcept> interpretation, string at, Observation.ReferenceRangeComponent? range)
+    {
+        var interpreted = interpretation.Count == 0 ? null : interpretation.SelectMany(FhirValues.Codes).Distinct().ToList();
+        if (WithValue(p, record, value, at, range) is { } withValue)
+        {
+            return interpreted is not { Count: > 0 } ? withValue : withValue with { Interpretation = interpreted };
+        }
+
+        if (interpreted is { Count: > 0 })
+        {
+            return record with { Interpretation = interpreted };
+        }
+
+        if (interpretation.Count > 0)
+        {
+            diagnostics.Warning(FhirDiagnosticCodes.ValueNotUsable, p.Entry, at + "/interpretation",
+                $"{p.Name}: the interpretation has no coding with a system and a code, and there is no usable value; the result is skipped");
+        }
+
+        return null;
     }
 
     /// <summary>Adds the value (and reference range) to a result; <c>null</c> when there is no usable value.</summary>
@@ -74,7 +101,7 @@ internal sealed partial class BundleMapper
         switch (value)
         {
             case null:
-                return null; // no value (dataAbsentReason, or a panel whose values are in its components)
+                return null; // no value (dataAbsentReason, a panel whose values are in its components, or an interpretation only)
             case FhirQuantity q:
             {
                 string pointer = at + "/" + FhirValues.ChoiceName("value", value);
@@ -106,21 +133,29 @@ internal sealed partial class BundleMapper
                 return record with { Value = whole, Unit = "1", ReferenceRange = Range(range) };
             case CodeableConcept concept:
             {
-                var answers = concept.Coding.Select(FhirValues.ToCoding).OfType<Eligibility.Coding>().ToList();
-                if (answers.Count == 0)
+                // Every coding counts (a local code beside SNOMED CT, say); without any, the concept's text is the result.
+                var answers = FhirValues.Codes(concept).Distinct().ToList();
+                if (answers.Count > 0)
                 {
-                    diagnostics.Warning(FhirDiagnosticCodes.ValueNotUsable, p.Entry, at + "/valueCodeableConcept", $"{p.Name}: the coded value has no coding with a system and a code; it is skipped");
-                    return null;
+                    return record with { ValueCodes = answers };
                 }
 
-                return record with { ValueCodes = answers };
+                if (!string.IsNullOrWhiteSpace(concept.Text))
+                {
+                    return record with { ValueText = concept.Text.Trim() };
+                }
+
+                diagnostics.Warning(FhirDiagnosticCodes.ValueNotUsable, p.Entry, at + "/valueCodeableConcept", $"{p.Name}: the coded value has neither a coding with a system and a code nor a text; it is skipped");
+                return null;
             }
 
             case FhirBoolean b when b.Value is { } yes:
                 return record with { ValueBoolean = yes };
+            case FhirString text when !string.IsNullOrWhiteSpace(text.Value):
+                return record with { ValueText = text.Value.Trim() };
             default:
                 diagnostics.Warning(FhirDiagnosticCodes.ValueNotUsable, p.Entry, at + "/" + FhirValues.ChoiceName("value", value),
-                    $"{p.Name}: a {value.TypeName} value is not used (only Quantity, CodeableConcept, boolean and integer are); it is skipped");
+                    $"{p.Name}: a {value.TypeName} value is not used (only Quantity, CodeableConcept, string, boolean and integer are); it is skipped");
                 return null;
         }
     }

@@ -27,8 +27,9 @@ internal sealed partial class BundleMapper
     /// <see cref="Deserializer"/>, whose issues are reported; so the diagnostics are those of <see cref="Deserializer"/> alone.</summary>
     internal static readonly FhirJsonDeserializer UncheckedDeserializer = new(new DeserializerSettings { Validator = null });
 
-    /// <summary>Firely issues that lose nothing eligibility reads: reported as warnings (ELIG3109), the resource still maps.</summary>
-    private static readonly HashSet<string> RecoverableIssues = new(StringComparer.Ordinal)
+    /// <summary>Firely issues that lose nothing eligibility reads: reported as warnings (ELIG3109), the resource still maps.
+    /// The value set reader sorts issues the same way (ELIG5104).</summary>
+    internal static readonly HashSet<string> RecoverableIssues = new(StringComparer.Ordinal)
     {
         CodedValidationException.CHOICE_TYPE_NOT_ALLOWED_CODE,
         CodedValidationException.INCORRECT_CARDINALITY_MIN_CODE,
@@ -67,6 +68,8 @@ internal sealed partial class BundleMapper
     private readonly List<ImmunizationRecord> immunizations = new();
     private readonly List<Assessment> assessments = new();
     private readonly Dictionary<string, Medication> medicationIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<Medication, Parsed> medicationEntries = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<(Medication Medication, int Ingredient)> unresolvedIngredients = new();
 
     private readonly HashSet<string> patientKeys = new(StringComparer.Ordinal);
     private string? patientId;
@@ -256,7 +259,7 @@ internal sealed partial class BundleMapper
     /// <summary>A reader over one entry's resource, the bytes both parses read.</summary>
     private Utf8JsonReader EntryReader(EntryLayout entry) => new(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
 
-    private static bool IsDateLiteral(string message) =>
+    internal static bool IsDateLiteral(string message) =>
         message.Contains("for a date", StringComparison.Ordinal) || message.Contains("for a dateTime", StringComparison.Ordinal)
         || message.Contains("for an instant", StringComparison.Ordinal) || message.Contains("for a instant", StringComparison.Ordinal);
 
@@ -299,7 +302,7 @@ internal sealed partial class BundleMapper
 
         if (first is null)
         {
-            var whole = new EntryLayout(-1, null, 0, utf8.Length - bom, null, null, true);
+            var whole = EntryLayout.Whole(layout, utf8.Length - bom);
             var (line, column) = diagnostics.Positions.Locate(whole, "/entry");
             diagnostics.Add(new Diagnostics.Diagnostic
             {
@@ -372,6 +375,8 @@ internal sealed partial class BundleMapper
             {
                 continue;
             }
+
+            medicationEntries[medication] = p;
 
             if (p.Entry.FullUrl is { Length: > 0 } url)
             {

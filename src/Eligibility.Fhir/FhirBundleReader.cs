@@ -75,23 +75,7 @@ public static class FhirBundleReader
         }
         catch (JsonException ex)
         {
-            var (line, column) = positions.ReaderPosition(ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0);
-            string message = ex.Message;
-            int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            if (cut > 0)
-            {
-                message = message[..cut];
-            }
-
-            diagnostics.Add(new Diagnostic
-            {
-                Code = DiagnosticCodes.JsonSyntax,
-                Severity = DiagnosticSeverity.Error,
-                Message = "invalid JSON: " + message.TrimEnd(),
-                File = fileName,
-                Line = line,
-                Column = column,
-            });
+            diagnostics.Add(SyntaxError(ex, positions, fileName));
             return new PatientReadResult(null, diagnostics.Items);
         }
 
@@ -101,7 +85,7 @@ public static class FhirBundleReader
                 : layout.ResourceType is null ? "this JSON has no 'resourceType', so it is not a FHIR Bundle"
                 : $"a lone FHIR {layout.ResourceType} is not a patient record; give a FHIR Bundle (or a native patient record)";
             string pointer = layout.ResourceType is null ? string.Empty : "/resourceType";
-            var (line, column) = positions.Locate(new EntryLayout(-1, null, 0, utf8.Length - bom, null, null, true), pointer);
+            var (line, column) = positions.Locate(EntryLayout.Whole(layout, utf8.Length - bom), pointer);
             diagnostics.Add(new Diagnostic
             {
                 Code = FhirDiagnosticCodes.NotBundle,
@@ -136,6 +120,29 @@ public static class FhirBundleReader
             });
             return new PatientReadResult(null, diagnostics.Items);
         }
+    }
+
+    /// <summary>ELIG0001 for text that is not well-formed JSON, at the reader's line and column (without the reader's
+    /// own position suffix in the message).</summary>
+    internal static Diagnostic SyntaxError(JsonException ex, SourcePositions positions, string? fileName)
+    {
+        var (line, column) = positions.ReaderPosition(ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0);
+        string message = ex.Message;
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+
+        return new Diagnostic
+        {
+            Code = DiagnosticCodes.JsonSyntax,
+            Severity = DiagnosticSeverity.Error,
+            Message = "invalid JSON: " + message.TrimEnd(),
+            File = fileName,
+            Line = line,
+            Column = column,
+        };
     }
 
     private static PatientReadResult Failed(string? file, string code, string message) =>

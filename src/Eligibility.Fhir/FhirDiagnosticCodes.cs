@@ -1,9 +1,10 @@
 namespace Eligibility.Fhir;
 
 /// <summary>
-/// The permanent diagnostic codes of FHIR mapping (the ELIG31xx block of the ELIG3xxx patient-data range).
-/// Codes never change meaning and are never reused; docs/fhir.md explains each. Malformed JSON is reported with
-/// the core's <c>ELIG0001</c>, an unreadable file with <c>ELIG0002</c> and an oversized one with <c>ELIG0003</c>.
+/// The permanent diagnostic codes of the FHIR package: bundle mapping (the ELIG31xx block of the ELIG3xxx patient-data
+/// range) and value set reading (the ELIG51xx block of the ELIG5xxx terminology range). Codes never change meaning and
+/// are never reused; docs/fhir.md explains each. Malformed JSON is reported with the core's <c>ELIG0001</c>, an
+/// unreadable file with <c>ELIG0002</c> and an oversized one with <c>ELIG0003</c>.
 /// </summary>
 public static class FhirDiagnosticCodes
 {
@@ -51,4 +52,42 @@ public static class FhirDiagnosticCodes
 
     /// <summary>Error: an assessment Observation (system <c>urn:eligibility:criterion</c>) has no boolean value.</summary>
     public const string InvalidAssessment = "ELIG3113";
+
+    /// <summary>Warning: a Medication's <c>ingredient.itemReference</c> resolves to no coded Medication among the
+    /// contained resources or in the bundle (a Substance, say); the medication is still identified by its other codes,
+    /// but that ingredient's codes are not used, so a binding to the ingredient may not match it.</summary>
+    public const string UnresolvedIngredient = "ELIG3114";
+
+    /// <summary>Error: a value set file is not a FHIR <c>ValueSet</c> or a <c>Bundle</c> of them (another resource type,
+    /// no <c>resourceType</c>, not a JSON object, or a Bundle that holds no ValueSet).</summary>
+    public const string ValueSetNotValueSet = "ELIG5101";
+
+    /// <summary>Warning: a Bundle of value sets has entries that are not ValueSets; they are skipped (counted per type).</summary>
+    public const string ValueSetEntryIgnored = "ELIG5102";
+
+    /// <summary>Error: a ValueSet fails the Firely parser (an element of the wrong JSON type, a value that is not of the
+    /// element's type) or a Bundle entry's <c>resource</c> is not a resource.</summary>
+    public const string ValueSetInvalid = "ELIG5103";
+
+    /// <summary>Warning: the Firely parser reports ValueSet content that does not conform to FHIR R4 but loses nothing the
+    /// reader uses (an unknown element, a code outside its value set, an invalid date).</summary>
+    public const string ValueSetNonConforming = "ELIG5104";
+
+    /// <summary>Error: a ValueSet has no <c>url</c>, so no concept can name it.</summary>
+    public const string ValueSetNoUrl = "ELIG5105";
+
+    /// <summary>Error: a ValueSet's content cannot be turned into codes without a terminology server: a filter other than
+    /// <c>concept is-a</c>, a whole code system, an exclude by filter, an incomplete (paged) expansion, or neither an
+    /// expansion nor a compose. Export the value set with its expansion.</summary>
+    public const string ValueSetUnsupported = "ELIG5106";
+
+    /// <summary>Error: a ValueSet's <c>compose.include.valueSet</c> names a value set that is not in the same file (or
+    /// could not be read there), so its codes are unknown.</summary>
+    public const string ValueSetReferenceMissing = "ELIG5107";
+
+    /// <summary>Error: a ValueSet contains no codes, so a concept naming it would match nothing.</summary>
+    public const string ValueSetEmpty = "ELIG5108";
+
+    /// <summary>Error: a file holds two ValueSets with the same <c>url</c> and <c>version</c>.</summary>
+    public const string ValueSetDuplicate = "ELIG5109";
 }

@@ -3,7 +3,7 @@ using Eligibility.Diagnostics;
 
 namespace Eligibility.Fhir;
 
-/// <summary>Collects the diagnostics of one bundle, each with file, line, column, JSON pointer and the resource it is about.</summary>
+/// <summary>Collects the diagnostics of one bundle (or value set file), each with file, line, column, JSON pointer and the resource it is about.</summary>
 internal sealed class MappingDiagnostics
 {
     private readonly List<Diagnostic> items = new();

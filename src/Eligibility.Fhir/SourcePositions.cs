@@ -211,9 +211,9 @@ internal sealed class SourcePositions
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // The layout pass has already checked the text; a partial map only loses precision.
+            // The layout pass has already checked the text (but not the UTF-8 of every name); a partial map only loses precision.
         }
 
         return offsets;

@@ -8,6 +8,7 @@ public sealed class GeneralTests
     [TestCase("test")]
     [TestCase("screen")]
     [TestCase("render")]
+    [TestCase("lock")]
     public void Every_command_has_help_with_examples(string command)
     {
         var r = CliRunner.Run(command, "--help");
@@ -26,7 +27,7 @@ public sealed class GeneralTests
 
         r.ExitCode.Should().Be(0);
         r.Out.Should().Contain("eligibility [command] [options]");
-        foreach (string command in new[] { "evaluate", "validate", "test", "screen", "render" })
+        foreach (string command in new[] { "evaluate", "validate", "test", "screen", "render", "lock" })
         {
             r.Out.Should().Contain("  " + command);
         }

@@ -56,6 +56,86 @@ public sealed class ProcessTests
     }
 
     [Test]
+    public void Evaluate_with_a_terminology_as_a_process_matches_a_snomed_child()
+    {
+        string dir = TestPaths.NewTempFolder();
+        try
+        {
+            string rules = TerminologyFixtures.WriteMalignancyRules(dir);
+            string patient = TerminologyFixtures.WriteBreastCancerPatient(dir);
+
+            var without = Start(null, "evaluate", "--rules", rules, "--patient", patient, "--format", "json");
+            without.Code.Should().Be(0, without.Stderr);
+            JsonDocument.Parse(without.Stdout).RootElement.GetProperty("verdict").GetString().Should().Be("eligible");
+            without.Stderr.Should().Contain("info ELIG2026");
+
+            var (code, stdout, stderr) = Start(null, "evaluate", "--rules", rules, "--patient", patient, "--format", "json", "--terminology", TerminologyFixtures.Omop);
+            code.Should().Be(0, stderr);
+            JsonDocument.Parse(stdout).RootElement.GetProperty("verdict").GetString().Should().Be("ineligible");
+            stderr.Should().StartWith("terminology: OMOP vocabulary");
+
+            var bad = Start(null, "evaluate", "--rules", rules, "--patient", patient, "--terminology", Path.Combine(dir, "nowhere"));
+            bad.Code.Should().Be(2);
+            bad.Stderr.Should().Contain(": error ELIG0002: no such file or folder").And.NotContain("   at ");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
+    public void Lock_as_a_process_writes_checks_and_needs_a_terminology()
+    {
+        string dir = TestPaths.NewTempFolder();
+        try
+        {
+            TerminologyFixtures.WriteMalignancyRules(dir);
+            string lockFile = Path.Combine(dir, "MAL-1.lock.json");
+
+            var check = Start(null, "lock", dir, "--terminology", TerminologyFixtures.Omop, "--check");
+            check.Code.Should().Be(1, check.Stderr);
+            check.Stderr.Should().Contain("error ELIG4102");
+
+            var write = Start(null, "lock", dir, "--terminology", TerminologyFixtures.Omop);
+            write.Code.Should().Be(0, write.Stderr);
+            write.Stdout.Should().Be($"{lockFile}: written (1 concept pinned)\n");
+
+            Start(null, "lock", dir, "--terminology", TerminologyFixtures.Omop, "--check").Code.Should().Be(0);
+            Start(null, "lock", dir).Code.Should().Be(2);
+            Start(null, "validate", lockFile).Code.Should().Be(2);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
+    public void Screen_as_a_process_writes_the_summary_with_unrecognised_codes()
+    {
+        string dir = TestPaths.NewTempFolder();
+        try
+        {
+            string rules = TerminologyFixtures.WriteMalignancyRules(dir);
+            string summary = Path.Combine(dir, "summary.json");
+            string input = TerminologyFixtures.Patient("p1", TerminologyFixtures.BreastCancer) + "\n";
+
+            var (code, stdout, stderr) = Start(input, "screen", "--rules", rules, "--patients", "-", "--summary", summary);
+
+            code.Should().Be(0, stderr);
+            stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle();
+            stderr.Should().Contain("Unrecognised codes: 1 code(s)").And.Contain("254837009");
+            using var doc = JsonDocument.Parse(File.ReadAllText(summary));
+            doc.RootElement.GetProperty("unrecognisedCodes")[0].GetProperty("code").GetString().Should().Be(TerminologyFixtures.BreastCancer);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
     public void The_tool_build_output_has_an_eligibility_app_host()
     {
         // tests/Eligibility.Cli.Tests/bin/<Configuration>/<tfm>/ → src/Eligibility.Cli/bin/<Configuration>/<tfm>/

@@ -98,6 +98,7 @@ public sealed class ScreenCommandTests
         Cells(r.Err, "EXCL02").Should().Equal("excl", ineligible.ToString(), undetermined.ToString(), "0");
         Cells(r.Err, "INCL03").Should().Equal("incl", "0", "0", (ineligible + undetermined).ToString());
         Cells(r.Err, "INCL01").Should().Equal("incl", "0", "0", "0");
+        r.Err.Should().Contain("Unrecognised codes: none", "every code of these records is bound by TINY-1");
     }
 
     [Test]
@@ -177,6 +178,107 @@ public sealed class ScreenCommandTests
     }
 
     [Test]
+    public void A_snomed_child_is_an_unrecognised_code_without_a_terminology_and_recognised_with_one()
+    {
+        string rules = TerminologyFixtures.WriteMalignancyRules(dir);
+        string input = Path.Combine(dir, "patients.ndjson");
+        File.WriteAllLines(input,
+        [
+            TerminologyFixtures.Patient("p1", TerminologyFixtures.BreastCancer),
+            TerminologyFixtures.Patient("p2", TerminologyFixtures.Malignancy, "Malignant neoplastic disease"),
+            TerminologyFixtures.Patient("p3", TerminologyFixtures.BreastCancer),
+            TerminologyFixtures.Patient("p4", "363358000", "Malignant tumor of lung"),
+            TerminologyFixtures.Patient("p5", TerminologyFixtures.BreastCancer),
+        ]);
+        string summaryFile = Path.Combine(dir, "summary.json");
+
+        var without = CliRunner.Run("screen", "--rules", rules, "--patients", input, "--summary", summaryFile);
+
+        without.ExitCode.Should().Be(0, without.ToString());
+        without.OutLines.Should().HaveCount(5, "every record still gets its row");
+        without.Err.Should().Contain("Unrecognised codes: 2 code(s) in the input match no concept of any rule file:");
+        UnrecognisedRows(without.Err).Select(row => string.Join(" | ", row)).Should().Equal(
+            "http://snomed.info/sct | 254837009 | Malignant tumor of breast | condition | 3",
+            "http://snomed.info/sct | 363358000 | Malignant tumor of lung | condition | 1");
+        without.Err.Should().NotContain("more (--summary FILE");
+        using (var doc = JsonDocument.Parse(File.ReadAllText(summaryFile)))
+        {
+            var root = doc.RootElement;
+            root.GetProperty("records").GetInt32().Should().Be(5);
+            root.GetProperty("terminology").ValueKind.Should().Be(JsonValueKind.Null);
+            var codes = root.GetProperty("unrecognisedCodes").EnumerateArray().ToList();
+            codes.Select(c => (c.GetProperty("code").GetString(), c.GetProperty("patients").GetInt32())).Should().Equal(("254837009", 3), ("363358000", 1));
+            codes[0].GetProperty("system").GetString().Should().Be(TerminologyFixtures.Snomed);
+            codes[0].GetProperty("display").GetString().Should().Be("Malignant tumor of breast");
+            codes[0].GetProperty("kind").GetString().Should().Be("condition");
+            var trial = root.GetProperty("trials")[0];
+            trial.GetProperty("verdicts").GetProperty("eligible").GetInt32().Should().Be(4, "only p2 carries a code the file lists");
+        }
+
+        var with = CliRunner.Run("screen", "--rules", rules, "--patients", input, "--summary", summaryFile, "--terminology", TerminologyFixtures.Omop);
+
+        with.ExitCode.Should().Be(0, with.ToString());
+        with.Err.Should().Contain("Unrecognised codes: none");
+        UnrecognisedRows(with.Err).Should().BeEmpty();
+        using (var doc = JsonDocument.Parse(File.ReadAllText(summaryFile)))
+        {
+            doc.RootElement.GetProperty("unrecognisedCodes").GetArrayLength().Should().Be(0);
+            doc.RootElement.GetProperty("terminology").GetString().Should().StartWith("OMOP vocabulary");
+            doc.RootElement.GetProperty("trials")[0].GetProperty("verdicts").GetProperty("ineligible").GetInt32().Should().Be(5);
+        }
+    }
+
+    [Test]
+    public void The_text_summary_shows_the_top_twenty_unrecognised_codes_and_the_json_summary_all_of_them()
+    {
+        // Real codes from the OMOP fixture: SNOMED CT concepts as conditions and RxNorm ones as medications, none of
+        // which TINY-1 binds.
+        var concepts = File.ReadAllLines(Path.Combine(TerminologyFixtures.Omop, "CONCEPT.csv")).Skip(1)
+            .Select(l => l.Split('\t')).Select(f => (Name: f[1], Vocabulary: f[3], Code: f[6])).ToList();
+        var snomed = concepts.Where(c => c.Vocabulary == "SNOMED").ToList();
+        var rxnorm = concepts.Where(c => c.Vocabulary == "RxNorm").ToList();
+        (snomed.Count + rxnorm.Count).Should().BeGreaterThan(ScreenSummary.TopUnrecognised);
+
+        const int count = 200;
+        string input = Path.Combine(dir, "patients.ndjson");
+        using (var writer = new StreamWriter(input, false, new UTF8Encoding(false)) { NewLine = "\n" })
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var condition = snomed[i % snomed.Count];
+                var medication = rxnorm[i % rxnorm.Count];
+                writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["id"] = $"p{i}",
+                    ["asOf"] = "2026-01-15",
+                    ["birthDate"] = "1985-06-01",
+                    ["conditions"] = new[] { new { code = new[] { new { system = TerminologyFixtures.Snomed, code = condition.Code, display = condition.Name } }, clinicalStatus = "active", onset = "2020-01-01" } },
+                    ["medications"] = new[] { new { code = new[] { new { system = "http://www.nlm.nih.gov/research/umls/rxnorm", code = medication.Code, display = medication.Name } }, status = "active", start = "2025-06-01" } },
+                }));
+            }
+        }
+
+        string summaryFile = Path.Combine(dir, "out", "summary.json");
+        var r = CliRunner.Run("screen", "--rules", TestPaths.TinyRules, "--patients", input, "--parallel", "4", "--summary", summaryFile, "--out", Path.Combine(dir, "results.ndjson"));
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        int distinct = snomed.Count + rxnorm.Count;
+        r.Err.Should().Contain($"Unrecognised codes: {distinct} code(s)");
+        var rows = UnrecognisedRows(r.Err);
+        rows.Should().HaveCount(ScreenSummary.TopUnrecognised);
+        rows.Select(row => int.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture)).Should().BeInDescendingOrder();
+        r.Err.Should().Contain($"… and {distinct - ScreenSummary.TopUnrecognised} more (--summary FILE lists them all)");
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(summaryFile));
+        var codes = doc.RootElement.GetProperty("unrecognisedCodes").EnumerateArray().ToList();
+        codes.Should().HaveCount(distinct);
+        codes.Where(c => c.GetProperty("kind").GetString() == "condition").Sum(c => c.GetProperty("patients").GetInt32()).Should().Be(count, "each patient has one condition code, counted once");
+        codes.Where(c => c.GetProperty("kind").GetString() == "medication").Sum(c => c.GetProperty("patients").GetInt32()).Should().Be(count);
+        codes.Select(c => c.GetProperty("code").GetString()).Should().BeEquivalentTo(snomed.Concat(rxnorm).Select(c => c.Code));
+        codes.Take(ScreenSummary.TopUnrecognised).Select(c => c.GetProperty("code").GetString()).Should().Equal(rows.Select(row => row[1]), "the text shows the head of the same list");
+    }
+
+    [Test]
     public void The_pipeline_reads_at_most_a_window_ahead_of_the_writer()
     {
         var evaluator = RuleCompiler.CompileFile(TestPaths.TinyRules).Evaluator!;
@@ -204,6 +306,11 @@ public sealed class ScreenCommandTests
         consumed.Should().Be(2000);
         maxAhead.Should().BeLessThanOrEqualTo(pipeline.Window + 2, "memory is bounded by the window, not by the input");
     }
+
+    /// <summary>The rows of the unrecognised-codes table: system, code, display, kind, patients.</summary>
+    private static List<string[]> UnrecognisedRows(string summary) =>
+        summary.Split('\n').Where(l => l.StartsWith("│ http", StringComparison.Ordinal))
+            .Select(l => l.Split('│', StringSplitOptions.TrimEntries)[1..^1]).ToList();
 
     /// <summary>The cells of a criterion's row in the summary table (after the ID).</summary>
     private static string[] Cells(string summary, string id)

@@ -6,7 +6,7 @@ namespace Eligibility.Cli.Tests;
 [TestFixture]
 public sealed partial class ValidateCommandTests
 {
-    [GeneratedRegex(@"^.+\(\d+,\d+\): (error|warning) ELIG\d{4}: .+$")]
+    [GeneratedRegex(@"^.+\(\d+,\d+\): (error|warning|info) ELIG\d{4}: .+$")]
     private static partial Regex MsBuildLine();
 
     [Test]
@@ -15,7 +15,7 @@ public sealed partial class ValidateCommandTests
         var r = CliRunner.Run("validate", TestPaths.TinyRules, TestPaths.TinyCases);
 
         r.ExitCode.Should().Be(0, r.ToString());
-        r.Out.Should().Be("2 file(s) checked: 0 error(s), 0 warning(s)\n");
+        r.Out.Should().Be("2 file(s) checked: 0 error(s), 0 warning(s), 0 info\n");
         r.Err.Should().BeEmpty();
     }
 
@@ -39,7 +39,7 @@ public sealed partial class ValidateCommandTests
         var strict = CliRunner.Run("validate", folder, "--warnings-as-errors");
         strict.ExitCode.Should().Be(1, strict.ToString());
         strict.Err.Should().Contain("WARN-1.json(7,5): error ELIG2021:");
-        strict.Out.Should().Contain("1 error(s), 0 warning(s)");
+        strict.Out.Should().Contain("1 error(s), 0 warning(s), 0 info");
     }
 
     [Test]
@@ -52,7 +52,7 @@ public sealed partial class ValidateCommandTests
         r.ErrLines.Should().OnlyContain(line => MsBuildLine().IsMatch(line), "every diagnostic is one MSBuild-format line");
         r.Err.Should().Contain(Path.Combine(folder, "BROKEN-1.json") + "(10,98): error ELIG2001: concept 'hemoglobin' is not defined in 'concepts'");
         r.Err.Should().Contain(Path.Combine(folder, "SYNTAX-1.json") + "(5,3): error ELIG0001: ");
-        r.Out.Should().Be("3 file(s) checked: 4 error(s), 1 warning(s)\n");
+        r.Out.Should().Be("3 file(s) checked: 4 error(s), 1 warning(s), 0 info\n");
     }
 
     [Test]
@@ -130,7 +130,7 @@ public sealed partial class ValidateCommandTests
 
         results.Should().Contain(x => x.GetProperty("ruleId").GetString() == "ELIG2001" && x.GetProperty("level").GetString() == "error");
         results.Should().Contain(x => x.GetProperty("ruleId").GetString() == "ELIG2021" && x.GetProperty("level").GetString() == "warning");
-        r.Err.Should().Contain("3 file(s) checked: 4 error(s), 1 warning(s)");
+        r.Err.Should().Contain("3 file(s) checked: 4 error(s), 1 warning(s), 0 info");
     }
 
     [Test]
@@ -146,6 +146,73 @@ public sealed partial class ValidateCommandTests
             r.Out.Should().BeEmpty();
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
             doc.RootElement.GetProperty("runs")[0].GetProperty("results").GetArrayLength().Should().Be(0);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
+    public void Information_is_printed_and_counted_but_never_fails()
+    {
+        string dir = TestPaths.NewTempFolder();
+        try
+        {
+            string rules = TerminologyFixtures.WriteMalignancyRules(dir);
+            var r = CliRunner.Run("validate", rules);
+
+            r.ExitCode.Should().Be(0, r.ToString());
+            r.ErrLines.Should().ContainSingle().Which.Should().StartWith($"{rules}(6,5): info ELIG2026: SNOMED CT and RxNorm bindings in this file match only the codes they list");
+            r.ErrLines.Should().OnlyContain(line => MsBuildLine().IsMatch(line));
+            r.Out.Should().Be("1 file(s) checked: 0 error(s), 0 warning(s), 1 info\n");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
+    public void Warnings_as_errors_promotes_warnings_but_not_information()
+    {
+        string dir = TestPaths.NewTempFolder();
+        try
+        {
+            string rules = TerminologyFixtures.WriteMalignancyRules(dir);
+            var infoOnly = CliRunner.Run("validate", rules, "--warnings-as-errors");
+            infoOnly.ExitCode.Should().Be(0, infoOnly.ToString());
+            infoOnly.Err.Should().Contain("info ELIG2026").And.NotContain("error ELIG2026");
+            infoOnly.Out.Should().Be("1 file(s) checked: 0 error(s), 0 warning(s), 1 info\n");
+
+            var mixed = CliRunner.Run("validate", rules, TestPaths.Fixture("warnings", "WARN-1.json"), "--warnings-as-errors");
+            mixed.ExitCode.Should().Be(1, mixed.ToString());
+            mixed.Err.Should().Contain("error ELIG2021").And.Contain("info ELIG2026");
+            mixed.Out.Should().Be("2 file(s) checked: 1 error(s), 0 warning(s), 1 info\n");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
+    public void Sarif_reports_information_as_a_note()
+    {
+        string dir = TestPaths.NewTempFolder();
+        try
+        {
+            string rules = TerminologyFixtures.WriteMalignancyRules(dir);
+            var r = CliRunner.Run("validate", rules, TestPaths.Fixture("warnings", "WARN-1.json"), "--format", "sarif", "--warnings-as-errors");
+
+            r.ExitCode.Should().Be(1, r.ToString());
+            using var doc = JsonDocument.Parse(r.Out);
+            var run = doc.RootElement.GetProperty("runs")[0];
+            var results = run.GetProperty("results").EnumerateArray().ToDictionary(x => x.GetProperty("ruleId").GetString()!, x => x.GetProperty("level").GetString());
+            results.Should().Equal(new Dictionary<string, string?> { ["ELIG2026"] = "note", ["ELIG2021"] = "error" });
+            run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray()
+                .Single(x => x.GetProperty("id").GetString() == "ELIG2026").GetProperty("name").GetString().Should().Be("BindingsListedOnly");
+            r.Err.Should().Contain("2 file(s) checked: 1 error(s), 0 warning(s), 1 info");
         }
         finally
         {

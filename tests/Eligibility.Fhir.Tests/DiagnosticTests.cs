@@ -7,11 +7,11 @@ namespace Eligibility.Fhir.Tests;
 public class DiagnosticTests
 {
     [Test]
-    public void Codes_AreUniqueAndInTheFhirBlock()
+    public void Codes_AreUniqueAndInTheFhirBlocks()
     {
         var codes = typeof(FhirDiagnosticCodes).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
         codes.Should().OnlyHaveUniqueItems();
-        codes.Should().AllSatisfy(c => c.Should().MatchRegex("^ELIG31[0-9]{2}$"));
+        codes.Should().AllSatisfy(c => c.Should().MatchRegex("^ELIG(31|51)[0-9]{2}$", "bundle mapping is ELIG31xx, value set reading ELIG51xx"));
         codes.Should().NotIntersectWith(typeof(DiagnosticCodes).GetFields().Select(f => (string)f.GetValue(null)!));
     }
 
@@ -43,6 +43,16 @@ public class DiagnosticTests
         error.File.Should().EndWith("malformed.json");
         (error.Line, error.Column).Should().Be((6, 5), "the second entry follows the first without a comma");
         error.ToString().Should().MatchRegex(@"malformed\.json\(6,5\): error ELIG0001: invalid JSON: ");
+    }
+
+    [Test]
+    public void InvalidUtf8_InAStringTheScanReads_IsAPositionedJsonSyntaxError_NotAnException()
+    {
+        byte[] bytes = [.. "{\"resourceType\":\"Bun"u8, 0xFF, .. "dle\"}"u8];
+        var error = FhirBundleReader.Read(bytes, "x.json").Diagnostics.Should().ContainSingle().Subject;
+        error.Code.Should().Be(DiagnosticCodes.JsonSyntax);
+        error.Message.Should().Contain("not valid UTF-8");
+        (error.Line, error.Column).Should().Be((1, 21));
     }
 
     [Test]

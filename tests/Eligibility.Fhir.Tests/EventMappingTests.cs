@@ -39,9 +39,32 @@ public class EventMappingTests
     {
         patient.Procedures.Select(p => (p.Codes.Single().Code, p.Status, p.Performed)).Should().Equal(
             ("302497006", "completed", new DateOnly(2025, 11, 2)),
-            ("11140008", "completed", new DateOnly(2025, 10, 1)),
+            ("20720000", "completed", new DateOnly(2025, 10, 1)),
             ("234336002", "not-done", new DateOnly(2025, 6, 1)));
         patient.Procedures[0].Source.Should().Be("Procedure/hd");
+    }
+
+    [Test]
+    public void EveryCodingOfTheCode_IsKept_ForConditionsProceduresAndImmunizations()
+    {
+        // A site's own code beside the standard one is normal (and SNOMED CT beside ICD-10 for conditions).
+        string json = """
+        {"resourceType":"Bundle","type":"collection","entry":[
+          {"resource":{"resourceType":"Condition","id":"c","subject":{"reference":"Patient/p1"},"onsetDateTime":"2020-01-01",
+            "code":{"coding":[{"system":"http://snomed.info/sct","code":"55464009","display":"SLE"},{"system":"http://hl7.org/fhir/sid/icd-10","code":"M32.14"},
+              {"system":"urn:eligibility:concept","code":"lupus-nephritis"},{"display":"no system or code"}]}}},
+          {"resource":{"resourceType":"Procedure","id":"pr","status":"completed","subject":{"reference":"Patient/p1"},"performedDateTime":"2025-11-02",
+            "code":{"coding":[{"system":"http://snomed.info/sct","code":"302497006"},{"system":"urn:eligibility:concept","code":"dialysis"}]}}},
+          {"resource":{"resourceType":"Immunization","id":"im","status":"completed","patient":{"reference":"Patient/p1"},"occurrenceDateTime":"2025-12-20",
+            "vaccineCode":{"coding":[{"system":"http://hl7.org/fhir/sid/cvx","code":"03"},{"system":"urn:eligibility:concept","code":"live-vaccine"}]}}}]}
+        """;
+        var read = FhirBundleReader.Read(System.Text.Encoding.UTF8.GetBytes(json), "x.json");
+        read.HasErrors.Should().BeFalse(string.Join("\n", read.Diagnostics));
+        var p = read.Patient!;
+        p.Conditions.Single().Codes.Select(c => c.System + "|" + c.Code).Should().Equal(
+            "http://snomed.info/sct|55464009", "http://hl7.org/fhir/sid/icd-10|M32.14", "urn:eligibility:concept|lupus-nephritis");
+        p.Procedures.Single().Codes.Select(c => c.Code).Should().Equal("302497006", "dialysis");
+        p.Immunizations.Single().Codes.Select(c => c.Code).Should().Equal("03", "live-vaccine");
     }
 
     [Test]

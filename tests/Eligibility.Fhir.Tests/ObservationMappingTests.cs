@@ -67,7 +67,7 @@ public class ObservationMappingTests
     public void EffectiveInstant_UsesItsDay() => Obs("plt-ul").Date.Should().Be(new DateOnly(2026, 1, 7));
 
     [Test]
-    public void ValueCodeableConcept_BecomesValueCode() =>
+    public void ValueCodeableConcept_BecomesValueCodes() =>
         Obs("preg-1").ValueCodes.Should().Equal(new Coding("http://loinc.org", "LA26683-5", "Not pregnant"));
 
     [Test]
@@ -95,10 +95,10 @@ public class ObservationMappingTests
     }
 
     [Test]
-    public void ValueString_IsSkipped_AndWarned()
+    public void ValueString_BecomesValueText_WithoutAWarning()
     {
-        patient.Observations.Should().NotContain(o => o.Id == "note-1");
-        result.WithCode(FhirDiagnosticCodes.ValueNotUsable).Should().Contain(d => d.Message.Contains("Observation/note-1") && d.Pointer == "/entry/17/resource/valueString");
+        Obs("note-1").Should().Match<ObservationRecord>(o => o.ValueText == "feels well" && o.Value == null && o.ValueCodes.Count == 0);
+        result.Diagnostics.Should().NotContain(d => d.Message.Contains("Observation/note-1"));
     }
 
     [Test]

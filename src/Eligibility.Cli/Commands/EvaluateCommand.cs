@@ -14,10 +14,12 @@ internal sealed class EvaluateCommand : CliCommand
     private readonly Option<DateOnly?> asOf = AsOfDate.CreateOption("The screening date. Default: the patient record's asOf, else today (the tool says which it used).");
     private readonly Option<string> format = new("--format")
     {
-        Description = "text (a table; colour only on a terminal without NO_COLOR), json (the CONTRACT shape), markdown (for a ticket) or html (one printable, self-contained page).",
+        Description = "text (a table; colour only on a terminal without NO_COLOR), json (the result object, for scripts), markdown (for a ticket) or html (one printable, self-contained page).",
         DefaultValueFactory = _ => "text",
         HelpName = "text|json|markdown|html",
     };
+
+    private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
 
     public EvaluateCommand(CliConsole console)
         : base("evaluate", "Evaluate one patient against one trial's rule file and explain every criterion.", console)
@@ -27,6 +29,7 @@ internal sealed class EvaluateCommand : CliCommand
         Options.Add(patient);
         Options.Add(asOf);
         Options.Add(format);
+        Options.Add(terminology);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -34,6 +37,7 @@ internal sealed class EvaluateCommand : CliCommand
         ("eligibility evaluate --rules rules/NCT07077486.json --patient samples/patients/pt-17.json", "A table with the verdict on top and one row per criterion"),
         ("eligibility evaluate --rules rules/NCT07077486.json --patient bundle.json --as-of 2026-01-15 --format json", "A FHIR Bundle, a fixed screening date, JSON for scripts"),
         ("eligibility evaluate --rules rules/NCT07077486.json --patient pt-17.json --format html > pt-17.html", "A page a coordinator can open and print"),
+        ("eligibility evaluate --rules rules/NCT07077486.json --patient pt-17.json --terminology vocab/", "SNOMED CT and RxNorm bindings also match descendants, from an OMOP vocabulary folder"),
     ];
 
     protected override int Execute(ParseResult parseResult)
@@ -42,7 +46,8 @@ internal sealed class EvaluateCommand : CliCommand
         string patientPath = parseResult.GetRequiredValue(patient);
         string outputFormat = parseResult.GetValue(format) ?? "text";
 
-        var evaluator = RuleFiles.LoadOrThrow(rulesPath, Console);
+        var ruleFiles = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
+        var evaluator = ruleFiles.LoadOrThrow(rulesPath, Console);
         var read = PatientInput.ReadFile(patientPath);
         DiagnosticOutput.WriteAll(Console.Error, read.Diagnostics);
         var record = read.Patient ?? throw new CliInputException($"cannot read the patient record {patientPath}");

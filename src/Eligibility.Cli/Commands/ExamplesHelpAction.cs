@@ -34,6 +34,7 @@ internal sealed class ExamplesHelpAction : SynchronousCommandLineAction
             output.WriteLine("  eligibility test rules --min-coverage 100");
             output.WriteLine("  eligibility screen --rules rules --patients patients.ndjson --out results.ndjson");
             output.WriteLine("  eligibility render rules --out docs/trials");
+            output.WriteLine("  eligibility lock rules --terminology vocab/");
             output.WriteLine();
             output.WriteLine("Run 'eligibility <command> --help' for a command's options and examples.");
         }

@@ -19,6 +19,7 @@ internal sealed class RenderCommand : CliCommand
     private readonly Argument<string[]> paths = new("PATH") { Description = "Rule files or folders of them (example-case files are skipped).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string> outDir = new("--out") { Description = "The folder to write <TrialId>.md into.", DefaultValueFactory = _ => Path.Combine("docs", "trials"), HelpName = "DIR" };
     private readonly Option<bool> check = new("--check") { Description = "Write nothing; exit 1 if a rendering on disk is missing or differs (for CI)." };
+    private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
 
     public RenderCommand(CliConsole console)
         : base("render", "Render rule files as Markdown for clinical review: each criterion's source text beside what the rule checks.", console)
@@ -26,6 +27,7 @@ internal sealed class RenderCommand : CliCommand
         Arguments.Add(paths);
         Options.Add(outDir);
         Options.Add(check);
+        Options.Add(terminology);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -46,11 +48,12 @@ internal sealed class RenderCommand : CliCommand
         }
 
         // Compile everything first: a broken rule file writes nothing.
+        var ruleFiles = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
         var rendered = new List<(string Target, string Text)>();
         bool broken = false;
         foreach (var file in files)
         {
-            var result = RuleCompiler.CompileFile(file.Path);
+            var result = ruleFiles.Compile(file.Path);
             DiagnosticOutput.WriteAll(Console.Error, result.Diagnostics);
             if (result.Evaluator is { } evaluator)
             {

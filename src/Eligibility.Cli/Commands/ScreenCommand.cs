@@ -19,9 +19,11 @@ internal sealed class ScreenCommand : CliCommand
     private readonly Option<DateOnly?> asOf = AsOfDate.CreateOption("The screening date for every patient. Default: each record's asOf, else today.");
     private readonly Option<string?> outFile = new("--out") { Description = "Write the NDJSON results to FILE instead of stdout.", HelpName = "FILE" };
     private readonly Option<int?> parallel = new("--parallel") { Description = "Worker count. Default: all cores.", HelpName = "N" };
+    private readonly Option<string?> summaryFile = new("--summary") { Description = "Also write the summary as JSON to FILE: counts, attrition per criterion, and every code no rule file recognises.", HelpName = "FILE" };
+    private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
 
     public ScreenCommand(CliConsole console)
-        : base("screen", "Screen many patients against trials: NDJSON results in input order and an attrition summary on stderr.", console)
+        : base("screen", "Screen many patients against trials: NDJSON results in input order; an attrition summary and the codes no rule file recognises on stderr.", console)
     {
         parallel.CustomParser = r =>
         {
@@ -39,6 +41,8 @@ internal sealed class ScreenCommand : CliCommand
         Options.Add(asOf);
         Options.Add(outFile);
         Options.Add(parallel);
+        Options.Add(summaryFile);
+        Options.Add(terminology);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -46,6 +50,7 @@ internal sealed class ScreenCommand : CliCommand
         ("eligibility screen --rules rules --patients patients.ndjson --out results.ndjson", "Every trial under rules/ against every line of patients.ndjson"),
         ("eligibility screen --rules rules/NCT07077486.json rules/NCT06394063.json --patients exports/ --as-of 2026-01-15", "A folder of patient files (native or FHIR Bundles) on one screening date"),
         ("cat patients.ndjson | eligibility screen --rules rules --patients - --parallel 4 | jq -c 'select(.verdict == \"eligible\")'", "From stdin, four workers, keep the eligible"),
+        ("eligibility screen --rules rules --patients exports/ --terminology vocab/ --out results.ndjson --summary summary.json", "Bindings expanded from an OMOP vocabulary; the summary (with every unrecognised code) as JSON"),
     ];
 
     protected override int Execute(ParseResult parseResult)
@@ -56,12 +61,15 @@ internal sealed class ScreenCommand : CliCommand
             throw new CliInputException("no rule files found in --rules");
         }
 
-        var trials = ruleFiles.Select(f => RuleFiles.LoadOrThrow(f.Path, Console)).ToList();
+        var compiler = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
+        var trials = ruleFiles.Select(f => compiler.LoadOrThrow(f.Path, Console)).ToList();
         var source = PatientSource.Open(parseResult.GetRequiredValue(patients));
         DateOnly? fixedAsOf = parseResult.GetValue(asOf);
         int workers = parseResult.GetValue(parallel) ?? Environment.ProcessorCount;
-        var pipeline = new ScreenPipeline(trials, fixedAsOf, Console.Today, workers);
-        var summary = new ScreenSummary(trials);
+        string? summaryPath = parseResult.GetValue(summaryFile);
+        var unrecognised = new UnrecognisedCodes(trials);
+        var pipeline = new ScreenPipeline(trials, fixedAsOf, Console.Today, workers, unrecognised);
+        var summary = new ScreenSummary(trials, unrecognised);
 
         string asOfText = fixedAsOf is { } d ? $"{AsOfDate.Format(d)} (from --as-of)" : $"each record's asOf, else today ({AsOfDate.Format(Console.Today)})";
         Console.Error.WriteLine($"Screening {source.Path} against {string.Join(", ", trials.Select(t => t.Trial.Id))} with {workers} worker(s); as-of: {asOfText}.");
@@ -105,13 +113,36 @@ internal sealed class ScreenCommand : CliCommand
         }
 
         summary.Write(Console.CreateError(), clock.Elapsed, source.BlankLines);
+        if (summaryPath is not null)
+        {
+            WriteFile(summaryPath, summary.ToJson(source.BlankLines, compiler.Options.Terminology?.Description));
+        }
+
+        int exit = ExitCodes.Success;
         if (summary.InternalErrors > 0)
         {
             Console.Error.WriteLine($"eligibility: internal error: {summary.InternalErrors} record(s) could not be evaluated (see their error rows)");
-            return ExitCodes.InternalError;
+            exit = ExitCodes.InternalError;
         }
 
-        return ExitCodes.Success;
+        if (summary.CodesNotListed > 0)
+        {
+            Console.Error.WriteLine($"eligibility: internal error: the codes of {summary.CodesNotListed} record(s) could not be checked for the unrecognised-codes list (their results were written)");
+            exit = ExitCodes.InternalError;
+        }
+
+        return exit;
+    }
+
+    private static void WriteFile(string path, string text)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        File.WriteAllText(path, text, new UTF8Encoding(false));
     }
 
     private static void Consume(ScreenOutcome outcome, TextWriter output, ScreenSummary summary)

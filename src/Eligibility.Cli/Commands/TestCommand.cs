@@ -14,6 +14,7 @@ internal sealed class TestCommand : CliCommand
 {
     private readonly Argument<string[]> paths = new("PATH") { Description = "Example-case files (*.cases.json), rule files (their <name>.cases.json beside them is run) or folders (searched recursively).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<double?> minCoverage = new("--min-coverage") { Description = "Fail (exit 1) when a rule file's case coverage is below PERCENT (0–100).", HelpName = "PERCENT" };
+    private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
 
     public TestCommand(CliConsole console)
         : base("test", "Run the example cases that accompany rule files; ends with 'N passed, N failed'.", console)
@@ -31,6 +32,7 @@ internal sealed class TestCommand : CliCommand
         };
         Arguments.Add(paths);
         Options.Add(minCoverage);
+        Options.Add(terminology);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -38,12 +40,13 @@ internal sealed class TestCommand : CliCommand
         ("eligibility test rules", "Every *.cases.json under rules/, with a coverage table per rule file"),
         ("eligibility test rules/NCT07077486.cases.json", "One trial's cases"),
         ("eligibility test rules --min-coverage 100", "Fail unless every computable criterion has a passing, a failing and an unknown case"),
+        ("eligibility test rules --terminology vocab/", "Run the cases with bindings expanded from an OMOP vocabulary instead of the lock files"),
     ];
 
     protected override int Execute(ParseResult parseResult)
     {
         var plan = TestPlan.From(InputPaths.Expand(parseResult.GetRequiredValue(paths), Console));
-        var ruleFiles = new RuleFiles();
+        var ruleFiles = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
         var coverage = new Dictionary<string, Coverage>(System.StringComparer.Ordinal);
         var reportedRuleErrors = new HashSet<string>(System.StringComparer.Ordinal);
         var report = new TestReport(Console);

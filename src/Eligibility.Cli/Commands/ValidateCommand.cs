@@ -16,7 +16,8 @@ internal sealed class ValidateCommand : CliCommand
     private readonly Argument<string[]> paths = new("PATH") { Description = "Rule files, example-case files (*.cases.json) or folders (searched recursively).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string> format = new("--format") { Description = "text (one MSBuild-style line per diagnostic, on stderr) or sarif (SARIF 2.1.0 for code scanning).", DefaultValueFactory = _ => "text", HelpName = "text|sarif" };
     private readonly Option<string?> output = new("--output") { Description = "With --format sarif: write the SARIF log to FILE instead of stdout.", HelpName = "FILE" };
-    private readonly Option<bool> warningsAsErrors = new("--warnings-as-errors") { Description = "Treat warnings as errors (reported as errors; exit 1)." };
+    private readonly Option<bool> warningsAsErrors = new("--warnings-as-errors") { Description = "Treat warnings as errors (reported as errors; exit 1). Information (info) is never promoted." };
+    private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
 
     public ValidateCommand(CliConsole console)
         : base("validate", "Check rule files and their example-case files; exit 1 on any error.", console)
@@ -26,6 +27,7 @@ internal sealed class ValidateCommand : CliCommand
         Options.Add(format);
         Options.Add(output);
         Options.Add(warningsAsErrors);
+        Options.Add(terminology);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -33,6 +35,7 @@ internal sealed class ValidateCommand : CliCommand
         ("eligibility validate rules", "Every rule file and *.cases.json under rules/, one line per problem"),
         ("eligibility validate rules/NCT07077486.json --warnings-as-errors", "One file, strictly"),
         ("eligibility validate rules --format sarif --output eligibility.sarif", "SARIF 2.1.0 for GitHub code scanning"),
+        ("eligibility validate rules --terminology vocab/", "Compile with an OMOP vocabulary: also reports codes it does not know and stale lock files"),
     ];
 
     protected override int Execute(ParseResult parseResult)
@@ -51,7 +54,7 @@ internal sealed class ValidateCommand : CliCommand
             throw new CliInputException("no rule files or example-case files found");
         }
 
-        var ruleFiles = new RuleFiles();
+        var ruleFiles = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
         var diagnostics = new List<Diagnostic>();
         var reported = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var file in files.Where(f => f.Kind == JsonFileKind.RuleFile))
@@ -74,10 +77,11 @@ internal sealed class ValidateCommand : CliCommand
 
         var final = diagnostics.Select(d => DiagnosticOutput.Promote(d, strict)).ToList();
         DiagnosticOutput.WriteAll(Console.Error, final);
-        int errors = final.Count(d => d.IsError);
-        int warnings = final.Count - errors;
+        int errors = final.Count(d => d.Severity == DiagnosticSeverity.Error);
+        int warnings = final.Count(d => d.Severity == DiagnosticSeverity.Warning);
+        int info = final.Count(d => d.Severity == DiagnosticSeverity.Info);
         int checkedFiles = reported.Count + files.Count(f => f.Kind == JsonFileKind.CaseFile);
-        string summary = CliConsole.Format($"{checkedFiles} file(s) checked: {errors} error(s), {warnings} warning(s)");
+        string summary = CliConsole.Format($"{checkedFiles} file(s) checked: {errors} error(s), {warnings} warning(s), {info} info");
         if (sarif)
         {
             string log = SarifLog.Write(final);

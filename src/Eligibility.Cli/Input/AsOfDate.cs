@@ -19,7 +19,7 @@ internal enum AsOfSource
     Today,
 }
 
-/// <summary>The as-of date rule of SEMANTICS.md: the flag, else the patient record's <c>asOf</c>, else today.</summary>
+/// <summary>The as-of date rule: the flag, else the patient record's <c>asOf</c>, else today.</summary>
 internal static class AsOfDate
 {
     /// <summary>An <c>--as-of YYYY-MM-DD</c> option; a value that is not a date is an argument error (exit 2).</summary>

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Eligibility.Cli.Output;
+using Eligibility.Cli.Testing;
 using Eligibility.Diagnostics;
 
 namespace Eligibility.Cli.Input;
@@ -14,6 +15,9 @@ internal static class InputPaths
     /// <summary>The case-file suffix.</summary>
     public const string CasesSuffix = ".cases.json";
 
+    /// <summary>The lock-file suffix (<c>rules/&lt;TrialId&gt;.lock.json</c>, written by <c>eligibility lock</c>).</summary>
+    public const string LockSuffix = ".lock.json";
+
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", "node_modules" };
 
     /// <summary>One file to process and what it is.</summary>
@@ -22,26 +26,36 @@ internal static class InputPaths
     /// <summary>
     /// The files named by <paramref name="paths"/>: a file is taken as given (a case file if its name ends in
     /// <c>.cases.json</c> or it looks like one, else a rule file); a folder gives every <c>*.json</c> beneath it (hidden,
-    /// bin, obj and node_modules folders skipped) that is a rule or case file, sorted. A path that does not exist is an
-    /// input error (exit 2), reported in MSBuild's format.
+    /// bin, obj and node_modules folders skipped) that is a rule or case file, sorted; lock files (<c>*.lock.json</c>)
+    /// are skipped. A path that does not exist, or a lock file named explicitly, is an input error (exit 2), reported in
+    /// MSBuild's format.
     /// </summary>
     public static IReadOnlyList<InputFile> Expand(IEnumerable<string> paths, CliConsole console)
     {
         var files = new List<InputFile>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         bool missing = false;
+        bool locks = false;
         foreach (string path in paths)
         {
             if (File.Exists(path))
             {
-                Add(new InputFile(path, Kind(path, explicitFile: true), true));
+                var kind = Kind(path, explicitFile: true);
+                if (kind == JsonFileKind.LockFile)
+                {
+                    console.Error.WriteLine(LockFileGiven(path).ToString());
+                    locks = true;
+                    continue;
+                }
+
+                Add(new InputFile(path, kind, true));
             }
             else if (Directory.Exists(path))
             {
                 foreach (string file in Walk(path))
                 {
                     var kind = Kind(file, explicitFile: false);
-                    if (kind != JsonFileKind.Other)
+                    if (kind is JsonFileKind.RuleFile or JsonFileKind.CaseFile)
                     {
                         Add(new InputFile(file, kind, false));
                     }
@@ -57,6 +71,11 @@ internal static class InputPaths
         if (missing)
         {
             throw new CliInputException("some paths do not exist");
+        }
+
+        if (locks)
+        {
+            throw new CliInputException("lock files are not rule files: give the rule file beside each (the lock file is read with it)");
         }
 
         return files;
@@ -94,9 +113,14 @@ internal static class InputPaths
         }
     }
 
-    /// <summary>Whether the file is a rule file, a case file, or other JSON.</summary>
+    /// <summary>Whether the file is a rule file, a case file, a lock file, or other JSON.</summary>
     public static JsonFileKind Kind(string path, bool explicitFile)
     {
+        if (IsLockFile(path))
+        {
+            return JsonFileKind.LockFile;
+        }
+
         if (path.EndsWith(CasesSuffix, StringComparison.OrdinalIgnoreCase))
         {
             return JsonFileKind.CaseFile;
@@ -129,6 +153,27 @@ internal static class InputPaths
         }
 
         return JsonFileKind.Other;
+    }
+
+    /// <summary>Whether the file is named like a lock file (<c>*.lock.json</c>).</summary>
+    public static bool IsLockFile(string path) => path.EndsWith(LockSuffix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>When <paramref name="path"/> is a lock file, says so (MSBuild line) and throws so the command exits 2.</summary>
+    public static void RefuseLockFile(string path, CliConsole console)
+    {
+        if (IsLockFile(path))
+        {
+            console.Error.WriteLine(LockFileGiven(path).ToString());
+            throw new CliInputException($"{path} is a lock file, not a rule file");
+        }
+    }
+
+    /// <summary>"X.lock.json: error ELIG4103: this is a lock file …; give the rule file X.json".</summary>
+    private static Diagnostic LockFileGiven(string path)
+    {
+        string ruleFile = path[..^LockSuffix.Length] + ".json";
+        return DiagnosticOutput.FileError(path, CaseDiagnosticCodes.LockFileGivenAsInput,
+            $"this is a lock file (the codes pinned by 'eligibility lock'), not a rule file or example-case file; give the rule file {ruleFile}, which is read with its lock file");
     }
 
     private static HashSet<string>? TopLevelNames(byte[] utf8)

@@ -9,6 +9,9 @@ internal enum JsonFileKind
     /// <summary>An example-case file (<c>*.cases.json</c>, or <c>rules</c> and <c>cases</c> at the top).</summary>
     CaseFile,
 
+    /// <summary>A lock file (<c>*.lock.json</c>, written by <c>eligibility lock</c> beside its rule file): never a rule or case file.</summary>
+    LockFile,
+
     /// <summary>Any other JSON (patient records, schemas, FHIR resources): skipped when found in a folder.</summary>
     Other,
 }

@@ -4,7 +4,10 @@ using Eligibility.Diagnostics;
 
 namespace Eligibility.Cli.Output;
 
-/// <summary>Writes diagnostics in MSBuild's canonical form, one per line (<c>path(line,col): error CODE: message</c>).</summary>
+/// <summary>
+/// Writes diagnostics in MSBuild's canonical form, one per line (<c>path(line,col): error CODE: message</c>; the
+/// severity is <c>error</c>, <c>warning</c> or <c>info</c>).
+/// </summary>
 internal static class DiagnosticOutput
 {
     public static void WriteAll(TextWriter writer, IEnumerable<Diagnostic> diagnostics, bool warningsAsErrors = false)
@@ -15,9 +18,9 @@ internal static class DiagnosticOutput
         }
     }
 
-    /// <summary>The diagnostic as an error when warnings are treated as errors.</summary>
+    /// <summary>A warning as an error when warnings are treated as errors; errors and information are never changed.</summary>
     public static Diagnostic Promote(Diagnostic d, bool warningsAsErrors) =>
-        warningsAsErrors && !d.IsError ? d with { Severity = DiagnosticSeverity.Error } : d;
+        warningsAsErrors && d.Severity == DiagnosticSeverity.Warning ? d with { Severity = DiagnosticSeverity.Error } : d;
 
     /// <summary>A file-level error (no position).</summary>
     public static Diagnostic FileError(string path, string code, string message) =>

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Eligibility.Cli.Testing;
 using Eligibility.Diagnostics;
+using Eligibility.Fhir;
 
 namespace Eligibility.Cli.Output;
 
@@ -58,7 +59,7 @@ internal static class SarifLog
                 w.WriteStartObject();
                 w.WriteString("ruleId", d.Code);
                 w.WriteNumber("ruleIndex", ruleIds.IndexOf(d.Code));
-                w.WriteString("level", d.IsError ? "error" : "warning");
+                w.WriteString("level", Level(d.Severity));
                 w.WriteStartObject("message");
                 w.WriteString("text", d.Message);
                 w.WriteEndObject();
@@ -101,6 +102,14 @@ internal static class SarifLog
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
+    /// <summary>SARIF's <c>level</c>: error, warning, or note for information.</summary>
+    public static string Level(DiagnosticSeverity severity) => severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Info => "note",
+        _ => "warning",
+    };
+
     /// <summary>A relative URI with forward slashes for paths under the working folder; a file URI otherwise.</summary>
     public static string Uri(string path)
     {
@@ -117,11 +126,11 @@ internal static class SarifLog
     private static string Version =>
         typeof(SarifLog).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Code → constant name, from the core's and the tool's code lists (e.g. ELIG0001 → JsonSyntax).</summary>
+    /// <summary>Code → constant name, from the core's, the FHIR package's and the tool's code lists (e.g. ELIG0001 → JsonSyntax).</summary>
     private static Dictionary<string, string> RuleNames()
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var type in new[] { typeof(DiagnosticCodes), typeof(CaseDiagnosticCodes) })
+        foreach (var type in new[] { typeof(DiagnosticCodes), typeof(FhirDiagnosticCodes), typeof(CaseDiagnosticCodes) })
         {
             foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(string)))
             {

@@ -12,13 +12,18 @@ using Eligibility.Diagnostics;
 
 namespace Eligibility.Cli.Screening;
 
-/// <summary>What screening one record gave: NDJSON rows to write and, unless it is an error row, one result per trial.</summary>
-internal sealed record ScreenOutcome(ScreenItem Item, IReadOnlyList<string> Rows, IReadOnlyList<EvaluationResult> Results, bool IsError, bool IsInternalError);
+/// <summary>
+/// What screening one record gave: NDJSON rows to write and, unless it is an error row, one result per trial.
+/// <see cref="CodesNotListed"/> is set when the record was evaluated but its codes could not be added to the
+/// unrecognised-codes list (an internal error that costs the summary, never the record's rows).
+/// </summary>
+internal sealed record ScreenOutcome(ScreenItem Item, IReadOnlyList<string> Rows, IReadOnlyList<EvaluationResult> Results, bool IsError, bool IsInternalError, bool CodesNotListed = false);
 
 /// <summary>
 /// An ordered parallel pipeline with a bounded window: one producer reads records lazily, up to <c>parallel</c> workers
 /// read and evaluate them, and the consumer receives outcomes strictly in input order. At most <see cref="Window"/>
-/// records are in flight, so memory stays flat however long the input is.
+/// records are in flight, so memory stays flat however long the input is. Each record that is evaluated is also added
+/// to the (thread-safe) unrecognised-codes collector, when one is given.
 /// </summary>
 internal sealed class ScreenPipeline
 {
@@ -26,10 +31,12 @@ internal sealed class ScreenPipeline
     private readonly DateOnly? asOf;
     private readonly DateOnly today;
     private readonly int parallel;
+    private readonly UnrecognisedCodes? unrecognised;
 
-    public ScreenPipeline(IReadOnlyList<TrialEvaluator> trials, DateOnly? asOf, DateOnly today, int parallel)
+    public ScreenPipeline(IReadOnlyList<TrialEvaluator> trials, DateOnly? asOf, DateOnly today, int parallel, UnrecognisedCodes? unrecognised = null)
     {
         this.trials = trials;
+        this.unrecognised = unrecognised;
         this.asOf = asOf;
         this.today = today;
         this.parallel = Math.Max(1, parallel);
@@ -114,7 +121,28 @@ internal sealed class ScreenPipeline
             }
         }
 
-        return new ScreenOutcome(item, rows, results, false, false);
+        return new ScreenOutcome(item, rows, results, false, false, CodesNotListed: !TryListCodes(patient));
+    }
+
+    /// <summary>Adds the record's codes to the unrecognised-codes list; a failure there must not cost the record its rows.</summary>
+    private bool TryListCodes(Eligibility.Patients.PatientRecord patient)
+    {
+        if (unrecognised is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            unrecognised.Add(patient);
+            return true;
+        }
+#pragma warning disable CA1031 // reported as an internal error (exit 3) by the command; the record's results are still written
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
     }
 
     /// <summary>"ELIG0001: message (column 57)" — the position is inside the record (its line, or its file).</summary>

@@ -1,24 +1,33 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
+using System.Text;
+using System.Text.Json;
 using Spectre.Console;
 
 namespace Eligibility.Cli.Screening;
 
 /// <summary>
 /// The attrition summary of a screen: per trial, counts by verdict and, per criterion, how many patients it excluded
-/// (outcome fail), left unknown or left for review; plus the error rows. Counts only, so its size does not grow with the input.
+/// (outcome fail), left unknown or left for review; plus the error rows; plus the codes in the input that no rule file
+/// recognises (one entry per distinct code, so its size grows with the input's vocabulary, not its length).
 /// </summary>
 internal sealed class ScreenSummary
 {
+    /// <summary>How many unrecognised codes the text summary shows; the JSON summary lists them all.</summary>
+    public const int TopUnrecognised = 20;
+
     private readonly IReadOnlyList<TrialEvaluator> trials;
+    private readonly UnrecognisedCodes? unrecognised;
     private readonly Dictionary<Verdict, int>[] verdicts;
     private readonly Dictionary<string, int[]>[] criteria; // id → [fail, unknown, review]
 
-    public ScreenSummary(IReadOnlyList<TrialEvaluator> trials)
+    public ScreenSummary(IReadOnlyList<TrialEvaluator> trials, UnrecognisedCodes? unrecognised = null)
     {
         this.trials = trials;
+        this.unrecognised = unrecognised;
         verdicts = trials.Select(_ => new Dictionary<Verdict, int> { [Verdict.Eligible] = 0, [Verdict.Ineligible] = 0, [Verdict.Undetermined] = 0 }).ToArray();
         criteria = trials.Select(t => t.Criteria.ToDictionary(c => c.Id, _ => new int[3], StringComparer.Ordinal)).ToArray();
     }
@@ -31,9 +40,17 @@ internal sealed class ScreenSummary
 
     public int InternalErrors { get; private set; }
 
+    /// <summary>Records evaluated whose codes could not be added to the unrecognised-codes list (an internal error).</summary>
+    public int CodesNotListed { get; private set; }
+
     public void Add(ScreenOutcome outcome)
     {
         Records++;
+        if (outcome.CodesNotListed)
+        {
+            CodesNotListed++;
+        }
+
         if (outcome.IsError)
         {
             ErrorRows++;
@@ -106,6 +123,134 @@ internal sealed class ScreenSummary
             }
 
             console.Write(table);
+        }
+
+        WriteUnrecognised(console);
+    }
+
+    /// <summary>
+    /// Writes the summary as JSON (for scripts): the counts, per trial the verdicts and the attrition table, and every
+    /// unrecognised code. Deterministic for the same input: no timings.
+    /// </summary>
+    public string ToJson(int blankLines, string? terminology)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, ResultJson.Options(indented: true)))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("records", Records);
+            w.WriteNumber("evaluated", Evaluated);
+            w.WriteNumber("errorRows", ErrorRows);
+            w.WriteNumber("internalErrors", InternalErrors);
+            w.WriteNumber("blankLines", blankLines);
+            if (terminology is null)
+            {
+                w.WriteNull("terminology");
+            }
+            else
+            {
+                w.WriteString("terminology", terminology);
+            }
+
+            w.WriteStartArray("trials");
+            for (int t = 0; t < trials.Count; t++)
+            {
+                w.WriteStartObject();
+                w.WriteString("trial", trials[t].Trial.Id);
+                w.WriteString("title", trials[t].Trial.Title);
+                w.WriteStartObject("verdicts");
+                foreach (var verdict in new[] { Verdict.Eligible, Verdict.Ineligible, Verdict.Undetermined })
+                {
+                    w.WriteNumber(ResultJson.Name(verdict), Count(t, verdict));
+                }
+
+                w.WriteEndObject();
+                w.WriteStartArray("criteria");
+                foreach (var c in trials[t].Criteria)
+                {
+                    var (excluded, unknown, review) = Count(t, c.Id);
+                    w.WriteStartObject();
+                    w.WriteString("id", c.Id);
+                    w.WriteString("type", c.Type == CriterionType.Inclusion ? "inclusion" : "exclusion");
+                    w.WriteNumber("excluded", excluded);
+                    w.WriteNumber("unknown", unknown);
+                    w.WriteNumber("review", review);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("unrecognisedCodes");
+            foreach (var code in Unrecognised())
+            {
+                w.WriteStartObject();
+                w.WriteString("system", code.System);
+                w.WriteString("code", code.Code);
+                if (code.Display is null)
+                {
+                    w.WriteNull("display");
+                }
+                else
+                {
+                    w.WriteString("display", code.Display);
+                }
+
+                w.WriteString("kind", code.Kind);
+                w.WriteNumber("patients", code.Patients);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>The unrecognised codes, most patients first (empty when none were collected).</summary>
+    public IReadOnlyList<UnrecognisedCode> Unrecognised() => unrecognised?.ToList() ?? [];
+
+    /// <summary>The top <see cref="TopUnrecognised"/> unrecognised codes as a table, then "… and N more".</summary>
+    private void WriteUnrecognised(IAnsiConsole console)
+    {
+        if (unrecognised is null)
+        {
+            return;
+        }
+
+        var codes = Unrecognised();
+        console.WriteLine();
+        if (codes.Count == 0)
+        {
+            console.WriteLine("Unrecognised codes: none. Every coded record in the input matches a concept of a rule file.");
+            return;
+        }
+
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Unrecognised codes: {codes.Count} code(s) in the input match no concept of any rule file:"));
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("System");
+        table.AddColumn("Code");
+        table.AddColumn("Display");
+        table.AddColumn("Kind");
+        table.AddColumn(new TableColumn("Patients").RightAligned());
+        foreach (var code in codes.Take(TopUnrecognised))
+        {
+            table.AddRow(
+                Markup.Escape(code.System),
+                Markup.Escape(code.Code),
+                Markup.Escape(code.Display ?? string.Empty),
+                code.Kind,
+                code.Patients.ToString(CultureInfo.InvariantCulture));
+        }
+
+        console.Write(table);
+        if (codes.Count > TopUnrecognised)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"… and {codes.Count - TopUnrecognised} more (--summary FILE lists them all)"));
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace Eligibility.Cli.Testing;
 
 /// <summary>
-/// Permanent codes for problems the tool finds in example-case files and renderings (ELIG4xxx). Like the core's codes,
+/// Permanent codes for problems the tool finds in example-case files (ELIG40xx), renderings and lock files (ELIG41xx). Like the core's codes,
 /// they never change meaning and are never reused.
 /// </summary>
 public static class CaseDiagnosticCodes
@@ -35,4 +35,10 @@ public static class CaseDiagnosticCodes
 
     /// <summary>A generated rendering (<c>docs/trials/&lt;TrialId&gt;.md</c>) differs from what <c>eligibility render</c> writes.</summary>
     public const string RenderingOutOfDate = "ELIG4101";
+
+    /// <summary>A lock file (<c>&lt;TrialId&gt;.lock.json</c>) is missing or differs from what <c>eligibility lock</c> writes with the given terminology.</summary>
+    public const string LockFileOutOfDate = "ELIG4102";
+
+    /// <summary>A lock file (<c>*.lock.json</c>) was given where a rule file or example-case file is expected.</summary>
+    public const string LockFileGivenAsInput = "ELIG4103";
 }

@@ -166,10 +166,11 @@ internal sealed class ConceptExpander
                 continue;
             }
 
+            // A value set's codes are exact (its expansion, or its compose after exclusions, is the list); only an is-a
+            // filter asks for descendants.
             foreach (var c in set.Codes)
             {
                 Add(c);
-                roots.Add(c);
             }
 
             foreach (var c in set.IncludesDescendantsOf)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Frozen;
 
 namespace Eligibility.Codes;
 
@@ -36,28 +37,29 @@ public static class CodeSystems
         return s == Snomed || s == RxNorm;
     }
 
-    /// <summary>Trims the URI and a trailing slash, and folds ICD-10-CM into ICD-10.</summary>
+    /// <summary>Trims the URI and a trailing slash, folds ICD-10-CM into ICD-10, and spells known systems canonically.</summary>
     internal static string Normalise(string system)
     {
+        // One hash lookup for the systems records use; trimming allocates only when there is something to trim.
+        if (Canonical.TryGetValue(system, out string? known))
+        {
+            return known;
+        }
+
         string s = system.Trim().TrimEnd('/');
-        if (string.Equals(s, Icd10Cm, StringComparison.OrdinalIgnoreCase))
-        {
-            return Icd10;
-        }
-
-        // Compare known systems case-insensitively but keep the canonical spelling.
-        foreach (string known in Known)
-        {
-            if (string.Equals(s, known, StringComparison.OrdinalIgnoreCase))
-            {
-                return known;
-            }
-        }
-
-        return s;
+        return Canonical.TryGetValue(s, out known) ? known : s;
     }
 
     internal static bool IsPrefixSystem(string normalised) => normalised == Icd10 || normalised == Atc;
 
-    private static readonly string[] Known = { Snomed, RxNorm, Atc, Icd10, Loinc };
+    private static readonly System.Collections.Frozen.FrozenDictionary<string, string> Canonical =
+        new System.Collections.Generic.Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [Snomed] = Snomed,
+            [RxNorm] = RxNorm,
+            [Atc] = Atc,
+            [Icd10] = Icd10,
+            [Icd10Cm] = Icd10,
+            [Loinc] = Loinc,
+        }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 }

@@ -19,7 +19,7 @@ public sealed record ValueSetDefinition
     /// <summary>A name for people (<c>ValueSet.title</c> or <c>name</c>), if any.</summary>
     public string? Title { get; init; }
 
-    /// <summary>The codes the value set contains.</summary>
+    /// <summary>The codes the value set contains, matched exactly (not expanded with a hierarchy).</summary>
     public IReadOnlyList<Coding> Codes { get; init; } = Array.Empty<Coding>();
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace Eligibility.Fhir.Tests.RoundTrip;
 /// Writes a native patient record as a FHIR R4 Bundle with Firely — the inverse of <see cref="FhirBundleReader"/>, used
 /// only to test the round trip. Medications vary how they name the drug (a CodeableConcept, a Medication in the bundle,
 /// a contained Medication) and how the daily dose is written (once daily, or half the dose twice daily), so the reader's
-/// resolution and dose derivation are exercised too. Records must carry ids and <c>ResourceType/id</c> sources.
+/// resolution and dose derivation are exercised too; a record with an intent is written as a MedicationRequest, and a
+/// dosing interval as one dose per period. Text results alternate between valueString and a coded value's text. Records must carry ids and <c>ResourceType/id</c> sources.
 /// </summary>
 internal static class NativeToFhir
 {
@@ -41,6 +42,7 @@ internal static class NativeToFhir
             },
         });
 
+        int texts = 0;
         foreach (var o in native.Observations)
         {
             var obs = new Observation
@@ -55,13 +57,28 @@ internal static class NativeToFhir
             {
                 obs.Value = Quantity(value, o.Unit!);
             }
-            else if (o.ValueCodes.Count > 0 && o.ValueCodes[0] is { } code)
+            else if (o.ValueCodes.Count > 0)
             {
-                obs.Value = Concept(new[] { code });
+                obs.Value = Concept(o.ValueCodes);
             }
             else if (o.ValueBoolean is { } yes)
             {
                 obs.Value = new FhirBoolean(yes);
+            }
+            else if (o.ValueText is { } text)
+            {
+                // Both spellings of a text result: valueString, or a coded value with text and no codings.
+                obs.Value = texts++ % 2 == 0 ? new FhirString(text) : new CodeableConcept { Text = text };
+            }
+
+            // The interpretation's codings, in one concept or one concept each.
+            if (o.Interpretation.Count > 1 && o.Interpretation.Count % 2 == 0)
+            {
+                obs.Interpretation.Add(Concept(o.Interpretation));
+            }
+            else
+            {
+                obs.Interpretation.AddRange(o.Interpretation.Select(i => Concept(new[] { i })));
             }
 
             if (o.ReferenceRange is { } range)
@@ -124,47 +141,73 @@ internal static class NativeToFhir
         int n = 0;
         foreach (var m in native.Medications)
         {
-            var statement = new MedicationStatement
-            {
-                Id = IdOf(m.Source),
-                StatusElement = new Code<MedicationStatement.MedicationStatusCodes>(Status<MedicationStatement.MedicationStatusCodes>(m.Status)),
-                Subject = subject,
-                Effective = new Period
-                {
-                    Start = m.Start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    End = m.End?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                },
-            };
+            DataType medication;
+            var contained = new List<Resource>();
             switch (n++ % 3)
             {
                 case 0:
-                    statement.Medication = Concept(m.Codes);
+                    medication = Concept(m.Codes);
                     break;
                 case 1:
                 {
                     string url = "urn:uuid:" + Guid.NewGuid();
                     bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = url, Resource = new Medication { Id = "med-" + n, Code = Concept(m.Codes) } });
-                    statement.Medication = new ResourceReference(n % 2 == 0 ? url : "Medication/med-" + n);
+                    medication = new ResourceReference(n % 2 == 0 ? url : "Medication/med-" + n);
                     break;
                 }
 
                 default:
-                    statement.Contained.Add(new Medication { Id = "m", Code = Concept(m.Codes) });
-                    statement.Medication = new ResourceReference("#m");
+                    contained.Add(new Medication { Id = "m", Code = Concept(m.Codes) });
+                    medication = new ResourceReference("#m");
                     break;
             }
 
+            var dosages = new List<Dosage>();
             if (m.DailyDose is { } dose)
             {
                 string unit = dose.Unit.EndsWith("/d", StringComparison.Ordinal) ? dose.Unit[..^2] : dose.Unit;
                 bool split = n % 2 == 0;
-                statement.Dosage.Add(new Dosage
+                dosages.Add(new Dosage
                 {
                     Timing = new Timing { Repeat = new Timing.RepeatComponent { Frequency = split ? 2 : 1, Period = 1, PeriodUnit = Timing.UnitsOfTime.D } },
                     DoseAndRate = { new Dosage.DoseAndRateComponent { Dose = Quantity(split ? dose.Value / 2 : dose.Value, unit) } },
                 });
             }
+            else if (m.DosingInterval is { } every)
+            {
+                dosages.Add(new Dosage { Timing = new Timing { Repeat = Schedule(every, n) } });
+            }
 
+            string? start = m.Start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            string? end = m.End?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            if (m.Intent is { } intent)
+            {
+                // An order: its intent, and the exposure as the validity period.
+                var order = new MedicationRequest
+                {
+                    Id = IdOf(m.Source),
+                    StatusElement = new Code<MedicationRequest.MedicationrequestStatus>(Status<MedicationRequest.MedicationrequestStatus>(m.Status)),
+                    IntentElement = new Code<MedicationRequest.MedicationRequestIntent>(Status<MedicationRequest.MedicationRequestIntent>(intent)),
+                    Medication = medication,
+                    Subject = subject,
+                    DispenseRequest = new MedicationRequest.DispenseRequestComponent { ValidityPeriod = new Period { Start = start, End = end } },
+                };
+                order.Contained.AddRange(contained);
+                order.DosageInstruction.AddRange(dosages);
+                Add(bundle, order);
+                continue;
+            }
+
+            var statement = new MedicationStatement
+            {
+                Id = IdOf(m.Source),
+                StatusElement = new Code<MedicationStatement.MedicationStatusCodes>(Status<MedicationStatement.MedicationStatusCodes>(m.Status)),
+                Medication = medication,
+                Subject = subject,
+                Effective = new Period { Start = start, End = end },
+            };
+            statement.Contained.AddRange(contained);
+            statement.Dosage.AddRange(dosages);
             Add(bundle, statement);
         }
 
@@ -181,6 +224,19 @@ internal static class NativeToFhir
         }
 
         return bundle;
+    }
+
+    /// <summary>One dose per period: <c>P4W</c> ⇒ period 4 wk (frequency 1, or now and then left out, which means the same).</summary>
+    private static Timing.RepeatComponent Schedule(Time.IsoDuration every, int n)
+    {
+        var (period, unit) = every switch
+        {
+            { Years: > 0 } => (every.Years, Timing.UnitsOfTime.A),
+            { Months: > 0 } => (every.Months, Timing.UnitsOfTime.Mo),
+            { Weeks: > 0 } => (every.Weeks, Timing.UnitsOfTime.Wk),
+            _ => (every.Days, Timing.UnitsOfTime.D),
+        };
+        return new Timing.RepeatComponent { Frequency = n % 2 == 0 ? 1 : null, Period = period, PeriodUnit = unit };
     }
 
     private static T? Status<T>(string? code)

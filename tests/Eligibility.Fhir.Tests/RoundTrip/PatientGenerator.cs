@@ -39,8 +39,21 @@ internal static class PatientGenerator
         (new(RxNorm, "3002"), null), (new(RxNorm, "121191"), null), (new(RxNorm, "5521"), 400), (new(Atc, "L04AA06"), 2000), (new(RxNorm, "1092437"), null),
     };
 
+    private const string Interpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+
+    private static readonly string[] RequestStatuses = { "active", "active", "completed", "stopped", "on-hold", "cancelled", "entered-in-error", "draft" };
+    private static readonly string[] Intents = { "order", "order", "original-order", "plan", "proposal", "option" };
+
+    // Intermittent schedules as FHIR timing can state them: one dose every n days (n > 1), weeks, months or years.
+    private static readonly Time.IsoDuration[] Intervals = { new(0, 0, 4, 0), new(0, 0, 2, 0), new(0, 6, 0, 0), new(0, 1, 0, 0), new(1, 0, 0, 0), new(0, 0, 0, 3) };
+
+    // HBsAg (LOINC 5196-1) read from a coded value, a text, an interpretation, or several of them.
+    private static readonly Coding[] HbsAgValues = { new(Snomed, "131194007", "Non-reactive"), new(Snomed, "10828004", "Positive"), new(Snomed, "260385009", "Negative") };
+    private static readonly string[] HbsAgTexts = { "Non-reactive", "Reactive", "Negative", "indeterminate" };
+    private static readonly Coding[] HbsAgInterpretations = { new(Interpretation, "NEG", "Negative"), new(Interpretation, "POS", "Positive") };
+
     private static readonly Coding[] Vaccines = { new(Cvx, "03"), new(Cvx, "21"), new(Cvx, "140"), new(Cvx, "208"), new(Cvx, "121") };
-    private static readonly Coding[] ProcedureCodes = { new(Snomed, "302497006"), new(Snomed, "71192002"), new(Snomed, "11140008"), new(Snomed, "234336002") };
+    private static readonly Coding[] ProcedureCodes = { new(Snomed, "302497006"), new(Snomed, "71192002"), new(Snomed, "20720000"), new(Snomed, "234336002") };
 
     public static IEnumerable<PatientRecord> Generate(int count, int seed)
     {
@@ -90,6 +103,29 @@ internal static class PatientGenerator
             });
         }
 
+        for (int j = r.Next(0, 3); j > 0; j--)
+        {
+            string source = Next("Observation");
+            var hbsag = new ObservationRecord
+            {
+                Id = source[(source.IndexOf('/') + 1)..], Source = source, Codes = new[] { new Coding(Loinc, "5196-1") },
+                Status = ObservationStatuses[r.Next(ObservationStatuses.Length)], Date = Recent(40),
+            };
+            hbsag = r.Next(4) switch
+            {
+                0 => hbsag with { ValueCodes = r.Next(3) == 0 ? HbsAgValues[..2] : new[] { HbsAgValues[r.Next(HbsAgValues.Length)] } },
+                1 => hbsag with { ValueText = HbsAgTexts[r.Next(HbsAgTexts.Length)] },
+                2 => hbsag with { Value = r.Next(1, 300) / 100m, Unit = "1" },
+                _ => hbsag,
+            };
+            if (r.Next(2) == 0 || !hbsag.HasContent)
+            {
+                hbsag = hbsag with { Interpretation = r.Next(4) == 0 ? HbsAgInterpretations : new[] { HbsAgInterpretations[r.Next(HbsAgInterpretations.Length)] } };
+            }
+
+            observations.Add(hbsag);
+        }
+
         var conditions = new List<ConditionRecord>();
         for (int j = r.Next(0, 5); j > 0; j--)
         {
@@ -109,15 +145,20 @@ internal static class PatientGenerator
         for (int j = r.Next(0, 5); j > 0; j--)
         {
             var (code, dose) = Drugs[r.Next(Drugs.Length)];
-            string source = Next("MedicationStatement");
+            bool request = r.Next(3) == 0; // an order, with an intent; else a statement
+            string source = Next(request ? "MedicationRequest" : "MedicationStatement");
             DateOnly start = AsOf.AddDays(-r.Next(0, 400));
+            // An intermittent schedule (no daily dose: a dose every few weeks is not a daily amount anyone prescribes).
+            var interval = dose is null && r.Next(2) == 0 ? Intervals[r.Next(Intervals.Length)] : (Time.IsoDuration?)null;
             medications.Add(new MedicationRecord
             {
                 Id = source[(source.IndexOf('/') + 1)..], Source = source, Codes = new[] { code },
-                Status = MedicationStatuses[r.Next(MedicationStatuses.Length)],
+                Status = request ? RequestStatuses[r.Next(RequestStatuses.Length)] : MedicationStatuses[r.Next(MedicationStatuses.Length)],
+                Intent = request ? Intents[r.Next(Intents.Length)] : null,
                 Start = start,
                 End = r.Next(2) == 0 ? null : start.AddDays(r.Next(1, 300)),
                 DailyDose = dose is { } d ? new Quantity(d, "mg/d") : null,
+                DosingInterval = interval,
             });
         }
 

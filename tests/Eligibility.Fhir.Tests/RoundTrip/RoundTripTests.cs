@@ -32,7 +32,7 @@ public class RoundTripTests
         "ckd-stage-4-5": { "codes": { "http://hl7.org/fhir/sid/icd-10": ["N18.4", "N18.5", "N18.6"] } },
         "myocardial-infarction": { "codes": { "http://snomed.info/sct": ["22298006"] } },
         "dialysis": { "codes": { "http://snomed.info/sct": ["302497006", "71192002"] } },
-        "plasma-exchange": { "codes": { "http://snomed.info/sct": ["11140008"] } },
+        "plasma-exchange": { "codes": { "http://snomed.info/sct": ["20720000"] } },
         "hsct": { "codes": { "http://snomed.info/sct": ["234336002"] } },
         "prednisone": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["8640"], "http://www.whocc.no/atc": ["H02AB07"] }, "prednisoneEquivalence": 1 },
         "methylprednisolone": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["6902"] }, "prednisoneEquivalence": 1.25 },
@@ -41,7 +41,8 @@ public class RoundTripTests
         "b-cell-therapy": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["121191", "1092437"] } },
         "hydroxychloroquine": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["5521"] } },
         "mycophenolate": { "codes": { "http://www.whocc.no/atc": ["L04AA06"] } },
-        "live-vaccine": { "codes": { "http://hl7.org/fhir/sid/cvx": ["03", "21", "121"] } }
+        "live-vaccine": { "codes": { "http://hl7.org/fhir/sid/cvx": ["03", "21", "121"] } },
+        "hbsag": { "codes": { "http://loinc.org": ["5196-1"] }, "answers": { "positive": {}, "negative": {} } }
       },
       "inclusion": [
         { "id": "INCL01", "text": "SLE", "rule": { "kind": "condition", "concept": "sle" } },
@@ -71,7 +72,8 @@ public class RoundTripTests
           { "kind": "procedure", "concept": "hsct" } ] } },
         { "id": "EXCL09", "text": "investigator judges unsuitable", "rule": { "kind": "judgement", "question": "Unsuitable?" } },
         { "id": "EXCL10", "text": "lupus nephritis, or active SLE with pregnancy", "rule": { "kind": "any", "rules": [
-          { "kind": "condition", "concept": "lupus-nephritis", "active": true }, { "kind": "pregnancy" } ] } }
+          { "kind": "condition", "concept": "lupus-nephritis", "active": true }, { "kind": "pregnancy" } ] } },
+        { "id": "EXCL11", "text": "HBsAg positive", "rule": { "kind": "coded", "concept": "hbsag", "answer": "positive", "lookback": "P6W" } }
       ]
     }
     """;
@@ -121,6 +123,22 @@ public class RoundTripTests
             .ToDictionary(g => g.Key, g => g.Select(c => c.Outcome).Distinct().ToList());
         outcomes.Values.SelectMany(o => o).Distinct().Should().BeEquivalentTo(new[] { Outcome.Pass, Outcome.Fail, Outcome.Unknown, Outcome.Review });
         outcomes.Where(kv => kv.Value.Count > 1).Should().HaveCountGreaterThan(10, "most criteria see more than one outcome across the patients");
+    }
+
+    [Test]
+    public void GeneratedPatients_CarryEveryKindOfContentTheRoundTripChecks()
+    {
+        var patients = PatientGenerator.Generate(50, seed: 4711).ToList();
+        var observations = patients.SelectMany(p => p.Observations).ToList();
+        var medications = patients.SelectMany(p => p.Medications).ToList();
+        observations.Should().Contain(o => o.ValueText != null);
+        observations.Should().Contain(o => o.ValueCodes.Count > 1);
+        observations.Should().Contain(o => o.Interpretation.Count > 0 && o.Value == null && o.ValueCodes.Count == 0 && o.ValueText == null);
+        observations.Should().Contain(o => o.Interpretation.Count > 1);
+        medications.Select(m => m.Intent).Distinct().Should().Contain(new[] { "order", "plan", "proposal", null });
+        medications.Where(m => m.DosingInterval != null).Select(m => m.DosingInterval).Distinct().Should().HaveCountGreaterThan(3);
+        medications.Should().Contain(m => m.Intent != null && m.DosingInterval != null);
+        medications.Where(m => !m.IsExposure).Select(m => m.Intent).Should().Contain(new[] { "plan", "proposal" }, "planned and proposed orders are not exposure");
     }
 
     private static string Flatten(CriterionResult c) =>

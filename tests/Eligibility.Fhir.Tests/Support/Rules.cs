@@ -7,9 +7,11 @@ internal static class Rules
 {
     public static readonly DateOnly AsOf = new(2026, 1, 15);
 
-    /// <summary>A rule file with the TERMINOLOGY.md bindings the tests use and the given criteria.</summary>
-    public static TrialEvaluator Compile(string inclusion, string exclusion = "")
+    /// <summary>A rule file with the bindings the tests use, any <paramref name="extraConcepts"/> (<c>"name": { … }</c>,
+    /// comma-separated) and the given criteria.</summary>
+    public static TrialEvaluator Compile(string inclusion, string exclusion = "", string extraConcepts = "")
     {
+        string extra = extraConcepts.Trim().Length == 0 ? string.Empty : "," + extraConcepts;
         string json = $$"""
         {
           "formatVersion": 1,
@@ -30,14 +32,14 @@ internal static class Rules
             "skin-bcc-scc": { "codes": { "http://hl7.org/fhir/sid/icd-10": ["C44"] } },
             "herpes-zoster": { "codes": { "http://snomed.info/sct": ["4740000"], "http://hl7.org/fhir/sid/icd-10": ["B02"] } },
             "dialysis": { "codes": { "http://snomed.info/sct": ["302497006", "71192002"] } },
-            "plasma-exchange": { "codes": { "http://snomed.info/sct": ["11140008"] } },
+            "plasma-exchange": { "codes": { "http://snomed.info/sct": ["20720000"] } },
             "prednisone": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["8640"], "http://www.whocc.no/atc": ["H02AB07"] }, "prednisoneEquivalence": 1 },
             "methylprednisolone": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["6902"], "http://www.whocc.no/atc": ["H02AB04"] }, "prednisoneEquivalence": 1.25 },
             "glucocorticoid": { "include": ["prednisone", "methylprednisolone"] },
             "cyclophosphamide": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["3002"], "http://www.whocc.no/atc": ["L01AA01"] } },
             "rituximab": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["121191"], "http://www.whocc.no/atc": ["L01FA01"] } },
             "hydroxychloroquine": { "codes": { "http://www.nlm.nih.gov/research/umls/rxnorm": ["5521"], "http://www.whocc.no/atc": ["P01BA02"] } },
-            "live-vaccine": { "codes": { "http://hl7.org/fhir/sid/cvx": ["03", "94", "21", "121", "37", "19", "25", "111", "149", "174"] } }
+            "live-vaccine": { "codes": { "http://hl7.org/fhir/sid/cvx": ["03", "94", "21", "121", "37", "19", "25", "111", "149", "174"] } }{{extra}}
           },
           "inclusion": [ {{inclusion}} ],
           "exclusion": [ {{exclusion}} ]

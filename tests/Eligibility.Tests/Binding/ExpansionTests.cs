@@ -139,7 +139,12 @@ public class ExpansionTests
         trial.Single(Patient().WithConditions(Condition(CodeSystems.Snomed, "372064008", "2024-01-01"))).Outcome.Should().Be(Outcome.Pass, "no hierarchy is loaded, so only the value set's own codes count");
 
         var both = With(rule, extraConcepts: extra, options: new CompileOptions { Terminology = Terminologies.Omop.WithValueSets(new[] { cancer }) });
-        both.Single(Patient().WithConditions(Condition(CodeSystems.Snomed, "372064008", "2024-01-01"))).Outcome.Should().Be(Outcome.Fail, "with a hierarchy, value set codes get their descendants too");
+        both.Single(Patient().WithConditions(Condition(CodeSystems.Snomed, "372064008", "2024-01-01"))).Outcome.Should().Be(Outcome.Pass, "a value set's codes are exact: an expansion already lists what it includes");
+
+        var isA = cancer with { Codes = Array.Empty<Coding>(), IncludesDescendantsOf = new[] { new Coding(CodeSystems.Snomed, "254837009") } };
+        var filtered = With(rule, extraConcepts: extra, options: new CompileOptions { Terminology = Terminologies.Omop.WithValueSets(new[] { isA }) });
+        filtered.Single(Patient().WithConditions(Condition(CodeSystems.Snomed, "372064008", "2024-01-01"))).Outcome.Should().Be(Outcome.Fail, "an is-a filter includes the descendants");
+        filtered.Single(BreastCancer()).Outcome.Should().Be(Outcome.Fail, "and the code itself");
     }
 
     [Test]

@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Eligibility.Codes;
+using Eligibility.Diagnostics;
+using Eligibility.Patients;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
+using Hl7.Fhir.Validation;
+
+namespace Eligibility.Fhir;
+
+/// <summary>
+/// Reads FHIR R4 <c>ValueSet</c> resources (JSON) as exported from VSAC or a terminology server into
+/// <see cref="ValueSetDefinition"/>s, for <see cref="Terminology.WithValueSets"/> (docs/fhir.md). The file holds one
+/// ValueSet, or a Bundle of them. The codes come from the <c>expansion</c> when there is one (it is authoritative), else
+/// from an enumerated <c>compose</c>; what only a terminology server could list (most filters, a whole code system) is
+/// an error that says to export the value set with its expansion. Each resource is parsed with the Firely SDK. Never
+/// throws for bad input: problems come back as diagnostics with file, line, column and JSON pointer. Thread-safe.
+/// </summary>
+public static class ValueSetReader
+{
+    /// <summary>Reads a value set file; the path is used as given in diagnostics and as each value set's
+    /// <see cref="ValueSetDefinition.Source"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The value sets read without error, and every problem found.</returns>
+    public static ValueSetReadResult ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > PatientReader.MaxBytes)
+            {
+                return Failed(path, DiagnosticCodes.InputTooLarge, $"the file is {info.Length} bytes; value set files are limited to {PatientReader.MaxBytes} bytes");
+            }
+
+            return Read(File.ReadAllBytes(path), path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            return Failed(path, DiagnosticCodes.FileUnreadable, "cannot read the file: " + ex.Message);
+        }
+    }
+
+    /// <summary>Reads value sets from UTF-8 JSON: one ValueSet, or a Bundle whose entries are ValueSets.</summary>
+    /// <param name="utf8">The JSON text, UTF-8 (a byte order mark is allowed).</param>
+    /// <param name="fileName">The name used in diagnostics and as each value set's <see cref="ValueSetDefinition.Source"/>, if any.</param>
+    /// <returns>The value sets read without error, and every problem found.</returns>
+    public static ValueSetReadResult Read(byte[] utf8, string? fileName)
+    {
+        ArgumentNullException.ThrowIfNull(utf8);
+        if (utf8.Length > PatientReader.MaxBytes)
+        {
+            return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; value set files are limited to {PatientReader.MaxBytes} bytes");
+        }
+
+        int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
+        var positions = new SourcePositions(utf8, bom, utf8.Length - bom);
+        var diagnostics = new MappingDiagnostics(fileName, positions);
+        BundleLayout layout;
+        try
+        {
+            layout = BundleLayout.Scan(utf8.AsSpan(bom));
+        }
+        catch (JsonException ex)
+        {
+            diagnostics.Add(FhirBundleReader.SyntaxError(ex, positions, fileName));
+            return new ValueSetReadResult(Array.Empty<ValueSetDefinition>(), diagnostics.Items);
+        }
+
+        var whole = EntryLayout.Whole(layout, utf8.Length - bom);
+        try
+        {
+            var document = new Document(utf8, bom, diagnostics);
+            switch (layout.ResourceType)
+            {
+                case "ValueSet":
+                    document.Add(whole, "the ValueSet");
+                    break;
+                case "Bundle":
+                    document.AddEntries(layout, whole);
+                    break;
+                default:
+                {
+                    string message = !layout.IsObject ? "a FHIR ValueSet must be a JSON object"
+                        : layout.ResourceType is null ? "this JSON has no 'resourceType', so it is not a FHIR ValueSet"
+                        : $"this is a FHIR {layout.ResourceType}, not a ValueSet or a Bundle of ValueSets";
+                    diagnostics.Error(FhirDiagnosticCodes.ValueSetNotValueSet, whole, layout.ResourceType is null ? string.Empty : "/resourceType", message);
+                    return new ValueSetReadResult(Array.Empty<ValueSetDefinition>(), diagnostics.Items);
+                }
+            }
+
+            var read = new ValueSetComposer(document.ValueSets, diagnostics, fileName).Compose();
+            return new ValueSetReadResult(read, diagnostics.Items);
+        }
+#pragma warning disable CA1031 // The reader's promise is "never throws for bad input": a defect in reading becomes a diagnostic.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            diagnostics.Error(FhirDiagnosticCodes.ValueSetInvalid, whole, string.Empty, "the value sets could not be read: " + ex.Message);
+            return new ValueSetReadResult(Array.Empty<ValueSetDefinition>(), diagnostics.Items);
+        }
+    }
+
+    private static ValueSetReadResult Failed(string? file, string code, string message) =>
+        new(Array.Empty<ValueSetDefinition>(), new List<Diagnostic> { new() { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = file, Pointer = string.Empty } });
+
+    /// <summary>The ValueSets of one file, each parsed with Firely on its own (one bad resource gives one positioned error).</summary>
+    private sealed class Document
+    {
+        private readonly byte[] utf8;
+        private readonly int bom;
+        private readonly MappingDiagnostics diagnostics;
+
+        public Document(byte[] utf8, int bom, MappingDiagnostics diagnostics)
+        {
+            this.utf8 = utf8;
+            this.bom = bom;
+            this.diagnostics = diagnostics;
+        }
+
+        public List<ParsedValueSet> ValueSets { get; } = new();
+
+        public void AddEntries(BundleLayout layout, EntryLayout whole)
+        {
+            var ignored = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            EntryLayout? firstIgnored = null;
+            int candidates = 0;
+            foreach (var entry in layout.Entries)
+            {
+                string index = entry.Index.ToString(CultureInfo.InvariantCulture);
+                if (!entry.HasResource)
+                {
+                    continue; // e.g. a search's outcome entry, or a transaction's DELETE: no resource
+                }
+
+                if (entry.Start < 0)
+                {
+                    diagnostics.Error(FhirDiagnosticCodes.ValueSetInvalid, entry, string.Empty, $"entry {index}: 'resource' must be a JSON object");
+                    continue;
+                }
+
+                if (entry.ResourceType is null)
+                {
+                    diagnostics.Error(FhirDiagnosticCodes.ValueSetInvalid, entry, string.Empty, $"entry {index}: the resource has no 'resourceType' string");
+                    continue;
+                }
+
+                if (entry.ResourceType != "ValueSet")
+                {
+                    ignored[entry.ResourceType] = ignored.GetValueOrDefault(entry.ResourceType) + 1;
+                    firstIgnored ??= entry;
+                    continue;
+                }
+
+                candidates++;
+                Add(entry, entry.Id is { Length: > 0 } id ? "ValueSet/" + id : $"the ValueSet in entry {index}");
+            }
+
+            if (firstIgnored is not null)
+            {
+                string types = string.Join(", ", ignored.Select(kv => $"{kv.Key} ×{kv.Value.ToString(CultureInfo.InvariantCulture)}"));
+                diagnostics.Warning(FhirDiagnosticCodes.ValueSetEntryIgnored, firstIgnored, string.Empty,
+                    $"{ignored.Values.Sum().ToString(CultureInfo.InvariantCulture)} entr{(ignored.Values.Sum() == 1 ? "y is" : "ies are")} not a ValueSet and skipped: {types}");
+            }
+
+            if (candidates == 0)
+            {
+                diagnostics.Error(FhirDiagnosticCodes.ValueSetNotValueSet, whole, layout.Entries.Count == 0 ? string.Empty : "/entry",
+                    "the Bundle holds no ValueSet, so it gives no value set");
+            }
+        }
+
+        /// <summary>Parses one ValueSet with Firely; issues become positioned diagnostics. Not added when it cannot be used.</summary>
+        public void Add(EntryLayout entry, string name)
+        {
+            Resource? resource;
+            IEnumerable<CodedException> issues;
+            try
+            {
+                var reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
+                BundleMapper.Deserializer.TryDeserializeResource(ref reader, out resource, out issues);
+            }
+#pragma warning disable CA1031 // Firely may throw on input it cannot represent; bad input must never escape as an exception.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                diagnostics.Error(FhirDiagnosticCodes.ValueSetInvalid, entry, string.Empty, $"{name} could not be parsed as FHIR R4: {ex.Message}");
+                return;
+            }
+
+            bool failed = resource is not ValueSet;
+            foreach (var issue in issues)
+            {
+                var extended = issue as ExtendedCodedException;
+                string message = (extended?.BaseErrorMessage ?? issue.Message).TrimEnd('.');
+                string pointer = diagnostics.Positions.PointerFromInstancePath(entry, extended?.InstancePath);
+                bool recoverable = BundleMapper.RecoverableIssues.Contains(issue.ErrorCode)
+                    || (issue.ErrorCode == CodedValidationException.LITERAL_INVALID_CODE && BundleMapper.IsDateLiteral(message)); // dates are not read
+                if (recoverable)
+                {
+                    diagnostics.Warning(FhirDiagnosticCodes.ValueSetNonConforming, entry, pointer, $"{name}: {message} ({issue.ErrorCode}); the reader does not use it");
+                }
+                else
+                {
+                    diagnostics.Error(FhirDiagnosticCodes.ValueSetInvalid, entry, pointer, $"{name} is not valid FHIR R4: {message} ({issue.ErrorCode})");
+                    failed = true;
+                }
+            }
+
+            if (!failed)
+            {
+                var valueSet = (ValueSet)resource!;
+                ValueSets.Add(new ParsedValueSet(entry, valueSet, valueSet.Id is { Length: > 0 } id ? "ValueSet/" + id : name));
+            }
+        }
+    }
+}
+
+/// <summary>One ValueSet parsed from a file: where it is and the Firely resource.</summary>
+/// <param name="Entry">Its place in the file (the whole file for a lone ValueSet).</param>
+/// <param name="Resource">The parsed resource.</param>
+/// <param name="Name">How messages name it: <c>ValueSet/id</c>, else its place.</param>
+internal sealed record ParsedValueSet(EntryLayout Entry, ValueSet Resource, string Name);
