@@ -192,7 +192,17 @@ internal sealed partial class BundleMapper
         }
 
         string? by = o.Performer.Select(r => r.Display).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d));
-        assessments.Add(new Assessment { Criterion = criterion, Value = value, Date = date, By = by, Source = p.Name });
+        // The position of the answer's code, so a warning about what it names (an unknown trial or criterion) points there.
+        var (line, column) = diagnostics.Positions.Locate(p.Entry, "/code");
+        assessments.Add(new Assessment
+        {
+            Criterion = criterion,
+            Value = value,
+            Date = date,
+            By = by,
+            Source = p.Name,
+            Position = new Eligibility.Diagnostics.SourcePosition(diagnostics.File, line, column, p.Entry.Pointer + "/code"),
+        });
     }
 
     /// <summary>The day of an <c>effective[x]</c> (or <c>occurrence[x]</c>, <c>performed[x]</c>, <c>onset[x]</c>):

@@ -36,8 +36,14 @@ public sealed record CriterionResult
     /// <summary>Facts from the record (or computed from it) that the rule used.</summary>
     public IReadOnlyList<FactUsed> Facts { get; init; } = System.Array.Empty<FactUsed>();
 
-    /// <summary>What data would decide an unknown result (e.g. <c>alt within P28D</c>).</summary>
+    /// <summary>What data would decide an unknown result, in words (e.g. <c>ALT within the last 28 days</c>).</summary>
     public IReadOnlyList<string> Missing { get; init; } = System.Array.Empty<string>();
+
+    /// <summary>
+    /// The investigator's questions that are still unanswered beneath this result (its judgement parts without a valid
+    /// answer), when it is unknown; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> Questions { get; init; } = System.Array.Empty<string>();
 
     /// <summary>Nested parts, in rule order.</summary>
     public IReadOnlyList<CriterionResult> Parts { get; init; } = System.Array.Empty<CriterionResult>();

@@ -26,4 +26,7 @@ public sealed record EvaluationResult
 
     /// <summary>What data is missing across the unknown criteria, deduplicated.</summary>
     public required IReadOnlyList<string> Missing { get; init; }
+
+    /// <summary>The investigator's unanswered questions of the criteria awaiting review, in criterion order.</summary>
+    public IReadOnlyList<string> Questions { get; init; } = System.Array.Empty<string>();
 }

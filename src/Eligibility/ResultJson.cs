@@ -40,6 +40,10 @@ public static class ResultJson
         writer.WriteEndArray();
         WriteStrings(writer, "needsReview", result.NeedsReview);
         WriteStrings(writer, "missing", result.Missing);
+        if (result.Questions.Count > 0)
+        {
+            WriteStrings(writer, "questions", result.Questions);
+        }
         writer.WriteEndObject();
     }
 
@@ -71,6 +75,7 @@ public static class ResultJson
     {
         Verdict.Eligible => "eligible",
         Verdict.Ineligible => "ineligible",
+        Verdict.Review => "review",
         _ => "undetermined",
     };
 
@@ -117,6 +122,11 @@ public static class ResultJson
         if (c.Missing.Count > 0)
         {
             WriteStrings(writer, "missing", c.Missing);
+        }
+
+        if (c.Questions.Count > 0)
+        {
+            WriteStrings(writer, "questions", c.Questions);
         }
 
         if (c.Parts.Count > 0)

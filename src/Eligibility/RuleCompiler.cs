@@ -196,6 +196,23 @@ public static class RuleCompiler
         }
 
         var builder = new NodeBuilder(concepts, model.Concepts, sink, lookback);
+        IsoDuration? ValidityOf(string? text, string pointer)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (IsoDuration.TryParse(text, out var d))
+            {
+                return d;
+            }
+
+            sink.ErrorUnlessExplained(DiagnosticCodes.InvalidDuration, pointer, $"'{text}' is not an ISO-8601 duration of years, months, weeks and days (e.g. P6M)");
+            return null;
+        }
+
+        IsoDuration? defaultValidity = ValidityOf(model.DefaultAnswerValidity, "/defaults/answerValidity");
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var compiled = new List<(CriterionModel Model, RuleNode? Node)>();
         foreach (var c in model.Criteria)
@@ -211,6 +228,7 @@ public static class RuleCompiler
                 sink.Error(DiagnosticCodes.CriterionIdPrefix, c.Pointer + "/id", $"criterion '{c.Id}' is in the {c.Type.ToString().ToLowerInvariant()} list, so its ID must start with {prefix}");
             }
 
+            builder.AnswerValidity = c.AnswerValidity is null ? defaultValidity : ValidityOf(c.AnswerValidity, c.Pointer + "/answerValidity");
             compiled.Add((c, c.Rule is { } rule ? builder.Build(rule, c.Id, model.Trial) : null));
         }
 

@@ -17,6 +17,8 @@ public sealed class TrialEvaluator
 {
     private readonly IReadOnlyList<CompiledCriterion> criteria;
     private readonly CodeMatcher recognised;
+    private readonly HashSet<string> targets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> judgementTargets = new(StringComparer.OrdinalIgnoreCase);
 
     internal TrialEvaluator(TrialInfo trial, IReadOnlyList<CompiledCriterion> criteria, IEnumerable<BoundConcept>? concepts = null)
     {
@@ -32,6 +34,10 @@ public sealed class TrialEvaluator
         }
 
         recognised.Freeze();
+        foreach (var c in criteria)
+        {
+            IndexTargets(c.Info.Id, c.Rule);
+        }
         // Inclusion first, then exclusion, each in file order (docs/cli.md).
         this.criteria = criteria.Where(c => c.Info.Type == CriterionType.Inclusion)
             .Concat(criteria.Where(c => c.Info.Type == CriterionType.Exclusion)).ToList();
@@ -43,6 +49,33 @@ public sealed class TrialEvaluator
 
     /// <summary>The criteria, inclusion first, in file order, with a description of what each checks.</summary>
     public IReadOnlyList<CriterionInfo> Criteria { get; }
+
+    /// <summary>Whether the criterion or nested part ID exists (case-insensitive, as answers are matched).</summary>
+    internal bool HasTarget(string id) => targets.Contains(id);
+
+    /// <summary>Whether an answer to this criterion or part can decide something: a judgement lies beneath it.</summary>
+    internal bool HasJudgementAt(string id) => judgementTargets.Contains(id);
+
+    /// <summary>Records every criterion and part ID, and which have a judgement beneath; returns whether this node does.</summary>
+    private bool IndexTargets(string? id, Compilation.Nodes.RuleNode node)
+    {
+        bool judgement = node is Compilation.Nodes.JudgementNode;
+        foreach (var child in node.Children)
+        {
+            judgement |= IndexTargets(child.Id, child);
+        }
+
+        if (id is not null)
+        {
+            targets.Add(id);
+            if (judgement)
+            {
+                judgementTargets.Add(id);
+            }
+        }
+
+        return judgement;
+    }
 
     /// <summary>
     /// Whether any concept of this trial's rule file matches the coding (after expansion: descendants, value sets, lock
@@ -73,6 +106,7 @@ public sealed class TrialEvaluator
 
         Verdict verdict = results.Any(r => r.Outcome == Outcome.Fail) ? Verdict.Ineligible
             : results.Any(r => r.Outcome == Outcome.Unknown) ? Verdict.Undetermined
+            : results.Any(r => r.Outcome == Outcome.Review) ? Verdict.Review
             : Verdict.Eligible;
         return new EvaluationResult
         {
@@ -83,6 +117,7 @@ public sealed class TrialEvaluator
             Criteria = results,
             NeedsReview = results.Where(r => r.Outcome == Outcome.Review).Select(r => r.Id!).ToList(),
             Missing = results.Where(r => r.Outcome == Outcome.Unknown).SelectMany(r => r.Missing).Distinct(StringComparer.Ordinal).ToList(),
+            Questions = results.Where(r => r.Outcome == Outcome.Review).SelectMany(r => r.Questions).Distinct(StringComparer.Ordinal).ToList(),
         };
     }
 
@@ -120,6 +155,7 @@ public sealed class TrialEvaluator
             Explanation = node.Explanation,
             Facts = node.Facts,
             Missing = node.Missing,
+            Questions = node.Questions,
             Parts = node.Parts.Select(p => ToResult(p, type, p.Id, p.Text, childrenNegated)).ToList(),
         };
     }

@@ -8,6 +8,8 @@ public sealed class EvaluateCommandTests
 {
     private static string Undetermined => TestPaths.Fixture("patients", "tiny-undetermined.json");
 
+    private static string Review => TestPaths.Fixture("patients", "tiny-review.json");
+
     [Test]
     public void Text_output_matches_the_golden_file()
     {
@@ -17,7 +19,77 @@ public sealed class EvaluateCommandTests
         r.Out.Should().NotContain("\u001b[", "in-process output is not a terminal, so it has no colour");
         r.Out.Should().StartWith("TINY-1 — Tiny fixture trial\n");
         r.Out.Should().Contain("as of 2026-01-15 (from the patient record)");
+        r.Out.Should().Contain("Verdict: Undetermined — collect: hemoglobin within the last 28 days; then 1 question for the investigator");
+        r.Out.Should().Contain("│ data missing: hemoglobin     │").And.Contain("│ awaiting investigator:       │");
+        r.Out.Should().Contain("  - hemoglobin within the last 28 days (to decide EXCL02)").And.Contain("  - informed consent signed (INCL03)");
+        r.Out.Should().Contain("does not apply").And.NotContain("Every criterion is met");
         GoldenFile.Verify("evaluate.txt", r.Out);
+    }
+
+    [TestCase("text", "evaluate-review.txt")]
+    [TestCase("markdown", "evaluate-review.md")]
+    [TestCase("json", "evaluate-review.json")]
+    [TestCase("html", "evaluate-review.html")]
+    public void A_review_verdict_matches_its_golden_file(string format, string golden)
+    {
+        var r = CliRunner.Run("evaluate", "--rules", TestPaths.TinyRules, "--patient", Review, "--format", format);
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        GoldenFile.Verify(golden, r.Out);
+        if (format == "json")
+        {
+            using var doc = JsonDocument.Parse(r.Out);
+            doc.RootElement.GetProperty("verdict").GetString().Should().Be("review");
+            doc.RootElement.GetProperty("criteria")[2].GetProperty("outcome").GetString().Should().Be("review", "JSON keeps the machine names");
+            doc.RootElement.GetProperty("needsReview").EnumerateArray().Select(e => e.GetString()).Should().Equal("INCL03");
+        }
+        else
+        {
+            r.Out.Should().Contain("Needs review").And.Contain("1 question for the investigator").And.Contain("informed consent signed");
+            r.Out.Should().NotContain("every criterion met", "consent is still pending");
+        }
+    }
+
+    [Test]
+    public void The_headline_says_what_remains_for_each_verdict()
+    {
+        string Headline(string patient) =>
+            CliRunner.Run("evaluate", "--rules", TestPaths.TinyRules, "--patient", patient).OutLines.Single(l => l.StartsWith("Verdict: ", StringComparison.Ordinal));
+
+        Headline(TestPaths.Fixture("patients", "tiny-eligible.json")).Should().Be("Verdict: Eligible — every criterion met");
+        Headline(Review).Should().Be("Verdict: Needs review — 1 question for the investigator");
+        Headline(Undetermined).Should().Be("Verdict: Undetermined — collect: hemoglobin within the last 28 days; then 1 question for the investigator");
+
+        string dir = TestPaths.NewTempFolder();
+        try
+        {
+            // Aged 17 (INCL01 not met) with ALT 5 × ULN (EXCL01 applies).
+            string patient = Path.Combine(dir, "ineligible.json");
+            File.WriteAllText(patient, File.ReadAllText(Review).Replace("\"1985-06-01\"", "\"2008-06-01\"", StringComparison.Ordinal).Replace("\"value\": 50", "\"value\": 200", StringComparison.Ordinal));
+            var r = CliRunner.Run("evaluate", "--rules", TestPaths.TinyRules, "--patient", patient);
+            r.OutLines.Single(l => l.StartsWith("Verdict: ", StringComparison.Ordinal)).Should().Be("Verdict: Ineligible — excluded by EXCL01; INCL01 not met");
+            r.Out.Should().Contain("applies — excludes").And.Contain("not met");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
+    public void Answers_no_criterion_can_use_are_warned_about_at_their_position()
+    {
+        string patient = TestPaths.Fixture("patients", "tiny-stray-answers.json");
+        var r = CliRunner.Run("evaluate", "--rules", TestPaths.TinyRules, "--patient", patient, "--format", "json");
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.ErrLines.Where(l => l.Contains(": warning ELIG300", StringComparison.Ordinal)).Should().Equal(
+            $"{patient}(16,5): warning ELIG3005: the answer to 'TINY-2/INCL03' names trial 'TINY-2', which is none of the trials evaluated (TINY-1); it is not used — check the trial ID",
+            $"{patient}(17,5): warning ELIG3006: the answer to 'TINY-1/INCL09' names 'INCL09', which trial TINY-1 does not have; it is not used — check the criterion ID",
+            $"{patient}(18,5): warning ELIG3007: the answer to 'TINY-1/EXCL01' names a criterion part that is computed, with no judgement beneath it; it is not used (answers never override computed parts)");
+        JsonDocument.Parse(r.Out).RootElement.GetProperty("verdict").GetString().Should().Be("eligible", "the valid consent answer still counts");
+
+        CliRunner.Run("evaluate", "--rules", TestPaths.TinyRules, "--patient", TestPaths.Fixture("patients", "tiny-eligible.json")).Err.Should().NotContain("ELIG300");
     }
 
     [Test]
@@ -61,8 +133,9 @@ public sealed class EvaluateCommandTests
         var r = CliRunner.Run("evaluate", "--rules", TestPaths.TinyRules, "--patient", Undetermined, "--format", "markdown");
 
         r.ExitCode.Should().Be(0, r.ToString());
-        r.Out.Should().Contain("| EXCL02 | exclusion | **unknown** |");
-        r.Out.Should().Contain("## What to collect next");
+        r.Out.Should().Contain("| EXCL02 | exclusion | **data missing: hemoglobin within the last 28 days** |");
+        r.Out.Should().Contain("| EXCL01 | exclusion | does not apply |");
+        r.Out.Should().Contain("## What to collect next").And.Contain("## Questions for the investigator");
         GoldenFile.Verify("evaluate.md", r.Out);
     }
 
@@ -76,6 +149,7 @@ public sealed class EvaluateCommandTests
         r.Out.Should().Contain("<style>").And.Contain("@media print");
         r.Out.Should().NotContainAny("<script", "<link", "src=", "href=", "url(", "@import");
         r.Out.Should().Contain("id=\"outcome-unknown\"").And.Contain("id=\"collect-next\"");
+        GoldenFile.Verify("evaluate.html", r.Out);
     }
 
     [Test]

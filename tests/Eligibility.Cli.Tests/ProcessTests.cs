@@ -51,7 +51,7 @@ public sealed class ProcessTests
         lines.Should().HaveCount(2);
         JsonDocument.Parse(lines[0]).RootElement.GetProperty("verdict").GetString().Should().Be("eligible");
         JsonDocument.Parse(lines[1]).RootElement.GetProperty("line").GetInt32().Should().Be(2);
-        stderr.Should().Contain("eligible 1, ineligible 0, undetermined 0, error rows 1");
+        stderr.Should().Contain("eligible 1, review 0, undetermined 0, ineligible 0, error rows 1");
         stderr.Should().NotContain("\u001b[", "stderr is not a terminal here: no progress bar");
     }
 

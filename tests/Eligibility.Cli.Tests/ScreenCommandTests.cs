@@ -16,12 +16,13 @@ public sealed class ScreenCommandTests
     [TearDown]
     public void DeleteFolder() => Directory.Delete(dir, true);
 
-    /// <summary>What a generated input line is.</summary>
-    private enum LineKind
+    /// <summary>What a generated input line is (the first four are TINY-1's verdicts).</summary>
+    internal enum LineKind
     {
         Eligible,
         Ineligible,
         Undetermined,
+        Review,
         Malformed,
         LoneResource,
         BadDate,
@@ -42,7 +43,7 @@ public sealed class ScreenCommandTests
                     0 => LineKind.Malformed,
                     500 => LineKind.LoneResource,
                     250 => LineKind.BadDate,
-                    _ => (LineKind)(i % 3),
+                    _ => (LineKind)(i % 4),
                 };
                 writer.WriteLine(Line(i, kinds[i]));
             }
@@ -81,6 +82,7 @@ public sealed class ScreenCommandTests
                 {
                     LineKind.Eligible => "eligible",
                     LineKind.Ineligible => "ineligible",
+                    LineKind.Review => "review",
                     _ => "undetermined",
                 });
             }
@@ -90,14 +92,18 @@ public sealed class ScreenCommandTests
         int eligible = kinds.Skip(1).Count(k => k == LineKind.Eligible);
         int ineligible = kinds.Skip(1).Count(k => k == LineKind.Ineligible);
         int undetermined = kinds.Skip(1).Count(k => k == LineKind.Undetermined);
-        int errors = count - eligible - ineligible - undetermined;
+        int review = kinds.Skip(1).Count(k => k == LineKind.Review);
+        int errors = count - eligible - ineligible - undetermined - review;
         errors.Should().Be(30);
+        int evaluated = count - errors;
         r.Err.Should().Contain($"Screened {count} record(s) against 1 trial(s)");
-        r.Err.Should().Contain($"{count - errors} evaluated, {errors} error row(s)");
-        r.Err.Should().Contain($"  eligible {eligible}, ineligible {ineligible}, undetermined {undetermined}, error rows {errors}");
-        Cells(r.Err, "EXCL02").Should().Equal("excl", ineligible.ToString(), undetermined.ToString(), "0");
-        Cells(r.Err, "INCL03").Should().Equal("incl", "0", "0", (ineligible + undetermined).ToString());
-        Cells(r.Err, "INCL01").Should().Equal("incl", "0", "0", "0");
+        r.Err.Should().Contain($"{evaluated} evaluated, {errors} error row(s)");
+        r.Err.Should().Contain($"  eligible {eligible}, review {review}, undetermined {undetermined}, ineligible {ineligible}, error rows {errors}");
+
+        // Columns: type, review, unknown, excluded, remaining (not failed by this criterion or any before it).
+        Cells(r.Err, "INCL01").Should().Equal("incl", "0", "0", "0", evaluated.ToString());
+        Cells(r.Err, "INCL03").Should().Equal("incl", (ineligible + undetermined + review).ToString(), "0", "0", evaluated.ToString());
+        Cells(r.Err, "EXCL02").Should().Equal("excl", "0", undetermined.ToString(), ineligible.ToString(), (evaluated - ineligible).ToString());
         r.Err.Should().Contain("Unrecognised codes: none", "every code of these records is bound by TINY-1");
     }
 
@@ -319,7 +325,7 @@ public sealed class ScreenCommandTests
         return row.Split('│', StringSplitOptions.TrimEntries)[2..^1];
     }
 
-    private static string Line(int i, LineKind kind)
+    internal static string Line(int i, LineKind kind)
     {
         string id = $"p{i}";
         return kind switch

@@ -125,14 +125,20 @@ public class ObservationMappingTests
     public void CriterionObservation_BecomesAnAssessment_NotAResult()
     {
         patient.Observations.Should().NotContain(o => o.Id == "consent-1");
-        patient.Assessments.Should().ContainSingle().Which.Should().Be(new Assessment
+        var answer = patient.Assessments.Should().ContainSingle().Subject;
+        answer.Should().BeEquivalentTo(new Assessment
         {
             Criterion = "NCT07077486/INCL05",
             Value = true,
             Date = new DateOnly(2026, 1, 10),
             By = "Dr Li",
             Source = "Observation/consent-1",
-        });
+        }, o => o.Excluding(a => a.Position));
+
+        // The answer remembers where it is, so a warning about what it names (a misspelt trial ID) can point there.
+        answer.Position.Should().NotBeNull();
+        answer.Position!.Value.Pointer.Should().EndWith("/resource/code");
+        answer.Position.Value.Line.Should().BePositive();
     }
 
     [Test]

@@ -34,10 +34,10 @@ internal sealed class EvaluateCommand : CliCommand
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
     [
-        ("eligibility evaluate --rules rules/NCT07077486.json --patient samples/patients/pt-17.json", "A table with the verdict on top and one row per criterion"),
-        ("eligibility evaluate --rules rules/NCT07077486.json --patient bundle.json --as-of 2026-01-15 --format json", "A FHIR Bundle, a fixed screening date, JSON for scripts"),
-        ("eligibility evaluate --rules rules/NCT07077486.json --patient pt-17.json --format html > pt-17.html", "A page a coordinator can open and print"),
-        ("eligibility evaluate --rules rules/NCT07077486.json --patient pt-17.json --terminology vocab/", "SNOMED CT and RxNorm bindings also match descendants, from an OMOP vocabulary folder"),
+        ("eligibility evaluate --rules rules/NCT07077486.json --patient samples/patients/NCT07077486-no-rhc.json", "The headline (verdict and what remains) on top, then one row per criterion"),
+        ("eligibility evaluate --rules rules/NCT07077486.json --patient samples/fhir/NCT07077486-bundle.json --as-of 2026-01-15 --format json", "A FHIR Bundle, a fixed screening date, JSON for scripts"),
+        ("eligibility evaluate --rules rules/NCT07008196.json --patient samples/patients/NCT07008196-no-weight.json --format html > report.html", "A page a coordinator can open and print"),
+        ("eligibility evaluate --rules rules/NCT07077486.json --patient samples/patients/NCT07077486-eligible.json --terminology vocab/", "SNOMED CT and RxNorm bindings also match descendants, from your OMOP vocabulary (vocab/ stands for your Athena download; it is not shipped)"),
     ];
 
     protected override int Execute(ParseResult parseResult)
@@ -51,6 +51,9 @@ internal sealed class EvaluateCommand : CliCommand
         var read = PatientInput.ReadFile(patientPath);
         DiagnosticOutput.WriteAll(Console.Error, read.Diagnostics);
         var record = read.Patient ?? throw new CliInputException($"cannot read the patient record {patientPath}");
+
+        // Answers that name a trial, criterion or computed part this trial cannot use would be ignored silently.
+        DiagnosticOutput.WriteAll(Console.Error, AnswerCheck.Check(record, [evaluator]));
 
         var (date, source) = AsOfDate.Resolve(parseResult.GetValue(asOf), record, Console.Today);
         var result = evaluator.Evaluate(record, date);

@@ -29,12 +29,12 @@ internal sealed class ExamplesHelpAction : SynchronousCommandLineAction
         else
         {
             output.WriteLine("Examples:");
-            output.WriteLine("  eligibility evaluate --rules rules/NCT07077486.json --patient samples/patients/pt-17.json");
+            output.WriteLine("  eligibility evaluate --rules rules/NCT07077486.json --patient samples/patients/NCT07077486-no-rhc.json");
             output.WriteLine("  eligibility validate rules");
             output.WriteLine("  eligibility test rules --min-coverage 100");
-            output.WriteLine("  eligibility screen --rules rules --patients patients.ndjson --out results.ndjson");
+            output.WriteLine("  eligibility screen --rules rules --patients samples/patients.ndjson --out results.ndjson --report screening.html");
             output.WriteLine("  eligibility render rules --out docs/trials");
-            output.WriteLine("  eligibility lock rules --terminology vocab/");
+            output.WriteLine("  eligibility lock rules --terminology vocab/        # vocab/: your OMOP vocabulary (Athena download), not shipped");
             output.WriteLine();
             output.WriteLine("Run 'eligibility <command> --help' for a command's options and examples.");
         }

@@ -39,9 +39,9 @@ internal sealed class LockCommand : CliCommand
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
     [
-        ("eligibility lock rules --terminology vocab/", "Write rules/<TrialId>.lock.json for every rule file under rules/, from an OMOP vocabulary (Athena download)"),
-        ("eligibility lock rules/NCT07077486.json --terminology vocab/ --terminology valuesets/", "One file, with the vocabulary and a folder of FHIR ValueSets (e.g. exported from VSAC)"),
-        ("eligibility lock rules --terminology vocab/ --check", "In CI: fail if a lock file is missing or out of date"),
+        ("eligibility lock rules --terminology vocab/", "Write rules/<TrialId>.lock.json for every rule file under rules/, from your OMOP vocabulary (vocab/ stands for your Athena download; it is not shipped)"),
+        ("eligibility lock rules/NCT07077486.json --terminology vocab/ --terminology valuesets/", "One file, with the vocabulary and a folder of your FHIR ValueSets (e.g. exported from VSAC)"),
+        ("eligibility lock rules --terminology vocab/ --check", "In CI, where your vocabulary is kept (vocab/, not shipped): fail if a lock file is missing or out of date"),
     ];
 
     protected override int Execute(ParseResult parseResult)

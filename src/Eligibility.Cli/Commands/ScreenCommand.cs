@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Eligibility.Cli.Input;
+using Eligibility.Cli.Output;
 using Eligibility.Cli.Screening;
 using Spectre.Console;
 
@@ -20,6 +21,7 @@ internal sealed class ScreenCommand : CliCommand
     private readonly Option<string?> outFile = new("--out") { Description = "Write the NDJSON results to FILE instead of stdout.", HelpName = "FILE" };
     private readonly Option<int?> parallel = new("--parallel") { Description = "Worker count. Default: all cores.", HelpName = "N" };
     private readonly Option<string?> summaryFile = new("--summary") { Description = "Also write the summary as JSON to FILE: counts, attrition per criterion, and every code no rule file recognises.", HelpName = "FILE" };
+    private readonly Option<string?> reportFile = new("--report") { Description = "Also write the summary as one self-contained HTML page to FILE (.html): per trial a funnel of patients remaining after each criterion, per-criterion bars and the tables.", HelpName = "FILE" };
     private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
 
     public ScreenCommand(CliConsole console)
@@ -42,15 +44,18 @@ internal sealed class ScreenCommand : CliCommand
         Options.Add(outFile);
         Options.Add(parallel);
         Options.Add(summaryFile);
+        Options.Add(reportFile);
         Options.Add(terminology);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
     [
-        ("eligibility screen --rules rules --patients patients.ndjson --out results.ndjson", "Every trial under rules/ against every line of patients.ndjson"),
-        ("eligibility screen --rules rules/NCT07077486.json rules/NCT06394063.json --patients exports/ --as-of 2026-01-15", "A folder of patient files (native or FHIR Bundles) on one screening date"),
-        ("cat patients.ndjson | eligibility screen --rules rules --patients - --parallel 4 | jq -c 'select(.verdict == \"eligible\")'", "From stdin, four workers, keep the eligible"),
-        ("eligibility screen --rules rules --patients exports/ --terminology vocab/ --out results.ndjson --summary summary.json", "Bindings expanded from an OMOP vocabulary; the summary (with every unrecognised code) as JSON"),
+        ("eligibility screen --rules rules --patients samples/patients.ndjson --out results.ndjson", "Every trial under rules/ against every line of the sample NDJSON (the 15 sample patients)"),
+        ("eligibility screen --rules rules --patients samples/patients.ndjson --out results.ndjson --summary summary.json --report screening.html", "The summary also as JSON and as one HTML page: a funnel and per-criterion bars per trial"),
+        ("eligibility screen --rules rules --patients samples/fhir/ --as-of 2026-01-15", "A folder of patient files (native or FHIR Bundles) on one screening date"),
+        ("eligibility screen --rules rules/NCT07077486.json --patients samples/patients/ --out results.ndjson", "One trial; answers recorded for the other trials are counted as answer warnings (ELIG3005)"),
+        ("cat samples/patients.ndjson | eligibility screen --rules rules --patients - --parallel 4 | grep '\"verdict\":\"eligible\"'", "From stdin, four workers, keep the eligible"),
+        ("eligibility screen --rules rules --patients samples/patients.ndjson --terminology vocab/ --summary summary.json", "Bindings expanded from your OMOP vocabulary (vocab/ stands for your Athena download; it is not shipped)"),
     ];
 
     protected override int Execute(ParseResult parseResult)
@@ -69,8 +74,9 @@ internal sealed class ScreenCommand : CliCommand
         string? summaryPath = parseResult.GetValue(summaryFile);
         var unrecognised = new UnrecognisedCodes(trials);
         var pipeline = new ScreenPipeline(trials, fixedAsOf, Console.Today, workers, unrecognised);
-        var summary = new ScreenSummary(trials, unrecognised);
+        var summary = new ScreenSummary(trials, unrecognised, source.Path);
 
+        string? reportPath = parseResult.GetValue(reportFile);
         string asOfText = fixedAsOf is { } d ? $"{AsOfDate.Format(d)} (from --as-of)" : $"each record's asOf, else today ({AsOfDate.Format(Console.Today)})";
         Console.Error.WriteLine($"Screening {source.Path} against {string.Join(", ", trials.Select(t => t.Trial.Id))} with {workers} worker(s); as-of: {asOfText}.");
 
@@ -118,10 +124,22 @@ internal sealed class ScreenCommand : CliCommand
             WriteFile(summaryPath, summary.ToJson(source.BlankLines, compiler.Options.Terminology?.Description));
         }
 
+        if (reportPath is not null)
+        {
+            string reportAsOf = fixedAsOf is { } fixedDate ? $"{AsOfDate.Format(fixedDate)} (from --as-of)" : "each record's asOf, else the day of the run";
+            WriteFile(reportPath, ScreenReport.Render(summary, new ScreenReport.Run(source.Path, reportAsOf, source.BlankLines, compiler.Options.Terminology?.Description)));
+        }
+
         int exit = ExitCodes.Success;
         if (summary.InternalErrors > 0)
         {
             Console.Error.WriteLine($"eligibility: internal error: {summary.InternalErrors} record(s) could not be evaluated (see their error rows)");
+            exit = ExitCodes.InternalError;
+        }
+
+        if (summary.AnswersNotChecked > 0)
+        {
+            Console.Error.WriteLine($"eligibility: internal error: the answers of {summary.AnswersNotChecked} record(s) could not be checked (their results were written)");
             exit = ExitCodes.InternalError;
         }
 

@@ -40,7 +40,7 @@ internal sealed class TestCommand : CliCommand
         ("eligibility test rules", "Every *.cases.json under rules/, with a coverage table per rule file"),
         ("eligibility test rules/NCT07077486.cases.json", "One trial's cases"),
         ("eligibility test rules --min-coverage 100", "Fail unless every computable criterion has a passing, a failing and an unknown case"),
-        ("eligibility test rules --terminology vocab/", "Run the cases with bindings expanded from an OMOP vocabulary instead of the lock files"),
+        ("eligibility test rules --terminology vocab/", "Run the cases with bindings expanded from your OMOP vocabulary (vocab/, not shipped) instead of the lock files"),
     ];
 
     protected override int Execute(ParseResult parseResult)

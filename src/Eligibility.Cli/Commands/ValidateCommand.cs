@@ -35,7 +35,7 @@ internal sealed class ValidateCommand : CliCommand
         ("eligibility validate rules", "Every rule file and *.cases.json under rules/, one line per problem"),
         ("eligibility validate rules/NCT07077486.json --warnings-as-errors", "One file, strictly"),
         ("eligibility validate rules --format sarif --output eligibility.sarif", "SARIF 2.1.0 for GitHub code scanning"),
-        ("eligibility validate rules --terminology vocab/", "Compile with an OMOP vocabulary: also reports codes it does not know and stale lock files"),
+        ("eligibility validate rules --terminology vocab/", "Compile with your OMOP vocabulary (vocab/, not shipped): also reports codes it does not know and stale lock files"),
     ];
 
     protected override int Execute(ParseResult parseResult)

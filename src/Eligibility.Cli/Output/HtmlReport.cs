@@ -7,8 +7,9 @@ namespace Eligibility.Cli.Output;
 
 /// <summary>
 /// The HTML report of <c>evaluate</c>: one self-contained page (inline CSS, no scripts, no external assets) a study
-/// coordinator can open and print — trial, patient, as-of, verdict, criteria grouped by outcome with their explanations
-/// and nested parts, what to collect next, and what the investigator must sign off.
+/// coordinator can open and print — trial, patient, as-of, the headline (verdict and what remains), what to collect next,
+/// the investigator's open questions, and the criteria grouped by status (excluding, data missing, awaiting the
+/// investigator, inclusions met, exclusions that do not apply) with their explanations and nested parts.
 /// </summary>
 internal static class HtmlReport
 {
@@ -26,6 +27,14 @@ internal static class HtmlReport
         .verdict-eligible { color: var(--pass); }
         .verdict-ineligible { color: var(--fail); }
         .verdict-undetermined { color: var(--unknown); }
+        .verdict-review { color: var(--review); }
+        .headline { font-size: 1.1rem; margin: .5rem 0 1rem; }
+        .headline .verdict { margin-right: .4rem; }
+        td.status { min-width: 8rem; max-width: 16rem; }
+        .status-detail { font-size: .85rem; margin-top: .15rem; }
+        ul.questions { list-style: none; padding-left: 0; }
+        ul.questions li { margin: .3rem 0; }
+        .box { display: inline-block; width: .9em; height: .9em; border: 1.5px solid #3c4043; border-radius: 2px; margin-right: .5rem; vertical-align: -.1em; }
         .outcome { font-weight: 700; text-transform: uppercase; font-size: .8rem; white-space: nowrap; }
         .outcome-pass { color: var(--pass); } .outcome-fail { color: var(--fail); } .outcome-unknown { color: var(--unknown); } .outcome-review { color: var(--review); }
         table { width: 100%; border-collapse: collapse; }
@@ -55,7 +64,7 @@ internal static class HtmlReport
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         h.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        h.Append("<title>").Append(E($"{report.Trial.Id} — {report.Patient} — {report.Verdict}")).Append("</title>\n");
+        h.Append("<title>").Append(E($"{report.Trial.Id} — {report.Patient} — {report.VerdictLabel}")).Append("</title>\n");
         h.Append("<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n");
 
         h.Append("<header>\n<h1 id=\"trial\">").Append(E(report.Trial.Id)).Append(" — ").Append(E(report.Trial.Title)).Append("</h1>\n");
@@ -70,21 +79,22 @@ internal static class HtmlReport
             h.Append("</p>\n");
         }
 
+        h.Append("<p id=\"headline\" class=\"headline\"><span id=\"verdict\" class=\"verdict verdict-").Append(report.Verdict).Append("\" data-verdict=\"")
+            .Append(report.Verdict).Append("\">").Append(E(report.VerdictLabel)).Append("</span> <span id=\"remains\">").Append(E(report.Remains)).Append("</span></p>\n");
         h.Append("<dl class=\"facts\">\n");
         h.Append("<dt>Patient</dt><dd id=\"patient\">").Append(E(report.Patient)).Append("</dd>\n");
         h.Append("<dt>As of</dt><dd id=\"as-of\">").Append(E(report.AsOf)).Append(" <span class=\"empty\">(").Append(E(report.AsOfNote)).Append(")</span></dd>\n");
-        h.Append("<dt>Verdict</dt><dd><span id=\"verdict\" class=\"verdict verdict-").Append(report.Verdict).Append("\">").Append(report.Verdict).Append("</span> ")
-            .Append(E(report.Counts)).Append("</dd>\n");
+        h.Append("<dt>Criteria</dt><dd id=\"counts\">").Append(E(report.Counts)).Append("</dd>\n");
         h.Append("</dl>\n</header>\n");
 
         h.Append("<section id=\"collect-next\">\n<h2>What to collect next</h2>\n");
-        if (result.Missing.Count > 0)
+        var collect = report.Collect;
+        if (collect.Count > 0)
         {
             h.Append("<ul class=\"todo\">\n");
-            foreach (string m in result.Missing)
+            foreach (var (item, neededBy) in collect)
             {
-                var neededBy = result.Criteria.Where(c => c.Outcome == Outcome.Unknown && c.Missing.Contains(m)).Select(c => c.Id ?? "?").ToList();
-                h.Append("<li>").Append(E(m));
+                h.Append("<li>").Append(E(item));
                 if (neededBy.Count > 0)
                 {
                     h.Append(" <span class=\"empty\">(to decide ").Append(E(string.Join(", ", neededBy))).Append(")</span>");
@@ -100,49 +110,62 @@ internal static class HtmlReport
             h.Append("<p class=\"empty\">No data is missing.</p>\n");
         }
 
-        if (result.NeedsReview.Count > 0)
+        h.Append("</section>\n");
+
+        h.Append("<section id=\"questions\">\n<h2>Questions for the investigator</h2>\n");
+        var questions = report.Questions;
+        if (questions.Count > 0)
         {
-            h.Append("<p>The investigator must sign off:</p>\n<ul class=\"todo\">\n");
-            foreach (string id in result.NeedsReview)
+            h.Append("<ul class=\"todo questions\">\n");
+            foreach (var (question, askedBy) in questions)
             {
-                var c = result.Criteria.FirstOrDefault(x => x.Id == id);
-                h.Append("<li><code>").Append(E(id)).Append("</code> ").Append(E(c?.Text ?? string.Empty)).Append("</li>\n");
+                h.Append("<li><span class=\"box\" aria-hidden=\"true\"></span>").Append(E(question))
+                    .Append(" <span class=\"empty\">(").Append(E(string.Join(", ", askedBy))).Append(")</span></li>\n");
             }
 
             h.Append("</ul>\n");
         }
+        else
+        {
+            h.Append("<p class=\"empty\">No question awaits the investigator.</p>\n");
+        }
 
         h.Append("</section>\n");
 
-        foreach (var outcome in ReportModel.GroupOrder)
+        foreach (var group in ReportModel.Groups)
         {
-            var group = report.WithOutcome(outcome).ToList();
-            string name = ResultJson.Name(outcome);
-            h.Append("<section id=\"outcome-").Append(name).Append("\" class=\"group\">\n<h2>").Append(E(ReportModel.GroupTitle(outcome)))
-                .Append(" (").Append(group.Count).Append(")</h2>\n");
-            if (group.Count == 0)
+            var criteria = group.In(result).ToList();
+            h.Append("<section id=\"outcome-").Append(group.Name).Append("\" class=\"group\">\n<h2>").Append(E(group.Title))
+                .Append(" (").Append(criteria.Count).Append(")</h2>\n");
+            if (criteria.Count == 0)
             {
                 h.Append("<p class=\"empty\">None.</p>\n</section>\n");
                 continue;
             }
 
-            h.Append("<table>\n<thead><tr><th>ID</th><th>Type</th><th>Outcome</th><th>Criterion and explanation</th></tr></thead>\n<tbody>\n");
-            foreach (var c in group)
+            h.Append("<table>\n<thead><tr><th>ID</th><th>Type</th><th>Status</th><th>Criterion and explanation</th></tr></thead>\n<tbody>\n");
+            foreach (var c in criteria)
             {
+                string name = ResultJson.Name(c.Outcome);
                 h.Append("<tr class=\"criterion\" data-id=\"").Append(E(c.Id ?? string.Empty)).Append("\" data-outcome=\"").Append(name).Append("\">");
                 h.Append("<td class=\"id\">").Append(E(c.Id ?? string.Empty)).Append("</td>");
                 h.Append("<td>").Append(ReportModel.TypeName(c.Type)).Append("</td>");
-                h.Append("<td><span class=\"outcome outcome-").Append(name).Append("\">").Append(name).Append("</span></td>");
-                h.Append("<td>");
+                h.Append("<td class=\"status\"><span class=\"outcome outcome-").Append(name).Append("\">").Append(E(ReportModel.ShortStatus(c))).Append("</span>");
+                if (ReportModel.StatusDetail(c) is { } detail)
+                {
+                    h.Append("<div class=\"status-detail\">").Append(E(detail)).Append("</div>");
+                }
+
+                h.Append("</td><td>");
                 if (c.Text is { } text)
                 {
                     h.Append("<div class=\"criterion-text\">").Append(E(text)).Append("</div>");
                 }
 
                 h.Append("<p class=\"explanation\">").Append(E(c.Explanation)).Append("</p>");
-                if (outcome != Outcome.Pass)
+                if (c.Outcome != Outcome.Pass)
                 {
-                    AppendParts(h, c); // what decided it; for met criteria the explanation says enough
+                    AppendParts(h, c); // what decided it; for satisfied criteria the explanation says enough
                 }
 
                 h.Append("</td></tr>\n");
@@ -152,12 +175,13 @@ internal static class HtmlReport
         }
 
         h.Append("<footer>Generated by eligibility ").Append(E(Version)).Append(" for the as-of date above. ")
-            .Append("Outcomes: met, not met, unknown (data missing), review (investigator judgement pending).</footer>\n");
+            .Append("Inclusion criteria are met or not met; exclusion criteria do not apply or apply (and exclude); ")
+            .Append("data missing means the record cannot decide the criterion; awaiting investigator means only the investigator's answer is missing.</footer>\n");
         h.Append("</body>\n</html>\n");
         return h.ToString();
     }
 
-    private static string Version =>
+    internal static string Version =>
         typeof(HtmlReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
 
     private static void AppendParts(StringBuilder h, CriterionResult c)
@@ -173,8 +197,8 @@ internal static class HtmlReport
             // A part is shown by its own truth (holds / does not hold), not as pass/fail: under a "not" those read inverted.
             var (label, css) = p.Truth.IsTrue ? ("holds", "truth-true")
                 : p.Truth.IsFalse ? ("does not hold", "truth-false")
-                : p.Outcome == Outcome.Review ? ("review", "outcome-review")
-                : ("unknown", "outcome-unknown");
+                : p.Outcome == Outcome.Review ? ("awaiting investigator", "outcome-review")
+                : ("data missing", "outcome-unknown");
             h.Append("<li><span class=\"part-truth ").Append(css).Append("\">").Append(label).Append("</span> ");
             if (p.Id is { } id)
             {

@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Text;
 
 namespace Eligibility.Cli.Output;
@@ -11,39 +10,48 @@ internal static class MarkdownReport
         var result = report.Result;
         var md = new StringBuilder();
         md.Append("# Eligibility: ").Append(Md.Escape(report.Trial.Id)).Append(" — ").Append(Md.Escape(report.Trial.Title)).Append('\n').Append('\n');
+        md.Append("**").Append(Md.Escape(report.VerdictLabel)).Append("** — ").Append(Md.Escape(report.Remains)).Append("\n\n");
         md.Append("- **Patient:** ").Append(Md.Escape(report.Patient)).Append('\n');
         md.Append("- **As of:** ").Append(report.AsOf).Append(" (").Append(report.AsOfNote).Append(")\n");
-        md.Append("- **Verdict:** **").Append(report.Verdict).Append("** (").Append(report.Counts).Append(")\n\n");
+        md.Append("- **Verdict:** ").Append(report.Verdict).Append('\n');
+        md.Append("- **Criteria:** ").Append(Md.Escape(report.Counts)).Append("\n\n");
 
-        md.Append("| ID | Type | Outcome | Criterion | Explanation |\n");
+        md.Append("| ID | Type | Status | Criterion | Explanation |\n");
         md.Append("|---|---|---|---|---|\n");
         foreach (var c in result.Criteria)
         {
-            string outcome = ResultJson.Name(c.Outcome);
+            string status = Md.Cell(ReportModel.Status(c));
             md.Append("| ").Append(Md.Cell(c.Id ?? string.Empty))
                 .Append(" | ").Append(ReportModel.TypeName(c.Type))
-                .Append(" | ").Append(c.Outcome == Outcome.Pass ? outcome : "**" + outcome + "**")
+                .Append(" | ").Append(c.Outcome == Outcome.Pass ? status : "**" + status + "**")
                 .Append(" | ").Append(Md.Cell(c.Text ?? string.Empty))
                 .Append(" | ").Append(Md.Cell(c.Explanation))
                 .Append(" |\n");
         }
 
-        if (result.NeedsReview.Count > 0)
+        var questions = report.Questions;
+        if (questions.Count > 0)
         {
-            md.Append("\n## Needs investigator review\n\n");
-            foreach (string id in result.NeedsReview)
+            md.Append("\n## Questions for the investigator\n\n");
+            foreach (var (question, criteria) in questions)
             {
-                var c = result.Criteria.FirstOrDefault(x => x.Id == id);
-                md.Append("- [ ] **").Append(Md.Escape(id)).Append("** ").Append(Md.Escape(c?.Text ?? string.Empty)).Append('\n');
+                md.Append("- [ ] ").Append(Md.Escape(question)).Append(" (").Append(Md.Escape(string.Join(", ", criteria))).Append(")\n");
             }
         }
 
-        if (result.Missing.Count > 0)
+        var collect = report.Collect;
+        if (collect.Count > 0)
         {
             md.Append("\n## What to collect next\n\n");
-            foreach (string m in result.Missing)
+            foreach (var (item, criteria) in collect)
             {
-                md.Append("- ").Append(Md.Escape(m)).Append('\n');
+                md.Append("- ").Append(Md.Escape(item));
+                if (criteria.Count > 0)
+                {
+                    md.Append(" (to decide ").Append(Md.Escape(string.Join(", ", criteria))).Append(')');
+                }
+
+                md.Append('\n');
             }
         }
 

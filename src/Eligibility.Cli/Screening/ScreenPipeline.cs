@@ -16,8 +16,16 @@ namespace Eligibility.Cli.Screening;
 /// What screening one record gave: NDJSON rows to write and, unless it is an error row, one result per trial.
 /// <see cref="CodesNotListed"/> is set when the record was evaluated but its codes could not be added to the
 /// unrecognised-codes list (an internal error that costs the summary, never the record's rows).
+/// <see cref="AnswerWarnings"/> are the record's investigator answers that no screened criterion can use (ELIG3005-3007,
+/// positioned inside the record); <see cref="AnswersNotChecked"/> is set when that check itself failed (an internal error
+/// that, again, never costs the record its rows).
 /// </summary>
-internal sealed record ScreenOutcome(ScreenItem Item, IReadOnlyList<string> Rows, IReadOnlyList<EvaluationResult> Results, bool IsError, bool IsInternalError, bool CodesNotListed = false);
+internal sealed record ScreenOutcome(ScreenItem Item, IReadOnlyList<string> Rows, IReadOnlyList<EvaluationResult> Results, bool IsError, bool IsInternalError, bool CodesNotListed = false)
+{
+    public IReadOnlyList<Diagnostic> AnswerWarnings { get; init; } = [];
+
+    public bool AnswersNotChecked { get; init; }
+}
 
 /// <summary>
 /// An ordered parallel pipeline with a bounded window: one producer reads records lazily, up to <c>parallel</c> workers
@@ -121,7 +129,33 @@ internal sealed class ScreenPipeline
             }
         }
 
-        return new ScreenOutcome(item, rows, results, false, false, CodesNotListed: !TryListCodes(patient));
+        bool listed = TryListCodes(patient);
+        var (warnings, answersChecked) = CheckAnswers(patient);
+        return new ScreenOutcome(item, rows, results, false, false, CodesNotListed: !listed)
+        {
+            AnswerWarnings = warnings,
+            AnswersNotChecked = !answersChecked,
+        };
+    }
+
+    /// <summary>The record's answers that no screened trial can use; a failure here must not cost the record its rows either.</summary>
+    private (IReadOnlyList<Diagnostic> Warnings, bool Checked) CheckAnswers(Eligibility.Patients.PatientRecord patient)
+    {
+        if (patient.Assessments.Count == 0)
+        {
+            return ([], true);
+        }
+
+        try
+        {
+            return (AnswerCheck.Check(patient, trials), true);
+        }
+#pragma warning disable CA1031 // reported as an internal error (exit 3) by the command; the record's results are still written
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return ([], false);
+        }
     }
 
     /// <summary>Adds the record's codes to the unrecognised-codes list; a failure there must not cost the record its rows.</summary>

@@ -5,32 +5,55 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using Eligibility.Diagnostics;
 using Spectre.Console;
 
 namespace Eligibility.Cli.Screening;
 
 /// <summary>
-/// The attrition summary of a screen: per trial, counts by verdict and, per criterion, how many patients it excluded
-/// (outcome fail), left unknown or left for review; plus the error rows; plus the codes in the input that no rule file
-/// recognises (one entry per distinct code, so its size grows with the input's vocabulary, not its length).
+/// The attrition summary of a screen: per trial, counts by verdict (eligible, review, undetermined, ineligible) and, per
+/// criterion in protocol order, how many patients it left for review, left unknown or excluded (outcome fail) and how
+/// many remain — not failed by it or any criterion before it; plus the error rows; plus the investigator answers no
+/// screened criterion can use (ELIG3005-3007); plus the codes in the input that no rule file recognises (one entry per
+/// distinct code, so its size grows with the input's vocabulary, not its length).
 /// </summary>
 internal sealed class ScreenSummary
 {
     /// <summary>How many unrecognised codes the text summary shows; the JSON summary lists them all.</summary>
     public const int TopUnrecognised = 20;
 
+    /// <summary>How many answer warnings the summaries quote (positioned lines); all are counted.</summary>
+    public const int FirstAnswerWarnings = 5;
+
+    /// <summary>The verdicts in the order every summary lists them.</summary>
+    public static readonly Verdict[] VerdictOrder = [Verdict.Eligible, Verdict.Review, Verdict.Undetermined, Verdict.Ineligible];
+
+    /// <summary>The answer warning codes, in the order the summaries count them.</summary>
+    public static readonly string[] AnswerCodes = [DiagnosticCodes.AnswerUnknownTrial, DiagnosticCodes.AnswerUnknownCriterion, DiagnosticCodes.AnswerNotJudgement];
+
     private readonly IReadOnlyList<TrialEvaluator> trials;
     private readonly UnrecognisedCodes? unrecognised;
+    private readonly string input;
     private readonly Dictionary<Verdict, int>[] verdicts;
     private readonly Dictionary<string, int[]>[] criteria; // id → [fail, unknown, review]
+    private readonly int[][] firstFailure; // per trial: patients whose first failing criterion (protocol order) is k; [n] = none
+    private readonly Dictionary<string, int> answerCodes = AnswerCodes.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
+    private readonly List<Diagnostic> firstAnswerWarnings = [];
 
-    public ScreenSummary(IReadOnlyList<TrialEvaluator> trials, UnrecognisedCodes? unrecognised = null)
+    /// <param name="trials">The trials screened, in the order given.</param>
+    /// <param name="unrecognised">The unrecognised-codes collector, if codes are listed.</param>
+    /// <param name="input">The patients input as given (an NDJSON file, a folder, or <c>-</c>): where answer warnings of NDJSON lines point.</param>
+    public ScreenSummary(IReadOnlyList<TrialEvaluator> trials, UnrecognisedCodes? unrecognised = null, string input = "-")
     {
         this.trials = trials;
         this.unrecognised = unrecognised;
-        verdicts = trials.Select(_ => new Dictionary<Verdict, int> { [Verdict.Eligible] = 0, [Verdict.Ineligible] = 0, [Verdict.Undetermined] = 0 }).ToArray();
+        this.input = input == "-" ? "<stdin>" : input;
+        verdicts = trials.Select(_ => VerdictOrder.ToDictionary(v => v, _ => 0)).ToArray();
         criteria = trials.Select(t => t.Criteria.ToDictionary(c => c.Id, _ => new int[3], StringComparer.Ordinal)).ToArray();
+        firstFailure = trials.Select(t => new int[t.Criteria.Count + 1]).ToArray();
     }
+
+    public IReadOnlyList<TrialEvaluator> Trials => trials;
 
     public int Records { get; private set; }
 
@@ -43,12 +66,39 @@ internal sealed class ScreenSummary
     /// <summary>Records evaluated whose codes could not be added to the unrecognised-codes list (an internal error).</summary>
     public int CodesNotListed { get; private set; }
 
+    /// <summary>Records evaluated whose answers could not be checked (an internal error).</summary>
+    public int AnswersNotChecked { get; private set; }
+
+    /// <summary>Investigator answers no screened criterion can use (ELIG3005-3007), over all records.</summary>
+    public int AnswerWarnings { get; private set; }
+
+    /// <summary>The first <see cref="FirstAnswerWarnings"/> answer warnings, positioned in the input (file or NDJSON line).</summary>
+    public IReadOnlyList<Diagnostic> FirstAnswerWarningLines => firstAnswerWarnings;
+
+    /// <summary>Answer warnings per code (ELIG3005, ELIG3006, ELIG3007).</summary>
+    public int AnswerWarningsWith(string code) => answerCodes.GetValueOrDefault(code);
+
     public void Add(ScreenOutcome outcome)
     {
         Records++;
         if (outcome.CodesNotListed)
         {
             CodesNotListed++;
+        }
+
+        if (outcome.AnswersNotChecked)
+        {
+            AnswersNotChecked++;
+        }
+
+        foreach (var warning in outcome.AnswerWarnings)
+        {
+            AnswerWarnings++;
+            answerCodes[warning.Code] = answerCodes.GetValueOrDefault(warning.Code) + 1;
+            if (firstAnswerWarnings.Count < FirstAnswerWarnings)
+            {
+                firstAnswerWarnings.Add(InInput(warning, outcome.Item));
+            }
         }
 
         if (outcome.IsError)
@@ -66,7 +116,8 @@ internal sealed class ScreenSummary
         for (int t = 0; t < trials.Count; t++)
         {
             var result = outcome.Results[t];
-            verdicts[t][result.Verdict]++;
+            verdicts[t][result.Verdict] = verdicts[t].GetValueOrDefault(result.Verdict) + 1;
+            firstFailure[t][FirstFailure(trials[t], result)]++;
             foreach (var c in result.Criteria)
             {
                 if (c.Id is null || !criteria[t].TryGetValue(c.Id, out var row))
@@ -84,13 +135,71 @@ internal sealed class ScreenSummary
         }
     }
 
-    public int Count(int trial, Verdict verdict) => verdicts[trial][verdict];
+    public int Count(int trial, Verdict verdict) => verdicts[trial].GetValueOrDefault(verdict);
 
     public (int Excluded, int Unknown, int Review) Count(int trial, string criterionId)
     {
         var row = criteria[trial][criterionId];
         return (row[0], row[1], row[2]);
     }
+
+    /// <summary>
+    /// The funnel: patients evaluated that no criterion among the first <paramref name="k"/> of the trial's criteria in
+    /// protocol order (inclusion, then exclusion, each in file order) failed; <c>Remaining(t, 0)</c> is every patient
+    /// evaluated and <c>Remaining(t, n)</c> those no criterion failed (eligible, review and undetermined).
+    /// </summary>
+    public int Remaining(int trial, int k)
+    {
+        int failed = 0;
+        for (int i = 0; i < k && i < firstFailure[trial].Length - 1; i++)
+        {
+            failed += firstFailure[trial][i];
+        }
+
+        return Evaluated - failed;
+    }
+
+    /// <summary>"eligible 3, review 1, undetermined 2, ineligible 4".</summary>
+    public string VerdictCounts(int trial) =>
+        string.Join(", ", VerdictOrder.Select(v => ResultJson.Name(v) + " " + Count(trial, v).ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>The index, in the trial's protocol order, of the first criterion the result fails; the criteria count when none fails.</summary>
+    private static int FirstFailure(TrialEvaluator trial, EvaluationResult result)
+    {
+        // A result lists the criteria in the trial's order (inclusion first, each in file order): compare by position,
+        // falling back to the IDs should the two ever differ.
+        var criteria = trial.Criteria;
+        var results = result.Criteria;
+        for (int i = 0; i < results.Count; i++)
+        {
+            if (results[i].Outcome != Outcome.Fail)
+            {
+                continue;
+            }
+
+            if (i < criteria.Count && string.Equals(criteria[i].Id, results[i].Id, StringComparison.Ordinal))
+            {
+                return i;
+            }
+
+            for (int k = 0; k < criteria.Count; k++)
+            {
+                if (results.Any(r => r.Outcome == Outcome.Fail && string.Equals(r.Id, criteria[k].Id, StringComparison.Ordinal)))
+                {
+                    return k;
+                }
+            }
+
+            return criteria.Count;
+        }
+
+        return criteria.Count;
+    }
+
+    /// <summary>A warning about a record, positioned in the input: an NDJSON line's position is its line in the file.</summary>
+    private Diagnostic InInput(Diagnostic d, ScreenItem item) => item.File is not null
+        ? d with { File = d.File ?? item.File }
+        : d with { File = input, Line = d.Line > 0 ? item.Line + d.Line - 1 : item.Line, Column = d.Line > 0 ? d.Column : 1 };
 
     public void Write(IAnsiConsole console, TimeSpan elapsed, int blankLines)
     {
@@ -103,29 +212,56 @@ internal sealed class ScreenSummary
             var trial = trials[t].Trial;
             console.WriteLine();
             console.MarkupLine($"[bold]{Markup.Escape(trial.Id)}[/] — {Markup.Escape(trial.Title)}");
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  eligible {Count(t, Verdict.Eligible)}, ineligible {Count(t, Verdict.Ineligible)}, undetermined {Count(t, Verdict.Undetermined)}, error rows {ErrorRows}"));
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {VerdictCounts(t)}, error rows {ErrorRows}"));
             var table = new Table().Border(TableBorder.Rounded);
             table.AddColumn("Criterion");
             table.AddColumn("Type");
-            table.AddColumn(new TableColumn("Excluded (fail)").RightAligned());
-            table.AddColumn(new TableColumn("Unknown").RightAligned());
             table.AddColumn(new TableColumn("Review").RightAligned());
-            foreach (var c in trials[t].Criteria)
+            table.AddColumn(new TableColumn("Unknown").RightAligned());
+            table.AddColumn(new TableColumn("Excluded (fail)").RightAligned());
+            table.AddColumn(new TableColumn("Remaining").RightAligned());
+            for (int k = 0; k < trials[t].Criteria.Count; k++)
             {
+                var c = trials[t].Criteria[k];
                 var (excluded, unknown, review) = Count(t, c.Id);
                 table.AddRow(
                     Markup.Escape(c.Id),
                     c.Type == CriterionType.Inclusion ? "incl" : "excl",
-                    excluded.ToString(CultureInfo.InvariantCulture),
+                    review.ToString(CultureInfo.InvariantCulture),
                     unknown.ToString(CultureInfo.InvariantCulture),
-                    review.ToString(CultureInfo.InvariantCulture));
+                    excluded.ToString(CultureInfo.InvariantCulture),
+                    Remaining(t, k + 1).ToString(CultureInfo.InvariantCulture));
             }
 
             console.Write(table);
         }
 
+        WriteAnswerWarnings(console);
         WriteUnrecognised(console);
+    }
+
+    /// <summary>
+    /// "Answer warnings: none." or the count, by code, and the first few positioned lines — written as plain lines, never
+    /// wrapped, so editors and problem matchers read them like any MSBuild-style diagnostic.
+    /// </summary>
+    private void WriteAnswerWarnings(IAnsiConsole console)
+    {
+        var writer = console.Profile.Out.Writer;
+        writer.WriteLine();
+        if (AnswerWarnings == 0)
+        {
+            writer.WriteLine("Answer warnings: none. Every investigator's answer names a judgement of a screened trial.");
+            return;
+        }
+
+        string codes = string.Join(", ", AnswerCodes.Where(c => AnswerWarningsWith(c) > 0)
+            .Select(c => c + " " + AnswerWarningsWith(c).ToString(CultureInfo.InvariantCulture)));
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Answer warnings: {AnswerWarnings} answer(s) named a trial or criterion that does not exist, or a computed part, and were not used ({codes}). The first {firstAnswerWarnings.Count}:"));
+        foreach (var d in firstAnswerWarnings)
+        {
+            writer.WriteLine("  " + d);
+        }
     }
 
     /// <summary>
@@ -159,22 +295,24 @@ internal sealed class ScreenSummary
                 w.WriteString("trial", trials[t].Trial.Id);
                 w.WriteString("title", trials[t].Trial.Title);
                 w.WriteStartObject("verdicts");
-                foreach (var verdict in new[] { Verdict.Eligible, Verdict.Ineligible, Verdict.Undetermined })
+                foreach (var verdict in VerdictOrder)
                 {
                     w.WriteNumber(ResultJson.Name(verdict), Count(t, verdict));
                 }
 
                 w.WriteEndObject();
                 w.WriteStartArray("criteria");
-                foreach (var c in trials[t].Criteria)
+                for (int k = 0; k < trials[t].Criteria.Count; k++)
                 {
+                    var c = trials[t].Criteria[k];
                     var (excluded, unknown, review) = Count(t, c.Id);
                     w.WriteStartObject();
                     w.WriteString("id", c.Id);
                     w.WriteString("type", c.Type == CriterionType.Inclusion ? "inclusion" : "exclusion");
-                    w.WriteNumber("excluded", excluded);
-                    w.WriteNumber("unknown", unknown);
                     w.WriteNumber("review", review);
+                    w.WriteNumber("unknown", unknown);
+                    w.WriteNumber("excluded", excluded);
+                    w.WriteNumber("remaining", Remaining(t, k + 1));
                     w.WriteEndObject();
                 }
 
@@ -183,6 +321,23 @@ internal sealed class ScreenSummary
             }
 
             w.WriteEndArray();
+            w.WriteStartObject("answerWarnings");
+            w.WriteNumber("count", AnswerWarnings);
+            w.WriteStartObject("codes");
+            foreach (string code in AnswerCodes)
+            {
+                w.WriteNumber(code, AnswerWarningsWith(code));
+            }
+
+            w.WriteEndObject();
+            w.WriteStartArray("first");
+            foreach (var d in firstAnswerWarnings)
+            {
+                w.WriteStringValue(d.ToString());
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
             w.WriteStartArray("unrecognisedCodes");
             foreach (var code in Unrecognised())
             {

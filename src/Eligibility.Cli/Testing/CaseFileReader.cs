@@ -256,7 +256,7 @@ internal sealed class CaseFileReader
             verdict = v.ValueKind == JsonValueKind.String ? ParseVerdict(v.GetString()) : null;
             if (verdict is null)
             {
-                Report(CaseDiagnosticCodes.CaseFileInvalid, at + "/verdict", $"'verdict' must be eligible, ineligible or undetermined, not {v.GetRawText()}");
+                Report(CaseDiagnosticCodes.CaseFileInvalid, at + "/verdict", $"'verdict' must be eligible, review, undetermined or ineligible, not {v.GetRawText()}");
             }
         }
 
@@ -297,6 +297,7 @@ internal sealed class CaseFileReader
         "eligible" => Verdict.Eligible,
         "ineligible" => Verdict.Ineligible,
         "undetermined" => Verdict.Undetermined,
+        "review" => Verdict.Review,
         _ => null,
     };
 

@@ -37,8 +37,10 @@ internal static class CaseRunner
         var mismatches = new List<Mismatch>();
         if (exampleCase.ExpectedVerdict is { } verdict && verdict != result.Verdict)
         {
+            // What decides a verdict: failing criteria, then those with data missing, then those awaiting the investigator.
             string why = string.Join(" ", result.Criteria
-                .Where(c => c.Outcome is Outcome.Fail or Outcome.Unknown)
+                .Where(c => c.Outcome is Outcome.Fail or Outcome.Unknown or Outcome.Review)
+                .OrderBy(c => c.Outcome switch { Outcome.Fail => 0, Outcome.Unknown => 1, _ => 2 })
                 .Select(c => $"{c.Id} {ResultJson.Name(c.Outcome)}: {c.Explanation}"));
             mismatches.Add(new Mismatch("verdict", ResultJson.Name(verdict), ResultJson.Name(result.Verdict), why.Length > 0 ? why : null));
         }

@@ -22,9 +22,12 @@ internal sealed class ConceptBinder
     {
         (CodeSystems.Snomed, "10828004"),  // Positive (qualifier value)
         (CodeSystems.Snomed, "11214006"),  // Reactive (qualifier value)
+        (CodeSystems.Snomed, "260373001"), // Detected (qualifier value)
         (CodeSystems.Loinc, "LA6576-8"),   // Positive
         (CodeSystems.ObservationInterpretation, "POS"),
+        (CodeSystems.ObservationInterpretation, "DET"), // Detected
         ("http://hl7.org/fhir/v3/ObservationInterpretation", "POS"), // the DSTU2/STU3 spelling of the same system
+        ("http://hl7.org/fhir/v3/ObservationInterpretation", "DET"),
     };
 
     /// <summary>Codes every answer named <c>negative</c> matches besides its own.</summary>
@@ -32,9 +35,12 @@ internal sealed class ConceptBinder
     {
         (CodeSystems.Snomed, "260385009"), // Negative (qualifier value)
         (CodeSystems.Snomed, "131194007"), // Non-reactive (qualifier value)
+        (CodeSystems.Snomed, "260415000"), // Not detected (qualifier value)
         (CodeSystems.Loinc, "LA6577-6"),   // Negative
         (CodeSystems.ObservationInterpretation, "NEG"),
+        (CodeSystems.ObservationInterpretation, "ND"), // Not detected
         ("http://hl7.org/fhir/v3/ObservationInterpretation", "NEG"),
+        ("http://hl7.org/fhir/v3/ObservationInterpretation", "ND"),
     };
 
     private static readonly string[] PositiveTexts = { "positive", "reactive", "detected", "pos" };

@@ -33,6 +33,9 @@ internal sealed class NodeBuilder
         this.defaultLookback = defaultLookback;
     }
 
+    /// <summary>How long an answer to the judgement parts of the criterion being built stays valid; <c>null</c>: for ever.</summary>
+    public IsoDuration? AnswerValidity { get; set; }
+
     /// <summary>Concept names some rule (or include) refers to.</summary>
     public IReadOnlySet<string> Used => used;
 
@@ -52,7 +55,7 @@ internal sealed class NodeBuilder
             ProcedureRule p => Concept(p.Concept, p.Pointer + "/concept") is { } pc ? new ProcedureNode(pc, OptionalDuration(p.Window, p.Pointer + "/occurredWithin"), Concepts(p.Except, p.Pointer + "/except"), p.AbsentUnknown) : null,
             MedicationRule m => Medication(m),
             ImmunizationRule i => Concept(i.Concept, i.Pointer + "/concept") is { } ic && Duration(i.Window, i.Pointer + "/within") is { } iw ? new ImmunizationNode(ic, iw, i.AbsentUnknown) : null,
-            JudgementRule j => new JudgementNode(j.Question),
+            JudgementRule j => new JudgementNode(j.Question, AnswerValidity),
             ExpressionRule e => Expression(e),
             _ => null,
         };
@@ -233,7 +236,7 @@ internal sealed class NodeBuilder
             }
         }
 
-        return ok ? new CodedNode(concept, c.Answers, lookback.Value) : null;
+        return ok ? new CodedNode(concept, c.Answers, lookback.Value, c.AbsentFalse) : null;
     }
 
     private RuleNode? Pregnancy(PregnancyRule p)

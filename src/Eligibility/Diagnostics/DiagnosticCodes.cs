@@ -139,6 +139,15 @@ public static class DiagnosticCodes
     /// <summary>A patient record entry lacks a field it needs.</summary>
     public const string PatientMissingField = "ELIG3004";
 
+    /// <summary>An investigator's answer names a trial that is none of the trials evaluated (a misspelt ID, usually).</summary>
+    public const string AnswerUnknownTrial = "ELIG3005";
+
+    /// <summary>An investigator's answer names a criterion or nested part the trial does not have.</summary>
+    public const string AnswerUnknownCriterion = "ELIG3006";
+
+    /// <summary>An investigator's answer names a criterion or part with no judgement beneath it (computed parts are never overridden).</summary>
+    public const string AnswerNotJudgement = "ELIG3007";
+
     /// <summary>A terminology table is missing (an OMOP vocabulary folder needs CONCEPT.csv and a hierarchy table).</summary>
     public const string TerminologyTableMissing = "ELIG5001";
 

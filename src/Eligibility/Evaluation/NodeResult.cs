@@ -29,6 +29,9 @@ internal sealed class NodeResult
 
     public IReadOnlyList<FactUsed> Facts { get; init; } = NoFacts;
 
+    /// <summary>The questions of the unanswered judgements that leave this result unknown.</summary>
+    public IReadOnlyList<string> Questions { get; init; } = NoMissing;
+
     /// <summary>Set by the compiled node: the nested part ID, kind and source text.</summary>
     public string? Id { get; set; }
 

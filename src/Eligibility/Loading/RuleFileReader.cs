@@ -39,7 +39,10 @@ internal static class RuleFileReader
         var criteria = new List<CriterionModel>();
         ReadCriteria(root, "inclusion", CriterionType.Inclusion, criteria);
         ReadCriteria(root, "exclusion", CriterionType.Exclusion, criteria);
-        return new RuleFileModel(trial, defaults?.String("lookback"), "/defaults/lookback", concepts, criteria);
+        return new RuleFileModel(trial, defaults?.String("lookback"), "/defaults/lookback", concepts, criteria)
+        {
+            DefaultAnswerValidity = defaults?.String("answerValidity"),
+        };
     }
 
     private static void ReadCriteria(JsonObjectReader root, string list, CriterionType type, List<CriterionModel> criteria)
@@ -58,7 +61,10 @@ internal static class RuleFileReader
                 c.String("text") ?? string.Empty,
                 c.String("note"),
                 c.Pointer,
-                ruleObject is { } r ? ReadRule(r) : null));
+                ruleObject is { } r ? ReadRule(r) : null)
+            {
+                AnswerValidity = c.String("answerValidity"),
+            });
         }
     }
 
@@ -136,7 +142,7 @@ internal static class RuleFileReader
             "measurement" => new MeasurementRule(
                 p, r.String("concept") ?? string.Empty, ReadBounds(r), r.String("unit"),
                 r.String("relativeTo"), r.String("lookback"), r.String("compute"), string.Equals(r.String("absentMeans"), "false", StringComparison.Ordinal)),
-            "coded" => new CodedRule(p, r.String("concept") ?? string.Empty, r.Strings("answer"), r.String("lookback")),
+            "coded" => new CodedRule(p, r.String("concept") ?? string.Empty, r.Strings("answer"), r.String("lookback"), string.Equals(r.String("absentMeans"), "false", StringComparison.Ordinal)),
             "pregnancy" => new PregnancyRule(
                 p, r.String("statusConcept") ?? "pregnancy-status", r.String("conditionConcept") ?? "pregnancy", r.String("lookback"),
                 r.Has("statusConcept") || r.Has("conditionConcept")),

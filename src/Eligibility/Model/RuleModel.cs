@@ -10,7 +10,11 @@ internal sealed record RuleFileModel(
     string? DefaultLookback,
     string DefaultLookbackPointer,
     IReadOnlyDictionary<string, ConceptModel> Concepts,
-    IReadOnlyList<CriterionModel> Criteria);
+    IReadOnlyList<CriterionModel> Criteria)
+{
+    /// <summary>How long an investigator's answer stays valid (ISO-8601), by default; <c>null</c>: for ever.</summary>
+    public string? DefaultAnswerValidity { get; init; }
+}
 
 internal sealed record ConceptModel(
     string Name,
@@ -41,7 +45,11 @@ internal sealed record AnswerModel(string Name, string Pointer, IReadOnlyList<(s
     public IReadOnlyList<string> Texts { get; init; } = System.Array.Empty<string>();
 }
 
-internal sealed record CriterionModel(string Id, CriterionType Type, string Text, string? Note, string Pointer, RuleModel? Rule);
+internal sealed record CriterionModel(string Id, CriterionType Type, string Text, string? Note, string Pointer, RuleModel? Rule)
+{
+    /// <summary>This criterion's own answer validity (ISO-8601), overriding the file's default.</summary>
+    public string? AnswerValidity { get; init; }
+}
 
 internal sealed record Bounds(decimal? Gt, decimal? Gte, decimal? Lt, decimal? Lte)
 {
@@ -67,7 +75,7 @@ internal sealed record SexRule(string Pointer, IReadOnlyList<string> Sexes) : Ru
 
 internal sealed record MeasurementRule(string Pointer, string Concept, Bounds Bounds, string? Unit, string? RelativeTo, string? Lookback, string? Compute, bool AbsentFalse) : RuleModel("measurement", Pointer);
 
-internal sealed record CodedRule(string Pointer, string Concept, IReadOnlyList<string> Answers, string? Lookback) : RuleModel("coded", Pointer);
+internal sealed record CodedRule(string Pointer, string Concept, IReadOnlyList<string> Answers, string? Lookback, bool AbsentFalse = false) : RuleModel("coded", Pointer);
 
 internal sealed record PregnancyRule(string Pointer, string StatusConcept, string ConditionConcept, string? Lookback, bool ConceptsExplicit) : RuleModel("pregnancy", Pointer);
 

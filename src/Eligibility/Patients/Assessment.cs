@@ -22,4 +22,7 @@ public sealed record Assessment
 
     /// <summary>Where the answer came from (e.g. <c>Observation/xyz</c>).</summary>
     public string? Source { get; init; }
+
+    /// <summary>Where the answer is in the file it was read from, so a warning about it can point there.</summary>
+    public Eligibility.Diagnostics.SourcePosition? Position { get; init; }
 }

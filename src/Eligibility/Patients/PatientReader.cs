@@ -463,7 +463,16 @@ public static class PatientReader
                 return null;
             }
 
-            return new Assessment { Criterion = criterion, Value = value.Value, Date = Date(o, "date"), By = Text(o, "by"), Source = Text(o, "source") };
+            var (line, column) = sink.Map?.Locate(o.Pointer) ?? (0, 0);
+            return new Assessment
+            {
+                Criterion = criterion,
+                Value = value.Value,
+                Date = Date(o, "date"),
+                By = Text(o, "by"),
+                Source = Text(o, "source"),
+                Position = new SourcePosition(sink.File, line, column, o.Pointer),
+            };
         }
     }
 }

@@ -105,7 +105,8 @@ public class RoundTripTests
         back.Conditions.Should().BeEquivalentTo(native.Conditions, o => o.WithStrictOrdering());
         back.Procedures.Should().BeEquivalentTo(native.Procedures, o => o.WithStrictOrdering());
         back.Immunizations.Should().BeEquivalentTo(native.Immunizations, o => o.WithStrictOrdering());
-        back.Assessments.Should().BeEquivalentTo(native.Assessments, o => o.WithStrictOrdering());
+        // Positions differ by design: the native record's and the bundle's are different files.
+        back.Assessments.Should().BeEquivalentTo(native.Assessments, o => o.WithStrictOrdering().Excluding(a => a.Position));
         back.Medications.Should().BeEquivalentTo(native.Medications, o => o.WithStrictOrdering());
 
         var expected = Trial.Value.Evaluate(native, AsOf);

@@ -971,6 +971,33 @@ public sealed class DiagnosticCodeTests
         }
         """, Error, 4, 5, "/conditions/0/code/0", "system");
 
+        // ---------------------------------------------------------------- answers the evaluated trials cannot use
+
+        yield return Answers(DiagnosticCodes.AnswerUnknownTrial, "answer with a misspelt trial ID", """
+        {
+          "assessments": [
+            { "criterion": "TEST-2/INCL01", "value": true, "date": "2026-01-10" }
+          ]
+        }
+        """, 3, 5, "/assessments/0", "names trial 'TEST-2'");
+
+        yield return Answers(DiagnosticCodes.AnswerUnknownCriterion, "answer to a criterion the trial lacks", """
+        {
+          "assessments": [
+            { "criterion": "TEST-1/INCL01", "value": true, "date": "2026-01-10" },
+            { "criterion": "TEST-1/INCL09", "value": true, "date": "2026-01-10" }
+          ]
+        }
+        """, 4, 5, "/assessments/1", "'INCL09'");
+
+        yield return Answers(DiagnosticCodes.AnswerNotJudgement, "answer to a computed criterion", """
+        {
+          "assessments": [
+            { "criterion": "test-1/excl01", "value": false, "date": "2026-01-10" }
+          ]
+        }
+        """, 3, 5, "/assessments/0", "computed");
+
         // ---------------------------------------------------------------- ELIG5xxx terminologies and lock files
 
         yield return new Trigger(DiagnosticCodes.TerminologyTableMissing, "vocabulary folder without CONCEPT.csv",
@@ -1368,6 +1395,18 @@ public sealed class DiagnosticCodeTests
 
     private static Trigger Patient(string code, string name, string json, DiagnosticSeverity severity, int line, int column, string? pointer, string messagePart) =>
         new(code, name, () => PatientReader.Read(json, PatientFile).Diagnostics, PatientFile, severity, line, column, pointer, messagePart);
+
+    /// <summary>Answers in a patient record checked against a trial with one judgement (INCL01) and one computed criterion (EXCL01).</summary>
+    private static Trigger Answers(string code, string name, string patient, int line, int column, string pointer, string messagePart) =>
+        new(code, name, () =>
+        {
+            var trial = RuleCompiler.CompileText("""
+                { "formatVersion": 1, "trial": { "id": "TEST-1", "title": "t" }, "defaults": { "lookback": "P28D" }, "concepts": {},
+                  "inclusion": [ { "id": "INCL01", "text": "consent", "rule": { "kind": "judgement", "question": "Consent signed?" } } ],
+                  "exclusion": [ { "id": "EXCL01", "text": "over 90", "rule": { "kind": "age", "gte": 90 } } ] }
+                """, RuleFile).Evaluator!;
+            return AnswerCheck.Check(PatientReader.Read(patient, PatientFile).Patient!, new[] { trial });
+        }, PatientFile, Warning, line, column, pointer, messagePart);
 
     private static string TempFolder(string name, params (string File, string Text)[] files)
     {

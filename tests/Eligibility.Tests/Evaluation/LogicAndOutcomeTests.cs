@@ -100,13 +100,28 @@ public class KleeneTests
 public class OutcomeTests
 {
     [Test]
-    public void Unanswered_judgement_is_review_and_does_not_change_the_verdict()
+    public void Unanswered_judgement_is_review_and_so_is_the_verdict()
     {
         var trial = With("""{ "kind": "judgement", "question": "consent" }""", inclusion: true);
         var result = trial.Evaluate(Patient(), AsOf);
         result.Criteria.Single().Outcome.Should().Be(Outcome.Review);
-        result.Verdict.Should().Be(Verdict.Eligible);
+        result.Verdict.Should().Be(Verdict.Review, "eligible means every criterion, judgement included, is met");
         result.NeedsReview.Should().Equal("INCL01");
+        ResultJson.Name(result.Verdict).Should().Be("review");
+
+        var answered = trial.Evaluate(Patient().WithAssessments(new Assessment { Criterion = "DEMO-1/INCL01", Value = true, Date = D("2026-01-10") }), AsOf);
+        answered.Verdict.Should().Be(Verdict.Eligible);
+    }
+
+    [Test]
+    public void Missing_data_outranks_review_and_a_failure_outranks_both()
+    {
+        var trial = With("""{ "kind": "all", "rules": [ { "kind": "judgement", "question": "consent" }, { "kind": "measurement", "concept": "hemoglobin", "gte": 90, "unit": "g/L" } ] }""", inclusion: true);
+        var judgementAndHemoglobin = """{ "kind": "judgement", "question": "consent" }""";
+
+        trial.Evaluate(Patient(), AsOf).Verdict.Should().Be(Verdict.Undetermined);
+        trial.Evaluate(Patient().WithLabs(Lab("718-7", 80, "g/L")), AsOf).Verdict.Should().Be(Verdict.Ineligible);
+        With(judgementAndHemoglobin, inclusion: true).Evaluate(Patient(), AsOf).Verdict.Should().Be(Verdict.Review);
     }
 
     [Test]
@@ -135,7 +150,7 @@ public class OutcomeTests
         var result = trial.Evaluate(Patient(), AsOf);
         result.Criteria.Single().Outcome.Should().Be(Outcome.Unknown);
         result.Verdict.Should().Be(Verdict.Undetermined);
-        result.Missing.Should().Equal("hemoglobin within P28D");
+        result.Missing.Should().Equal("hemoglobin within the last 28 days");
     }
 
     [Test]

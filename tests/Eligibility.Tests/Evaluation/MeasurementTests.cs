@@ -97,8 +97,8 @@ public class MeasurementTests
         var trial = With("""{ "kind": "measurement", "concept": "hemoglobin", "lt": 80, "unit": "g/L" }""");
         var result = trial.Single(Patient().WithLabs(Lab("718-7", 70, "g/L", date: "2025-12-17")));
         result.Outcome.Should().Be(Outcome.Unknown);
-        result.Missing.Should().Equal("hemoglobin within P28D");
-        trial.Evaluate(Patient(), AsOf).Missing.Should().Equal("hemoglobin within P28D");
+        result.Missing.Should().Equal("hemoglobin within the last 28 days");
+        trial.Evaluate(Patient(), AsOf).Missing.Should().Equal("hemoglobin within the last 28 days");
     }
 
     [Test]

@@ -57,6 +57,10 @@ public class QualitativeTests
     [TestCase("http://snomed.info/sct", "131194007", "pass", Description = "SNOMED Non-reactive")]
     [TestCase("http://snomed.info/sct", "260385009", "pass", Description = "SNOMED Negative")]
     [TestCase("http://loinc.org", "LA6577-6", "pass", Description = "LOINC answer Negative")]
+    [TestCase("http://snomed.info/sct", "260415000", "pass", Description = "SNOMED Not detected")]
+    [TestCase("http://snomed.info/sct", "260373001", "fail", Description = "SNOMED Detected")]
+    [TestCase("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "ND", "pass", Description = "interpretation Not detected")]
+    [TestCase("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "DET", "fail", Description = "interpretation Detected")]
     [TestCase("http://snomed.info/sct", "11214006", "fail", Description = "SNOMED Reactive")]
     [TestCase("http://snomed.info/sct", "10828004", "fail", Description = "SNOMED Positive")]
     [TestCase("http://loinc.org", "LA6576-8", "fail", Description = "LOINC answer Positive")]
@@ -88,7 +92,7 @@ public class QualitativeTests
         result.Outcome.Should().Be(Outcome.Unknown);
         result.Explanation.Should().Contain("HBsAg \"Weakly positive\" on 2026-01-10 (Observation/hbsag-1) is present but could not be read");
         result.Explanation.Should().NotContain("No HBsAg result");
-        result.Missing.Should().Equal("hbsag result that can be read");
+        result.Missing.Should().Equal("HBsAg result that can be read");
     }
 
     [Test]
@@ -116,6 +120,18 @@ public class QualitativeTests
 
         result.Outcome.Should().Be(Outcome.Unknown);
         result.Explanation.Should().StartWith("No HBsAg result between");
+    }
+
+    [Test]
+    public void With_absentMeans_false_no_result_is_not_met_but_an_unreadable_one_is_still_unknown()
+    {
+        var trial = With("""{ "kind": "coded", "concept": "hbsag", "answer": "positive", "absentMeans": "false" }""", extraConcepts: Hbsag);
+
+        var none = trial.Single(Patient());
+        none.Outcome.Should().Be(Outcome.Pass);
+        none.Explanation.Should().Contain("no result means not met");
+        trial.Single(Patient().WithLabs(Result("Weakly positive"))).Outcome.Should().Be(Outcome.Unknown);
+        trial.Single(Patient().WithLabs(Result("Reactive"))).Outcome.Should().Be(Outcome.Fail);
     }
 
     [Test]

@@ -97,7 +97,7 @@ public class ComputedMeasureTests
         Egfr().Single(noSex.WithLabs(Lab("2160-0", 1, "mg/dL"))).Missing.Should().Equal("sex");
         var noBirth = Patient() with { BirthDate = null };
         Egfr().Single(noBirth.WithLabs(Lab("2160-0", 1, "mg/dL"))).Missing.Should().Equal("birth date");
-        Egfr().Single(Patient()).Missing.Should().Equal("egfr or creatinine within P28D");
+        Egfr().Single(Patient()).Missing.Should().Equal("egfr or creatinine within the last 28 days");
     }
 
     [Test]

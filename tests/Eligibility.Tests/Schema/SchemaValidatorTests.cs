@@ -566,7 +566,7 @@ public class SchemaValidatorTests
         yield return Case("empty expectation", [Set("/cases/0/expect", "{}")],
             "/cases/0/expect", "at least one of 'verdict', 'criteria' is required");
         yield return Case("unknown verdict", [Set("/cases/2/expect/verdict", "\"maybe\"")],
-            "/cases/2/expect/verdict", "'maybe' is not one of eligible, ineligible, undetermined");
+            "/cases/2/expect/verdict", "'maybe' is not one of eligible, review, undetermined, ineligible");
         yield return Case("unknown outcome", [Set("/cases/1/expect/criteria/EXCL03", "\"ok\"")],
             "/cases/1/expect/criteria/EXCL03", "'ok' is not one of pass, fail, unknown, review");
         yield return Case("bad criterion id", [Set("/cases/1/expect/criteria/INCL1", "\"pass\"")],

@@ -19,16 +19,19 @@ internal sealed class CodedNode : RuleNode
     private readonly BoundConcept concept;
     private readonly HashSet<string> wanted;
     private readonly IsoDuration lookback;
+    private readonly bool absentFalse;
 
-    public CodedNode(BoundConcept concept, IReadOnlyList<string> wanted, IsoDuration lookback)
+    public CodedNode(BoundConcept concept, IReadOnlyList<string> wanted, IsoDuration lookback, bool absentFalse = false)
         : base("coded")
     {
         this.concept = concept;
         this.wanted = wanted.ToHashSet(StringComparer.Ordinal);
         this.lookback = lookback;
+        this.absentFalse = absentFalse;
     }
 
-    public override string Describe() => $"{concept.Label} is {string.Join(" or ", wanted)} (most recent result within {lookback.ToPhrase()})";
+    public override string Describe() =>
+        $"{concept.Label} is {string.Join(" or ", wanted)} (most recent result within {lookback.ToPhrase()}{(absentFalse ? "; no result means not met" : string.Empty)})";
 
     /// <summary>The declared answer a result carries, or <c>null</c> when none (or several that disagree).</summary>
     public static string? AnswerOf(BoundConcept concept, ObservationRecord o) => Read(concept, o).Answer;
@@ -104,10 +107,13 @@ internal sealed class CodedNode : RuleNode
     {
         var window = DateWindow.Before(context.AsOf, lookback);
         var o = context.Latest(concept, window, r => r.HasContent);
-        string missing = concept.Name + " within " + lookback;
+        string missing = concept.Label + " within the last " + lookback.ToPhrase();
         if (o is null)
         {
-            return NodeResult.Unknown($"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}", missing);
+            string none = $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
+            return absentFalse
+                ? NodeResult.Of(Truth.False, none + " (for this criterion no result means not met)")
+                : NodeResult.Unknown(none, missing);
         }
 
         string described = $"{concept.Label} {ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
@@ -115,13 +121,13 @@ internal sealed class CodedNode : RuleNode
         var (answer, conflict) = Read(concept, o);
         if (conflict is not null)
         {
-            return NodeResult.Unknown($"{described} is present but contradicts itself (it reads as {conflict})", concept.Name + " result that can be read", new[] { fact });
+            return NodeResult.Unknown($"{described} is present but contradicts itself (it reads as {conflict})", concept.Label + " result that can be read", new[] { fact });
         }
 
         if (answer is null)
         {
             string known = string.Join(", ", concept.Answers.Keys.Select(k => k.Replace('-', ' ')));
-            return NodeResult.Unknown($"{described} is present but could not be read: it matches none of the answers the rule file declares ({known})", concept.Name + " result that can be read", new[] { fact });
+            return NodeResult.Unknown($"{described} is present but could not be read: it matches none of the answers the rule file declares ({known})", concept.Label + " result that can be read", new[] { fact });
         }
 
         if (answer == "unknown" && !wanted.Contains(answer))

@@ -62,7 +62,23 @@ internal sealed class CompositeNode : RuleNode
         {
             Parts = results,
             PendingJudgement = truth.IsUnknown && unknowns.All(r => r.PendingJudgement),
-            Missing = truth.IsUnknown ? unknowns.SelectMany(r => r.Missing).Distinct().ToList() : System.Array.Empty<string>(),
+            Missing = truth.IsUnknown ? MissingOf(unknowns) : System.Array.Empty<string>(),
+            Questions = truth.IsUnknown ? unknowns.SelectMany(r => r.Questions).Distinct().ToList() : System.Array.Empty<string>(),
         };
+    }
+
+    /// <summary>
+    /// What would decide an unknown result: under <c>all</c> everything the unknown parts lack; under <c>any</c> (and
+    /// <c>atLeast</c>) the parts are alternatives, so their needs become one item, "A or B".
+    /// </summary>
+    private IReadOnlyList<string> MissingOf(List<NodeResult> unknowns)
+    {
+        if (Kind == "all")
+        {
+            return unknowns.SelectMany(r => r.Missing).Distinct().ToList();
+        }
+
+        var alternatives = unknowns.Where(r => r.Missing.Count > 0).Select(r => string.Join(" and ", r.Missing)).Distinct().ToList();
+        return alternatives.Count <= 1 ? alternatives : new[] { string.Join(" or ", alternatives) };
     }
 }

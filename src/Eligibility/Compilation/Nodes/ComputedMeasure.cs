@@ -35,7 +35,7 @@ internal sealed class ComputedMeasure
     /// <summary>The unit the formula yields.</summary>
     public string ResultUnit => kind == CkdEpi2021 ? "mL/min/{1.73_m2}" : "mL/min";
 
-    public string InputsText => kind == CkdEpi2021 ? creatinine.Name : creatinine.Name + " and " + weight!.Name;
+    public string InputsText => kind == CkdEpi2021 ? creatinine.Label : creatinine.Label + " and " + weight!.Label;
 
     /// <summary>
     /// CKD-EPI 2021 creatinine equation, race-free (Inker LA et al., N Engl J Med 2021;385:1737-49):
@@ -60,7 +60,7 @@ internal sealed class ComputedMeasure
         return Math.Round(value, 1, MidpointRounding.AwayFromZero);
     }
 
-    public NodeResult Evaluate(EvaluationContext context, DateWindow window, Bounds bounds, string unit, string conceptName, string missing)
+    public NodeResult Evaluate(EvaluationContext context, DateWindow window, Bounds bounds, string unit, string conceptName, string missing, string lookbackPhrase)
     {
         string between = $"between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
         var scrObservation = context.Latest(creatinine, window, o => o.Value is not null);
@@ -72,12 +72,12 @@ internal sealed class ComputedMeasure
         var scr = Reading.In(scrObservation, creatinine, "mg/dL");
         if (scr.Value is not { } scrMgDl)
         {
-            return NodeResult.Unknown(scr.Problem!, creatinine.Name + " with a unit convertible to mg/dL");
+            return NodeResult.Unknown(scr.Problem!, creatinine.Label + " with a unit convertible to mg/dL");
         }
 
         if (scrMgDl <= 0)
         {
-            return NodeResult.Unknown($"{scr.Describe(creatinine.Label, "mg/dL")} is not a usable creatinine value", creatinine.Name + " within range");
+            return NodeResult.Unknown($"{scr.Describe(creatinine.Label, "mg/dL")} is not a usable creatinine value", creatinine.Label + " within range");
         }
 
         var facts = new System.Collections.Generic.List<FactUsed> { scr.ToFact(creatinine.Name, "mg/dL") };
@@ -105,13 +105,13 @@ internal sealed class ComputedMeasure
             var weightObservation = context.Latest(weight!, window, o => o.Value is not null);
             if (weightObservation is null)
             {
-                return NodeResult.Unknown($"{Formula} needs a {weight!.Label} result {between}; none found", $"{weight!.Label} {between}", facts);
+                return NodeResult.Unknown($"{Formula} needs a {weight!.Label} result {between}; none found", $"{weight!.Label} within the last {lookbackPhrase}", facts);
             }
 
             var kg = Reading.In(weightObservation, weight!, "kg");
             if (kg.Value is not { } weightKg)
             {
-                return NodeResult.Unknown(kg.Problem!, weight!.Name + " with a unit convertible to kg", facts);
+                return NodeResult.Unknown(kg.Problem!, weight!.Label + " with a unit convertible to kg", facts);
             }
 
             facts.Add(kg.ToFact(weight!.Name, "kg"));

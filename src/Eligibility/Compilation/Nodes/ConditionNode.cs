@@ -126,7 +126,7 @@ internal sealed class ConditionNode : RuleNode
             $"Found {concept.Label}",
             $"No {concept.Label} record{within}",
             absentUnknown,
-            concept.Name + (mode == EventMode.OnsetBefore ? " onset date" : w is null ? " history" : " within " + window));
+            concept.Label + (mode == EventMode.OnsetBefore ? " onset date" : w is null ? " history" : " within the last " + window!.Value.ToPhrase()));
     }
 
     /// <summary>The episode [onset, abatement or as-of] intersects the window; a resolved episode with no abatement date ends when unknown.</summary>

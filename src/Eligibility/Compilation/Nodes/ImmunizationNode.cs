@@ -50,6 +50,6 @@ internal sealed class ImmunizationNode : RuleNode
             }
         }
 
-        return findings.Result($"Found {concept.Label}", $"No {concept.Label} between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}", absentUnknown, concept.Name + " within " + window);
+        return findings.Result($"Found {concept.Label}", $"No {concept.Label} between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}", absentUnknown, concept.Label + " within the last " + window.ToPhrase());
     }
 }

@@ -40,7 +40,7 @@ internal sealed class MeasurementNode : RuleNode
 
     private string Threshold => Relative ? Phrase.Bounds(bounds, "× " + limit) : Phrase.Bounds(bounds, unit!);
 
-    private string MissingText => (compute is null ? concept.Name : concept.Name + " or " + compute.InputsText) + " within " + lookback;
+    private string MissingText => (compute is null ? concept.Label : concept.Label + " or " + compute.InputsText) + " within the last " + lookback.ToPhrase();
 
     public override string Describe()
     {
@@ -58,7 +58,7 @@ internal sealed class MeasurementNode : RuleNode
         {
             if (compute is not null)
             {
-                return compute.Evaluate(context, window, bounds, unit!, concept.Label, MissingText);
+                return compute.Evaluate(context, window, bounds, unit!, concept.Label, MissingText, lookback.ToPhrase());
             }
 
             string none = $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
@@ -75,7 +75,7 @@ internal sealed class MeasurementNode : RuleNode
         var reading = Reading.In(observation, concept, unit!);
         if (reading.Value is not { } value)
         {
-            return NodeResult.Unknown(reading.Problem!, concept.Name + " with a unit convertible to " + unit);
+            return NodeResult.Unknown(reading.Problem!, concept.Label + " with a unit convertible to " + Phrase.Unit(unit!));
         }
 
         bool ok = Phrase.Satisfies(bounds, value);
@@ -91,7 +91,7 @@ internal sealed class MeasurementNode : RuleNode
         string described = $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         if (string.IsNullOrWhiteSpace(o.Unit))
         {
-            return NodeResult.Unknown(described + $" has no unit, so it cannot be compared with its {limit}", concept.Name + " with a unit");
+            return NodeResult.Unknown(described + $" has no unit, so it cannot be compared with its {limit}", concept.Label + " with a unit");
         }
 
         decimal? uln;
@@ -112,19 +112,19 @@ internal sealed class MeasurementNode : RuleNode
             {
                 bool sexSpecific = upper ? concept.UlnFemale is not null || concept.UlnMale is not null : concept.LlnFemale is not null || concept.LlnMale is not null;
                 string why = sexSpecific ? $"the rule file's default {limit} depends on sex, which is not recorded" : $"the rule file declares no default {limit}";
-                return NodeResult.Unknown($"{described} has no reference range and {why}", $"{concept.Name} {limit} (reference range)");
+                return NodeResult.Unknown($"{described} has no reference range and {why}", $"{concept.Label} {limit} (reference range)");
             }
 
             uln = units.TryConvert(declared.Value, (upper ? concept.UlnUnit : concept.LlnUnit)!, o.Unit, concept.MolarMass, out decimal d, out _) ? d : null;
             string sex = (upper ? concept.UlnFemale ?? concept.UlnMale : concept.LlnFemale ?? concept.LlnMale) is not null
                 ? " for " + (context.Patient.Sex == AdministrativeSex.Female ? "females" : context.Patient.Sex == AdministrativeSex.Male ? "males" : "either sex")
                 : string.Empty;
-            ulnSource = "the rule file's default" + sex;
+            ulnSource = "from the rule file's default" + sex;
         }
 
         if (uln is not { } reference || reference <= 0)
         {
-            return NodeResult.Unknown($"{described}: its {limit} cannot be expressed in {o.Unit}", $"{concept.Name} {limit} in a convertible unit");
+            return NodeResult.Unknown($"{described}: its {limit} cannot be expressed in {o.Unit}", $"{concept.Label} {limit} in a convertible unit");
         }
 
         decimal ratio = value / reference;

@@ -198,7 +198,7 @@ internal sealed class MedicationNode : RuleNode
         }
 
         string range = w.Start == w.End ? " on " + Phrase.Date(w.End) : w.Start == DateOnly.MinValue ? " on or before " + Phrase.Date(w.End) : $" between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}";
-        string missing = concept.Name + (mode is MedicationMode.Current or MedicationMode.Ever ? " exposure dates" : " exposure within " + window);
+        string missing = concept.Label + (mode is MedicationMode.Current or MedicationMode.Ever ? " exposure dates" : " exposure within the last " + window!.Value.ToPhrase());
         if (minimum is { } min)
         {
             int days = CoveredDays(qualifying);
@@ -313,7 +313,7 @@ internal sealed class MedicationNode : RuleNode
             }
 
             return absentUnknown
-                ? NodeResult.Unknown($"No {concept.Label} record from {range} (absence is unknown for this criterion)", concept.Name + " exposure within " + window)
+                ? NodeResult.Unknown($"No {concept.Label} record from {range} (absence is unknown for this criterion)", concept.Label + " exposure within the last " + window!.Value.ToPhrase())
                 : NodeResult.Of(Truth.False, $"No {concept.Label} record from {range} (the record is taken as complete)");
         }
 
@@ -324,7 +324,7 @@ internal sealed class MedicationNode : RuleNode
         return new NodeResult(truth, $"{concept.Label} from {range} {verdict}: " + string.Join("; ", shown.Select(r => r.Text)))
         {
             Facts = facts,
-            Missing = truth.IsUnknown ? new[] { concept.Name + " doses and dates within " + window } : Array.Empty<string>(),
+            Missing = truth.IsUnknown ? new[] { concept.Label + " doses and dates within the last " + window!.Value.ToPhrase() } : Array.Empty<string>(),
         };
     }
 

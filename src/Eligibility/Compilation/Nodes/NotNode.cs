@@ -26,6 +26,7 @@ internal sealed class NotNode : RuleNode
             Parts = new[] { inner },
             PendingJudgement = inner.PendingJudgement,
             Missing = inner.Missing,
+            Questions = inner.Questions,
         };
     }
 }

@@ -47,7 +47,7 @@ internal sealed class PregnancyNode : RuleNode
 
         var window = DateWindow.Before(context.AsOf, lookback);
         var o = context.Latest(status, window, r => r.HasContent);
-        string missing = status.Name + " within " + lookback;
+        string missing = status.Label + " within the last " + lookback.ToPhrase();
         if (o is null)
         {
             return NodeResult.Unknown($"No {status.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)} and no active {condition.Label} condition", missing);

@@ -69,6 +69,6 @@ internal sealed class ProcedureNode : RuleNode
         }
 
         string range = w is { } ww ? $" between {Phrase.Date(ww.Start)} and {Phrase.Date(ww.End)}" : " on or before " + Phrase.Date(asOf);
-        return findings.Result($"Found {concept.Label}", $"No {concept.Label} procedure{range}", absentUnknown, concept.Name + (window is null ? " history" : " within " + window));
+        return findings.Result($"Found {concept.Label}", $"No {concept.Label} procedure{range}", absentUnknown, concept.Label + (window is null ? " history" : " within the last " + window.Value.ToPhrase()));
     }
 }
