@@ -1,17 +1,20 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Eligibility.Expressions;
 
 /// <summary>
-/// An <c>expression</c> rule compiled once when its rule file loads. Immutable; <see cref="Evaluate"/> is safe to
-/// call concurrently.
+/// An <c>expression</c> rule compiled once when its rule file loads, to three-valued code (see
+/// <see cref="ThreeValuedRewriter"/>). Immutable; <see cref="Evaluate"/> is safe to call concurrently.
 /// </summary>
 internal sealed class CompiledExpression
 {
-    private readonly Func<Facts, bool> evaluate;
+    private static readonly IReadOnlyList<string> None = [];
 
-    internal CompiledExpression(string source, IReadOnlyList<string> referencedConcepts, Func<Facts, bool> evaluate)
+    private readonly Func<Facts, Tri<bool>> evaluate;
+
+    internal CompiledExpression(string source, IReadOnlyList<string> referencedConcepts, Func<Facts, Tri<bool>> evaluate)
     {
         this.Source = source;
         this.ReferencedConcepts = referencedConcepts;
@@ -28,34 +31,40 @@ internal sealed class CompiledExpression
     public IReadOnlyList<string> ReferencedConcepts { get; }
 
     /// <summary>
-    /// Evaluates the expression over one patient's facts.
+    /// Evaluates the expression over one patient's facts. Missing data never throws: it makes the parts that read it
+    /// unknown, combined with Kleene logic.
     /// </summary>
     /// <param name="facts">The patient's facts.</param>
     /// <param name="missing">
-    /// When the result is null: the fact the record lacks (e.g. <c>"alt result"</c>), or
-    /// <c>"expression failed: &lt;message&gt;"</c> when evaluation failed for another reason (e.g. division by zero).
+    /// When the result is null: every missing fact that mattered (e.g. <c>"alt result"</c>), and
+    /// <c>"expression failed: &lt;reason&gt;"</c> for each part that could not be computed (e.g. division by zero),
+    /// distinct, in the order met. Empty when the result is known.
     /// </param>
-    /// <returns>The expression's value, or null when it could not be decided.</returns>
-    public bool? Evaluate(IFactSource facts, out string? missing)
+    /// <returns>The expression's value, or null when it is unknown.</returns>
+    public bool? Evaluate(IFactSource facts, out IReadOnlyList<string> missing)
     {
         ArgumentNullException.ThrowIfNull(facts);
+        var model = new Facts(facts);
+        Tri<bool> result;
         try
         {
-            var result = this.evaluate(new Facts(facts));
-            missing = null;
-            return result;
+            result = this.evaluate(model);
         }
-        catch (MissingFactException ex)
-        {
-            missing = ex.Fact;
-            return null;
-        }
-#pragma warning disable CA1031 // Any failure of the rule author's expression makes the rule unknown, never a crash.
+#pragma warning disable CA1031 // The generated code catches every failure of an operation; anything else still makes the rule unknown, never a crash.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            missing = "expression failed: " + ex.Message;
+            missing = ["expression failed: " + ex.Message];
             return null;
         }
+
+        if (result.Known)
+        {
+            missing = None;
+            return result.Value;
+        }
+
+        missing = model.Missing.Count == 0 ? ["expression facts"] : model.Missing.Distinct(StringComparer.Ordinal).ToList();
+        return null;
     }
 }

@@ -4,8 +4,8 @@ using System.Collections.Generic;
 namespace Eligibility.Expressions;
 
 /// <summary>
-/// A light lexical scan of expression text, done before Dynamic LINQ sees it: nesting depth, the <c>new</c> keyword,
-/// and positions of identifiers for error offsets. It only needs to tell identifiers and string literals apart.
+/// A light lexical scan of expression text, done before Dynamic LINQ sees it: nesting depth, <c>np</c> nesting, the
+/// <c>new</c> keyword, and positions of identifiers for error offsets. It only needs to tell identifiers and string literals apart.
 /// </summary>
 internal static class ExpressionText
 {
@@ -103,6 +103,73 @@ internal static class ExpressionText
         }
 
         return (max, offset);
+    }
+
+    /// <summary>
+    /// The deepest nesting of <c>np(…)</c> calls (Dynamic LINQ's null propagation, which repeats its argument once for
+    /// every member it guards, so nesting multiplies), and the offset of the first <c>np</c> nested deeper than
+    /// <paramref name="allowed"/> levels (0 when none is).
+    /// </summary>
+    public static (int Depth, int Offset) MaxNpNesting(List<Token> tokens, int allowed)
+    {
+        // The bracket depth just inside each np( that is still open.
+        var open = new Stack<int>();
+        int depth = 0, max = 0, offset = 0;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (token.Kind == TokenKind.Identifier && string.Equals(token.Text, "np", StringComparison.OrdinalIgnoreCase)
+                && i + 1 < tokens.Count && tokens[i + 1].Text == "(")
+            {
+                open.Push(depth + 1);
+                if (open.Count > allowed && max <= allowed)
+                {
+                    offset = token.Offset;
+                }
+
+                max = Math.Max(max, open.Count);
+
+                continue;
+            }
+
+            if (token.Kind != TokenKind.Symbol)
+            {
+                continue;
+            }
+
+            switch (token.Text[0])
+            {
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    while (open.Count > 0 && open.Peek() >= depth)
+                    {
+                        open.Pop();
+                    }
+
+                    depth = Math.Max(0, depth - 1);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return (max, offset);
+    }
+
+    /// <summary>The offset of the first identifier named <paramref name="name"/> (any case), or null.</summary>
+    public static int? FindIdentifierIgnoringCase(List<Token> tokens, string name)
+    {
+        foreach (var token in tokens)
+        {
+            if (token.Kind == TokenKind.Identifier && string.Equals(token.Text, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return token.Offset;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -55,6 +55,9 @@ internal sealed class CanonicalUnit
     /// <summary>The dimension as text, e.g. <c>g1.m-3</c>; equal text means convertible by a factor.</summary>
     public string DimensionKey { get; }
 
+    /// <summary>The base-unit exponents, none of them zero.</summary>
+    public IReadOnlyDictionary<string, int> Dimensions => dimensions;
+
     /// <summary>The exponent of the amount of substance (1 for mmol/L, 0 for mg/dL).</summary>
     public int SubstanceExponent => dimensions.TryGetValue(SubstanceSymbol, out var exponent) ? exponent : 0;
 
@@ -77,6 +80,14 @@ internal sealed class CanonicalUnit
             ScaledDecimal.Divide(left.Magnitude, right.Magnitude),
             left.dimensions.Concat(right.dimensions.Select(d => KeyValuePair.Create(d.Key, checked(-d.Value)))));
     }
+
+    /// <summary>This unit raised to an integer power (<c>m</c> to <c>m3</c>, <c>s</c> to <c>s-1</c>).</summary>
+    /// <exception cref="OverflowException">An exponent leaves the range of <see cref="int"/>.</exception>
+    public CanonicalUnit Power(int exponent) => exponent == 1
+        ? this
+        : new CanonicalUnit(
+            Magnitude.Power(exponent),
+            dimensions.Select(d => KeyValuePair.Create(d.Key, checked(d.Value * exponent))));
 
     /// <summary>
     /// The dimension this unit has once its amount of substance is read as a mass (mol → g), which

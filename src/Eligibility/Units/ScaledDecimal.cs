@@ -71,13 +71,23 @@ internal readonly record struct ScaledDecimal
     public static ScaledDecimal Divide(ScaledDecimal left, ScaledDecimal right) =>
         Create(left.Mantissa / right.Mantissa, checked(left.Exponent - right.Exponent));
 
-    /// <summary>This number raised to an integer power (negative powers divide).</summary>
+    /// <summary>This number raised to an integer power (negative powers divide), by repeated squaring.</summary>
+    /// <exception cref="OverflowException">The exponent leaves the range of <see cref="int"/>.</exception>
     public ScaledDecimal Power(int exponent)
     {
         var result = One;
-        for (var i = 0; i < Math.Abs(exponent); i++)
+        var square = this;
+        for (var remaining = Math.Abs((long)exponent); remaining > 0; remaining >>= 1)
         {
-            result = Multiply(result, this);
+            if ((remaining & 1) == 1)
+            {
+                result = Multiply(result, square);
+            }
+
+            if (remaining > 1)
+            {
+                square = Multiply(square, square);
+            }
         }
 
         return exponent >= 0 ? result : Divide(One, result);
@@ -88,9 +98,9 @@ internal readonly record struct ScaledDecimal
     /// within <paramref name="relativeTolerance"/> of this one.
     /// </summary>
     /// <remarks>
-    /// Fhir.Metrics rounds every intermediate value (1/60 for a minute, for example) to about 15
-    /// significant digits, so ratios of its canonical values carry noise in the last digits
-    /// (60 comes out as 59.99999999999996). UCUM's own constants have far fewer digits, so the
+    /// Canonical magnitudes are products and quotients of UCUM's constants, each rounded to 28
+    /// significant digits, so a ratio of two can carry noise in its last digits (a repeating
+    /// fraction such as 1/60 for a minute). UCUM's own constants have far fewer digits, so the
     /// shortest nearby number is the intended one; a repeating fraction such as 1/24 keeps
     /// 14–15 digits, which is well beyond any clinical precision.
     /// </remarks>

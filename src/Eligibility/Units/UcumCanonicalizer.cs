@@ -1,61 +1,46 @@
 using System;
-using System.Collections.Frozen;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Xml.Linq;
-
-// Aliases rather than `using Fhir.Metrics`: Eligibility has its own Quantity (and may gain a Fhir
-// namespace), which would shadow the Fhir.Metrics names inside Eligibility.Units.
-using FhirExponential = global::Fhir.Metrics.Exponential;
-using FhirMetric = global::Fhir.Metrics.Metric;
-using FhirQuantity = global::Fhir.Metrics.Quantity;
-using FhirSystemOfUnits = global::Fhir.Metrics.SystemOfUnits;
-using FhirUcum = global::Fhir.Metrics.UCUM;
-using FhirUnit = global::Fhir.Metrics.Unit;
 
 namespace Eligibility.Units;
 
 /// <summary>
-/// Turns a UCUM unit string into its <see cref="CanonicalUnit"/>, using Fhir.Metrics for the
-/// UCUM table, the atoms, prefixes, exponents and annotations.
+/// Turns a UCUM unit string into its <see cref="CanonicalUnit"/>, from the UCUM table (<see cref="UcumTable"/>): the
+/// term structure, prefixes, atoms, exponents, annotations and each atom's definition down to the base units.
 /// </summary>
 /// <remarks>
-/// Fhir.Metrics 1.4.1 handles a flat product such as <c>mL/min/{1.73_m2}</c> well, but it
-/// silently drops empty operands (<c>mg//dL</c> reads as <c>mg</c>), does not support
-/// parenthesised terms (<c>mg/(24.h)</c>) and rejects integer factors (<c>24</c>). So the term
-/// structure — the operators <c>.</c> and <c>/</c>, parentheses and integer factors — is checked
-/// here, and each remaining component (<c>mg</c>, <c>10*9</c>, <c>m2</c>, <c>{score}</c>) goes to
-/// Fhir.Metrics on its own. Not thread-safe by itself: Fhir.Metrics does not promise thread
-/// safety, so <see cref="UnitConverter"/> serialises calls.
+/// Everything is computed here, in <see cref="decimal"/> arithmetic and independent of the process's culture and
+/// globalization settings: the term structure — the operators <c>.</c> and <c>/</c>, parentheses and integer factors —
+/// and each component (<c>mg</c>, <c>10*9</c>, <c>m2</c>, <c>{score}</c>): an optional prefix (only on metric units),
+/// an atom, an optional exponent and an optional annotation, which counts as 1. The mole and every arbitrary unit
+/// ([IU]) are kept as dimensions of their own (see <see cref="CanonicalUnit"/>); a special unit (Cel, [pH]) has no
+/// ratio scale. Not thread-safe by itself (it caches each atom's canonical form): <see cref="UnitConverter"/>
+/// serialises calls.
 /// </remarks>
 internal sealed class UcumCanonicalizer
 {
     /// <summary>Longer unit strings are rejected outright; real units are a few dozen characters.</summary>
     public const int MaxUnitLength = 128;
 
-    private const string EssenceResourceName = "Fhir.Metrics.Data.ucum-essence.xml";
-
     // A molar mass may only bridge a small power of the substance amount (mol, mol2 at most in
     // practice); the bound keeps hostile exponents away from the power loop.
     private const int MaxSubstanceExponent = 4;
 
-    private readonly FhirSystemOfUnits system;
-    private readonly FrozenSet<string> arbitraryUnits;
-    private readonly FrozenSet<string> specialUnits;
-    private readonly ScaledDecimal avogadro;
+    // UCUM exponents are one or two digits; the bound keeps hostile ones (m99999999) cheap and in range.
+    private const int MaxExponent = short.MaxValue;
 
-    /// <summary>Loads the UCUM table shipped in Fhir.Metrics.</summary>
-    /// <exception cref="InvalidOperationException">The Fhir.Metrics package lacks its UCUM table.</exception>
+    // UCUM definitions are a handful of levels deep; the bound only guards against a cycle.
+    private const int MaxDefinitionDepth = 16;
+
+    private readonly UcumTable table;
+    private readonly Dictionary<string, UnitAnalysis> atoms = new(StringComparer.Ordinal);
+
+    /// <summary>Loads the UCUM table.</summary>
+    /// <exception cref="InvalidOperationException">The UCUM table is missing or malformed.</exception>
     public UcumCanonicalizer()
     {
-        system = FhirUcum.Load();
-        (arbitraryUnits, specialUnits) = ReadUnitFlags();
-
-        // Fhir.Metrics canonicalises a mole to this plain number; dividing it out again keeps the
-        // mole as a dimension (see CanonicalUnit).
-        var mole = system.Canonical(new FhirQuantity(FhirExponential.One, system.Metric(CanonicalUnit.SubstanceSymbol)));
-        avogadro = ScaledDecimal.Create(mole.Value.Significand, mole.Value.Exponent);
+        table = UcumTable.Load();
     }
 
     /// <summary>Analyses a unit already normalised by <see cref="UnitConverter"/> (trimmed, micro sign as <c>u</c>).</summary>
@@ -73,7 +58,7 @@ internal sealed class UcumCanonicalizer
 
         try
         {
-            var reader = new TermReader(this, unit);
+            var reader = new TermReader(this, unit, depth: 0);
             return reader.ReadMainTerm();
         }
         catch (OverflowException)
@@ -86,139 +71,162 @@ internal sealed class UcumCanonicalizer
         }
     }
 
-    private static (FrozenSet<string> Arbitrary, FrozenSet<string> Special) ReadUnitFlags()
-    {
-        using var stream = typeof(FhirSystemOfUnits).Assembly.GetManifestResourceStream(EssenceResourceName)
-            ?? throw new InvalidOperationException($"Fhir.Metrics does not contain {EssenceResourceName}.");
-        var document = XDocument.Load(stream);
-        var units = document.Descendants().Where(e => e.Name.LocalName == "unit").ToList();
-        return (Codes("isArbitrary"), Codes("isSpecial"));
-
-        FrozenSet<string> Codes(string flag) => units
-            .Where(u => string.Equals((string?)u.Attribute(flag), "yes", StringComparison.Ordinal))
-            .Select(u => (string?)u.Attribute("Code"))
-            .OfType<string>()
-            .ToFrozenSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>Canonicalises one component free of operators and parentheses, through Fhir.Metrics.</summary>
-    private UnitAnalysis AnalyzeComponent(string unit, string component)
-    {
-        FhirMetric metric;
-        try
-        {
-            metric = system.Metric(component);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Fhir.Metrics reports unknown atoms with ArgumentException but malformed exponents
-            // with whatever its parsing hits; bad input must never escape as an exception. Its
-            // messages name internals, so the caller gets the component instead.
-            return UnitAnalysis.Invalid($"unknown unit '{component}'");
-        }
-
-        if (metric.Axes.Count == 0)
-        {
-            return UnitAnalysis.Invalid($"unknown unit '{component}'");
-        }
-
-        var ownDimensions = new List<KeyValuePair<string, int>>();
-        foreach (var axis in metric.Axes)
-        {
-            if (!CollectOwnDimensions(axis.Unit, axis.Exponent, ownDimensions, depth: 0))
-            {
-                return NotRatioScale(unit, component);
-            }
-        }
-
-        FhirQuantity canonical;
-        try
-        {
-            canonical = system.Canonical(new FhirQuantity(FhirExponential.One, metric));
-        }
-        catch (InvalidCastException)
-        {
-            // Fhir.Metrics cannot reduce units defined by a function (Cel, [pH], B) to base units.
-            return NotRatioScale(unit, component);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return UnitAnalysis.Invalid($"cannot interpret '{component}'");
-        }
-
-        var substance = ownDimensions
-            .Where(d => string.Equals(d.Key, CanonicalUnit.SubstanceSymbol, StringComparison.Ordinal))
-            .Sum(d => d.Value);
-        if (Math.Abs(substance) > MaxSubstanceExponent)
-        {
-            return UnitAnalysis.Invalid("it has an unsupported power of the mole");
-        }
-
-        var magnitude = ScaledDecimal.Divide(
-            ScaledDecimal.Create(canonical.Value.Significand, canonical.Value.Exponent),
-            avogadro.Power(substance));
-
-        // Annotations ({score}) become the unity axis "1", which has no dimension.
-        var baseDimensions = canonical.Metric.Axes
-            .Where(a => !string.Equals(a.Unit.Symbol, "1", StringComparison.Ordinal))
-            .Select(a => KeyValuePair.Create(a.Unit.Symbol, a.Exponent));
-        return UnitAnalysis.Convertible(new CanonicalUnit(magnitude, baseDimensions.Concat(ownDimensions)));
-    }
-
-    /// <summary>
-    /// Follows a unit's UCUM definition down to the mole and to arbitrary units, which Fhir.Metrics
-    /// turns into plain numbers; false when a special (non-ratio) unit is met.
-    /// </summary>
-    private bool CollectOwnDimensions(FhirUnit unit, int exponent, List<KeyValuePair<string, int>> found, int depth)
-    {
-        // UCUM definitions are a handful of levels deep; the bound only guards against a cycle.
-        if (depth > 16 || specialUnits.Contains(unit.Symbol))
-        {
-            return false;
-        }
-
-        if (string.Equals(unit.Symbol, CanonicalUnit.SubstanceSymbol, StringComparison.Ordinal))
-        {
-            found.Add(KeyValuePair.Create(unit.Symbol, exponent));
-            return true;
-        }
-
-        var definition = system.Conversions.Find(unit);
-        if (arbitraryUnits.Contains(unit.Symbol)
-            && (definition is null || !definition.To.Axes.Any(a => arbitraryUnits.Contains(a.Unit.Symbol))))
-        {
-            // [IU] is defined as [iU]: the innermost arbitrary unit names the dimension.
-            found.Add(KeyValuePair.Create(unit.Symbol, exponent));
-            return true;
-        }
-
-        if (definition is null)
-        {
-            return true;
-        }
-
-        foreach (var axis in definition.To.Axes)
-        {
-            if (!CollectOwnDimensions(axis.Unit, checked(axis.Exponent * exponent), found, depth + 1))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static UnitAnalysis NotRatioScale(string unit, string component) =>
         UnitAnalysis.NotConvertible(string.Equals(unit, component, StringComparison.Ordinal)
             ? $"'{unit}' is not a ratio-scale unit"
             : $"'{unit}' contains '{component}', which is not a ratio-scale unit");
 
     /// <summary>
+    /// Canonicalises one component free of operators and parentheses: <c>[prefix] atom [exponent] [{annotation}]</c>.
+    /// </summary>
+    private UnitAnalysis AnalyzeComponent(string unit, string component, int depth)
+    {
+        var symbol = component;
+        var brace = symbol.IndexOf('{', StringComparison.Ordinal);
+        if (brace >= 0)
+        {
+            // One annotation, at the end, not empty: mL{total}, {score}.
+            var annotation = symbol[(brace + 1)..];
+            if (annotation.Length < 2 || annotation[^1] != '}' || annotation.AsSpan(0, annotation.Length - 1).IndexOfAny('{', '}') >= 0)
+            {
+                return UnitAnalysis.Invalid($"unknown unit '{component}'");
+            }
+
+            symbol = symbol[..brace];
+            if (symbol.Length == 0)
+            {
+                return UnitAnalysis.Convertible(CanonicalUnit.Unity);
+            }
+        }
+
+        var exponent = 1;
+        var digits = symbol.Length;
+        while (digits > 0 && char.IsAsciiDigit(symbol[digits - 1]))
+        {
+            digits--;
+        }
+
+        if (digits < symbol.Length && digits > 0)
+        {
+            var start = symbol[digits - 1] is '+' or '-' && digits > 1 ? digits - 1 : digits;
+            if (!int.TryParse(symbol.AsSpan(start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent)
+                || Math.Abs(exponent) > MaxExponent)
+            {
+                return UnitAnalysis.Invalid($"the exponent of '{component}' is out of range");
+            }
+
+            symbol = symbol[..start];
+        }
+
+        if (!TryResolve(symbol, out var atom, out var prefix))
+        {
+            return UnitAnalysis.Invalid($"unknown unit '{component}'");
+        }
+
+        var canonical = AnalyzeAtom(atom, depth);
+        if (!canonical.IsValid)
+        {
+            return canonical;
+        }
+
+        if (canonical.Canonical is not { } atomCanonical)
+        {
+            return NotRatioScale(unit, component);
+        }
+
+        var result = CanonicalUnit.Multiply(new CanonicalUnit(prefix, []), atomCanonical).Power(exponent);
+        if (Math.Abs(result.SubstanceExponent) > MaxSubstanceExponent)
+        {
+            return UnitAnalysis.Invalid("it has an unsupported power of the mole");
+        }
+
+        return UnitAnalysis.Convertible(result);
+    }
+
+    /// <summary>The atom a symbol names: the whole symbol when it is an atom (cd, Pa, ph), else a prefix and a metric atom.</summary>
+    private bool TryResolve(string symbol, out UcumAtom atom, out ScaledDecimal prefix)
+    {
+        prefix = ScaledDecimal.One;
+        if (table.Atoms.TryGetValue(symbol, out var whole))
+        {
+            atom = whole;
+            return true;
+        }
+
+        foreach (var (code, factor) in table.Prefixes)
+        {
+            if (symbol.Length > code.Length && symbol.StartsWith(code, StringComparison.Ordinal)
+                && table.Atoms.TryGetValue(symbol[code.Length..], out var prefixed) && prefixed.IsMetric)
+            {
+                atom = prefixed;
+                prefix = factor;
+                return true;
+            }
+        }
+
+        atom = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// One atom in base units, following its definition: base units, the mole and innermost arbitrary units are
+    /// dimensions of their own; a special unit is valid but not convertible.
+    /// </summary>
+    private UnitAnalysis AnalyzeAtom(UcumAtom atom, int depth)
+    {
+        if (atoms.TryGetValue(atom.Code, out var known))
+        {
+            return known;
+        }
+
+        if (depth > MaxDefinitionDepth)
+        {
+            return UnitAnalysis.Invalid($"cannot interpret '{atom.Code}'");
+        }
+
+        UnitAnalysis result;
+        if (atom.IsSpecial)
+        {
+            result = UnitAnalysis.NotConvertible($"'{atom.Code}' is not a ratio-scale unit");
+        }
+        else if (atom.IsBase || string.Equals(atom.Code, CanonicalUnit.SubstanceSymbol, StringComparison.Ordinal))
+        {
+            result = UnitAnalysis.Convertible(new CanonicalUnit(ScaledDecimal.One, [KeyValuePair.Create(atom.Code, 1)]));
+        }
+        else
+        {
+            var definition = new TermReader(this, atom.Definition!, depth + 1).ReadMainTerm();
+            if (!definition.IsValid)
+            {
+                result = UnitAnalysis.Invalid($"cannot interpret '{atom.Code}'");
+            }
+            else if (definition.Canonical is not { } defined)
+            {
+                result = definition;
+            }
+            else if (atom.IsArbitrary && !defined.Dimensions.Any(d => IsArbitrary(d.Key)))
+            {
+                // [IU] is defined as [iU]: the innermost arbitrary unit names the dimension.
+                result = UnitAnalysis.Convertible(new CanonicalUnit(ScaledDecimal.One, [KeyValuePair.Create(atom.Code, 1)]));
+            }
+            else
+            {
+                result = UnitAnalysis.Convertible(CanonicalUnit.Multiply(new CanonicalUnit(atom.Factor, []), defined));
+            }
+        }
+
+        atoms[atom.Code] = result;
+        return result;
+    }
+
+    private bool IsArbitrary(string code) => table.Atoms.TryGetValue(code, out var atom) && atom.IsArbitrary;
+
+    /// <summary>
     /// Reads the UCUM term structure: <c>["/"] term</c>, where a term is components joined by
     /// <c>.</c> and <c>/</c> (left to right, so <c>L/min/m2</c> is L·min⁻¹·m⁻²) and a component is
     /// a parenthesised term, an integer factor or a unit symbol with optional exponent and annotation.
     /// </summary>
-    private sealed class TermReader(UcumCanonicalizer owner, string unit)
+    private sealed class TermReader(UcumCanonicalizer owner, string unit, int depth)
     {
         private int position;
 
@@ -350,7 +358,7 @@ internal sealed class UcumCanonicalizer
             }
 
             var text = unit[start..position];
-            return text.All(char.IsAsciiDigit) ? ReadFactor(text) : owner.AnalyzeComponent(unit, text);
+            return text.All(char.IsAsciiDigit) ? ReadFactor(text) : owner.AnalyzeComponent(unit, text, depth);
         }
 
         private UnitAnalysis ReadFactor(string digits)

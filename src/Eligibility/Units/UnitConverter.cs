@@ -10,10 +10,10 @@ namespace Eligibility.Units;
 /// </summary>
 /// <remarks>
 /// <para>
-/// UCUM parsing and the unit table come from Fhir.Metrics (see <see cref="UcumCanonicalizer"/>).
-/// Its <c>Convert</c> to a chosen unit is not implemented, so a factor is the ratio of the
-/// canonical magnitudes of one unit of each side, computed in decimal and cleared of the rounding
-/// noise Fhir.Metrics leaves in the last digits.
+/// Units are read with the UCUM table (see <see cref="UcumCanonicalizer"/>); a factor is the ratio
+/// of the canonical magnitudes of one unit of each side, computed in decimal and cleared of the
+/// rounding noise repeating fractions leave in the last digits. Nothing depends on the process's
+/// culture or globalization settings (invariant globalization included).
 /// </para>
 /// <para>
 /// Spelling: surrounding white space is ignored and the micro signs µ (U+00B5) and μ (U+03BC)
@@ -34,7 +34,7 @@ internal sealed class UnitConverter
     // Enough for every unit spelling a deployment meets; beyond this results are computed, not kept.
     private const int MaxCacheEntries = 4096;
 
-    // Fhir.Metrics' noise is below 1e-14 relative; UCUM's constants have at most 10 digits.
+    // Rounding noise is far below 1e-14 relative; UCUM's constants have at most 10 digits.
     private const int MaxSignificantDigits = 15;
     private const decimal NoiseTolerance = 5e-14m;
 

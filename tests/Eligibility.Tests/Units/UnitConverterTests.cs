@@ -319,6 +319,68 @@ public sealed class UnitConverterTests
         error.Should().StartWith($"cannot convert {from} to {to}: ").And.Contain("is not a valid UCUM unit (");
     }
 
+    // ---------------------------------------------------------------- the UCUM table, read without Fhir.Metrics' code
+
+    [TestCase("k[lb_av]", Description = "a prefix on a unit that is not metric")]
+    [TestCase("m[in_i]")]
+    [TestCase("k%")]
+    public void Prefixes_apply_only_to_metric_units(string unit)
+    {
+        Converter.IsValid(unit, out var error).Should().BeFalse();
+        error.Should().Be($"unknown unit '{unit}'");
+    }
+
+    [TestCase("dar", "m2", "10", Description = "deci-are: the first prefix that leaves an atom, not the first that matches")]
+    [TestCase("dam", "m", "10")]
+    [TestCase("cd", "cd", "1", Description = "candela, not centi-day")]
+    [TestCase("Kibit", "bit", "1024")]
+    [TestCase("MiBy", "By", "1048576")]
+    [TestCase("mm[Hg]", "Pa", "133.322")]
+    [TestCase("[in_i]", "cm", "2.54")]
+    [TestCase("[pi].rad", "deg", "180")]
+    [TestCase("mol2/L2", "mmol2/L2", "1000000")]
+    [TestCase("[g]", "m/s2", "9.80665")]
+    [TestCase("L", "dm3", "1")]
+    public void Definitions_are_followed_exactly(string from, string to, string expected)
+    {
+        Converter.TryGetFactor(from, to, null, out var factor, out var error).Should().BeTrue(error);
+        factor.Should().BeApproximately(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), 1e-6m);
+    }
+
+    [TestCase("980665e-5", "9.80665")]
+    [TestCase("6.0221367", "6.0221367")]
+    [TestCase("1e-24", "0.000000000000000000000001")]
+    [TestCase("1099511627776", "1099511627776")]
+    [TestCase("0.3048", "0.3048")]
+    [TestCase("3.1415926535897932384626433832795028841971693993751058209749445923", "3.141592653589793238462643383")]
+    public void Table_numbers_are_read_exactly_and_independently_of_the_culture(string text, string expected)
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            UcumTable.ParseNumber(text).TryToDecimal(out var value).Should().BeTrue();
+            value.Should().Be(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Test]
+    public void The_table_has_the_UCUM_essentials()
+    {
+        var table = UcumTable.Load();
+
+        table.Prefixes.Select(p => p.Code).Should().StartWith(["Y", "Z", "E", "P", "T", "G", "M", "k", "h", "da", "d"]);
+        table.Atoms.Keys.Should().Contain(["m", "s", "g", "rad", "K", "C", "cd", "mol", "L", "[IU]", "[iU]", "Cel", "10*"]);
+        table.Atoms["Cel"].IsSpecial.Should().BeTrue();
+        table.Atoms["[IU]"].IsArbitrary.Should().BeTrue();
+        table.Atoms["[lb_av]"].IsMetric.Should().BeFalse();
+        table.Atoms["m"].IsBase.Should().BeTrue();
+    }
+
     [TestCaseSource(nameof(Garbage))]
     public void Garbage_never_throws(string? unit)
     {

@@ -10,7 +10,11 @@ using Eligibility.Units;
 
 namespace Eligibility.Compilation.Nodes;
 
-/// <summary>A free-form boolean expression over the read-only fact model, compiled once by RulesEngine at load.</summary>
+/// <summary>
+/// A free-form boolean expression over the read-only fact model, compiled once at load to three-valued code: a missing
+/// fact makes the parts that read it unknown (Kleene logic), and an unknown result names every missing fact that
+/// mattered. Each fact is computed with the same record selection as the typed rule of its kind.
+/// </summary>
 internal sealed class ExpressionNode : RuleNode
 {
     private readonly CompiledExpression expression;
@@ -30,10 +34,13 @@ internal sealed class ExpressionNode : RuleNode
     protected override NodeResult Run(EvaluationContext context, Scope scope)
     {
         var facts = new FactSource(context, concepts, lookback);
-        bool? value = expression.Evaluate(facts, out string? missing);
+        bool? value = expression.Evaluate(facts, out var missing);
         if (value is null)
         {
-            return NodeResult.Unknown($"Expression `{expression.Source}` cannot be decided: {missing}", missing ?? "expression facts");
+            return new NodeResult(Truth.Unknown, $"Expression `{expression.Source}` cannot be decided: {string.Join("; ", missing)}")
+            {
+                Missing = missing,
+            };
         }
 
         return NodeResult.Of(Truth.From(value.Value), $"Expression `{expression.Source}` is {(value.Value ? "true" : "false")}" + (facts.Used.Count > 0 ? " (" + string.Join("; ", facts.Used) + ")" : string.Empty));
@@ -83,23 +90,33 @@ internal sealed class ExpressionNode : RuleNode
             return reading.Value;
         }
 
+        /// <summary>
+        /// The ULN for the latest result, as the <c>measurement</c> rule's ULN multiple reads it: the result's reference
+        /// range (in its own unit, else the result's), else the rule file's default; converted to the concept's unit.
+        /// Null when none applies, it cannot be converted, or it is not positive.
+        /// </summary>
         public decimal? Uln(string concept)
         {
             var c = concepts[concept];
-            var o = context.Latest(c, window, r => r.Value is not null);
             if (c.Unit is null)
             {
                 return null;
             }
 
+            var o = context.Latest(c, window, r => r.Value is not null);
+            decimal? uln;
             if (o?.ReferenceRange?.High is { } high)
             {
-                string unit = o.ReferenceRange.Unit ?? o.Unit ?? c.Unit;
-                return UnitConverter.Instance.TryConvert(high, unit, c.Unit, c.MolarMass, out decimal h, out _) ? h : null;
+                string? unit = string.IsNullOrWhiteSpace(o.ReferenceRange.Unit) ? o.Unit : o.ReferenceRange.Unit;
+                uln = !string.IsNullOrWhiteSpace(unit) && UnitConverter.Instance.TryConvert(high, unit, c.Unit, c.MolarMass, out decimal h, out _) ? h : null;
+            }
+            else
+            {
+                decimal? declared = c.DefaultUln(context.Patient.Sex);
+                uln = declared is { } d && UnitConverter.Instance.TryConvert(d, c.UlnUnit ?? c.Unit, c.Unit, c.MolarMass, out decimal u, out _) ? u : null;
             }
 
-            decimal? declared = c.DefaultUln(context.Patient.Sex);
-            return declared is { } d && UnitConverter.Instance.TryConvert(d, c.UlnUnit ?? c.Unit, c.Unit, c.MolarMass, out decimal u, out _) ? u : null;
+            return uln > 0 ? uln : null;
         }
 
         public bool? HasCondition(string concept) => AnyCondition(concept, c => !(c.Onset > context.AsOf));
