@@ -11,7 +11,7 @@ namespace Eligibility.Cli;
 /// <summary>
 /// The <c>eligibility</c> command line, callable in-process: <see cref="Run(string[], TextWriter, TextWriter)"/> parses
 /// the arguments, runs the command and returns its exit code. Bad input never produces a stack trace: argument errors
-/// exit 2, and an unexpected exception exits 3 with a one-line message.
+/// exit 2, and an unexpected exception (a bug) exits 3 with a one-line message saying so.
 /// </summary>
 public static class EligibilityCli
 {
@@ -62,13 +62,31 @@ public static class EligibilityCli
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            console.Error.WriteLine($"eligibility: internal error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            WriteInternalError(console, ex);
             return ExitCodes.InternalError;
         }
         finally
         {
             console.Out.Flush();
             console.Error.Flush();
+        }
+    }
+
+    /// <summary>The text that follows every internal error: whose fault it is and what to do.</summary>
+    internal const string BugNote = "this is a bug in eligibility, not a problem with your input: please report it";
+
+    /// <summary>
+    /// Reports an exception nothing expected (exit 3): one line, <c>eligibility: internal error: Type: message (this is a
+    /// bug …)</c>; the stack trace follows only when the environment variable <c>ELIGIBILITY_DEBUG</c> is set (not 0).
+    /// A reader's <see cref="Diagnostics.EligibilityBugException"/> already says what was being read.
+    /// </summary>
+    internal static void WriteInternalError(CliConsole console, Exception ex)
+    {
+        string what = ex is Diagnostics.EligibilityBugException ? ex.Message : $"internal error: {ex.GetType().Name}: {ex.Message}";
+        console.Error.WriteLine($"eligibility: {what.ReplaceLineEndings(" ")} ({BugNote})");
+        if (Environment.GetEnvironmentVariable("ELIGIBILITY_DEBUG") is { Length: > 0 } debug && debug != "0")
+        {
+            console.Error.WriteLine(ex.ToString());
         }
     }
 

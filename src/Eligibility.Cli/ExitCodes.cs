@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>Internal error.</summary>
     public const int InternalError = 3;
+
+    /// <summary>Interrupted (SIGINT or SIGTERM): <c>screen</c> finished the records in flight, kept what was done and can resume.</summary>
+    public const int Interrupted = 4;
 }

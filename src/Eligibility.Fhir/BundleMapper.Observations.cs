@@ -54,6 +54,11 @@ internal sealed partial class BundleMapper
         for (int i = 0; i < o.Component.Count; i++)
         {
             var component = o.Component[i];
+            if (component is null)
+            {
+                continue; // "component": [null] (reported by the parser as a warning, ELIG3109)
+            }
+
             string at = "/component/" + i.ToString(CultureInfo.InvariantCulture);
             var codes = FhirValues.Codes(component.Code);
             if (codes.Count == 0 || (component.Value is null && component.Interpretation.Count == 0))

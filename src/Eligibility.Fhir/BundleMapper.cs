@@ -94,8 +94,13 @@ internal sealed partial class BundleMapper
             : Entry.FullUrl ?? $"{Resource.TypeName} (entry {Entry.Index.ToString(CultureInfo.InvariantCulture)})";
     }
 
+    /// <summary>A test hook: when set, <see cref="Map"/> calls it first, so tests can make mapping fail the way a defect
+    /// would and see how the reader and the tool report it. Never set outside tests.</summary>
+    internal static Action? FaultForTests { get; set; }
+
     public PatientRecord Map()
     {
+        FaultForTests?.Invoke();
         var parsed = new List<Parsed>();
         var ignored = new SortedDictionary<string, int>(StringComparer.Ordinal);
         EntryLayout? firstIgnored = null;
@@ -206,10 +211,9 @@ internal sealed partial class BundleMapper
             var reader = EntryReader(entry);
             Deserializer.TryDeserializeResource(ref reader, out resource, out issues);
         }
-#pragma warning disable CA1031 // Firely may throw on input it cannot represent; bad input must never escape as an exception.
-        catch (Exception ex)
-#pragma warning restore CA1031
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException or DeserializationFailedException)
         {
+            // What Firely (or the JSON reader under it) throws for input it cannot represent; anything else is a defect.
             diagnostics.Error(FhirDiagnosticCodes.InvalidResource, entry, string.Empty, $"{name} could not be parsed as FHIR R4: {ex.Message}");
             return null;
         }

@@ -27,6 +27,8 @@ internal static class DailyDose
     /// <summary>The daily dose of a set of instructions, with the dose quantity it was derived from (for diagnostics).</summary>
     public static (Quantity? Dose, FhirQuantity? Source) From(IReadOnlyList<Dosage> dosages)
     {
+        // "dosageInstruction": [null] parses (a warning, ELIG3109) with a null in the list: it says nothing.
+        dosages = dosages.Where(d => d is not null).ToList();
         if (dosages.Count == 0 || dosages.Select(d => d.Sequence).Distinct().Count() > 1)
         {
             return (null, null);

@@ -23,6 +23,11 @@ internal static class DosingSchedule
         IsoDuration? interval = null;
         foreach (var dosage in dosages)
         {
+            if (dosage is null)
+            {
+                continue; // "dosageInstruction": [null]: says nothing
+            }
+
             if (Interval(dosage.Timing) is not { } one || (interval is { } seen && seen != one))
             {
                 return null;

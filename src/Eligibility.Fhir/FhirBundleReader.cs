@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Text.Json;
 using Eligibility.Diagnostics;
 using Eligibility.Patients;
+using Eligibility.Shared;
 
 namespace Eligibility.Fhir;
 
@@ -27,42 +27,49 @@ public static class FhirBundleReader
     /// <returns><c>true</c> for a FHIR resource, Bundle or not.</returns>
     public static bool IsFhirResource(ReadOnlySpan<byte> utf8) => BundleLayout.PeekResourceType(utf8) is not null;
 
-    /// <summary>Reads a bundle file; the path is used as given in diagnostics.</summary>
+    /// <summary>
+    /// Reads a bundle file; the path is used as given in diagnostics. Only a regular file is read (a device, pipe, socket
+    /// or folder is ELIG0002), and never more than <see cref="InputLimits.MaxRecordBytes"/> bytes of it (ELIG0003).
+    /// </summary>
     /// <param name="path">The file.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
-    public static PatientReadResult ReadFile(string path)
+    /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the bundle.</exception>
+    public static PatientReadResult ReadFile(string path, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        try
+        limits ??= InputLimits.Default;
+        var file = BoundedFile.Read(path, limits.MaxRecordBytes, "patient records");
+        if (file.Bytes is not { } bytes)
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > PatientReader.MaxBytes)
-            {
-                return Failed(path, DiagnosticCodes.InputTooLarge, $"the file is {info.Length} bytes; patient records are limited to {PatientReader.MaxBytes} bytes");
-            }
+            return Failed(path, file.Code!, file.Message!);
+        }
 
-            return Read(File.ReadAllBytes(path), path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
-        {
-            return Failed(path, DiagnosticCodes.FileUnreadable, "cannot read the file: " + ex.Message);
-        }
+        return Read(bytes, path, limits);
     }
 
-    /// <summary>Reads a bundle from UTF-8 JSON.</summary>
+    /// <summary>
+    /// Reads a bundle from UTF-8 JSON. The bytes are first scanned against <paramref name="limits"/> (size, longest
+    /// string, nesting, array length: ELIG0003, ELIG0005) and for text that is not valid UTF-8 anywhere in the bundle
+    /// (ELIG0001), before anything is parsed, so a hostile input costs bounded time and memory.
+    /// </summary>
     /// <param name="utf8">The JSON text, UTF-8 (a byte order mark is allowed).</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
-    public static PatientReadResult Read(byte[] utf8, string? fileName = null) => Read(utf8, fileName, validateEveryResource: false);
+    /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the
+    /// bundle (bad input never throws; it comes back as diagnostics). The original exception is the inner exception.</exception>
+    public static PatientReadResult Read(byte[] utf8, string? fileName = null, InputLimits? limits = null) => Read(utf8, fileName, validateEveryResource: false, limits);
 
-    /// <summary>As <see cref="Read(byte[], string?)"/>; <paramref name="validateEveryResource"/> skips the unvalidated first
+    /// <summary>As <see cref="Read(byte[], string?, InputLimits?)"/>; <paramref name="validateEveryResource"/> skips the unvalidated first
     /// parse (<see cref="BundleMapper.UncheckedDeserializer"/>), so tests can show that both paths give the same result.</summary>
-    internal static PatientReadResult Read(byte[] utf8, string? fileName, bool validateEveryResource)
+    internal static PatientReadResult Read(byte[] utf8, string? fileName, bool validateEveryResource, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(utf8);
-        if (utf8.Length > PatientReader.MaxBytes)
+        limits ??= InputLimits.Default;
+        if (limits.Check(utf8, fileName) is { } problem)
         {
-            return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; patient records are limited to {PatientReader.MaxBytes} bytes");
+            return new PatientReadResult(null, new[] { problem });
         }
 
         int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
@@ -99,15 +106,15 @@ public static class FhirBundleReader
             return new PatientReadResult(null, diagnostics.Items);
         }
 
+        PatientRecord patient;
         try
         {
-            var patient = new BundleMapper(utf8, bom, layout, diagnostics, validateEveryResource).Map();
-            return new PatientReadResult(diagnostics.HasErrors ? null : patient, diagnostics.Items);
+            patient = new BundleMapper(utf8, bom, layout, diagnostics, validateEveryResource).Map();
         }
-#pragma warning disable CA1031 // The reader's promise is "never throws for bad input": a defect in mapping becomes a diagnostic.
-        catch (Exception ex)
-#pragma warning restore CA1031
+        catch (Hl7.Fhir.Validation.CodedValidationException ex)
         {
+            // Firely's own "this value is not valid FHIR" when an element is read (e.g. a boolean where a date belongs
+            // that the first, unvalidated parse let through): the bundle's fault, reported as an invalid resource.
             diagnostics.Add(new Diagnostic
             {
                 Code = FhirDiagnosticCodes.InvalidResource,
@@ -120,6 +127,13 @@ public static class FhirBundleReader
             });
             return new PatientReadResult(null, diagnostics.Items);
         }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or EligibilityBugException))
+        {
+            // Bad input is reported as diagnostics while mapping; an exception here is a defect, not the bundle's fault.
+            throw new EligibilityBugException($"internal error while mapping the FHIR bundle {fileName ?? "<input>"}: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+
+        return new PatientReadResult(diagnostics.HasErrors ? null : patient, diagnostics.Items);
     }
 
     /// <summary>ELIG0001 for text that is not well-formed JSON, at the reader's line and column (without the reader's

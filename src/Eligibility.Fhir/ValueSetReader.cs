@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Eligibility.Codes;
 using Eligibility.Diagnostics;
 using Eligibility.Patients;
+using Eligibility.Shared;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Utility;
 using Hl7.Fhir.Validation;
@@ -27,35 +27,35 @@ public static class ValueSetReader
     /// <see cref="ValueSetDefinition.Source"/>.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The value sets read without error, and every problem found.</returns>
+    /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the file.</exception>
     public static ValueSetReadResult ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        try
+        var file = BoundedFile.Read(path, PatientReader.MaxBytes, "value set files");
+        if (file.Bytes is not { } bytes)
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > PatientReader.MaxBytes)
-            {
-                return Failed(path, DiagnosticCodes.InputTooLarge, $"the file is {info.Length} bytes; value set files are limited to {PatientReader.MaxBytes} bytes");
-            }
+            return Failed(path, file.Code!, file.Message!);
+        }
 
-            return Read(File.ReadAllBytes(path), path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
-        {
-            return Failed(path, DiagnosticCodes.FileUnreadable, "cannot read the file: " + ex.Message);
-        }
+        return Read(bytes, path);
     }
+
+    /// <summary>What a value set file may hold: the size of a patient record, and arrays as long as the size allows
+    /// (an expansion can list every code of a large hierarchy).</summary>
+    private static readonly InputLimits Limits = InputLimits.Default with { MaxArrayItems = int.MaxValue };
 
     /// <summary>Reads value sets from UTF-8 JSON: one ValueSet, or a Bundle whose entries are ValueSets.</summary>
     /// <param name="utf8">The JSON text, UTF-8 (a byte order mark is allowed).</param>
     /// <param name="fileName">The name used in diagnostics and as each value set's <see cref="ValueSetDefinition.Source"/>, if any.</param>
     /// <returns>The value sets read without error, and every problem found.</returns>
+    /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the input
+    /// (bad input never throws; it comes back as diagnostics). The original exception is the inner exception.</exception>
     public static ValueSetReadResult Read(byte[] utf8, string? fileName)
     {
         ArgumentNullException.ThrowIfNull(utf8);
-        if (utf8.Length > PatientReader.MaxBytes)
+        if (Limits.Check(utf8, fileName, "value set files") is { } problem)
         {
-            return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; value set files are limited to {PatientReader.MaxBytes} bytes");
+            return new ValueSetReadResult(Array.Empty<ValueSetDefinition>(), new[] { problem });
         }
 
         int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
@@ -97,12 +97,10 @@ public static class ValueSetReader
             var read = new ValueSetComposer(document.ValueSets, diagnostics, fileName).Compose();
             return new ValueSetReadResult(read, diagnostics.Items);
         }
-#pragma warning disable CA1031 // The reader's promise is "never throws for bad input": a defect in reading becomes a diagnostic.
-        catch (Exception ex)
-#pragma warning restore CA1031
+        catch (Exception ex) when (ex is not (OutOfMemoryException or EligibilityBugException))
         {
-            diagnostics.Error(FhirDiagnosticCodes.ValueSetInvalid, whole, string.Empty, "the value sets could not be read: " + ex.Message);
-            return new ValueSetReadResult(Array.Empty<ValueSetDefinition>(), diagnostics.Items);
+            // Bad input is reported as diagnostics while reading; an exception here is a defect, not the file's fault.
+            throw new EligibilityBugException($"internal error while reading the value sets {fileName ?? "<input>"}: {ex.GetType().Name}: {ex.Message}", ex);
         }
     }
 
@@ -185,10 +183,9 @@ public static class ValueSetReader
                 var reader = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
                 BundleMapper.Deserializer.TryDeserializeResource(ref reader, out resource, out issues);
             }
-#pragma warning disable CA1031 // Firely may throw on input it cannot represent; bad input must never escape as an exception.
-            catch (Exception ex)
-#pragma warning restore CA1031
+            catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException or Hl7.Fhir.Serialization.DeserializationFailedException)
             {
+                // What Firely (or the JSON reader under it) throws for input it cannot represent; anything else is a defect.
                 diagnostics.Error(FhirDiagnosticCodes.ValueSetInvalid, entry, string.Empty, $"{name} could not be parsed as FHIR R4: {ex.Message}");
                 return;
             }

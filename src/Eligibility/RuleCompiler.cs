@@ -12,6 +12,7 @@ using Eligibility.Diagnostics;
 using Eligibility.Loading;
 using Eligibility.Model;
 using Eligibility.Schema;
+using Eligibility.Shared;
 using Eligibility.Time;
 
 namespace Eligibility;
@@ -41,20 +42,12 @@ public static class RuleCompiler
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= CompileOptions.Default;
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxFileBytes)
-            {
-                return Failed(path, DiagnosticCodes.InputTooLarge, $"the file is {info.Length} bytes; rule files are limited to {MaxFileBytes} bytes");
-            }
 
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        // Only a regular file, and never more than the limit (a device or /proc entry reporting size 0 included).
+        var file = BoundedFile.Read(path, MaxFileBytes, "rule files");
+        if (file.Bytes is not { } bytes)
         {
-            return Failed(path, DiagnosticCodes.FileUnreadable, "cannot read the file: " + ex.Message);
+            return Failed(path, file.Code!, file.Message!);
         }
 
         return Compile(bytes, path, options, options.UseLockFile ? LockFilePath(path) : null);
@@ -118,6 +111,11 @@ public static class RuleCompiler
             return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; rule files are limited to {MaxFileBytes} bytes");
         }
 
+        if (NotUnicode(utf8, fileName) is { } notUnicode)
+        {
+            return new CompilationResult(new[] { notUnicode }, null);
+        }
+
         var sink = new DiagnosticSink(fileName, utf8);
         if (!JsonInput.TryParse(utf8, sink, out var document))
         {
@@ -159,22 +157,32 @@ public static class RuleCompiler
             return (null, Array.Empty<Diagnostic>());
         }
 
-        try
+        var file = BoundedFile.Read(lockPath, MaxLockFileBytes, "lock files");
+        if (file.Bytes is not { } bytes)
         {
-            var info = new FileInfo(lockPath);
-            if (info.Length > MaxLockFileBytes)
-            {
-                return (null, Failed(lockPath, DiagnosticCodes.InputTooLarge, $"the lock file is {info.Length} bytes; lock files are limited to {MaxLockFileBytes} bytes").Diagnostics);
-            }
+            return (null, Failed(lockPath, file.Code!, file.Code == DiagnosticCodes.FileUnreadable ? file.Message!.Replace("the file", "the lock file", StringComparison.Ordinal) : file.Message!).Diagnostics);
+        }
 
-            byte[] bytes = File.ReadAllBytes(lockPath);
-            var lockSink = new DiagnosticSink(lockPath, bytes);
-            return (LockFile.Read(bytes, lockSink), lockSink.Items);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (NotUnicode(bytes, lockPath) is { } notUnicode)
         {
-            return (null, Failed(lockPath, DiagnosticCodes.FileUnreadable, "cannot read the lock file: " + ex.Message).Diagnostics);
+            return (null, new[] { notUnicode });
         }
+
+        var lockSink = new DiagnosticSink(lockPath, bytes);
+        return (LockFile.Read(bytes, lockSink), lockSink.Items);
+    }
+
+    /// <summary>ELIG0001 for a string that is not valid UTF-8 or holds a lone surrogate escape (<c>\ud800</c>), which the
+    /// JSON parser accepts and only reading the string would refuse; null when every string is valid.</summary>
+    private static Diagnostic? NotUnicode(byte[] utf8, string? fileName)
+    {
+        if (JsonScanner.Scan(utf8, int.MaxValue - 2, int.MaxValue, int.MaxValue, "rule files") is not { } problem)
+        {
+            return null;
+        }
+
+        var (line, column) = JsonScanner.LineColumn(utf8, problem.Offset);
+        return new Diagnostic { Code = problem.Code, Severity = DiagnosticSeverity.Error, Message = problem.Message, File = fileName, Line = line, Column = column, Pointer = problem.Pointer };
     }
 
     private static TrialEvaluator? Bind(RuleFileModel model, DiagnosticSink sink, string? fileName, ConceptExpander expander)

@@ -89,13 +89,32 @@ public sealed class TrialEvaluator
         return recognised.Match(coding) is not null;
     }
 
+    /// <summary>The earliest as-of date <see cref="Evaluate"/> accepts: 1900-01-01. Patient records and example cases
+    /// with an earlier <c>asOf</c> are refused when read.</summary>
+    public static DateOnly EarliestAsOf { get; } = new(1900, 1, 1);
+
+    /// <summary>The latest as-of date <see cref="Evaluate"/> accepts: 2999-12-31.</summary>
+    public static DateOnly LatestAsOf { get; } = new(2999, 12, 31);
+
+    /// <summary>Whether <paramref name="asOf"/> lies within <see cref="EarliestAsOf"/>..<see cref="LatestAsOf"/>.</summary>
+    /// <param name="asOf">A screening date.</param>
+    /// <returns><c>true</c> when <see cref="Evaluate"/> accepts it.</returns>
+    public static bool IsValidAsOf(DateOnly asOf) => asOf >= EarliestAsOf && asOf <= LatestAsOf;
+
     /// <summary>Evaluates every criterion for the patient as of <paramref name="asOf"/>.</summary>
     /// <param name="patient">The patient record.</param>
-    /// <param name="asOf">The screening date: data after it is ignored, windows end on it.</param>
+    /// <param name="asOf">The screening date: data after it is ignored, windows end on it. It must lie within
+    /// <see cref="EarliestAsOf"/>..<see cref="LatestAsOf"/> (<see cref="IsValidAsOf"/>).</param>
     /// <returns>The verdict and per-criterion results.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is outside the accepted range.</exception>
     public EvaluationResult Evaluate(PatientRecord patient, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(patient);
+        if (!IsValidAsOf(asOf))
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"the as-of date must lie between {EarliestAsOf:yyyy-MM-dd} and {LatestAsOf:yyyy-MM-dd}");
+        }
+
         var context = new EvaluationContext(patient, asOf, Trial.Id);
         var results = new List<CriterionResult>(criteria.Count);
         foreach (var c in criteria)

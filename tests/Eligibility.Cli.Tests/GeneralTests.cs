@@ -64,7 +64,7 @@ public sealed class GeneralTests
             new CliConsole(stdout, stderr, CliRunner.Today));
 
         code.Should().Be(3);
-        stderr.ToString().Should().Be("eligibility: internal error: IOException: the disk is on fire\n");
+        stderr.ToString().Should().Be("eligibility: internal error: IOException: the disk is on fire (this is a bug in eligibility, not a problem with your input: please report it)\n");
     }
 
     [Test]

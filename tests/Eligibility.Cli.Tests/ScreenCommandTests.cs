@@ -76,6 +76,7 @@ public sealed class ScreenCommandTests
             }
             else
             {
+                row["line"]!.GetValue<int>().Should().Be(i, "a result row names its input line too");
                 row["patient"]!.GetValue<string>().Should().Be($"p{i}", $"row {i} must be line {i}'s result");
                 row["trial"]!.GetValue<string>().Should().Be("TINY-1");
                 row["verdict"]!.GetValue<string>().Should().Be(kinds[i] switch
@@ -119,6 +120,12 @@ public sealed class ScreenCommandTests
         r.OutLines.Should().HaveCount(4);
         r.OutLines.Select(l => JsonNode.Parse(l)!["trial"]!.GetValue<string>() + "/" + JsonNode.Parse(l)!["patient"]!.GetValue<string>())
             .Should().Equal("TINY-1/p1", "WARN-1/p1", "TINY-1/p2", "WARN-1/p2");
+
+        // Each row is the evaluate --format json object, with the input line it comes from first.
+        var first = JsonNode.Parse(r.OutLines[0])!.AsObject();
+        first.Select(p => p.Key).Take(3).Should().Equal("line", "trial", "patient");
+        first["line"]!.GetValue<int>().Should().Be(1);
+        JsonNode.Parse(r.OutLines[3])!["line"]!.GetValue<int>().Should().Be(2);
         r.Err.Should().Contain("WARN-1 — A rule file with a warning only");
     }
 

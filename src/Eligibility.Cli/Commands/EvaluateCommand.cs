@@ -30,6 +30,7 @@ internal sealed class EvaluateCommand : CliCommand
         Options.Add(asOf);
         Options.Add(format);
         Options.Add(terminology);
+        LimitOptions.AddTo(this);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -48,7 +49,7 @@ internal sealed class EvaluateCommand : CliCommand
 
         var ruleFiles = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
         var evaluator = ruleFiles.LoadOrThrow(rulesPath, Console);
-        var read = PatientInput.ReadFile(patientPath);
+        var read = PatientInput.ReadFile(patientPath, LimitOptions.Read(parseResult));
         DiagnosticOutput.WriteAll(Console.Error, read.Diagnostics);
         var record = read.Patient ?? throw new CliInputException($"cannot read the patient record {patientPath}");
 

@@ -89,7 +89,7 @@ internal sealed class LockCommand : CliCommand
         int stale = 0;
         foreach (var (target, text) in locks)
         {
-            string? current = File.Exists(target) ? File.ReadAllText(target, Utf8).ReplaceLineEndings("\n") : null;
+            string? current = ExistingFile.ReadText(target, "lock files", Console)?.ReplaceLineEndings("\n");
             string pinned = Pinned(text);
             if (checkOnly)
             {

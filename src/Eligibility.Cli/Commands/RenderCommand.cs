@@ -79,7 +79,7 @@ internal sealed class RenderCommand : CliCommand
         int stale = 0;
         foreach (var (target, text) in rendered)
         {
-            string? current = File.Exists(target) ? File.ReadAllText(target, Utf8) : null;
+            string? current = ExistingFile.ReadText(target, "renderings", Console);
             if (checkOnly)
             {
                 if (current != text)

@@ -4,7 +4,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Text;
+using System.Threading;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
 using Eligibility.Cli.Screening;
@@ -12,16 +12,30 @@ using Spectre.Console;
 
 namespace Eligibility.Cli.Commands;
 
-/// <summary><c>eligibility screen</c>: many patients against one or more trials, streamed, in parallel, NDJSON out in input order.</summary>
+/// <summary>
+/// <c>eligibility screen</c>: many patients against one or more trials, streamed, in parallel, NDJSON out in input order.
+/// With <c>--out FILE</c> the rows go to <c>FILE.partial</c>, renamed to <c>FILE</c> when every record has its rows;
+/// checkpoints in <c>FILE.partial.state</c> let <c>--resume</c> finish an interrupted run.
+/// </summary>
 internal sealed class ScreenCommand : CliCommand
 {
+    /// <summary>How often, at most, a run writing to a file records a checkpoint (milliseconds); less often when writing one takes long.</summary>
+    private const int CheckpointMilliseconds = 200;
+
+    /// <summary>A checkpoint may take at most this share of the run's time: the interval is at least this many times the last one's cost.</summary>
+    private const int CheckpointCostFactor = 20;
+
+    /// <summary>A test hook: handed the run's <see cref="StopSignals"/> once they are listened for, so a test can stop the run as a signal would.</summary>
+    internal static readonly AsyncLocal<Action<StopSignals>?> Started = new();
+
     private readonly Option<string[]> rules = new("--rules") { Description = "Rule files or folders of them (one result per patient per trial).", Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "PATH" };
     private readonly Option<string> patients = new("--patients") { Description = "NDJSON (one native record or FHIR Bundle per line; - for stdin) or a folder of patient files.", Required = true, HelpName = "PATH" };
     private readonly Option<DateOnly?> asOf = AsOfDate.CreateOption("The screening date for every patient. Default: each record's asOf, else today.");
-    private readonly Option<string?> outFile = new("--out") { Description = "Write the NDJSON results to FILE instead of stdout.", HelpName = "FILE" };
-    private readonly Option<int?> parallel = new("--parallel") { Description = "Worker count. Default: all cores.", HelpName = "N" };
+    private readonly Option<string?> outFile = new("--out") { Description = "Write the NDJSON results to FILE instead of stdout (as FILE.partial until every record is done).", HelpName = "FILE" };
+    private readonly Option<int?> parallel = new("--parallel") { Description = "Worker count. Default: all cores. The output is the same for any count.", HelpName = "N" };
     private readonly Option<string?> summaryFile = new("--summary") { Description = "Also write the summary as JSON to FILE: counts, attrition per criterion, and every code no rule file recognises.", HelpName = "FILE" };
     private readonly Option<string?> reportFile = new("--report") { Description = "Also write the summary as one self-contained HTML page to FILE (.html): per trial a funnel of patients remaining after each criterion, per-criterion bars and the tables.", HelpName = "FILE" };
+    private readonly Option<bool> resume = new("--resume") { Description = "Finish an interrupted run: the same command, with --resume, continues FILE.partial of --out where it stopped." };
     private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
 
     public ScreenCommand(CliConsole console)
@@ -45,7 +59,9 @@ internal sealed class ScreenCommand : CliCommand
         Options.Add(parallel);
         Options.Add(summaryFile);
         Options.Add(reportFile);
+        Options.Add(resume);
         Options.Add(terminology);
+        LimitOptions.AddTo(this);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -66,68 +82,332 @@ internal sealed class ScreenCommand : CliCommand
             throw new CliInputException("no rule files found in --rules");
         }
 
-        var compiler = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
+        var limits = LimitOptions.Read(parseResult);
+        string[] terminologyPaths = parseResult.GetValue(terminology) ?? [];
+        var compiler = new RuleFiles(TerminologyInput.Load(terminologyPaths, Console));
         var trials = ruleFiles.Select(f => compiler.LoadOrThrow(f.Path, Console)).ToList();
-        var source = PatientSource.Open(parseResult.GetRequiredValue(patients));
+        var source = PatientSource.Open(parseResult.GetRequiredValue(patients), limits.MaxRecordBytes);
         DateOnly? fixedAsOf = parseResult.GetValue(asOf);
         int workers = parseResult.GetValue(parallel) ?? Environment.ProcessorCount;
-        string? summaryPath = parseResult.GetValue(summaryFile);
-        var unrecognised = new UnrecognisedCodes(trials);
-        var pipeline = new ScreenPipeline(trials, fixedAsOf, Console.Today, workers, unrecognised);
-        var summary = new ScreenSummary(trials, unrecognised, source.Path);
-
-        string? reportPath = parseResult.GetValue(reportFile);
-        string asOfText = fixedAsOf is { } d ? $"{AsOfDate.Format(d)} (from --as-of)" : $"each record's asOf, else today ({AsOfDate.Format(Console.Today)})";
-        Console.Error.WriteLine($"Screening {source.Path} against {string.Join(", ", trials.Select(t => t.Trial.Id))} with {workers} worker(s); as-of: {asOfText}.");
-
         string? outPath = parseResult.GetValue(outFile);
-        TextWriter output = outPath is null ? Console.Out : new StreamWriter(outPath, false, new UTF8Encoding(false), 1 << 16);
-        var clock = Stopwatch.StartNew();
+        string? summaryPath = parseResult.GetValue(summaryFile);
+        string? reportPath = parseResult.GetValue(reportFile);
+        string? terminologyDescription = compiler.Options.Terminology?.Description;
+        bool resuming = parseResult.GetValue(resume);
+        if (resuming && outPath is null)
+        {
+            throw new CliInputException("--resume needs --out FILE: it finishes the interrupted run that was writing FILE.partial");
+        }
+
+        if (resuming && !source.CanReadAgain)
+        {
+            throw new CliInputException($"--resume needs the patients input to be a file or a folder: {(source.Path == "-" ? "standard input" : source.Path)} cannot be read again from where the run stopped");
+        }
+
+        // A run can be resumed when it writes to a file and its input can be read again: only then is a state kept.
+        var inputs = outPath is not null && source.CanReadAgain
+            ? ScreenInputs.Describe(ruleFiles.Select(f => f.Path).ToList(), source, fixedAsOf, terminologyPaths, terminologyDescription, limits)
+            : null;
+        string? statePath = inputs is null ? null : ScreenState.StatePath(outPath!);
+
+        DateOnly today = Console.Today;
+        ScreenState? previous = null;
+        if (resuming)
+        {
+            string partial = ScreenState.PartialPath(outPath!);
+            previous = ScreenState.Read(statePath!);
+            if (previous is null)
+            {
+                if (File.Exists(outPath) && !File.Exists(partial))
+                {
+                    Console.Error.WriteLine($"Nothing to resume: {outPath} is complete (there is no {partial}).");
+                    return ExitCodes.Success;
+                }
+
+                throw new CliInputException($"nothing to resume: there is no {statePath}, the state an interrupted run writing {outPath} leaves; run without --resume");
+            }
+
+            var differences = ScreenInputs.Differences(previous.Inputs, inputs!);
+            if (differences.Count > 0)
+            {
+                throw new CliInputException($"cannot resume {partial}: the inputs are not those of the interrupted run: {string.Join("; ", differences)}. Give the same inputs as the interrupted run, or start again without --resume");
+            }
+
+            today = previous.Today;
+        }
+
+        var summary = new ScreenSummary(trials, source.Path);
+        var position = default(InputPosition);
+        string? lastRecord = null;
+        if (previous is not null)
+        {
+            try
+            {
+                if (previous.Summary is { } counts)
+                {
+                    summary.Restore(counts);
+                }
+            }
+            catch (FormatException ex)
+            {
+                throw new CliInputException($"cannot resume: the state file {statePath} is damaged ({ex.Message}); start again without --resume", ex);
+            }
+
+            position = previous.Position;
+            lastRecord = previous.LastRecord;
+        }
+
+        string asOfText = fixedAsOf is { } d ? $"{AsOfDate.Format(d)} (from --as-of)" : $"each record's asOf, else today ({AsOfDate.Format(today)})";
+        Console.Error.WriteLine($"Screening {source.Path} against {string.Join(", ", trials.Select(t => t.Trial.Id))} with {workers} worker(s); as-of: {asOfText}.");
+        if (previous is not null)
+        {
+            string where = source.IsFolder ? $"{position.Offset} file(s)" : $"through line {position.Lines}";
+            Console.Error.WriteLine($"Resuming {ScreenState.PartialPath(outPath!)}: {summary.Records} record(s) were screened ({where}) before the run stopped.");
+        }
+
+        ScreenOutput? output;
         try
         {
-            var items = source.Items(System.Console.OpenStandardInput);
-            // A progress bar on stderr when it is a terminal — unless the results are going to that same terminal.
-            if (Console.ErrorIsTerminal && !(outPath is null && Console.OutIsTerminal))
+            // A fresh run's state is written before its output is created, so that whenever it is killed it can be resumed.
+            output = OpenOutput(outPath, previous, summaryPath, reportPath, () =>
             {
-                var progress = Console.CreateError().Progress().AutoClear(true).Columns(
-                    new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn());
-                progress.Start(ctx =>
+                if (statePath is not null)
                 {
-                    var task = ctx.AddTask("Screening", maxValue: Math.Max(1, source.Total));
-                    task.IsIndeterminate = source.Total == 0;
-                    pipeline.Run(items, outcome =>
-                    {
-                        Consume(outcome, output, summary);
-                        task.Value = outcome.Item.Progress;
-                    });
-                    task.Value = task.MaxValue;
-                });
-            }
-            else
+                    ScreenState.Write(statePath, new ScreenState { Inputs = inputs!, Today = today, Position = position, OutputBytes = 0, LastRecord = null }, summary);
+                }
+            });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"cannot write {ScreenState.PartialPath(outPath!)}: {ex.Message}", ex);
+        }
+
+        var pipeline = new ScreenPipeline(trials, fixedAsOf, today, workers, limits: limits);
+        var sinceCheckpoint = Stopwatch.StartNew();
+        long checkpointInterval = CheckpointMilliseconds;
+        void Checkpoint(bool complete)
+        {
+            sinceCheckpoint.Restart();
+            if (output is null)
             {
-                pipeline.Run(items, outcome => Consume(outcome, output, summary));
+                return;
             }
 
-            output.Flush();
+            long bytes = output.Flush(durable: statePath is not null);
+            if (statePath is not null)
+            {
+                ScreenState.Write(statePath, new ScreenState { Inputs = inputs!, Today = today, Position = position, OutputBytes = bytes, LastRecord = lastRecord, Complete = complete }, summary);
+            }
+
+            // The state grows with the distinct codes of the input: however large it gets, checkpoints stay a small cost.
+            checkpointInterval = Math.Max(CheckpointMilliseconds, CheckpointCostFactor * sinceCheckpoint.ElapsedMilliseconds);
+            sinceCheckpoint.Restart();
+        }
+
+        Exception? writeError = null;
+        using var signals = new StopSignals(name => Console.Error.WriteLine($"{name}: stopping — finishing the records in flight, then writing what is done."));
+        using var stopRun = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
+        Started.Value?.Invoke(signals);
+        void Consume(ScreenOutcome outcome)
+        {
+            if (writeError is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                foreach (string row in outcome.Rows)
+                {
+                    output!.Write(row);
+                }
+
+                summary.Add(outcome);
+                position = outcome.Item.Next;
+                lastRecord = ScreenState.RecordOf(outcome.Item);
+                summary.BlankLines = position.BlankLines;
+                // A line too long to read is written out at once: reading the rest of it may take a while.
+                if (position.InLongLine || sinceCheckpoint.ElapsedMilliseconds >= checkpointInterval)
+                {
+                    Checkpoint(complete: false);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                writeError = ex;
+                stopRun.Cancel();
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        bool readAll = true;
+        try
+        {
+            if (previous?.Complete != true)
+            {
+                var items = source.Items(System.Console.OpenStandardInput, position);
+                // A progress bar on stderr when it is a terminal — unless the results are going to that same terminal.
+                if (Console.ErrorIsTerminal && !(outPath is null && Console.OutIsTerminal))
+                {
+                    var progress = Console.CreateError().Progress().AutoClear(true).Columns(
+                        new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn());
+                    progress.Start(ctx =>
+                    {
+                        var task = ctx.AddTask("Screening", maxValue: Math.Max(1, source.Total));
+                        task.IsIndeterminate = source.Total == 0;
+                        readAll = pipeline.Run(items, outcome =>
+                        {
+                            Consume(outcome);
+                            task.Value = outcome.Item.Progress;
+                        }, stopRun.Token);
+                        task.Value = task.MaxValue;
+                    });
+                }
+                else
+                {
+                    readAll = pipeline.Run(items, Consume, stopRun.Token);
+                }
+            }
+
+            string? stopped = writeError is not null ? $"the results could not be written ({writeError.Message.ReplaceLineEndings(" ")})"
+                : !readAll ? $"interrupted by {signals.Received ?? "a stop request"}"
+                : source.Stopped;
+            bool complete = stopped is null;
+            if (complete && previous?.Complete != true)
+            {
+                summary.BlankLines = source.BlankLines;
+            }
+
+            if (writeError is null)
+            {
+                try
+                {
+                    Checkpoint(complete);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    writeError = ex;
+                    stopped = $"the results could not be written ({ex.Message.ReplaceLineEndings(" ")})";
+                    complete = false;
+                }
+            }
+
+            summary.Stopped = stopped;
+
+            summary.Write(Console.CreateError(), clock.Elapsed);
+            if (summaryPath is not null)
+            {
+                WriteFile(summaryPath, summary.ToJson(terminologyDescription), complete);
+            }
+
+            if (reportPath is not null)
+            {
+                string reportAsOf = fixedAsOf is { } fixedDate ? $"{AsOfDate.Format(fixedDate)} (from --as-of)" : "each record's asOf, else the day of the run";
+                WriteFile(reportPath, ScreenReport.Render(summary, new ScreenReport.Run(source.Path, reportAsOf, summary.BlankLines, terminologyDescription) { Stopped = stopped }), complete);
+            }
+
+            if (complete)
+            {
+                try
+                {
+                    output?.Complete();
+                    if (statePath is not null)
+                    {
+                        File.Delete(statePath);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliInputException($"cannot rename {ScreenState.PartialPath(outPath!)} to {outPath}: {ex.Message}; run the same command with --resume to finish", ex);
+                }
+            }
+
+            // A line with no end would stop a resumed run at the same place: only other stops are worth resuming.
+            bool resumable = statePath is not null && !source.StoppedAtEndlessLine;
+            return ExitCode(summary, stopped, signals.Received is not null && !readAll, outPath, resumable);
         }
         finally
         {
-            if (outPath is not null)
+            output?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The output of this run: stdout, a fresh <c>FILE.partial</c>, or the interrupted run's, cut to its last checkpoint.
+    /// Files an earlier run left under the names this run writes are removed first, so that nothing from an older run
+    /// looks like this one's result. Null when a completed run's output was already renamed (only its state was left).
+    /// A fresh run's state is written (<paramref name="writeInitialState"/>) before its output is created.
+    /// </summary>
+    private ScreenOutput? OpenOutput(string? outPath, ScreenState? previous, string? summaryPath, string? reportPath, Action writeInitialState)
+    {
+        if (outPath is null)
+        {
+            DeleteStale(summaryPath, reportPath);
+            return ScreenOutput.ToWriter(Console.Out);
+        }
+
+        string partial = ScreenState.PartialPath(outPath);
+        if (previous is null)
+        {
+            if (File.Exists(partial))
             {
-                output.Dispose();
+                Console.Error.WriteLine($"Starting afresh: {partial}, left by an earlier run, is replaced (--resume would have continued it).");
+            }
+
+            DeleteStale(outPath, summaryPath, reportPath, ScreenState.StatePath(outPath));
+            writeInitialState();
+            return ScreenOutput.Create(outPath);
+        }
+
+        if (previous.Complete && !File.Exists(partial) && File.Exists(outPath))
+        {
+            return null; // it stopped after renaming its output: only the summaries and the state are left to do
+        }
+
+        DeleteStale(outPath, summaryPath, reportPath);
+        return ScreenOutput.Reopen(outPath, previous.OutputBytes, previous.LastRecord);
+    }
+
+    /// <summary>Writes a summary file (as <c>FILE.partial</c> only, when the run is incomplete); a file that cannot be written is an input error.</summary>
+    private static void WriteFile(string path, string text, bool complete)
+    {
+        try
+        {
+            ScreenOutput.WriteFile(path, text, complete);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"cannot write {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static void DeleteStale(params string?[] paths)
+    {
+        foreach (string? path in paths)
+        {
+            if (path is not null && File.Exists(path))
+            {
+                File.Delete(path);
             }
         }
+    }
 
-        summary.Write(Console.CreateError(), clock.Elapsed, source.BlankLines);
-        if (summaryPath is not null)
+    private int ExitCode(ScreenSummary summary, string? stopped, bool interrupted, string? outPath, bool resumable)
+    {
+        if (stopped is not null)
         {
-            WriteFile(summaryPath, summary.ToJson(source.BlankLines, compiler.Options.Terminology?.Description));
-        }
+            string partial = outPath is null ? string.Empty : ScreenState.PartialPath(outPath);
+            string rest = outPath is null ? string.Empty
+                : resumable ? $"; the results so far are in {partial}: run the same command with --resume to finish"
+                : $"; the results so far are in {partial}";
+            if (interrupted)
+            {
+                Console.Error.WriteLine($"eligibility: {stopped}{rest}.");
+                return ExitCodes.Interrupted;
+            }
 
-        if (reportPath is not null)
-        {
-            string reportAsOf = fixedAsOf is { } fixedDate ? $"{AsOfDate.Format(fixedDate)} (from --as-of)" : "each record's asOf, else the day of the run";
-            WriteFile(reportPath, ScreenReport.Render(summary, new ScreenReport.Run(source.Path, reportAsOf, source.BlankLines, compiler.Options.Terminology?.Description)));
+            Console.WriteError(stopped + rest);
+            return ExitCodes.BadInput;
         }
 
         int exit = ExitCodes.Success;
@@ -150,27 +430,5 @@ internal sealed class ScreenCommand : CliCommand
         }
 
         return exit;
-    }
-
-    private static void WriteFile(string path, string text)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null)
-        {
-            Directory.CreateDirectory(dir);
-        }
-
-        File.WriteAllText(path, text, new UTF8Encoding(false));
-    }
-
-    private static void Consume(ScreenOutcome outcome, TextWriter output, ScreenSummary summary)
-    {
-        foreach (string row in outcome.Rows)
-        {
-            output.Write(row);
-            output.Write('\n');
-        }
-
-        summary.Add(outcome);
     }
 }

@@ -15,6 +15,7 @@ internal sealed class TestCommand : CliCommand
     private readonly Argument<string[]> paths = new("PATH") { Description = "Example-case files (*.cases.json), rule files (their <name>.cases.json beside them is run) or folders (searched recursively).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<double?> minCoverage = new("--min-coverage") { Description = "Fail (exit 1) when a rule file's case coverage is below PERCENT (0–100).", HelpName = "PERCENT" };
     private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
+    private readonly Option<bool> allowOutsidePaths = new("--allow-outside-paths") { Description = "Let case files name rule and patient files outside their repository (the git work tree holding them, else their folder); refused by default (ELIG4010)." };
 
     public TestCommand(CliConsole console)
         : base("test", "Run the example cases that accompany rule files; ends with 'N passed, N failed'.", console)
@@ -33,6 +34,8 @@ internal sealed class TestCommand : CliCommand
         Arguments.Add(paths);
         Options.Add(minCoverage);
         Options.Add(terminology);
+        Options.Add(allowOutsidePaths);
+        LimitOptions.AddTo(this);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -50,11 +53,12 @@ internal sealed class TestCommand : CliCommand
         var coverage = new Dictionary<string, Coverage>(System.StringComparer.Ordinal);
         var reportedRuleErrors = new HashSet<string>(System.StringComparer.Ordinal);
         var report = new TestReport(Console);
-        int passed = 0, failed = 0;
+        int passed = 0, failed = 0, internalErrors = 0;
+        var caseOptions = new CaseFileOptions { Limits = LimitOptions.Read(parseResult), AllowOutsidePaths = parseResult.GetValue(allowOutsidePaths) };
 
         foreach (string casePath in plan.CaseFiles)
         {
-            var file = CaseFileReader.Read(casePath);
+            var file = CaseFileReader.Read(casePath, caseOptions);
             DiagnosticOutput.WriteAll(Console.Error, file.AllDiagnostics.Where(d => !d.IsError));
             if (file.IsUnusable)
             {
@@ -89,7 +93,22 @@ internal sealed class TestCommand : CliCommand
             int filePassed = 0, fileFailed = 0;
             foreach (var exampleCase in file.Cases)
             {
-                var run = CaseRunner.Run(exampleCase, evaluator, ids, casePath);
+                CaseRun run;
+                try
+                {
+                    run = CaseRunner.Run(exampleCase, evaluator, ids, casePath);
+                }
+#pragma warning disable CA1031 // one case's internal failure must not end the run: it is reported, counted, and the exit code says 3
+                catch (System.Exception ex)
+#pragma warning restore CA1031
+                {
+                    EligibilityCli.WriteInternalError(Console, new Diagnostics.EligibilityBugException($"internal error running case '{exampleCase.Name}' of {casePath}: {ex.GetType().Name}: {ex.Message}", ex));
+                    report.InternalError(casePath, exampleCase, $"{ex.GetType().Name}: {ex.Message}");
+                    internalErrors++;
+                    fileFailed++;
+                    continue;
+                }
+
                 DiagnosticOutput.WriteAll(Console.Error, run.Problems);
                 if (run.Result is { } result)
                 {
@@ -148,6 +167,12 @@ internal sealed class TestCommand : CliCommand
         }
 
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{passed} passed, {failed} failed"));
+        if (internalErrors > 0)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eligibility: internal error: {internalErrors} case(s) could not be run ({EligibilityCli.BugNote})"));
+            return ExitCodes.InternalError;
+        }
+
         return failed > 0 || belowBar ? ExitCodes.Failed : ExitCodes.Success;
     }
 }

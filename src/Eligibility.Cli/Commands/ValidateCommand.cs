@@ -18,6 +18,7 @@ internal sealed class ValidateCommand : CliCommand
     private readonly Option<string?> output = new("--output") { Description = "With --format sarif: write the SARIF log to FILE instead of stdout.", HelpName = "FILE" };
     private readonly Option<bool> warningsAsErrors = new("--warnings-as-errors") { Description = "Treat warnings as errors (reported as errors; exit 1). Information (info) is never promoted." };
     private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
+    private readonly Option<bool> allowOutsidePaths = new("--allow-outside-paths") { Description = "Let case files name rule and patient files outside their repository (the git work tree holding them, else their folder); refused by default (ELIG4010)." };
 
     public ValidateCommand(CliConsole console)
         : base("validate", "Check rule files and their example-case files; exit 1 on any error.", console)
@@ -28,6 +29,8 @@ internal sealed class ValidateCommand : CliCommand
         Options.Add(output);
         Options.Add(warningsAsErrors);
         Options.Add(terminology);
+        Options.Add(allowOutsidePaths);
+        LimitOptions.AddTo(this);
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -55,6 +58,7 @@ internal sealed class ValidateCommand : CliCommand
         }
 
         var ruleFiles = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
+        var caseOptions = new CaseFileOptions { Limits = LimitOptions.Read(parseResult), AllowOutsidePaths = parseResult.GetValue(allowOutsidePaths) };
         var diagnostics = new List<Diagnostic>();
         var reported = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var file in files.Where(f => f.Kind == JsonFileKind.RuleFile))
@@ -65,7 +69,7 @@ internal sealed class ValidateCommand : CliCommand
 
         foreach (var file in files.Where(f => f.Kind == JsonFileKind.CaseFile))
         {
-            var check = CaseFileValidator.Validate(file.Path, ruleFiles);
+            var check = CaseFileValidator.Validate(file.Path, ruleFiles, caseOptions);
             diagnostics.AddRange(check.Diagnostics);
 
             // A rule file reached only through a case file is checked too, once.

@@ -42,6 +42,9 @@ internal static class AsOfDate
         _ => "today: neither --as-of nor the patient record gives one",
     };
 
+    /// <summary>The accepted as-of range, as text: "1900-01-01 to 2999-12-31".</summary>
+    public static string Range => $"{Format(TrialEvaluator.EarliestAsOf)} to {Format(TrialEvaluator.LatestAsOf)}";
+
     public static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static bool TryParse(string? text, out DateOnly date) =>
@@ -50,12 +53,18 @@ internal static class AsOfDate
     private static DateOnly? Parse(ArgumentResult result)
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (TryParse(text, out var date))
+        if (!TryParse(text, out var date))
         {
-            return date;
+            result.AddError($"--as-of: '{text}' is not a date (YYYY-MM-DD)");
+            return null;
         }
 
-        result.AddError($"--as-of: '{text}' is not a date (YYYY-MM-DD)");
-        return null;
+        if (!TrialEvaluator.IsValidAsOf(date))
+        {
+            result.AddError($"--as-of: {Format(date)} is outside the dates an evaluation accepts ({Range})");
+            return null;
+        }
+
+        return date;
     }
 }

@@ -27,7 +27,8 @@ internal static class InputPaths
     /// The files named by <paramref name="paths"/>: a file is taken as given (a case file if its name ends in
     /// <c>.cases.json</c> or it looks like one, else a rule file); a folder gives every <c>*.json</c> beneath it (hidden,
     /// bin, obj and node_modules folders skipped) that is a rule or case file, sorted; lock files (<c>*.lock.json</c>)
-    /// are skipped. A path that does not exist, or a lock file named explicitly, is an input error (exit 2), reported in
+    /// are skipped. An entry of a folder that is not a regular file (a device, a pipe, a link to one) or that is too large
+    /// to read is kept as a rule file, so the command reports it as an error (ELIG0002, ELIG0003) and goes on. A path that does not exist, or a lock file named explicitly, is an input error (exit 2), reported in
     /// MSBuild's format.
     /// </summary>
     public static IReadOnlyList<InputFile> Expand(IEnumerable<string> paths, CliConsole console)
@@ -89,9 +90,17 @@ internal static class InputPaths
         }
     }
 
-    /// <summary>Every <c>*.json</c> file under <paramref name="folder"/>, in ordinal path order.</summary>
-    public static IEnumerable<string> Walk(string folder)
+    /// <summary>Every <c>*.json</c> file under <paramref name="folder"/>, in ordinal path order. A folder reached again
+    /// through a symbolic link (a link to an ancestor, say) is not walked twice.</summary>
+    public static IEnumerable<string> Walk(string folder) => Walk(folder, new HashSet<string>(StringComparer.Ordinal));
+
+    private static IEnumerable<string> Walk(string folder, HashSet<string> visited)
     {
+        if (!visited.Add(RelativePath.RealPath(folder)))
+        {
+            yield break;
+        }
+
         var files = Directory.EnumerateFiles(folder, "*.json", SearchOption.TopDirectoryOnly).OrderBy(f => f, StringComparer.Ordinal).ToList();
         foreach (string file in files)
         {
@@ -106,7 +115,7 @@ internal static class InputPaths
                 continue;
             }
 
-            foreach (string file in Walk(sub))
+            foreach (string file in Walk(sub, visited))
             {
                 yield return file;
             }
@@ -126,14 +135,11 @@ internal static class InputPaths
             return JsonFileKind.CaseFile;
         }
 
-        byte[] bytes;
-        try
+        // Bounded, and never a device, pipe or socket (a link to /dev/zero in a scanned folder): such a file is taken as
+        // a rule file, so that the compiler reports it as unreadable (ELIG0002) or too large (ELIG0003), file by file.
+        if (Eligibility.Shared.BoundedFile.Read(path, CaseFileReader.MaxBytes, "rule and example-case files").Bytes is not { } bytes)
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return JsonFileKind.RuleFile; // let the compiler report it
+            return JsonFileKind.RuleFile;
         }
 
         var names = TopLevelNames(bytes);

@@ -1,9 +1,9 @@
 using System;
-using System.IO;
 using System.Text.Json;
 using Eligibility.Diagnostics;
 using Eligibility.Fhir;
 using Eligibility.Patients;
+using Eligibility.Shared;
 
 namespace Eligibility.Cli.Input;
 
@@ -13,43 +13,44 @@ namespace Eligibility.Cli.Input;
 /// </summary>
 internal static class PatientInput
 {
-    /// <summary>Reads a patient file (native or FHIR Bundle); the path is used as given in diagnostics.</summary>
-    public static PatientReadResult ReadFile(string path)
+    /// <summary>
+    /// Reads a patient file (native or FHIR Bundle); the path is used as given in diagnostics. Only a regular file is read
+    /// (a device, pipe, socket or folder is ELIG0002), never more than <see cref="InputLimits.MaxRecordBytes"/> of it (ELIG0003).
+    /// </summary>
+    public static PatientReadResult ReadFile(string path, InputLimits? limits = null)
     {
-        byte[] bytes;
-        try
+        limits ??= InputLimits.Default;
+        var file = BoundedFile.Read(path, limits.MaxRecordBytes, "patient records");
+        if (file.Bytes is not { } bytes)
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                return Failed(path, DiagnosticCodes.FileUnreadable, "the file does not exist");
-            }
-
-            if (info.Length > PatientReader.MaxBytes)
-            {
-                return Failed(path, DiagnosticCodes.InputTooLarge, $"the file is {info.Length} bytes; patient records are limited to {PatientReader.MaxBytes} bytes");
-            }
-
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return Failed(path, DiagnosticCodes.FileUnreadable, "cannot read the file: " + ex.Message);
+            return Failed(path, file.Code!, file.Message!);
         }
 
-        return Read(bytes, path);
+        return Read(bytes, path, limits);
     }
 
-    /// <summary>Reads one record from UTF-8 JSON (a file's content, or one NDJSON line).</summary>
-    public static PatientReadResult Read(byte[] utf8, string? fileName)
+    /// <summary>
+    /// Reads one record from UTF-8 JSON (a file's content, or one NDJSON line) within <paramref name="limits"/> (default
+    /// <see cref="InputLimits.Default"/>). Bad input comes back as diagnostics; a defect in a reader throws
+    /// <see cref="EligibilityBugException"/> (the tool exits 3 on it).
+    /// </summary>
+    public static PatientReadResult Read(byte[] utf8, string? fileName, InputLimits? limits = null)
     {
+        limits ??= InputLimits.Default;
+
+        // Each reader checks the limits first; PeekResourceType reads only the top level and never throws.
         if (FhirBundleReader.IsBundle(utf8))
         {
-            return FhirBundleReader.Read(utf8, fileName);
+            return FhirBundleReader.Read(utf8, fileName, limits);
         }
 
         if (FhirBundleReader.IsFhirResource(utf8))
         {
+            if (limits.Check(utf8, fileName) is { } problem)
+            {
+                return new PatientReadResult(null, new[] { problem });
+            }
+
             var (type, line, column) = ResourceType(utf8);
             return new PatientReadResult(null, new[]
             {
@@ -66,7 +67,7 @@ internal static class PatientInput
             });
         }
 
-        return PatientReader.Read(utf8, fileName);
+        return PatientReader.Read(utf8, fileName, limits);
     }
 
     private static PatientReadResult Failed(string path, string code, string message) =>

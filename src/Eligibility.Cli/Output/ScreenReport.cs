@@ -54,7 +54,11 @@ internal static class ScreenReport
         """;
 
     /// <summary>What the page says about the run besides the counts: the input, the as-of rule, blank lines and the terminology.</summary>
-    public sealed record Run(string Input, string AsOf, int BlankLines, string? Terminology);
+    public sealed record Run(string Input, string AsOf, int BlankLines, string? Terminology)
+    {
+        /// <summary>Why the run ended before every record was screened (the page then says it is incomplete); null when complete.</summary>
+        public string? Stopped { get; init; }
+    }
 
     public static string Render(ScreenSummary summary, Run run)
     {
@@ -68,6 +72,11 @@ internal static class ScreenReport
         h.Append("<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n");
 
         h.Append("<header>\n<h1 id=\"title\">Screening summary</h1>\n<dl class=\"facts\">\n");
+        if (run.Stopped is { } stopped)
+        {
+            h.Append("<dt>Incomplete</dt><dd id=\"stopped\">").Append(E(stopped)).Append(": the counts are of the records screened so far</dd>\n");
+        }
+
         h.Append("<dt>Patients</dt><dd id=\"input\"><code>").Append(E(run.Input == "-" ? "standard input" : run.Input)).Append("</code></dd>\n");
         h.Append("<dt>As of</dt><dd id=\"as-of\">").Append(E(run.AsOf)).Append("</dd>\n");
         h.Append("<dt>Records</dt><dd id=\"records\" data-records=\"").Append(N(summary.Records)).Append("\" data-evaluated=\"").Append(N(summary.Evaluated))

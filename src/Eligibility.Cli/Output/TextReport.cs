@@ -12,13 +12,33 @@ internal static class TextReport
     /// <summary>The status column's width: long questions and missing-data lists wrap rather than squeeze the explanation.</summary>
     private const int StatusWidth = 28;
 
+    /// <summary>
+    /// The most characters of one text shown in the table: a record's 20 MB string (a unit, an assessor's name) would
+    /// otherwise be wrapped into a terminal table, which takes minutes and gigabytes. JSON output shows texts in full.
+    /// </summary>
+    internal const int MaxShown = 2000;
+
     public static void Write(IAnsiConsole console, ReportModel report)
     {
         var result = report.Result;
-        console.MarkupLine($"[bold]{Markup.Escape(report.Trial.Id)}[/] — {Markup.Escape(report.Trial.Title)}");
-        console.MarkupLine(Markup.Escape($"Patient {report.Patient} · as of {report.AsOf} ({report.AsOfNote})"));
-        console.MarkupLine($"Verdict: [{VerdictStyle(result.Verdict)}]{Markup.Escape(report.VerdictLabel)}[/] — {Markup.Escape(report.Remains)}");
-        console.MarkupLine(Markup.Escape("Criteria: " + report.Counts));
+        bool shortened = false;
+        string Show(string? text)
+        {
+            text ??= string.Empty;
+            if (text.Length <= MaxShown)
+            {
+                return Markup.Escape(text);
+            }
+
+            shortened = true;
+            int cut = char.IsHighSurrogate(text[MaxShown - 1]) ? MaxShown - 1 : MaxShown;
+            return Markup.Escape(text[..cut]) + Markup.Escape(CliConsole.Format($"… ({text.Length - cut:N0} more characters)"));
+        }
+
+        console.MarkupLine($"[bold]{Show(report.Trial.Id)}[/] — {Show(report.Trial.Title)}");
+        console.MarkupLine($"Patient {Show(report.Patient)} · as of {Show(report.AsOf)} ({Show(report.AsOfNote)})");
+        console.MarkupLine($"Verdict: [{VerdictStyle(result.Verdict)}]{Markup.Escape(report.VerdictLabel)}[/] — {Show(report.Remains)}");
+        console.MarkupLine(Show("Criteria: " + report.Counts));
         console.WriteLine();
 
         var table = new Table().Border(TableBorder.Rounded).Expand();
@@ -28,11 +48,11 @@ internal static class TextReport
         table.AddColumn(new TableColumn("Criterion and explanation"));
         foreach (var c in result.Criteria)
         {
-            string text = c.Text is null ? Markup.Escape(c.Explanation) : $"[bold]{Markup.Escape(c.Text)}[/]\n{Markup.Escape(c.Explanation)}";
+            string text = c.Text is null ? Show(c.Explanation) : $"[bold]{Show(c.Text)}[/]\n{Show(c.Explanation)}";
             table.AddRow(
-                new Markup(Markup.Escape(c.Id ?? string.Empty)),
+                new Markup(Show(c.Id)),
                 new Markup(c.Type == CriterionType.Inclusion ? "incl" : "excl"),
-                new Markup($"[{OutcomeStyle(c.Outcome)}]{Markup.Escape(ReportModel.Status(c))}[/]"),
+                new Markup($"[{OutcomeStyle(c.Outcome)}]{Show(ReportModel.Status(c))}[/]"),
                 new Markup(text));
         }
 
@@ -43,7 +63,7 @@ internal static class TextReport
             console.MarkupLine("[blue]Questions for the investigator:[/]");
             foreach (var (question, criteria) in questions)
             {
-                console.MarkupLine(Markup.Escape($"  - {question} ({string.Join(", ", criteria)})"));
+                console.MarkupLine(Show($"  - {question} ({string.Join(", ", criteria)})"));
             }
         }
 
@@ -54,8 +74,13 @@ internal static class TextReport
             foreach (var (item, criteria) in collect)
             {
                 string decides = criteria.Count > 0 ? $" (to decide {string.Join(", ", criteria)})" : string.Empty;
-                console.MarkupLine(Markup.Escape($"  - {item}{decides}"));
+                console.MarkupLine(Show($"  - {item}{decides}"));
             }
+        }
+
+        if (shortened)
+        {
+            console.MarkupLine(Markup.Escape(CliConsole.Format($"Note: texts longer than {MaxShown:N0} characters are shortened here (…); --format json shows them in full.")));
         }
     }
 

@@ -1,158 +1,237 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using Eligibility.Cli.Input;
-using Eligibility.Patients;
+using Eligibility.Shared;
 
 namespace Eligibility.Cli.Screening;
 
 /// <summary>
 /// The records to screen, read lazily so memory stays flat: NDJSON (one patient record or FHIR Bundle per line; blank
-/// lines skipped; <c>-</c> is stdin) or a folder of <c>*.json</c> files (recursively, in path order).
+/// lines skipped; <c>-</c> is stdin) or a folder of <c>*.json</c> files (recursively, in path order). Nothing one line
+/// or file holds can stop the reading: a line longer than the record limit becomes an error row as soon as it passes
+/// the limit and the rest of it is skipped; only a line with no newline within <see cref="LongLineFactor"/> times the
+/// limit, or an input that cannot be read any more, ends the reading early (<see cref="Stopped"/> says why).
 /// </summary>
 internal sealed class PatientSource
 {
+    /// <summary>How long a line may run past the record limit, as a multiple of the limit, before reading stops.</summary>
+    public const int LongLineFactor = 16;
+
     private const int ChunkSize = 1 << 16;
 
-    private PatientSource(string path, bool isFolder, long total)
+    private PatientSource(string path, bool isFolder, bool isRegular, long total, long maxRecordBytes)
     {
         Path = path;
         IsFolder = isFolder;
+        CanReadAgain = isRegular || isFolder;
         Total = total;
+        MaxRecordBytes = maxRecordBytes;
     }
 
     public string Path { get; }
 
     public bool IsFolder { get; }
 
-    /// <summary>The size of the input for the progress bar: bytes of an NDJSON file, files of a folder, 0 when unknown (stdin).</summary>
+    /// <summary>Whether the input can be read again from a position (a regular file or a folder; not stdin, a pipe or a device).</summary>
+    public bool CanReadAgain { get; }
+
+    /// <summary>The size of the input for the progress bar: bytes of an NDJSON file, files of a folder, 0 when unknown (stdin, a pipe).</summary>
     public long Total { get; }
 
-    /// <summary>Blank lines skipped so far (NDJSON).</summary>
+    /// <summary>The largest record: a file of a folder, or one NDJSON line (its newline not counted).</summary>
+    public long MaxRecordBytes { get; }
+
+    /// <summary>Blank lines skipped so far (NDJSON), those before the position reading started from included.</summary>
     public int BlankLines { get; private set; }
 
-    public static PatientSource Open(string path)
+    /// <summary>Why reading stopped before the end of the input (a line with no end, a read error); null when it did not.</summary>
+    public string? Stopped { get; private set; }
+
+    /// <summary>Whether reading stopped at a line with no newline within <see cref="LongLineFactor"/> times the limit.</summary>
+    public bool StoppedAtEndlessLine { get; private set; }
+
+    public static PatientSource Open(string path, long maxRecordBytes)
     {
         if (path == "-")
         {
-            return new PatientSource(path, false, 0);
+            return new PatientSource(path, false, false, 0, maxRecordBytes);
         }
 
-        if (Directory.Exists(path))
+        try
         {
-            return new PatientSource(path, true, InputPaths.Walk(path).LongCount());
-        }
+            if (Directory.Exists(path))
+            {
+                return new PatientSource(path, true, false, InputPaths.Walk(path).LongCount(), maxRecordBytes);
+            }
 
-        if (File.Exists(path))
+            if (File.Exists(path))
+            {
+                // A device or a pipe is read as a stream (e.g. --patients <(zcat x.ndjson.gz)); its size means nothing.
+                bool regular = BoundedFile.KindOf(path) is null;
+                return new PatientSource(path, false, regular, regular ? new FileInfo(path).Length : 0, maxRecordBytes);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new PatientSource(path, false, new FileInfo(path).Length);
+            throw new CliInputException($"cannot read the patients input {path}: {ex.Message}", ex);
         }
 
         throw new CliInputException($"the patients input {path} does not exist (give an NDJSON file, a folder, or - for stdin)");
     }
 
-    /// <summary>The records, in input order; <paramref name="stdin"/> opens standard input when the path is <c>-</c>.</summary>
-    public IEnumerable<ScreenItem> Items(Func<Stream> stdin) => IsFolder ? Files() : Lines(stdin);
+    /// <summary>
+    /// The records, in input order, from <paramref name="start"/> (the beginning by default); <paramref name="stdin"/>
+    /// opens standard input when the path is <c>-</c>.
+    /// </summary>
+    public IEnumerable<ScreenItem> Items(Func<Stream> stdin, InputPosition start = default) => IsFolder ? Files(start) : Lines(stdin, start);
 
-    private IEnumerable<ScreenItem> Files()
+    private IEnumerable<ScreenItem> Files(InputPosition start)
     {
         long n = 0;
-        foreach (string file in InputPaths.Walk(Path))
+        using var files = InputPaths.Walk(Path).GetEnumerator();
+        while (true)
         {
-            n++;
-            byte[]? bytes = null;
-            string? error = null;
+            string file;
             try
             {
-                var info = new FileInfo(file);
-                if (info.Length > PatientReader.MaxBytes)
+                if (!files.MoveNext())
                 {
-                    error = $"ELIG0003: the file is {info.Length} bytes; patient records are limited to {PatientReader.MaxBytes} bytes";
+                    yield break;
                 }
-                else
-                {
-                    bytes = File.ReadAllBytes(file);
-                }
+
+                file = files.Current;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                error = "ELIG0002: cannot read the file: " + ex.Message;
+                Stopped = Invariant($"cannot list the folder {Path} after {n} file(s): {ex.Message}");
+                yield break;
             }
 
-            yield return new ScreenItem(0, file, bytes, error, n);
+            n++;
+            if (n <= start.Offset)
+            {
+                continue;
+            }
+
+            // Devices, pipes, links to /dev/zero and over-size files are refused here, each as its own error row.
+            var read = BoundedFile.Read(file, MaxRecordBytes, "patient records");
+            string? error = read.Code is { } code ? code + ": " + read.Message : null;
+            yield return new ScreenItem(0, file, read.Bytes, error, n) { Next = new InputPosition(n, 0, 0, false) };
         }
     }
 
-    private IEnumerable<ScreenItem> Lines(Func<Stream> stdin)
+    private IEnumerable<ScreenItem> Lines(Func<Stream> stdin, InputPosition start)
     {
         using var stream = Path == "-" ? stdin() : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkSize, FileOptions.SequentialScan);
+        if (start.Offset > 0)
+        {
+            stream.Seek(start.Offset, SeekOrigin.Begin);
+        }
+
+        long limit = Math.Min(MaxRecordBytes, Array.MaxLength); // a line is held in one buffer
+        long bound = limit > long.MaxValue / LongLineFactor ? long.MaxValue : limit * LongLineFactor;
         var chunk = new byte[ChunkSize];
         var line = new MemoryStream();
-        var ready = new List<ScreenItem>();
-        bool tooLong = false;
-        int lineNo = 0;
-        long consumed = 0;
+        int lineNo = start.Lines;
+        BlankLines = start.BlankLines;
+        bool skipping = start.InLongLine; // the line is too long: its row is written, the rest of it is skipped
+        long consumed = start.Offset;     // bytes before the chunk
+        long lineStart = start.Offset;    // where the current line starts
         int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        while ((read = Read(stream, chunk, lineNo)) > 0)
         {
-            int start = 0;
-            while (start < read)
+            int from = 0;
+            while (from < read)
             {
-                int nl = Array.IndexOf(chunk, (byte)'\n', start, read - start);
+                int nl = Array.IndexOf(chunk, (byte)'\n', from, read - from);
                 int end = nl < 0 ? read : nl;
-                if (!tooLong)
+                if (!skipping)
                 {
-                    line.Write(chunk, start, end - start);
-                    if (line.Length > PatientReader.MaxBytes)
+                    if (line.Length + (end - from) > limit)
                     {
-                        tooLong = true;
+                        // The row goes out now, not when (if ever) the newline comes.
+                        lineNo++;
+                        skipping = true;
                         line.SetLength(0);
+                        yield return new ScreenItem(lineNo, null, null, Invariant($"ELIG0003: the line is longer than {limit} bytes, the limit for one record (--max-record-bytes); the rest of it is skipped"), consumed + end)
+                        {
+                            Next = new InputPosition(lineStart, lineNo, BlankLines, true),
+                        };
+                    }
+                    else
+                    {
+                        line.Write(chunk, from, end - from);
                     }
                 }
 
                 if (nl < 0)
                 {
+                    if (skipping && consumed + read - lineStart > bound)
+                    {
+                        StoppedAtEndlessLine = true;
+                        Stopped = Invariant($"line {lineNo} of {Path} has no newline within {bound} bytes ({LongLineFactor} times the record limit): the rest of the input was not read");
+                        yield break;
+                    }
+
                     break;
                 }
 
-                lineNo++;
-                if (Complete(lineNo, line, tooLong, consumed + nl + 1) is { } item)
+                long next = consumed + nl + 1;
+                if (skipping)
                 {
-                    ready.Add(item);
+                    skipping = false; // the too-long line ends here; its row was written when it passed the limit
+                }
+                else
+                {
+                    lineNo++;
+                    if (Complete(lineNo, line, next, new InputPosition(next, lineNo, BlankLines, false)) is { } item)
+                    {
+                        yield return item;
+                    }
                 }
 
                 line.SetLength(0);
-                tooLong = false;
-                start = nl + 1;
+                lineStart = next;
+                from = nl + 1;
             }
 
             consumed += read;
-            foreach (var item in ready)
-            {
-                yield return item;
-            }
-
-            ready.Clear();
         }
 
-        if (line.Length > 0 || tooLong)
+        if (read < 0)
+        {
+            yield break; // Stopped says why
+        }
+
+        if (line.Length > 0 && !skipping)
         {
             lineNo++;
-            if (Complete(lineNo, line, tooLong, consumed) is { } last)
+            if (Complete(lineNo, line, consumed, new InputPosition(consumed, lineNo, BlankLines, false)) is { } last)
             {
                 yield return last;
             }
         }
     }
 
-    private ScreenItem? Complete(int lineNo, MemoryStream line, bool tooLong, long progress)
+    /// <summary>Reads a chunk; -1 (and <see cref="Stopped"/> set) when the input cannot be read any more.</summary>
+    private int Read(Stream stream, byte[] chunk, int lineNo)
     {
-        if (tooLong)
+        try
         {
-            return new ScreenItem(lineNo, null, null, $"ELIG0003: the line is longer than {PatientReader.MaxBytes} bytes", progress);
+            return stream.Read(chunk, 0, chunk.Length);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            Stopped = Invariant($"cannot read {(Path == "-" ? "standard input" : Path)} after line {lineNo}: {ex.Message}");
+            return -1;
+        }
+    }
 
+    private ScreenItem? Complete(int lineNo, MemoryStream line, long progress, InputPosition next)
+    {
         var span = line.GetBuffer().AsSpan(0, (int)line.Length);
         if (lineNo == 1 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
@@ -170,6 +249,8 @@ internal sealed class PatientSource
             return null;
         }
 
-        return new ScreenItem(lineNo, null, span.ToArray(), null, progress);
+        return new ScreenItem(lineNo, null, span.ToArray(), null, progress) { Next = next };
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

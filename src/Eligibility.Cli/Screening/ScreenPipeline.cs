@@ -3,19 +3,22 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using Eligibility.Cli.Input;
 using Eligibility.Diagnostics;
+using Eligibility.Patients;
 
 namespace Eligibility.Cli.Screening;
 
 /// <summary>
 /// What screening one record gave: NDJSON rows to write and, unless it is an error row, one result per trial.
-/// <see cref="CodesNotListed"/> is set when the record was evaluated but its codes could not be added to the
-/// unrecognised-codes list (an internal error that costs the summary, never the record's rows).
+/// <see cref="Codes"/> are the record's codes no screened rule file recognises (merged into the summary in input order,
+/// so the first display seen does not depend on thread timing); <see cref="CodesNotListed"/> is set when the record was
+/// evaluated but its codes could not be listed (an internal error that costs the summary, never the record's rows).
 /// <see cref="AnswerWarnings"/> are the record's investigator answers that no screened criterion can use (ELIG3005-3007,
 /// positioned inside the record); <see cref="AnswersNotChecked"/> is set when that check itself failed (an internal error
 /// that, again, never costs the record its rows).
@@ -25,26 +28,44 @@ internal sealed record ScreenOutcome(ScreenItem Item, IReadOnlyList<string> Rows
     public IReadOnlyList<Diagnostic> AnswerWarnings { get; init; } = [];
 
     public bool AnswersNotChecked { get; init; }
+
+    public IReadOnlyList<UnrecognisedCode> Codes { get; init; } = [];
 }
 
 /// <summary>
 /// An ordered parallel pipeline with a bounded window: one producer reads records lazily, up to <c>parallel</c> workers
 /// read and evaluate them, and the consumer receives outcomes strictly in input order. At most <see cref="Window"/>
-/// records are in flight, so memory stays flat however long the input is. Each record that is evaluated is also added
-/// to the (thread-safe) unrecognised-codes collector, when one is given.
+/// records are in flight, so memory stays flat however long the input is. Whatever happens to one record — bad input,
+/// or an exception anywhere in reading, mapping or evaluating it — becomes that record's error row (an internal error
+/// row for an exception: a bug) and the run goes on. A stop request ends the reading; the records already in flight are
+/// finished and handed to the consumer.
 /// </summary>
 internal sealed class ScreenPipeline
 {
+    /// <summary>
+    /// A test hook: called for each record before it is read, on the worker; whatever it throws is treated like any
+    /// unexpected failure of that record. Scoped to the caller's async flow, so parallel tests do not see each other's.
+    /// </summary>
+    internal static readonly AsyncLocal<Action<ScreenItem>?> Fault = new();
+
     private readonly IReadOnlyList<TrialEvaluator> trials;
     private readonly DateOnly? asOf;
     private readonly DateOnly today;
     private readonly int parallel;
-    private readonly UnrecognisedCodes? unrecognised;
+    private readonly bool listCodes;
+    private readonly InputLimits limits;
 
-    public ScreenPipeline(IReadOnlyList<TrialEvaluator> trials, DateOnly? asOf, DateOnly today, int parallel, UnrecognisedCodes? unrecognised = null)
+    /// <param name="trials">The trials, in the order their rows are written.</param>
+    /// <param name="asOf">The <c>--as-of</c> date, if given.</param>
+    /// <param name="today">The as-of date of records that give none.</param>
+    /// <param name="parallel">The worker count.</param>
+    /// <param name="listCodes">Whether each record's unrecognised codes are listed.</param>
+    /// <param name="limits">The limits one record is read within (default <see cref="InputLimits.Default"/>).</param>
+    public ScreenPipeline(IReadOnlyList<TrialEvaluator> trials, DateOnly? asOf, DateOnly today, int parallel, bool listCodes = true, InputLimits? limits = null)
     {
         this.trials = trials;
-        this.unrecognised = unrecognised;
+        this.listCodes = listCodes;
+        this.limits = limits ?? InputLimits.Default;
         this.asOf = asOf;
         this.today = today;
         this.parallel = Math.Max(1, parallel);
@@ -54,10 +75,15 @@ internal sealed class ScreenPipeline
     /// <summary>How many records may be read ahead of the one being written.</summary>
     public int Window { get; }
 
-    public void Run(IEnumerable<ScreenItem> items, Action<ScreenOutcome> consume) =>
-        RunAsync(items, consume).GetAwaiter().GetResult();
+    /// <summary>
+    /// Screens <paramref name="items"/>, handing each outcome to <paramref name="consume"/> in input order. When
+    /// <paramref name="stop"/> is cancelled no further record is read; those in flight are still consumed.
+    /// </summary>
+    /// <returns>Whether every record was read and consumed (false when stopped before the end of the input).</returns>
+    public bool Run(IEnumerable<ScreenItem> items, Action<ScreenOutcome> consume, CancellationToken stop = default) =>
+        RunAsync(items, consume, stop).GetAwaiter().GetResult();
 
-    private async Task RunAsync(IEnumerable<ScreenItem> items, Action<ScreenOutcome> consume)
+    private async Task<bool> RunAsync(IEnumerable<ScreenItem> items, Action<ScreenOutcome> consume, CancellationToken stop)
     {
         var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, parallel).ConcurrentScheduler;
         var channel = Channel.CreateBounded<Task<ScreenOutcome>>(new BoundedChannelOptions(Window)
@@ -67,49 +93,106 @@ internal sealed class ScreenPipeline
             FullMode = BoundedChannelFullMode.Wait,
         });
 
+        bool readToEnd = false;
         var producer = Task.Run(async () =>
         {
             try
             {
                 foreach (var item in items)
                 {
+                    if (stop.IsCancellationRequested)
+                    {
+                        channel.Writer.TryComplete();
+                        return;
+                    }
+
                     var work = Task.Factory.StartNew(() => Process(item), CancellationToken.None, TaskCreationOptions.None, scheduler);
+                    // Started means in flight: it is queued even after a stop (the consumer drains the queue).
                     await channel.Writer.WriteAsync(work).ConfigureAwait(false);
                 }
 
-                channel.Writer.Complete();
+                Volatile.Write(ref readToEnd, true);
+                channel.Writer.TryComplete();
             }
 #pragma warning disable CA1031 // handed to the consumer, which rethrows it
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                channel.Writer.Complete(ex);
+                channel.Writer.TryComplete(ex);
             }
         });
 
-        await foreach (var work in channel.Reader.ReadAllAsync().ConfigureAwait(false))
+        var reader = channel.Reader;
+        while (true)
         {
-            consume(await work.ConfigureAwait(false));
+            bool more;
+            try
+            {
+                more = await reader.WaitToReadAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
+            while (reader.TryRead(out var work))
+            {
+                consume(await work.ConfigureAwait(false));
+            }
+        }
+
+        if (stop.IsCancellationRequested)
+        {
+            // The records in flight are finished and written. The reader may be blocked on a pipe or a terminal: it is
+            // left behind, and what it would read next is not in flight.
+            while (reader.TryRead(out var work))
+            {
+                consume(await work.ConfigureAwait(false));
+            }
+
+            return Volatile.Read(ref readToEnd) && reader.Completion.IsCompletedSuccessfully;
         }
 
         await producer.ConfigureAwait(false);
-        await channel.Reader.Completion.ConfigureAwait(false);
+        await reader.Completion.ConfigureAwait(false);
+        return true;
     }
 
     private ScreenOutcome Process(ScreenItem item)
+    {
+        try
+        {
+            Fault.Value?.Invoke(item);
+            return Screen(item);
+        }
+#pragma warning disable CA1031 // one record's failure must not end a long run: it becomes an internal error row, and the exit code says 3
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Error(item, InternalError("screening the record", ex), internalError: true);
+        }
+    }
+
+    private ScreenOutcome Screen(ScreenItem item)
     {
         if (item.ReadError is { } readError || item.Bytes is null)
         {
             return Error(item, item.ReadError ?? "the record could not be read", internalError: false);
         }
 
-        var read = PatientInput.Read(item.Bytes, item.File);
+        var read = PatientInput.Read(item.Bytes, item.File, limits);
         if (read.Patient is not { } patient)
         {
             var first = read.Diagnostics.FirstOrDefault(d => d.IsError);
             return Error(item, first is null ? "the record could not be read" : Describe(first), internalError: false);
         }
 
+        string prefix = RowPrefix(item);
         var rows = new List<string>(trials.Count);
         var results = new List<EvaluationResult>(trials.Count);
         var (date, _) = AsOfDate.Resolve(asOf, patient, today);
@@ -119,22 +202,23 @@ internal sealed class ScreenPipeline
             {
                 var result = trial.Evaluate(patient, date);
                 results.Add(result);
-                rows.Add(ResultJson.ToJson(result, indented: false));
+                rows.Add(prefix + ResultJson.ToJson(result, indented: false)[1..]);
             }
 #pragma warning disable CA1031 // one record's failure must not end a long run: it becomes an error row, and the exit code says 3
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                return Error(item, $"internal error evaluating {trial.Trial.Id}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", internalError: true);
+                return Error(item, InternalError("evaluating " + trial.Trial.Id, ex), internalError: true);
             }
         }
 
-        bool listed = TryListCodes(patient);
+        var (codes, listed) = ListCodes(patient);
         var (warnings, answersChecked) = CheckAnswers(patient);
         return new ScreenOutcome(item, rows, results, false, false, CodesNotListed: !listed)
         {
             AnswerWarnings = warnings,
             AnswersNotChecked = !answersChecked,
+            Codes = codes,
         };
     }
 
@@ -158,26 +242,37 @@ internal sealed class ScreenPipeline
         }
     }
 
-    /// <summary>Adds the record's codes to the unrecognised-codes list; a failure there must not cost the record its rows.</summary>
-    private bool TryListCodes(Eligibility.Patients.PatientRecord patient)
+    /// <summary>The record's codes no screened rule file recognises; a failure here must not cost the record its rows.</summary>
+    private (IReadOnlyList<UnrecognisedCode> Codes, bool Listed) ListCodes(Eligibility.Patients.PatientRecord patient)
     {
-        if (unrecognised is null)
+        if (!listCodes)
         {
-            return true;
+            return ([], true);
         }
 
         try
         {
-            unrecognised.Add(patient);
-            return true;
+            var one = new UnrecognisedCodes(trials);
+            one.Add(patient);
+            return (one.ToList(), true);
         }
 #pragma warning disable CA1031 // reported as an internal error (exit 3) by the command; the record's results are still written
         catch (Exception)
 #pragma warning restore CA1031
         {
-            return false;
+            return ([], false);
         }
     }
+
+    /// <summary>The start of every row of a record, naming where it came from: <c>{"line":12,</c> or <c>{"file":"in/a.json",</c>.</summary>
+    internal static string RowPrefix(ScreenItem item) => item.File is { } file
+        ? "{\"file\":\"" + JsonEncodedText.Encode(SafeText.Clean(file), JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() + "\","
+        : "{\"line\":" + item.Line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",";
+
+    /// <summary>The error text of a record that failed unexpectedly: a bug, said so, with the exception's type and message.</summary>
+    private static string InternalError(string what, Exception ex) =>
+        (ex is EligibilityBugException ? $"internal error: {ex.Message}" : $"internal error {what}: {ex.GetType().Name}: {ex.Message}").ReplaceLineEndings(" ")
+        + " (this is a bug in eligibility, not a problem with the record: please report it)";
 
     /// <summary>"ELIG0001: message (column 57)" — the position is inside the record (its line, or its file).</summary>
     private static string Describe(Diagnostic d)
@@ -199,14 +294,14 @@ internal sealed class ScreenPipeline
             w.WriteStartObject();
             if (item.File is { } file)
             {
-                w.WriteString("file", file);
+                w.WriteString("file", SafeText.Clean(file));
             }
             else
             {
                 w.WriteNumber("line", item.Line);
             }
 
-            w.WriteString("error", message);
+            w.WriteString("error", SafeText.Clean(message));
             w.WriteEndObject();
         }
 

@@ -32,21 +32,22 @@ internal sealed class ScreenSummary
     public static readonly string[] AnswerCodes = [DiagnosticCodes.AnswerUnknownTrial, DiagnosticCodes.AnswerUnknownCriterion, DiagnosticCodes.AnswerNotJudgement];
 
     private readonly IReadOnlyList<TrialEvaluator> trials;
-    private readonly UnrecognisedCodes? unrecognised;
+    private readonly bool listCodes;
     private readonly string input;
     private readonly Dictionary<Verdict, int>[] verdicts;
     private readonly Dictionary<string, int[]>[] criteria; // id → [fail, unknown, review]
     private readonly int[][] firstFailure; // per trial: patients whose first failing criterion (protocol order) is k; [n] = none
     private readonly Dictionary<string, int> answerCodes = AnswerCodes.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
-    private readonly List<Diagnostic> firstAnswerWarnings = [];
+    private readonly List<string> firstAnswerWarnings = [];
+    private readonly Dictionary<(string Kind, string System, string Code), CodeCount> codes = [];
 
     /// <param name="trials">The trials screened, in the order given.</param>
-    /// <param name="unrecognised">The unrecognised-codes collector, if codes are listed.</param>
     /// <param name="input">The patients input as given (an NDJSON file, a folder, or <c>-</c>): where answer warnings of NDJSON lines point.</param>
-    public ScreenSummary(IReadOnlyList<TrialEvaluator> trials, UnrecognisedCodes? unrecognised = null, string input = "-")
+    /// <param name="listCodes">Whether the codes no rule file recognises are listed.</param>
+    public ScreenSummary(IReadOnlyList<TrialEvaluator> trials, string input = "-", bool listCodes = true)
     {
         this.trials = trials;
-        this.unrecognised = unrecognised;
+        this.listCodes = listCodes;
         this.input = input == "-" ? "<stdin>" : input;
         verdicts = trials.Select(_ => VerdictOrder.ToDictionary(v => v, _ => 0)).ToArray();
         criteria = trials.Select(t => t.Criteria.ToDictionary(c => c.Id, _ => new int[3], StringComparer.Ordinal)).ToArray();
@@ -72,8 +73,14 @@ internal sealed class ScreenSummary
     /// <summary>Investigator answers no screened criterion can use (ELIG3005-3007), over all records.</summary>
     public int AnswerWarnings { get; private set; }
 
-    /// <summary>The first <see cref="FirstAnswerWarnings"/> answer warnings, positioned in the input (file or NDJSON line).</summary>
-    public IReadOnlyList<Diagnostic> FirstAnswerWarningLines => firstAnswerWarnings;
+    /// <summary>The first <see cref="FirstAnswerWarnings"/> answer warnings, positioned in the input (file or NDJSON line), as MSBuild-style lines.</summary>
+    public IReadOnlyList<string> FirstAnswerWarningLines => firstAnswerWarnings;
+
+    /// <summary>Blank NDJSON lines skipped (set by the command: those before the last record written, or all of them at the end).</summary>
+    public int BlankLines { get; set; }
+
+    /// <summary>Why the run ended before every record was screened (interrupted, or the input could not be read on); null when complete.</summary>
+    public string? Stopped { get; set; }
 
     /// <summary>Answer warnings per code (ELIG3005, ELIG3006, ELIG3007).</summary>
     public int AnswerWarningsWith(string code) => answerCodes.GetValueOrDefault(code);
@@ -97,7 +104,21 @@ internal sealed class ScreenSummary
             answerCodes[warning.Code] = answerCodes.GetValueOrDefault(warning.Code) + 1;
             if (firstAnswerWarnings.Count < FirstAnswerWarnings)
             {
-                firstAnswerWarnings.Add(InInput(warning, outcome.Item));
+                firstAnswerWarnings.Add(SafeText.Clean(InInput(warning, outcome.Item).ToString()));
+            }
+        }
+
+        foreach (var code in outcome.Codes)
+        {
+            var key = (SafeText.Clean(code.Kind), SafeText.Clean(code.System), SafeText.Clean(code.Code));
+            if (codes.TryGetValue(key, out var count))
+            {
+                count.Patients += code.Patients;
+            }
+            else
+            {
+                // In input order: the display kept is the first one in the input, whatever the worker count.
+                codes[key] = new CodeCount(SafeText.CleanOrNull(code.Display), code.Patients);
             }
         }
 
@@ -201,12 +222,18 @@ internal sealed class ScreenSummary
         ? d with { File = d.File ?? item.File }
         : d with { File = input, Line = d.Line > 0 ? item.Line + d.Line - 1 : item.Line, Column = d.Line > 0 ? d.Column : 1 };
 
-    public void Write(IAnsiConsole console, TimeSpan elapsed, int blankLines)
+    /// <summary>The text summary (stderr): the counts and <paramref name="elapsed"/>, then per trial the verdicts and the attrition table, the answer warnings and the unrecognised codes.</summary>
+    public void Write(IAnsiConsole console, TimeSpan elapsed)
     {
         console.WriteLine();
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Screened {Records} record(s) against {trials.Count} trial(s) in {elapsed.TotalSeconds:0.0} s: {Evaluated} evaluated, {ErrorRows} error row(s)")
-            + (blankLines > 0 ? string.Create(CultureInfo.InvariantCulture, $", {blankLines} blank line(s) skipped") : string.Empty) + ".");
+            + (BlankLines > 0 ? string.Create(CultureInfo.InvariantCulture, $", {BlankLines} blank line(s) skipped") : string.Empty) + ".");
+        if (Stopped is { } stopped)
+        {
+            console.Profile.Out.Writer.WriteLine("Incomplete: " + stopped + ". The counts below are of the records screened so far.");
+        }
+
         for (int t = 0; t < trials.Count; t++)
         {
             var trial = trials[t].Trial;
@@ -268,7 +295,7 @@ internal sealed class ScreenSummary
     /// Writes the summary as JSON (for scripts): the counts, per trial the verdicts and the attrition table, and every
     /// unrecognised code. Deterministic for the same input: no timings.
     /// </summary>
-    public string ToJson(int blankLines, string? terminology)
+    public string ToJson(string? terminology)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, ResultJson.Options(indented: true)))
@@ -278,15 +305,9 @@ internal sealed class ScreenSummary
             w.WriteNumber("evaluated", Evaluated);
             w.WriteNumber("errorRows", ErrorRows);
             w.WriteNumber("internalErrors", InternalErrors);
-            w.WriteNumber("blankLines", blankLines);
-            if (terminology is null)
-            {
-                w.WriteNull("terminology");
-            }
-            else
-            {
-                w.WriteString("terminology", terminology);
-            }
+            w.WriteNumber("blankLines", BlankLines);
+            WriteStringOrNull(w, "stopped", Stopped);
+            WriteStringOrNull(w, "terminology", terminology);
 
             w.WriteStartArray("trials");
             for (int t = 0; t < trials.Count; t++)
@@ -333,7 +354,7 @@ internal sealed class ScreenSummary
             w.WriteStartArray("first");
             foreach (var d in firstAnswerWarnings)
             {
-                w.WriteStringValue(d.ToString());
+                w.WriteStringValue(d);
             }
 
             w.WriteEndArray();
@@ -365,13 +386,31 @@ internal sealed class ScreenSummary
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    /// <summary>The unrecognised codes, most patients first (empty when none were collected).</summary>
-    public IReadOnlyList<UnrecognisedCode> Unrecognised() => unrecognised?.ToList() ?? [];
+    /// <summary>The unrecognised codes, most patients first, then by kind, system and code (empty when none were collected).</summary>
+    public IReadOnlyList<UnrecognisedCode> Unrecognised() =>
+        codes.Select(kv => new UnrecognisedCode(kv.Key.Kind, kv.Key.System, kv.Key.Code, kv.Value.Display, kv.Value.Patients))
+            .OrderByDescending(c => c.Patients)
+            .ThenBy(c => c.Kind, StringComparer.Ordinal)
+            .ThenBy(c => c.System, StringComparer.Ordinal)
+            .ThenBy(c => c.Code, StringComparer.Ordinal)
+            .ToList();
+
+    private static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, SafeText.Clean(value));
+        }
+    }
 
     /// <summary>The top <see cref="TopUnrecognised"/> unrecognised codes as a table, then "… and N more".</summary>
     private void WriteUnrecognised(IAnsiConsole console)
     {
-        if (unrecognised is null)
+        if (!listCodes)
         {
             return;
         }
@@ -407,5 +446,182 @@ internal sealed class ScreenSummary
         {
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"… and {codes.Count - TopUnrecognised} more (--summary FILE lists them all)"));
         }
+    }
+
+    /// <summary>
+    /// Writes every count as JSON (the state a resumed run starts from): the same object <see cref="Restore"/> reads.
+    /// </summary>
+    public void WriteState(Utf8JsonWriter w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        w.WriteStartObject();
+        w.WriteNumber("records", Records);
+        w.WriteNumber("evaluated", Evaluated);
+        w.WriteNumber("errorRows", ErrorRows);
+        w.WriteNumber("internalErrors", InternalErrors);
+        w.WriteNumber("codesNotListed", CodesNotListed);
+        w.WriteNumber("answersNotChecked", AnswersNotChecked);
+        w.WriteNumber("answerWarnings", AnswerWarnings);
+        w.WriteNumber("blankLines", BlankLines);
+        w.WriteStartObject("answerCodes");
+        foreach (string code in AnswerCodes)
+        {
+            w.WriteNumber(code, AnswerWarningsWith(code));
+        }
+
+        w.WriteEndObject();
+        w.WriteStartArray("firstAnswerWarnings");
+        foreach (string line in firstAnswerWarnings)
+        {
+            w.WriteStringValue(line);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("trials");
+        for (int t = 0; t < trials.Count; t++)
+        {
+            w.WriteStartObject();
+            w.WriteString("trial", trials[t].Trial.Id);
+            w.WriteStartArray("verdicts");
+            foreach (var verdict in VerdictOrder)
+            {
+                w.WriteNumberValue(Count(t, verdict));
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("criteria");
+            foreach (var c in trials[t].Criteria)
+            {
+                w.WriteStartArray();
+                foreach (int n in criteria[t][c.Id])
+                {
+                    w.WriteNumberValue(n);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("firstFailure");
+            foreach (int n in firstFailure[t])
+            {
+                w.WriteNumberValue(n);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("codes");
+        foreach (var (key, count) in codes)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(key.Kind);
+            w.WriteStringValue(key.System);
+            w.WriteStringValue(key.Code);
+            if (count.Display is null)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                w.WriteStringValue(count.Display);
+            }
+
+            w.WriteNumberValue(count.Patients);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Sets every count from <paramref name="state"/> (written by <see cref="WriteState"/> for the same trials).</summary>
+    /// <exception cref="FormatException">The state is not of this summary's shape (other trials, other criteria).</exception>
+    public void Restore(JsonElement state)
+    {
+        try
+        {
+            Records = state.GetProperty("records").GetInt32();
+            Evaluated = state.GetProperty("evaluated").GetInt32();
+            ErrorRows = state.GetProperty("errorRows").GetInt32();
+            InternalErrors = state.GetProperty("internalErrors").GetInt32();
+            CodesNotListed = state.GetProperty("codesNotListed").GetInt32();
+            AnswersNotChecked = state.GetProperty("answersNotChecked").GetInt32();
+            AnswerWarnings = state.GetProperty("answerWarnings").GetInt32();
+            BlankLines = state.GetProperty("blankLines").GetInt32();
+            foreach (string code in AnswerCodes)
+            {
+                answerCodes[code] = state.GetProperty("answerCodes").GetProperty(code).GetInt32();
+            }
+
+            firstAnswerWarnings.Clear();
+            firstAnswerWarnings.AddRange(state.GetProperty("firstAnswerWarnings").EnumerateArray().Select(e => e.GetString() ?? string.Empty));
+            var trialStates = state.GetProperty("trials").EnumerateArray().ToList();
+            if (trialStates.Count != trials.Count)
+            {
+                throw new FormatException("the state names other trials");
+            }
+
+            for (int t = 0; t < trials.Count; t++)
+            {
+                var trialState = trialStates[t];
+                if (trialState.GetProperty("trial").GetString() != trials[t].Trial.Id)
+                {
+                    throw new FormatException("the state names other trials");
+                }
+
+                var verdictCounts = trialState.GetProperty("verdicts").EnumerateArray().Select(e => e.GetInt32()).ToList();
+                var criterionCounts = trialState.GetProperty("criteria").EnumerateArray().ToList();
+                var failures = trialState.GetProperty("firstFailure").EnumerateArray().Select(e => e.GetInt32()).ToList();
+                if (verdictCounts.Count != VerdictOrder.Length || criterionCounts.Count != trials[t].Criteria.Count || failures.Count != firstFailure[t].Length)
+                {
+                    throw new FormatException("the state's counts do not fit the trial's criteria");
+                }
+
+                for (int v = 0; v < VerdictOrder.Length; v++)
+                {
+                    verdicts[t][VerdictOrder[v]] = verdictCounts[v];
+                }
+
+                for (int k = 0; k < criterionCounts.Count; k++)
+                {
+                    var row = criterionCounts[k].EnumerateArray().Select(e => e.GetInt32()).ToArray();
+                    if (row.Length != 3)
+                    {
+                        throw new FormatException("the state's counts do not fit the trial's criteria");
+                    }
+
+                    criteria[t][trials[t].Criteria[k].Id] = row;
+                }
+
+                failures.CopyTo(firstFailure[t]);
+            }
+
+            codes.Clear();
+            foreach (var entry in state.GetProperty("codes").EnumerateArray())
+            {
+                var fields = entry.EnumerateArray().ToList();
+                if (fields.Count != 5)
+                {
+                    throw new FormatException("the state's codes are not [kind, system, code, display, patients]");
+                }
+
+                codes[(fields[0].GetString()!, fields[1].GetString()!, fields[2].GetString()!)] = new CodeCount(fields[3].GetString(), fields[4].GetInt32());
+            }
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or ArgumentNullException)
+        {
+            throw new FormatException("the state's counts are damaged: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>How many patients carry an unrecognised code, and the first display the input gave it.</summary>
+    private sealed class CodeCount(string? display, int patients)
+    {
+        public string? Display { get; } = display;
+
+        public int Patients { get; set; } = patients;
     }
 }

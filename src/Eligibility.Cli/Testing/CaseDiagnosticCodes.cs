@@ -33,6 +33,10 @@ public static class CaseDiagnosticCodes
     /// <summary>The rule file named by <c>rules</c> has errors, so the cases cannot run.</summary>
     public const string CaseRulesInvalid = "ELIG4009";
 
+    /// <summary><c>rules</c> or <c>patientFile</c> names a path outside the case file's repository (the git work tree that
+    /// holds it, else its folder), symbolic links resolved; <c>--allow-outside-paths</c> allows it.</summary>
+    public const string CasePathOutside = "ELIG4010";
+
     /// <summary>A generated rendering (<c>docs/trials/&lt;TrialId&gt;.md</c>) differs from what <c>eligibility render</c> writes.</summary>
     public const string RenderingOutOfDate = "ELIG4101";
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Eligibility.Cli.Input;
 using Eligibility.Diagnostics;
 using Eligibility.Patients;
+using Eligibility.Shared;
 
 namespace Eligibility.Cli.Testing;
 
@@ -21,26 +22,42 @@ internal sealed class CaseFileReader
     private static readonly HashSet<string> CaseFields = new(StringComparer.Ordinal) { "name", "description", "note", "asOf", "patient", "patientFile", "expect" };
     private static readonly HashSet<string> ExpectFields = new(StringComparer.Ordinal) { "verdict", "criteria" };
 
+    /// <summary>Case files larger than this are refused (ELIG0003).</summary>
+    public const int MaxBytes = PatientReader.MaxBytes;
+
     private readonly string path;
     private readonly JsonPositions positions;
+    private readonly CaseFileOptions options;
+    private readonly string boundary;
     private List<Diagnostic> sink = new();
 
-    private CaseFileReader(string path, JsonPositions positions)
+    private CaseFileReader(string path, JsonPositions positions, CaseFileOptions options)
     {
         this.path = path;
         this.positions = positions;
+        this.options = options;
+        boundary = RelativePath.BoundaryOf(path);
     }
 
-    public static CaseFile Read(string path)
+    /// <summary>Reads a case file with the default limits, refusing paths that leave its repository.</summary>
+    public static CaseFile Read(string path) => Read(path, CaseFileOptions.Default);
+
+    /// <summary>Reads a case file: only a regular file, at most <see cref="MaxBytes"/>, its inline patients within
+    /// <see cref="CaseFileOptions.Limits"/>, and (unless allowed) no path that leaves its repository.</summary>
+    public static CaseFile Read(string path, CaseFileOptions options)
     {
-        byte[] bytes;
-        try
+        var file = BoundedFile.Read(path, MaxBytes, "example-case files");
+        if (file.Bytes is not { } bytes)
         {
-            bytes = File.ReadAllBytes(path);
+            return Unusable(path, new Diagnostic { Code = file.Code!, Severity = DiagnosticSeverity.Error, Message = file.Message!, File = path, Pointer = string.Empty });
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+
+        // Strings, nesting and arrays within the patient limits (a case wraps its patient three levels deep), and valid
+        // UTF-8 throughout, before anything is built.
+        var scan = options.Limits with { MaxRecordBytes = MaxBytes, MaxDepth = options.Limits.MaxDepth + 3 };
+        if (scan.Check(bytes, path, "example-case files") is { } problem)
         {
-            return Unusable(path, new Diagnostic { Code = DiagnosticCodes.FileUnreadable, Severity = DiagnosticSeverity.Error, Message = "cannot read the file: " + ex.Message, File = path, Pointer = string.Empty });
+            return Unusable(path, problem);
         }
 
         JsonDocument document;
@@ -63,7 +80,7 @@ internal sealed class CaseFileReader
 
         using (document)
         {
-            var reader = new CaseFileReader(path, JsonPositions.TryBuild(bytes)!);
+            var reader = new CaseFileReader(path, JsonPositions.TryBuild(bytes)!, options);
             return reader.ReadRoot(document.RootElement);
         }
     }
@@ -93,7 +110,11 @@ internal sealed class CaseFileReader
         else
         {
             rules = RelativePath.Resolve(path, rulesValue.GetString()!);
-            if (!File.Exists(rules))
+            if (Outside(rules, "/rules", "rule file", rulesValue.GetString()!))
+            {
+                rules = null;
+            }
+            else if (!File.Exists(rules))
             {
                 Report(CaseDiagnosticCodes.CaseRulesMissing, "/rules", $"the rule file '{rulesValue.GetString()}' does not exist (looked for {rules})");
             }
@@ -159,7 +180,14 @@ internal sealed class CaseFileReader
         {
             if (a.ValueKind == JsonValueKind.String && AsOfDate.TryParse(a.GetString(), out var date))
             {
-                asOf = date;
+                if (TrialEvaluator.IsValidAsOf(date))
+                {
+                    asOf = date;
+                }
+                else
+                {
+                    Report(CaseDiagnosticCodes.CaseFileInvalid, pointer + "/asOf", $"'asOf' {AsOfDate.Format(date)} is outside the dates an evaluation accepts ({AsOfDate.Range})");
+                }
             }
             else
             {
@@ -210,20 +238,25 @@ internal sealed class CaseFileReader
             }
 
             string patientPath = RelativePath.Resolve(path, f.GetString()!);
+            if (Outside(patientPath, pointer + "/patientFile", "patient file", f.GetString()!))
+            {
+                return null;
+            }
+
             if (!File.Exists(patientPath))
             {
                 Report(CaseDiagnosticCodes.CasePatientMissing, pointer + "/patientFile", $"the patient file '{f.GetString()}' does not exist (looked for {patientPath})");
                 return null;
             }
 
-            var fromFile = PatientInput.ReadFile(patientPath);
+            var fromFile = PatientInput.ReadFile(patientPath, options.Limits);
             sink.AddRange(fromFile.Diagnostics);
             return fromFile.Patient;
         }
 
         // Inline: the element's exact source text, so positions map back into this file.
         string raw = p.GetRawText();
-        var read = PatientInput.Read(Encoding.UTF8.GetBytes(raw), path);
+        var read = PatientInput.Read(Encoding.UTF8.GetBytes(raw), path, options.Limits);
         var (line, column) = positions.FindNearest(pointer + "/patient");
         foreach (var diagnostic in read.Diagnostics)
         {
@@ -309,6 +342,22 @@ internal sealed class CaseFileReader
         "review" => Outcome.Review,
         _ => null,
     };
+
+    /// <summary>
+    /// Whether a path the file names leaves the file's repository (the git work tree holding it, else its folder), with
+    /// symbolic links resolved: then reported (ELIG4010) unless <see cref="CaseFileOptions.AllowOutsidePaths"/>.
+    /// </summary>
+    private bool Outside(string resolved, string pointer, string what, string written)
+    {
+        if (options.AllowOutsidePaths || RelativePath.IsInside(resolved, boundary))
+        {
+            return false;
+        }
+
+        Report(CaseDiagnosticCodes.CasePathOutside, pointer,
+            $"the {what} '{written}' is outside {boundary}, the repository (or folder) of this case file; paths in case files are relative to it and may not leave it (use --allow-outside-paths to allow)");
+        return true;
+    }
 
     private void CheckFields(JsonElement element, string pointer, HashSet<string> known)
     {

@@ -14,9 +14,9 @@ internal static class CaseFileValidator
 {
     public sealed record Result(IReadOnlyList<Diagnostic> Diagnostics, string? RulesPath);
 
-    public static Result Validate(string path, RuleFiles ruleFiles)
+    public static Result Validate(string path, RuleFiles ruleFiles, CaseFileOptions? options = null)
     {
-        var file = CaseFileReader.Read(path);
+        var file = CaseFileReader.Read(path, options ?? CaseFileOptions.Default);
         var diagnostics = file.AllDiagnostics.ToList();
         if (file.RulesPath is not { } rules || !File.Exists(rules))
         {

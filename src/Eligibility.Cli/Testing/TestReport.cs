@@ -44,6 +44,14 @@ internal sealed class TestReport
         o.WriteLine();
     }
 
+    /// <summary>A case whose run failed inside the tool (a bug): it counts as failed, and the run goes on with the others.</summary>
+    public void InternalError(string casePath, ExampleCase c, string message)
+    {
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FAIL {casePath}({c.Line},{c.Column}): {c.Name}"));
+        console.Out.WriteLine("  could not run: internal error: " + message);
+        console.Out.WriteLine();
+    }
+
     public void Unusable(string casePath, IEnumerable<Diagnostic> problems)
     {
         console.Out.WriteLine($"FAIL {casePath}: the file cannot be used");

@@ -19,6 +19,9 @@ public static class DiagnosticCodes
     /// <summary>An object has the same property twice.</summary>
     public const string DuplicateProperty = "ELIG0004";
 
+    /// <summary>A patient input exceeds a limit other than its size: a string too long, nesting too deep, an array too long (<see cref="Patients.InputLimits"/>).</summary>
+    public const string InputLimitExceeded = "ELIG0005";
+
     /// <summary>A required property is missing.</summary>
     public const string MissingProperty = "ELIG1001";
 

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Text;
 using System.Text.Json;
 using Eligibility.Diagnostics;
 using Eligibility.Loading;
+using Eligibility.Shared;
 using Eligibility.Time;
 
 namespace Eligibility.Patients;
@@ -16,63 +16,86 @@ namespace Eligibility.Patients;
 /// </summary>
 public static class PatientReader
 {
-    /// <summary>Records larger than this are refused (ELIG0003).</summary>
-    public const int MaxBytes = 64 * 1024 * 1024;
+    /// <summary>Records larger than this are refused (ELIG0003) by default: <see cref="InputLimits.DefaultMaxRecordBytes"/>.</summary>
+    public const int MaxBytes = (int)InputLimits.DefaultMaxRecordBytes;
 
     private static readonly HashSet<string> TopFields = new(StringComparer.Ordinal)
     { "$schema", "id", "asOf", "birthDate", "sex", "observations", "conditions", "procedures", "medications", "immunizations", "assessments", "note" };
 
     private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "id", "source", "code", "status", "note" };
 
-    /// <summary>Reads a patient file; the path is used as given in diagnostics.</summary>
+    /// <summary>
+    /// Reads a patient file; the path is used as given in diagnostics. Only a regular file is read (a device, pipe,
+    /// socket or folder is ELIG0002), and never more than <see cref="InputLimits.MaxRecordBytes"/> bytes of it (ELIG0003).
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult ReadFile(string path)
+    public static PatientReadResult ReadFile(string path) => ReadFile(path, InputLimits.Default);
+
+    /// <summary>As <see cref="ReadFile(string)"/>, with the given input limits.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="limits">The input limits.</param>
+    /// <returns>The record or diagnostics.</returns>
+    public static PatientReadResult ReadFile(string path, InputLimits limits)
     {
         ArgumentNullException.ThrowIfNull(path);
-        try
+        ArgumentNullException.ThrowIfNull(limits);
+        limits.ThrowIfInvalid();
+        var file = BoundedFile.Read(path, limits.MaxRecordBytes, "patient records");
+        if (file.Bytes is not { } bytes)
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxBytes)
-            {
-                return Failed(path, DiagnosticCodes.InputTooLarge, $"the file is {info.Length} bytes; patient records are limited to {MaxBytes} bytes");
-            }
+            return Failed(path, file.Code!, file.Message!);
+        }
 
-            return Read(File.ReadAllBytes(path), path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return Failed(path, DiagnosticCodes.FileUnreadable, "cannot read the file: " + ex.Message);
-        }
+        return Read(bytes, path, limits);
     }
 
     /// <summary>Reads a patient record from JSON text.</summary>
     /// <param name="json">The JSON text.</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
     /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult Read(string json, string? fileName)
+    public static PatientReadResult Read(string json, string? fileName) => Read(json, fileName, InputLimits.Default);
+
+    /// <summary>As <see cref="Read(string, string?)"/>, with the given input limits.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits.</param>
+    /// <returns>The record or diagnostics.</returns>
+    public static PatientReadResult Read(string json, string? fileName, InputLimits limits)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Read(Encoding.UTF8.GetBytes(json), fileName);
+        return Read(Encoding.UTF8.GetBytes(json), fileName, limits);
     }
 
-    /// <summary>Reads a patient record from UTF-8 JSON.</summary>
+    /// <summary>
+    /// Reads a patient record from UTF-8 JSON. The bytes are first scanned against <see cref="InputLimits.Default"/> (size,
+    /// longest string, nesting, array length: ELIG0003, ELIG0005) and for text that is not valid UTF-8 (ELIG0001), before
+    /// anything is built, so a hostile input costs bounded time and memory.
+    /// </summary>
     /// <param name="utf8">The JSON bytes.</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
     /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult Read(byte[] utf8, string? fileName)
+    public static PatientReadResult Read(byte[] utf8, string? fileName) => Read(utf8, fileName, InputLimits.Default);
+
+    /// <summary>As <see cref="Read(byte[], string?)"/>, with the given input limits.</summary>
+    /// <param name="utf8">The JSON bytes.</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits.</param>
+    /// <returns>The record or diagnostics.</returns>
+    public static PatientReadResult Read(byte[] utf8, string? fileName, InputLimits limits)
     {
         ArgumentNullException.ThrowIfNull(utf8);
-        if (utf8.Length > MaxBytes)
+        ArgumentNullException.ThrowIfNull(limits);
+        if (limits.Check(utf8, fileName) is { } problem)
         {
-            return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; patient records are limited to {MaxBytes} bytes");
+            return new PatientReadResult(null, new[] { problem });
         }
 
         var sink = new DiagnosticSink(fileName, utf8);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(JsonInput.WithoutBom(utf8), new JsonDocumentOptions { MaxDepth = JsonInput.MaxDepth });
+            document = JsonDocument.Parse(JsonInput.WithoutBom(utf8), new JsonDocumentOptions { MaxDepth = Math.Max(limits.MaxDepth, JsonInput.MaxDepth) + 1 });
         }
         catch (JsonException)
         {
@@ -112,7 +135,7 @@ public static class PatientReader
         var patient = new PatientRecord
         {
             Id = r.Text(top, "id"),
-            AsOf = r.Date(top, "asOf"),
+            AsOf = r.AsOf(top),
             BirthDate = r.Date(top, "birthDate"),
             Sex = r.Sex(top),
             Observations = r.List(top, "observations", r.Observation),
@@ -226,6 +249,24 @@ public static class PatientReader
 
             sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{text}' is not a date (YYYY-MM-DD)");
             return null;
+        }
+
+        /// <summary>The record's as-of date: a date within the range evaluation accepts (TrialEvaluator.EarliestAsOf..LatestAsOf).</summary>
+        public DateOnly? AsOf(JsonObjectReader o)
+        {
+            if (Date(o, "asOf") is not { } date)
+            {
+                return null;
+            }
+
+            if (!TrialEvaluator.IsValidAsOf(date))
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child("asOf"), string.Create(CultureInfo.InvariantCulture,
+                    $"'asOf' {date:yyyy-MM-dd} is outside the dates an evaluation accepts ({TrialEvaluator.EarliestAsOf:yyyy-MM-dd} to {TrialEvaluator.LatestAsOf:yyyy-MM-dd})"));
+                return null;
+            }
+
+            return date;
         }
 
         public decimal? Number(JsonObjectReader o, string name)

@@ -61,22 +61,42 @@ public readonly record struct IsoDuration(int Years, int Months, int Weeks, int 
         return true;
     }
 
-    /// <summary>The date this duration before <paramref name="date"/>: years and months first (clamped to month end), then weeks and days.</summary>
+    /// <summary>The date this duration before <paramref name="date"/>: years and months first (clamped to month end), then
+    /// weeks and days. Saturates: a result before the calendar's first day is <see cref="DateOnly.MinValue"/>.</summary>
     /// <param name="date">The date to count back from.</param>
     /// <returns>The earlier date.</returns>
-    public DateOnly SubtractFrom(DateOnly date)
-    {
-        DateOnly result = date.AddMonths(-((Years * 12) + Months));
-        return result.AddDays(-((Weeks * 7) + Days));
-    }
+    public DateOnly SubtractFrom(DateOnly date) => Shift(date, -1);
 
-    /// <summary>The date this duration after <paramref name="date"/>.</summary>
+    /// <summary>The date this duration after <paramref name="date"/>. Saturates: a result after the calendar's last day is
+    /// <see cref="DateOnly.MaxValue"/>.</summary>
     /// <param name="date">The date to count forward from.</param>
     /// <returns>The later date.</returns>
-    public DateOnly AddTo(DateOnly date)
+    public DateOnly AddTo(DateOnly date) => Shift(date, 1);
+
+    /// <summary>Calendar arithmetic in long integers, clamped to the calendar (no overflow, no exception).</summary>
+    private DateOnly Shift(DateOnly date, int sign)
     {
-        DateOnly result = date.AddMonths((Years * 12) + Months);
-        return result.AddDays((Weeks * 7) + Days);
+        long months = sign * (((long)Years * 12) + Months);
+        long monthIndex = ((long)date.Year * 12) + date.Month - 1 + months;
+        const long first = 12; // January of year 1
+        const long last = (9999L * 12) + 11; // December of year 9999
+        if (monthIndex < first)
+        {
+            return DateOnly.MinValue;
+        }
+
+        if (monthIndex > last)
+        {
+            return DateOnly.MaxValue;
+        }
+
+        int year = (int)(monthIndex / 12);
+        int month = (int)(monthIndex % 12) + 1;
+        int day = Math.Min(date.Day, DateTime.DaysInMonth(year, month));
+        long dayNumber = new DateOnly(year, month, day).DayNumber + (sign * (((long)Weeks * 7) + Days));
+        return dayNumber < DateOnly.MinValue.DayNumber ? DateOnly.MinValue
+            : dayNumber > DateOnly.MaxValue.DayNumber ? DateOnly.MaxValue
+            : DateOnly.FromDayNumber((int)dayNumber);
     }
 
     /// <summary>The ISO-8601 spelling.</summary>

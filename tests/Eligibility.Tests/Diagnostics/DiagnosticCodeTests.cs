@@ -131,6 +131,11 @@ public sealed class DiagnosticCodeTests
             () => PatientReader.Read(new byte[PatientReader.MaxBytes + 1], PatientFile).Diagnostics,
             PatientFile, Error, 0, 0, string.Empty, PatientReader.MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+        // Patient input limits (InputLimits): at the offending token, before anything is built.
+        yield return new Trigger(DiagnosticCodes.InputLimitExceeded, "patient string longer than the limit",
+            () => PatientReader.Read("{\n  \"id\": \"p\",\n  \"note\": \"" + new string('x', 101) + "\"\n}", PatientFile, new InputLimits { MaxStringBytes = 100 }).Diagnostics,
+            PatientFile, Error, 3, 11, "/note", "limited to 100 bytes per string");
+
         // Reported at the second occurrence: that is the one to delete (SourceMap records its offset for this).
         yield return Rule(DiagnosticCodes.DuplicateProperty, "property repeated in one object", """
         {
