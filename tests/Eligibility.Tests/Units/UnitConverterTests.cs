@@ -41,12 +41,6 @@ public sealed class UnitConverterTests
         ["mg/d", "mg/(24.h)", "g/d", "mg/h", "ug/min", "mg/wk"],
     ];
 
-    [Test]
-    public void Instance_is_a_single_shared_converter()
-    {
-        UnitConverter.Instance.Should().BeSameAs(UnitConverter.Instance);
-    }
-
     [TestCaseSource(nameof(TerminologyUnits))]
     public void Every_unit_the_terminology_uses_is_valid_UCUM(string unit)
     {
