@@ -86,7 +86,7 @@ internal sealed partial class BundleMapper
         }
         else if (start is not null)
         {
-            diagnostics.Warning(FhirDiagnosticCodes.DateNotUsable, p.Entry, "/whenHandedOver",
+            diagnostics.Warning(FhirDiagnosticCodes.DateNotUsable, p.Entry, d.WhenHandedOver is not null ? "/whenHandedOver" : "/whenPrepared",
                 $"{p.Name} has no daysSupply, so the end of exposure is unknown and it is read as ongoing");
         }
         else
@@ -200,7 +200,14 @@ internal sealed partial class BundleMapper
             case ResourceReference reference:
             {
                 string? target = reference.Reference?.Trim();
-                var found = string.IsNullOrEmpty(target) ? null : FindMedication(p, target);
+                if (string.IsNullOrEmpty(target))
+                {
+                    diagnostics.Error(FhirDiagnosticCodes.UnresolvedMedication, p.Entry, "/medicationReference",
+                        $"{p.Name} has a medicationReference with no reference (an identifier or a display does not say which Medication), so the medication cannot be identified");
+                    return null;
+                }
+
+                var found = FindMedication(p, target);
                 if (found is null)
                 {
                     diagnostics.Error(FhirDiagnosticCodes.UnresolvedMedication, p.Entry, "/medicationReference/reference",
@@ -254,13 +261,16 @@ internal sealed partial class BundleMapper
                 if (codes.Count == 0 && unresolvedIngredients.Add((medication, index)))
                 {
                     // Reported once, where the reference is: in the Medication's own entry, or in the resource that contains it.
-                    string tail = "/ingredient/" + index.ToString(CultureInfo.InvariantCulture) + "/itemReference/reference";
+                    string tail = "/ingredient/" + index.ToString(CultureInfo.InvariantCulture) + "/itemReference" + (string.IsNullOrEmpty(target) ? string.Empty : "/reference");
                     var (entry, name, pointer) = medicationEntries.TryGetValue(medication, out var own)
                         ? (own.Entry, own.Name, tail)
                         : (p.Entry, p.Name, "/contained/" + ((p.Resource as DomainResource)?.Contained.IndexOf(medication) ?? 0).ToString(CultureInfo.InvariantCulture) + tail);
                     string which = medication.Id is { Length: > 0 } id ? $"Medication '{id}'" : "the Medication";
+                    string what = string.IsNullOrEmpty(target)
+                        ? "has an itemReference with no reference, so it names no Medication"
+                        : $"refers to '{target}', which is no coded Medication contained or in the bundle";
                     diagnostics.Warning(FhirDiagnosticCodes.UnresolvedIngredient, entry, pointer,
-                        $"{name}: ingredient {index.ToString(CultureInfo.InvariantCulture)} of {which} refers to '{target}', which is no coded Medication contained or in the bundle; that ingredient's codes are not used");
+                        $"{name}: ingredient {index.ToString(CultureInfo.InvariantCulture)} of {which} {what}; that ingredient's codes are not used");
                 }
 
                 return codes;

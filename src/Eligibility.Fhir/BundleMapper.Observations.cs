@@ -31,7 +31,7 @@ internal sealed partial class BundleMapper
 
         if (date is null && o.Effective is null)
         {
-            diagnostics.Warning(FhirDiagnosticCodes.DateNotUsable, p.Entry, "/code", $"{p.Name} has no effective date, so it cannot fall inside any lookback window");
+            diagnostics.Warning(FhirDiagnosticCodes.DateNotUsable, p.Entry, string.Empty, $"{p.Name} has no effective date, so it cannot fall inside any lookback window");
         }
 
         var common = new ObservationRecord
@@ -110,8 +110,10 @@ internal sealed partial class BundleMapper
             case FhirQuantity q:
             {
                 string pointer = at + "/" + FhirValues.ChoiceName("value", value);
-                if (q.Comparator is not null)
+                if (FhirValues.Raw(q.ComparatorElement) is not null)
                 {
+                    // Read as written (the typed getter throws for a code outside the value set; the parse has already
+                    // refused such a comparator, BundleMapper.IsReadCode).
                     diagnostics.Warning(FhirDiagnosticCodes.ValueNotUsable, p.Entry, pointer + "/comparator",
                         $"{p.Name}: the value '{FhirValues.Raw(q.ComparatorElement)}{FhirValues.Raw(q.ValueElement)}' is a bound, not a result; it is skipped");
                     return null;

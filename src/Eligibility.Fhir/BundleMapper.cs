@@ -19,12 +19,16 @@ namespace Eligibility.Fhir;
 internal sealed partial class BundleMapper
 {
     /// <summary>Firely's deserializer with the checks of <see cref="LiteralValidator"/>; each issue it reports is sorted below.
-    /// One instance for every read; internal so the benchmarks can time this step on its own.</summary>
-    internal static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = LiteralValidator.Instance });
+    /// No exception filter: every issue is reported, and (Firely decides this from the filter) member names bind only to
+    /// the element of exactly that name, so <c>"BirthDate"</c> is an unknown element (PVAL131) and is not read as
+    /// <c>birthDate</c>: FHIR JSON is case-sensitive. One instance for every read; internal so the benchmarks can time
+    /// this step on its own.</summary>
+    internal static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = LiteralValidator.Instance, ExceptionFilter = null });
 
     /// <summary>Firely's deserializer with no validator: the first, cheaper parse of every resource. When it reports an issue,
-    /// or <see cref="LiteralValidator.WouldPass"/> says the validator would, the resource is parsed again with
-    /// <see cref="Deserializer"/>, whose issues are reported; so the diagnostics are those of <see cref="Deserializer"/> alone.</summary>
+    /// or <see cref="LiteralValidator.WouldPass"/> says the validator would, or the JSON has a member name that differs
+    /// from an element's only in case (<see cref="MemberNames"/>: this parse would bind it), the resource is parsed again
+    /// with <see cref="Deserializer"/>, whose issues are reported; so the diagnostics are those of <see cref="Deserializer"/> alone.</summary>
     internal static readonly FhirJsonDeserializer UncheckedDeserializer = new(new DeserializerSettings { Validator = null });
 
     /// <summary>Firely issues that lose nothing eligibility reads: reported as warnings (ELIG3109), the resource still maps.
@@ -229,7 +233,7 @@ internal sealed partial class BundleMapper
                 continue; // dates are checked where they are read (ELIG3104), with the element named
             }
 
-            if (RecoverableIssues.Contains(issue.ErrorCode))
+            if (RecoverableIssues.Contains(issue.ErrorCode) && !IsReadCode(issue.ErrorCode, extended?.InstancePath))
             {
                 diagnostics.Warning(FhirDiagnosticCodes.NonConformingContent, entry, pointer, $"{name}: {message} ({issue.ErrorCode}); eligibility does not read it");
             }
@@ -244,11 +248,17 @@ internal sealed partial class BundleMapper
     }
 
     /// <summary>The first parse, without a validator: the resource when neither Firely nor <see cref="LiteralValidator.WouldPass"/>
-    /// finds anything, else <c>null</c>, and <see cref="Parse"/> goes on with the validating parse, which reports.</summary>
+    /// finds anything and every member name is spelt exactly (<see cref="MemberNames"/>), else <c>null</c>, and
+    /// <see cref="Parse"/> goes on with the validating parse, which reports.</summary>
     private Resource? ParseClean(EntryLayout entry)
     {
         try
         {
+            if (!MemberNames.AllExact(utf8.AsSpan(bom + entry.Start, entry.Length)))
+            {
+                return null;
+            }
+
             var reader = EntryReader(entry);
             return UncheckedDeserializer.TryDeserializeResource(ref reader, out var resource, out _) && LiteralValidator.WouldPass(resource) ? resource : null;
         }
@@ -262,6 +272,16 @@ internal sealed partial class BundleMapper
 
     /// <summary>A reader over one entry's resource, the bytes both parses read.</summary>
     private Utf8JsonReader EntryReader(EntryLayout entry) => new(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
+
+    /// <summary>
+    /// A code outside its value set is kept as written with a warning (ELIG3109) where the mapper passes it through (a
+    /// status, an intent: the core decides what counts), but not in a <c>Quantity.comparator</c>: that is a modifier
+    /// (it says the value is a bound, not a result), so a quantity whose comparator is not <c>&lt;</c>, <c>&lt;=</c>,
+    /// <c>&gt;=</c> or <c>&gt;</c> cannot be read at all, and the resource is invalid (ELIG3101).
+    /// </summary>
+    internal static bool IsReadCode(string errorCode, string? instancePath) =>
+        errorCode == CodedValidationException.INVALID_CODED_VALUE_CODE && instancePath is not null
+        && instancePath.EndsWith(".comparator", StringComparison.Ordinal);
 
     internal static bool IsDateLiteral(string message) =>
         message.Contains("for a date", StringComparison.Ordinal) || message.Contains("for a dateTime", StringComparison.Ordinal)
@@ -306,8 +326,10 @@ internal sealed partial class BundleMapper
 
         if (first is null)
         {
+            // At the entries, or at the bundle itself when it has no 'entry' at all.
             var whole = EntryLayout.Whole(layout, utf8.Length - bom);
-            var (line, column) = diagnostics.Positions.Locate(whole, "/entry");
+            string pointer = diagnostics.Positions.Existing(whole, "/entry");
+            var (line, column) = diagnostics.Positions.Locate(whole, pointer);
             diagnostics.Add(new Diagnostics.Diagnostic
             {
                 Code = FhirDiagnosticCodes.NoPatient,
@@ -316,7 +338,7 @@ internal sealed partial class BundleMapper
                 File = diagnostics.File,
                 Line = line,
                 Column = column,
-                Pointer = "/entry",
+                Pointer = pointer,
             });
         }
     }

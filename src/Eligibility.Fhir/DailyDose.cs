@@ -40,7 +40,7 @@ internal static class DailyDose
         foreach (var dosage in dosages)
         {
             if (IsAsNeeded(dosage) || dosage.DoseAndRate.Count != 1 || dosage.DoseAndRate[0].Dose is not FhirQuantity dose
-                || dose.Value is not { } value || dose.Comparator is not null)
+                || dose.Value is not { } value || FhirValues.Raw(dose.ComparatorElement) is not null)
             {
                 return (null, null);
             }
@@ -66,7 +66,7 @@ internal static class DailyDose
 
     /// <summary>A single administration's dose as the amount given that day.</summary>
     public static Quantity? OneDay(FhirQuantity? dose) =>
-        dose?.Value is { } value && dose.Comparator is null ? new Quantity(Normalize(value), PerDayUnit(FhirValues.UnitOf(dose))) : null;
+        dose?.Value is { } value && FhirValues.Raw(dose.ComparatorElement) is null ? new Quantity(Normalize(value), PerDayUnit(FhirValues.UnitOf(dose))) : null;
 
     /// <summary><c>mg</c> → <c>mg/d</c>; an empty unit stays empty so that comparisons on it are unknown.</summary>
     public static string PerDayUnit(string unit) => unit.Length == 0 ? string.Empty : unit + "/d";

@@ -111,25 +111,12 @@ public static class FhirBundleReader
         {
             patient = new BundleMapper(utf8, bom, layout, diagnostics, validateEveryResource).Map();
         }
-        catch (Hl7.Fhir.Validation.CodedValidationException ex)
-        {
-            // Firely's own "this value is not valid FHIR" when an element is read (e.g. a boolean where a date belongs
-            // that the first, unvalidated parse let through): the bundle's fault, reported as an invalid resource.
-            diagnostics.Add(new Diagnostic
-            {
-                Code = FhirDiagnosticCodes.InvalidResource,
-                Severity = DiagnosticSeverity.Error,
-                Message = "the bundle could not be mapped: " + ex.Message,
-                File = fileName,
-                Line = 1,
-                Column = 1,
-                Pointer = string.Empty,
-            });
-            return new PatientReadResult(null, diagnostics.Items);
-        }
         catch (Exception ex) when (ex is not (OutOfMemoryException or EligibilityBugException))
         {
-            // Bad input is reported as diagnostics while mapping; an exception here is a defect, not the bundle's fault.
+            // Bad input is reported as diagnostics while parsing and mapping; an exception here is a defect, not the
+            // bundle's fault. That includes Firely's CodedValidationException from a typed getter: every literal the
+            // mapper reads has been checked by the parse (LiteralValidator), so a value Firely refuses when it is read
+            // is one the checks missed.
             throw new EligibilityBugException($"internal error while mapping the FHIR bundle {fileName ?? "<input>"}: {ex.GetType().Name}: {ex.Message}", ex);
         }
 

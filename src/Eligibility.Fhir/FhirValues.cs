@@ -87,10 +87,13 @@ internal static class FhirValues
         return null;
     }
 
-    /// <summary>The JSON name of a choice element: <c>value</c> + <c>Quantity</c> → <c>valueQuantity</c>.</summary>
+    /// <summary>The JSON name of a choice element: <c>value</c> + <c>Quantity</c> → <c>valueQuantity</c>; for a type R4
+    /// does not have (Firely's ad-hoc value, its type name the suffix as written), the name as written: <c>valueFoo</c>.</summary>
     public static string ChoiceName(string element, DataType value)
     {
         string type = value.TypeName;
-        return type.Length == 0 ? element : element + char.ToUpperInvariant(type[0]) + type[1..];
+        return type.Length == 0 ? element
+            : value is IDynamicType ? element + type
+            : element + char.ToUpperInvariant(type[0]) + type[1..];
     }
 }

@@ -22,9 +22,11 @@ internal sealed class MappingDiagnostics
 
     public bool HasErrors { get; private set; }
 
-    /// <summary>Reports a problem at <paramref name="relativePointer"/> inside an entry's resource.</summary>
+    /// <summary>Reports a problem at <paramref name="relativePointer"/> inside an entry's resource, or at its nearest
+    /// ancestor that exists (a diagnostic's pointer always names a value of the input).</summary>
     public void Report(string code, DiagnosticSeverity severity, EntryLayout entry, string relativePointer, string message)
     {
+        relativePointer = Positions.Existing(entry, relativePointer);
         var (line, column) = Positions.Locate(entry, relativePointer);
         Add(new Diagnostic
         {

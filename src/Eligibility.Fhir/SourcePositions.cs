@@ -88,6 +88,29 @@ internal sealed class SourcePositions
         }
     }
 
+    /// <summary>The pointer itself when it names an element of the entry's resource, else its nearest ancestor that does
+    /// (<c>""</c>, the resource, at worst): a diagnostic about something missing points at where it is missing from.</summary>
+    /// <param name="entry">The entry whose resource the pointer is relative to.</param>
+    /// <param name="relativePointer">A pointer relative to the resource.</param>
+    /// <returns>A pointer that exists in the JSON.</returns>
+    public string Existing(EntryLayout entry, string relativePointer)
+    {
+        if (relativePointer.Length == 0 || entry.Start < 0)
+        {
+            return string.Empty;
+        }
+
+        var map = ResourceMap(entry);
+        string p = relativePointer;
+        while (p.Length > 0 && !map.ContainsKey(p))
+        {
+            int slash = p.LastIndexOf('/');
+            p = slash <= 0 ? string.Empty : p[..slash];
+        }
+
+        return p;
+    }
+
     /// <summary>
     /// Converts a Firely instance path (<c>Observation.component[0].value.value</c>) into a pointer relative to the resource
     /// (<c>/component/0/valueQuantity/value</c>), resolving choice elements (<c>value</c> → <c>valueQuantity</c>) against the
@@ -136,18 +159,25 @@ internal sealed class SourcePositions
         return pointer.ToString();
     }
 
+    /// <summary>The member of a choice element: <c>/valueQuantity</c> for <c>/value</c>; failing that, any member that
+    /// starts with the element's name (<c>/valueFoo</c>, a type R4 does not have, as written).</summary>
     private static string? FindChoice(Dictionary<string, int> map, string prefix)
     {
+        string? any = null;
         foreach (string key in map.Keys)
         {
-            if (key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.Ordinal) && char.IsUpper(key[prefix.Length])
-                && key.IndexOf('/', prefix.Length) < 0)
+            if (key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.Ordinal) && key.IndexOf('/', prefix.Length) < 0)
             {
-                return key;
+                if (char.IsUpper(key[prefix.Length]))
+                {
+                    return key;
+                }
+
+                any ??= key;
             }
         }
 
-        return null;
+        return any;
     }
 
     private Dictionary<string, int> ResourceMap(EntryLayout entry)

@@ -71,10 +71,10 @@ internal sealed class CaseFileReader
             {
                 Code = DiagnosticCodes.JsonSyntax,
                 Severity = DiagnosticSeverity.Error,
-                Message = "the file is not well-formed JSON: " + FirstSentence(ex.Message),
+                Message = "the file is not well-formed JSON: " + SyntaxMessage(ex.Message),
                 File = path,
                 Line = (int)(ex.LineNumber ?? 0) + 1,
-                Column = (int)(ex.BytePositionInLine ?? 0) + 1,
+                Column = Column(JsonPositions.WithoutBom(bytes).Span, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0),
             });
         }
 
@@ -87,10 +87,40 @@ internal sealed class CaseFileReader
 
     private static CaseFile Unusable(string path, Diagnostic diagnostic) => new() { Path = path, Diagnostics = new[] { diagnostic } };
 
-    private static string FirstSentence(string message)
+    /// <summary>The reader's message without what it appends for a program (" Path: …", " LineNumber: … |
+    /// BytePositionInLine: …"): the diagnostic has its own position. As the core cleans it (Loading/JsonInput).</summary>
+    private static string SyntaxMessage(string message)
     {
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        foreach (string marker in new[] { " Path:", " LineNumber:" })
+        {
+            int cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>The 1-based column, in UTF-16 characters as every diagnostic counts it, of the reader's (0-based line,
+    /// byte in that line) position in <paramref name="json"/> (the text after any byte-order mark, as it was read).</summary>
+    private static int Column(ReadOnlySpan<byte> json, long line, long bytePositionInLine)
+    {
+        int start = 0;
+        for (long l = 0; l < line; l++)
+        {
+            int next = json[start..].IndexOf((byte)'\n');
+            if (next < 0)
+            {
+                break;
+            }
+
+            start += next + 1;
+        }
+
+        int length = (int)Math.Clamp(bytePositionInLine, 0, json.Length - start);
+        return Encoding.UTF8.GetCharCount(json.Slice(start, length)) + 1;
     }
 
     private CaseFile ReadRoot(JsonElement root)

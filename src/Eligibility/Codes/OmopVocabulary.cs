@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Eligibility.Diagnostics;
+using Eligibility.Shared;
 
 namespace Eligibility.Codes;
 
@@ -363,14 +364,32 @@ internal sealed class OmopVocabulary
     private static Diagnostic Error(string file, int line, string code, string message) =>
         new() { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = file, Line = line, Column = line > 0 ? 1 : 0 };
 
+    /// <summary>The longest line a table may have, in characters (far beyond any Athena row): a longer one, or a file
+    /// with no line breaks at all, is refused rather than read into memory whole.</summary>
+    internal const int MaxLineLength = 1 << 20;
+
     /// <summary>
     /// Reads a tab-separated table with a header row, calling <paramref name="row"/> for each data line with the
-    /// wanted columns in order. Stops after 20 reported row errors in one file.
+    /// wanted columns in order. Stops after 20 reported row errors in one file. Only a regular file is opened (a device,
+    /// a named pipe or a socket is refused before it can block or stream without end: ELIG0002), and a line longer than
+    /// <see cref="MaxLineLength"/> ends the read (ELIG5002).
     /// </summary>
     private static void ReadTable(string file, List<Diagnostic> diagnostics, string[] wanted, Func<Row, int, bool> row)
     {
-        using var reader = new StreamReader(file, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        if (BoundedFile.KindOf(file) is { } kind)
+        {
+            diagnostics.Add(Error(file, 0, DiagnosticCodes.FileUnreadable, $"cannot read the table: it is {kind}, not a regular file"));
+            return;
+        }
+
+        using var reader = new BoundedLineReader(new StreamReader(file, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16));
         string? header = reader.ReadLine();
+        if (reader.TooLong)
+        {
+            diagnostics.Add(Error(file, 1, DiagnosticCodes.TerminologyRowInvalid, $"the header row is longer than {MaxLineLength} characters; the file was not read"));
+            return;
+        }
+
         if (header is null)
         {
             diagnostics.Add(Error(file, 1, DiagnosticCodes.TerminologyRowInvalid, "the file is empty: it needs a header row"));
@@ -397,6 +416,12 @@ internal sealed class OmopVocabulary
         while ((text = reader.ReadLine()) is not null)
         {
             line++;
+            if (reader.TooLong)
+            {
+                diagnostics.Add(Error(file, line, DiagnosticCodes.TerminologyRowInvalid, $"the line is longer than {MaxLineLength} characters; the rest of the file was not read"));
+                return;
+            }
+
             if (text.Length == 0)
             {
                 continue;
@@ -417,6 +442,66 @@ internal sealed class OmopVocabulary
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="StreamReader.ReadLine"/> with a cap: a line of more than <see cref="MaxLineLength"/> characters is not
+    /// collected (the reader stops there and <see cref="TooLong"/> says so), so an endless line cannot exhaust memory.
+    /// Lines end at <c>\n</c> (a <c>\r</c> before it is dropped, as <see cref="StreamReader.ReadLine"/> does).
+    /// </summary>
+    private sealed class BoundedLineReader : IDisposable
+    {
+        private readonly StreamReader reader;
+        private readonly char[] buffer = new char[1 << 16];
+        private readonly System.Text.StringBuilder line = new();
+        private int position;
+        private int count;
+
+        public BoundedLineReader(StreamReader reader) => this.reader = reader;
+
+        /// <summary>Whether the last <see cref="ReadLine"/> stopped at a line over the cap.</summary>
+        public bool TooLong { get; private set; }
+
+        /// <summary>The next line without its <c>\n</c>, <c>null</c> at the end of the file, or an empty string with
+        /// <see cref="TooLong"/> set when the line is over the cap.</summary>
+        public string? ReadLine()
+        {
+            line.Clear();
+            bool any = false;
+            while (true)
+            {
+                if (position == count)
+                {
+                    count = reader.Read(buffer, 0, buffer.Length);
+                    position = 0;
+                    if (count == 0)
+                    {
+                        return any ? Text() : null;
+                    }
+                }
+
+                any = true;
+                int end = Array.IndexOf(buffer, '\n', position, count - position);
+                int take = (end < 0 ? count : end) - position;
+                if (line.Length + take > MaxLineLength)
+                {
+                    TooLong = true;
+                    return string.Empty;
+                }
+
+                line.Append(buffer, position, take);
+                position += take;
+                if (end >= 0)
+                {
+                    position++;
+                    return Text();
+                }
+            }
+        }
+
+        public void Dispose() => reader.Dispose();
+
+        private string Text() => line.Length > 0 && line[^1] == '\r' ? line.ToString(0, line.Length - 1) : line.ToString();
     }
 
     /// <summary>One data row, split on tabs without copying until a field is asked for.</summary>

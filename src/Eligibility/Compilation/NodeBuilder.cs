@@ -350,8 +350,16 @@ internal sealed class NodeBuilder
 
     private RuleNode? Expression(ExpressionRule e)
     {
-        var compiled = ExpressionCompiler.Compile(e.Expression, out var errors);
         string pointer = e.Pointer + "/expression";
+        if (e.Expression.Length == 0 && sink.Map is { } map && !map.Contains(pointer))
+        {
+            // No 'expression' member at all (misspelt, say): the schema has said so at the rule; "the expression is
+            // empty", at a member that does not exist, would be a second, misleading error.
+            sink.ErrorUnlessExplained(DiagnosticCodes.ExpressionSyntax, e.Pointer, "the expression rule has no 'expression'");
+            return null;
+        }
+
+        var compiled = ExpressionCompiler.Compile(e.Expression, out var errors);
         foreach (var error in errors)
         {
             string code = error.Kind switch
