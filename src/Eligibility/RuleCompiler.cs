@@ -111,42 +111,35 @@ public static class RuleCompiler
             return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; rule files are limited to {MaxFileBytes} bytes");
         }
 
-        if (NotUnicode(utf8, fileName) is { } notUnicode)
-        {
-            return new CompilationResult(new[] { notUnicode }, null);
-        }
-
+        // Read once: one parse, and every later stage works on that document (positions included; see JsonSource).
         var sink = new DiagnosticSink(fileName, utf8);
-        if (!JsonInput.TryParse(utf8, sink, out var document))
+        using var source = JsonSource.Read(utf8, sink, "rule files");
+        if (source is null)
         {
             return new CompilationResult(sink.Items, null);
         }
 
-        using (document)
+        foreach (var error in SchemaValidator.Validate(source.Root, SchemaKind.RuleFile, source.Text))
         {
-            string text = Encoding.UTF8.GetString(JsonInput.WithoutBom(utf8).Span);
-            foreach (var error in SchemaValidator.Validate(text, SchemaKind.RuleFile))
-            {
-                SchemaDiagnostics.Report(sink, error);
-            }
-
-            var root = new JsonObjectReader(document!.RootElement, string.Empty);
-            if (!root.IsObject)
-            {
-                return new CompilationResult(sink.Items, null);
-            }
-
-            var model = RuleFileReader.Read(root);
-            var (lockFile, lockDiagnostics) = ReadLock(lockPath);
-            var expander = new ConceptExpander(model.Concepts, options.Terminology, lockFile, lockPath is null ? null : Path.GetFileName(lockPath), sink);
-            var evaluator = Bind(model, sink, fileName, expander);
-            var diagnostics = lockDiagnostics.Count == 0 ? sink.Items : lockDiagnostics.Concat(sink.Items).ToList();
-            bool failed = sink.HasErrors || lockDiagnostics.Any(d => d.IsError);
-            return new CompilationResult(diagnostics, failed ? null : evaluator)
-            {
-                LockFileText = failed ? null : expander.LockText(fileName is null ? null : Path.GetFileName(fileName)),
-            };
+            SchemaDiagnostics.Report(sink, error);
         }
+
+        var root = new JsonObjectReader(source.Root, string.Empty);
+        if (!root.IsObject)
+        {
+            return new CompilationResult(sink.Items, null);
+        }
+
+        var model = RuleFileReader.Read(root);
+        var (lockFile, lockDiagnostics) = ReadLock(lockPath);
+        var expander = new ConceptExpander(model.Concepts, options.Terminology, lockFile, lockPath is null ? null : Path.GetFileName(lockPath), sink);
+        var evaluator = Bind(model, sink, fileName, expander);
+        var diagnostics = lockDiagnostics.Count == 0 ? sink.Items : lockDiagnostics.Concat(sink.Items).ToList();
+        bool failed = sink.HasErrors || lockDiagnostics.Any(d => d.IsError);
+        return new CompilationResult(diagnostics, failed ? null : evaluator)
+        {
+            LockFileText = failed ? null : expander.LockText(fileName is null ? null : Path.GetFileName(fileName)),
+        };
     }
 
     /// <summary>Reads the lock file when it exists; a broken lock file is an error (its codes cannot be trusted).</summary>

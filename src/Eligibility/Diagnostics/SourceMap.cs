@@ -1,18 +1,29 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
 namespace Eligibility.Diagnostics;
 
 /// <summary>
-/// Maps JSON pointers to line and column in the source text. System.Text.Json has no public line numbers,
-/// so positions come from <see cref="Utf8JsonReader.TokenStartIndex"/> against a table of line starts.
-/// Built only when a diagnostic needs a position.
+/// A position index over UTF-8 JSON bytes: maps JSON pointers to the byte offset of each value and property name, and
+/// byte offsets to line and column. Independent of what the JSON holds (rule file, patient record, lock file).
+/// Built only when a diagnostic needs a position, in one of two ways:
+/// <list type="bullet">
+/// <item>from a <see cref="JsonDocument"/> already parsed over these very bytes (<see cref="Attach"/>): offsets come from
+/// <see cref="JsonMarshal.GetRawUtf8Value"/>, whose span lies inside the bytes, so the text is not read again;</item>
+/// <item>otherwise by walking the bytes with <see cref="Utf8JsonReader"/> (<see cref="Utf8JsonReader.TokenStartIndex"/>).</item>
+/// </list>
+/// Offsets count from the start of the bytes, a byte order mark included; lines and columns from 1 (columns in UTF-16 code units).
 /// </summary>
 internal sealed class SourceMap
 {
+    /// <summary>Documents open over a byte array (by reference), so that <see cref="Build"/> indexes the document instead of reading the text again.</summary>
+    private static readonly ConditionalWeakTable<byte[], JsonDocument> OpenDocuments = new();
+
     private readonly byte[] utf8;
     private readonly List<int> lineStarts = new() { 0 };
     private readonly Dictionary<string, (long Value, long Name)> offsets = new(StringComparer.Ordinal);
@@ -32,13 +43,39 @@ internal sealed class SourceMap
     /// <summary>Duplicate property names found while walking: pointer of the duplicate and its name offset.</summary>
     public List<(string Pointer, long Offset)> Duplicates { get; } = new();
 
-    /// <summary>Walks well-formed JSON and records the offset of every value and property name.</summary>
+    /// <summary>
+    /// The map of <paramref name="utf8"/>: from the document attached to these bytes (<see cref="Attach"/>) while it is
+    /// open, else by walking well-formed JSON text. Records the offset of every value and property name, and repeated names.
+    /// </summary>
     public static SourceMap Build(byte[] utf8)
     {
         var map = new SourceMap(utf8);
-        map.Walk();
+        if (OpenDocuments.TryGetValue(utf8, out var document))
+        {
+            map.Index(document);
+        }
+        else
+        {
+            map.Walk();
+        }
+
         return map;
     }
+
+    /// <summary>
+    /// Declares that <paramref name="document"/> was parsed from <paramref name="utf8"/> (or a slice of it, such as the
+    /// bytes after a byte order mark) and stays open until the returned handle is disposed: until then <see cref="Build"/>
+    /// indexes the document rather than reading the text again.
+    /// </summary>
+    public static IDisposable Attach(byte[] utf8, JsonDocument document)
+    {
+        OpenDocuments.AddOrUpdate(utf8, document);
+        return new Detach(utf8);
+    }
+
+    /// <summary>The byte offset of <paramref name="raw"/> (a span of a document parsed over <paramref name="utf8"/>) in <paramref name="utf8"/>, or -1.</summary>
+    public static long OffsetOf(byte[] utf8, ReadOnlySpan<byte> raw) =>
+        ((ReadOnlySpan<byte>)utf8).Overlaps(raw, out int offset) ? offset : -1;
 
     /// <summary>The 1-based line and column of the value at <paramref name="pointer"/> (or of its property name when <paramref name="atName"/>).
     /// Falls back to the nearest ancestor that exists.</summary>
@@ -86,6 +123,51 @@ internal sealed class SourceMap
 
     /// <summary>Escapes one pointer segment (RFC 6901).</summary>
     public static string Escape(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    /// <summary>Indexes a document parsed over <see cref="utf8"/>: no text is read, offsets are those of the document's raw spans.</summary>
+    private void Index(JsonDocument document)
+    {
+        var path = new List<string>();
+        Visit(document.RootElement, -1);
+
+        void Visit(JsonElement element, long nameOffset)
+        {
+            offsets.TryAdd(Pointer(path), (OffsetOf(utf8, JsonMarshal.GetRawUtf8Value(element)), nameOffset));
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    HashSet<string>? names = null;
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        // The raw name excludes its quotes; the reader's token (and so this map) starts at the opening quote.
+                        long name = OffsetOf(utf8, JsonMarshal.GetRawUtf8PropertyName(property)) - 1;
+                        string escaped = Escape(property.Name);
+                        names ??= new HashSet<string>(StringComparer.Ordinal);
+                        if (!names.Add(property.Name))
+                        {
+                            Duplicates.Add((Pointer(path) + "/" + escaped, name));
+                        }
+
+                        path.Add(escaped);
+                        Visit(property.Value, name);
+                        path.RemoveAt(path.Count - 1);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    int index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        path.Add(index.ToString(CultureInfo.InvariantCulture));
+                        Visit(item, -1);
+                        path.RemoveAt(path.Count - 1);
+                        index++;
+                    }
+
+                    break;
+            }
+        }
+    }
 
     private void Walk()
     {
@@ -171,4 +253,9 @@ internal sealed class SourceMap
     }
 
     private static string Pointer(List<string> path) => path.Count == 0 ? string.Empty : "/" + string.Join('/', path);
+
+    private sealed class Detach(byte[] utf8) : IDisposable
+    {
+        public void Dispose() => OpenDocuments.Remove(utf8);
+    }
 }

@@ -21,29 +21,7 @@ internal static class JsonInput
         }
         catch (JsonException ex)
         {
-            // The reader counts bytes from 0 (after any BOM); diagnostics count characters from 1.
-            int bom = utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? 3 : 0;
-            long bytePosition = (ex.BytePositionInLine ?? 0) + (ex.LineNumber is 0 or null ? bom : 0);
-            (int line, int column) = sink.Map is { } lines ? lines.FromReaderPosition(ex.LineNumber ?? 0, bytePosition) : ((int)(ex.LineNumber ?? 0) + 1, (int)bytePosition + 1);
-            string message = ex.Message;
-            foreach (string marker in new[] { " Path:", " LineNumber:" })
-            {
-                int cut = message.IndexOf(marker, StringComparison.Ordinal);
-                if (cut > 0)
-                {
-                    message = message[..cut];
-                }
-            }
-
-            sink.Add(new Diagnostic
-            {
-                Code = DiagnosticCodes.JsonSyntax,
-                Severity = DiagnosticSeverity.Error,
-                Message = "invalid JSON: " + message,
-                File = sink.File,
-                Line = line,
-                Column = column,
-            });
+            ReportSyntax(ex, utf8, sink);
             return false;
         }
 
@@ -68,5 +46,33 @@ internal static class JsonInput
         }
 
         return true;
+    }
+
+    /// <summary>Reports a parse failure as ELIG0001 at the parser's position (counted from the file's start, in UTF-16 columns).</summary>
+    public static void ReportSyntax(JsonException ex, byte[] utf8, DiagnosticSink sink)
+    {
+        // The reader counts bytes from 0 (after any BOM); diagnostics count characters from 1.
+        int bom = utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? 3 : 0;
+        long bytePosition = (ex.BytePositionInLine ?? 0) + (ex.LineNumber is 0 or null ? bom : 0);
+        (int line, int column) = sink.Map is { } lines ? lines.FromReaderPosition(ex.LineNumber ?? 0, bytePosition) : ((int)(ex.LineNumber ?? 0) + 1, (int)bytePosition + 1);
+        string message = ex.Message;
+        foreach (string marker in new[] { " Path:", " LineNumber:" })
+        {
+            int cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        sink.Add(new Diagnostic
+        {
+            Code = DiagnosticCodes.JsonSyntax,
+            Severity = DiagnosticSeverity.Error,
+            Message = "invalid JSON: " + message,
+            File = sink.File,
+            Line = line,
+            Column = column,
+        });
     }
 }

@@ -131,15 +131,9 @@ internal static class JsonScanner
     /// <summary>Why a string token is not valid Unicode and where (the index in its text as written), or null when it is.</summary>
     private static (string Why, int Index)? Invalid(ref Utf8JsonReader reader, ReadOnlySpan<byte> raw, ref byte[]? scratch)
     {
-        if (!Utf8.IsValid(raw))
+        if (FirstInvalidUtf8(raw) is { } at)
         {
-            int at = 0;
-            while (at < raw.Length && Rune.DecodeFromUtf8(raw[at..], out _, out int consumed) == OperationStatus.Done)
-            {
-                at += consumed;
-            }
-
-            return ("holds bytes that are not valid UTF-8 (JSON text must be UTF-8)", at);
+            return (NotUtf8, at);
         }
 
         if (!reader.ValueIsEscaped)
@@ -165,12 +159,35 @@ internal static class JsonScanner
         }
         catch (InvalidOperationException)
         {
-            return ("holds an escape of a lone UTF-16 surrogate (such as \\ud800), which is no character", LoneSurrogateEscape(raw));
+            return (LoneSurrogate, LoneSurrogateEscape(raw));
         }
     }
 
+    /// <summary>Why a string holding bytes that are not UTF-8 is refused (after "a string " or "a property name ").</summary>
+    internal const string NotUtf8 = "holds bytes that are not valid UTF-8 (JSON text must be UTF-8)";
+
+    /// <summary>Why a string holding a lone surrogate escape is refused (after "a string " or "a property name ").</summary>
+    internal const string LoneSurrogate = "holds an escape of a lone UTF-16 surrogate (such as \\ud800), which is no character";
+
+    /// <summary>The index of the first byte of <paramref name="raw"/> that does not start a valid UTF-8 sequence, or null when all is valid.</summary>
+    internal static int? FirstInvalidUtf8(ReadOnlySpan<byte> raw)
+    {
+        if (Utf8.IsValid(raw))
+        {
+            return null;
+        }
+
+        int at = 0;
+        while (at < raw.Length && Rune.DecodeFromUtf8(raw[at..], out _, out int consumed) == OperationStatus.Done)
+        {
+            at += consumed;
+        }
+
+        return at;
+    }
+
     /// <summary>The index of the first <c>\uD800</c>–<c>\uDFFF</c> escape not part of a high-low pair (0 when not found).</summary>
-    private static int LoneSurrogateEscape(ReadOnlySpan<byte> raw)
+    internal static int LoneSurrogateEscape(ReadOnlySpan<byte> raw)
     {
         int i = 0;
         while (i < raw.Length)

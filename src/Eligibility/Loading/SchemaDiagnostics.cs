@@ -8,25 +8,24 @@ namespace Eligibility.Loading;
 /// <summary>Turns JSON Schema errors into positioned diagnostics with stable ELIG1xxx codes.</summary>
 internal static class SchemaDiagnostics
 {
+    /// <summary>Reports <paramref name="error"/> with the code the validator decided from what failed (<see cref="SchemaError.Code"/>).</summary>
     public static void Report(DiagnosticSink sink, SchemaError error)
     {
-        string code = CodeFor(error.Message);
-        if (code == DiagnosticCodes.DuplicateProperty
+        if (error.Code == DiagnosticCodes.DuplicateProperty
             && sink.Items.Any(d => d.Code == DiagnosticCodes.DuplicateProperty && string.Equals(d.Pointer, error.Pointer, StringComparison.Ordinal)))
         {
-            // JsonInput has already reported this repeated property as ELIG0004; the validator finds it too.
+            // Loading has already reported this repeated property as ELIG0004; the validator finds it too.
             return;
         }
 
         // Unknown properties and property names that miss their pattern are about the name, not the value.
-        bool atName = code == DiagnosticCodes.UnknownProperty || Starts(error.Message, "property name ");
-        sink.Error(code, error.Pointer, error.Message, atName);
+        sink.Error(error.Code, error.Pointer, error.Message, error.AtName);
     }
 
     /// <summary>
-    /// The code for one of <see cref="SchemaValidator"/>'s messages. Messages are matched by their fixed template text
-    /// (most start with it; those that start with the offending value are matched by the text after it), so a value
-    /// quoted in the message cannot change its code. Unrecognised messages fall back to keyword heuristics.
+    /// The code a reader of one of <see cref="SchemaValidator"/>'s messages would infer from its text. Not used to report
+    /// diagnostics (<see cref="Report"/> takes <see cref="SchemaError.Code"/>, decided from what failed); kept only as the
+    /// message catalogue's cross-check in the tests, which require it to agree with <see cref="SchemaError.Code"/>.
     /// </summary>
     public static string CodeFor(string message)
     {

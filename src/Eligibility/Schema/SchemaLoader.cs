@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
 
@@ -23,6 +22,7 @@ namespace Eligibility.Schema;
 /// under <c>definitions</c>.</item>
 /// </list>
 /// Any other keyword NJsonSchema would silently ignore makes loading fail, so a schema edit cannot quietly stop being checked.
+/// Loading is synchronous: with every reference internal, NJsonSchema's asynchronous reader completes before it returns.
 /// </summary>
 internal static class SchemaLoader
 {
@@ -53,8 +53,16 @@ internal static class SchemaLoader
         var root = LoadRewritten(fileName);
         var json = root.ToString(Newtonsoft.Json.Formatting.None);
 
-        // Off the caller's synchronization context, so blocking on the task cannot deadlock.
-        return Task.Run(() => JsonSchema.FromJsonAsync(json)).GetAwaiter().GetResult();
+        // Every reference is internal once the other files are inlined, so NJsonSchema resolves them without I/O and its
+        // task has completed when it returns: nothing is waited for. A task still running would mean a reference to
+        // fetch, which the embedded schemas must never have.
+        var task = JsonSchema.FromJsonAsync(json);
+        if (!task.IsCompleted)
+        {
+            throw new InvalidOperationException($"Schema '{fileName}' needs a reference resolved asynchronously; the embedded schemas must be self-contained.");
+        }
+
+        return task.GetAwaiter().GetResult();
     }
 
     /// <summary>Returns the rewritten schema document (exposed for tests and diagnostics).</summary>

@@ -3,9 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
+using Eligibility.Diagnostics;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
@@ -38,22 +39,35 @@ internal enum SchemaKind
 /// <c>gte</c>, none of <c>unit</c>/<c>relativeTo</c>) it is the object holding them.
 /// </param>
 /// <param name="Message">Short human-readable message, e.g. <c>unknown property 'gtt' (did you mean 'gt'?)</c>.</param>
-internal sealed record SchemaError(string Pointer, string Message);
+internal sealed record SchemaError(string Pointer, string Message)
+{
+    /// <summary>
+    /// The diagnostic code, decided where the error is made from what failed (the validator's error kind, the keyword and
+    /// the instance location), never from <see cref="Message"/>: ELIG1001–ELIG1007 and ELIG1099, ELIG0001 for malformed
+    /// text and ELIG0004 for a repeated property name.
+    /// </summary>
+    public string Code { get; init; } = DiagnosticCodes.SchemaViolation;
+
+    /// <summary>Whether the error is about a property's name (an unknown property, a name that misses its pattern) rather than its value.</summary>
+    public bool AtName { get; init; }
+}
 
 /// <summary>
-/// Validates JSON text against the embedded JSON Schemas (<c>Schema/*.schema.json</c>) and reports violations as JSON
-/// pointers with short messages.
+/// Validates JSON against the embedded JSON Schemas (<c>Schema/*.schema.json</c>) and reports violations as JSON
+/// pointers with short messages and their codes.
 /// </summary>
 /// <remarks>
 /// The input must be strict RFC 8259 JSON (no comments, no trailing commas) nested at most 64 levels deep; a syntax error is
 /// reported as a single error at <c>""</c>. A repeated property name in one object is reported as an error at that
 /// property. Errors come in document order, without duplicates; when a value has the wrong type, only that is reported
 /// for it. Alternatives (<c>anyOf</c>/<c>oneOf</c>, and the per-<c>kind</c> rule schemas) are reported through the most
-/// specific branch rather than as a bare "not one of".
+/// specific branch rather than as a bare "not one of". A document already parsed is validated as it is
+/// (<see cref="Validate(StjJsonElement, SchemaKind, ReadOnlySpan{byte})"/>): its text is not read again.
 /// </remarks>
 internal static class SchemaValidator
 {
-    private const int MaxDepth = 64;
+    /// <summary>The deepest nesting the schema check reads (the compiler reads 128 levels; deeper rule files get ELIG1006).</summary>
+    internal const int MaxDepth = 64;
     private const int MaxShownLength = 60;
 
     private static readonly Lazy<JsonSchema> RuleFileSchema = new(
@@ -74,27 +88,55 @@ internal static class SchemaValidator
     {
         if (json is null)
         {
-            return [new SchemaError(string.Empty, "malformed JSON: no input")];
+            return [new SchemaError(string.Empty, "malformed JSON: no input") { Code = DiagnosticCodes.JsonSyntax }];
         }
 
+        StjJsonDocument document;
         try
         {
-            var structural = new List<SchemaError>();
-            var syntaxError = CheckSyntax(json, structural);
-            if (syntaxError is not null)
+            document = StjJsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (StjJsonException exception)
+        {
+            return [Malformed(exception)];
+        }
+
+        using (document)
+        {
+            return Validate(document.RootElement, kind, default);
+        }
+    }
+
+    /// <summary>
+    /// Validates a document already parsed (at most <see cref="System.Text.Json.JsonDocumentOptions.MaxDepth"/> 128 deep)
+    /// against the schema for <paramref name="kind"/>, without reading its text again.
+    /// </summary>
+    /// <param name="root">The document's root.</param>
+    /// <param name="kind">Which schema to use.</param>
+    /// <param name="text">The UTF-8 text the document was parsed from (no byte order mark), used only to place a
+    /// nesting-depth error as the text parser would; may be empty.</param>
+    /// <returns>The violations, empty when the document is valid. Never throws for bad input.</returns>
+    /// <exception cref="Diagnostics.EligibilityBugException">Validation itself failed (a defect, not a problem with the input).</exception>
+    public static IReadOnlyList<SchemaError> Validate(StjJsonElement root, SchemaKind kind, ReadOnlySpan<byte> text)
+    {
+        try
+        {
+            if (TooDeep(root, 0) is { } deep)
             {
-                return [syntaxError];
+                return [DepthExceeded(deep, text)];
             }
 
-            var token = Parse(json);
+            var built = new List<Issue>();
+            var token = ToToken(root, built);
+            var structural = built.Select(i => i with { Pointer = PointerOf(i.Token) }).ToList();
             var raw = new IfThenValidator().Validate(token, SchemaFor(kind));
-            if (raw.Count == 0)
+            if (raw.Count == 0 && structural.Count == 0)
             {
-                return structural;
+                return [];
             }
 
             // Structural errors outrank schema errors at the same place, like a type error does.
-            var issues = structural.Select(e => new Issue(Resolve(token, e.Pointer), e.Pointer, e.Message, true)).ToList();
+            var issues = structural;
             foreach (var error in raw)
             {
                 Flatten(error, issues);
@@ -121,100 +163,205 @@ internal static class SchemaValidator
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown schema kind"),
     };
 
-    // ---- parsing -------------------------------------------------------------------------------------------------
+    // ---- reading the document ------------------------------------------------------------------------------------
 
-    /// <summary>Strict syntax check with System.Text.Json; collects repeated property names and out-of-range numbers.</summary>
-    private static SchemaError? CheckSyntax(string json, List<SchemaError> structural)
+    private static SchemaError Malformed(StjJsonException exception)
     {
-        try
+        var message = exception.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0)
         {
-            using var document = StjJsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { MaxDepth = MaxDepth });
-            FindStructuralErrors(document.RootElement, string.Empty, structural);
-            return null;
+            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         }
-        catch (StjJsonException exception)
+
+        if (cut > 0)
         {
-            var message = exception.Message;
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            if (cut < 0)
-            {
-                cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            }
-
-            if (cut > 0)
-            {
-                message = message[..cut];
-            }
-
-            var where = exception.LineNumber is { } line
-                ? Invariant($" at line {line + 1}, column {(exception.BytePositionInLine ?? 0) + 1}")
-                : string.Empty;
-            return new SchemaError(string.Empty, $"malformed JSON{where}: {message.Trim()}");
+            message = message[..cut];
         }
+
+        var where = exception.LineNumber is { } line
+            ? Invariant($" at line {line + 1}, column {(exception.BytePositionInLine ?? 0) + 1}")
+            : string.Empty;
+        bool depth = message.Contains("maximum configured depth", StringComparison.Ordinal);
+        return new SchemaError(string.Empty, $"malformed JSON{where}: {message.Trim()}")
+        {
+            Code = depth ? DiagnosticCodes.OutOfRange : DiagnosticCodes.JsonSyntax,
+        };
     }
 
-    private static void FindStructuralErrors(StjJsonElement element, string pointer, List<SchemaError> structural)
+    /// <summary>The first object or array (in document order) that opens deeper than <see cref="MaxDepth"/>, or null.</summary>
+    private static StjJsonElement? TooDeep(StjJsonElement element, int depth)
+    {
+        if (element.ValueKind is not (StjJsonValueKind.Object or StjJsonValueKind.Array))
+        {
+            return null;
+        }
+
+        if (depth + 1 > MaxDepth)
+        {
+            return element;
+        }
+
+        if (element.ValueKind == StjJsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (TooDeep(property.Value, depth + 1) is { } deep)
+                {
+                    return deep;
+                }
+            }
+        }
+        else
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                if (TooDeep(item, depth + 1) is { } deep)
+                {
+                    return deep;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A string or name (as written, without quotes) that System.Text.Json refuses to unescape, as Json.NET reads it: an
+    /// escaped lone surrogate (<c>\ud800</c>) is kept as that UTF-16 code unit. Rule files never get here (loading refuses
+    /// such strings, ELIG0001); text given straight to the validator can.
+    /// </summary>
+    private static string Lenient(ReadOnlySpan<byte> raw)
+    {
+        var text = Encoding.UTF8.GetString(raw);
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\\' || i + 1 >= text.Length)
+            {
+                builder.Append(text[i]);
+                continue;
+            }
+
+            var escape = text[++i];
+            if (escape == 'u' && i + 4 < text.Length
+                && int.TryParse(text.AsSpan(i + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit))
+            {
+                builder.Append((char)unit);
+                i += 4;
+                continue;
+            }
+
+            builder.Append(escape switch { 'n' => '\n', 'r' => '\r', 't' => '\t', 'b' => '\b', 'f' => '\f', _ => escape });
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The error System.Text.Json gives a reader limited to <see cref="MaxDepth"/> levels: at the opening bracket that goes deeper.</summary>
+    private static SchemaError DepthExceeded(StjJsonElement deep, ReadOnlySpan<byte> text)
+    {
+        var where = string.Empty;
+        if (!text.IsEmpty && text.Overlaps(JsonMarshal.GetRawUtf8Value(deep), out int offset))
+        {
+            var before = text[..offset];
+            int line = before.Count((byte)'\n');
+            int column = offset - (before.LastIndexOf((byte)'\n') + 1);
+            where = Invariant($" at line {line + 1}, column {column + 1}");
+        }
+
+        return new SchemaError(string.Empty, $"malformed JSON{where}: The maximum configured depth of {MaxDepth} has been exceeded. Cannot read next JSON object.")
+        {
+            Code = DiagnosticCodes.OutOfRange,
+        };
+    }
+
+    /// <summary>
+    /// The Json.NET tree NJsonSchema validates, built from the parsed document (the text is not parsed again), as Json.NET
+    /// would read it: dates stay strings, numbers that are not 64-bit integers are doubles, and a repeated property name
+    /// keeps its first place with its last value. Repeated names and numbers beyond a double's range are collected as
+    /// structural issues.
+    /// </summary>
+    private static JToken ToToken(StjJsonElement element, List<Issue> structural)
     {
         switch (element.ValueKind)
         {
             case StjJsonValueKind.Object:
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+            {
+                var result = new JObject();
                 foreach (var property in element.EnumerateObject())
                 {
-                    var childPointer = pointer + "/" + EscapePointer(property.Name);
-                    if (!seen.Add(property.Name))
+                    var value = ToToken(property.Value, structural);
+                    string name;
+                    try
                     {
-                        structural.Add(new SchemaError(childPointer, $"duplicate property '{Shorten(property.Name)}'"));
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        name = Lenient(JsonMarshal.GetRawUtf8PropertyName(property));
                     }
 
-                    FindStructuralErrors(property.Value, childPointer, structural);
+                    if (result.Property(name, StringComparison.Ordinal) is { } existing)
+                    {
+                        existing.Value = value;
+                        structural.Add(new Issue(existing, string.Empty, $"duplicate property '{Shorten(name)}'", true) { Code = DiagnosticCodes.DuplicateProperty });
+                    }
+                    else
+                    {
+                        result.Add(name, value);
+                    }
                 }
 
-                break;
-            case StjJsonValueKind.Number:
-                if (!element.TryGetDouble(out var number) || !double.IsFinite(number))
-                {
-                    structural.Add(new SchemaError(pointer, "number is too large to represent"));
-                }
+                return result;
+            }
 
-                break;
             case StjJsonValueKind.Array:
-                var index = 0;
+            {
+                var result = new JArray();
                 foreach (var item in element.EnumerateArray())
                 {
-                    FindStructuralErrors(item, pointer + "/" + index.ToString(CultureInfo.InvariantCulture), structural);
-                    index++;
+                    result.Add(ToToken(item, structural));
                 }
 
-                break;
+                return result;
+            }
+
+            case StjJsonValueKind.String:
+                try
+                {
+                    return new JValue(element.GetString());
+                }
+                catch (InvalidOperationException)
+                {
+                    return new JValue(Lenient(JsonMarshal.GetRawUtf8Value(element)[1..^1]));
+                }
+
+            case StjJsonValueKind.Number:
+                if (element.TryGetInt64(out long integer))
+                {
+                    return new JValue(integer);
+                }
+
+                if (element.TryGetDouble(out double number) && double.IsFinite(number))
+                {
+                    return new JValue(number);
+                }
+
+                var tooLarge = new JValue(double.Parse(element.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture));
+                if (!double.IsFinite((double)tooLarge.Value!))
+                {
+                    structural.Add(new Issue(tooLarge, string.Empty, "number is too large to represent", true) { Code = DiagnosticCodes.OutOfRange });
+                }
+
+                return tooLarge;
+            case StjJsonValueKind.True:
+                return new JValue(true);
+            case StjJsonValueKind.False:
+                return new JValue(false);
+            default:
+                return JValue.CreateNull();
         }
-    }
-
-    private static JToken Parse(string json)
-    {
-        using var text = new StringReader(json);
-        using var reader = new JsonTextReader(text)
-        {
-            // Keep dates as strings: NJsonSchema would otherwise validate a reformatted date-time against the pattern.
-            DateParseHandling = DateParseHandling.None,
-            FloatParseHandling = FloatParseHandling.Double,
-            MaxDepth = MaxDepth,
-        };
-        var root = JToken.ReadFrom(reader, new JsonLoadSettings
-        {
-            LineInfoHandling = LineInfoHandling.Ignore,
-            DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Replace,
-            CommentHandling = CommentHandling.Ignore,
-        });
-
-        // Integers beyond Int64 arrive as BigInteger, which NJsonSchema cannot compare with a bound (it throws).
-        var values = root is JContainer container ? container.Descendants().OfType<JValue>() : root is JValue single ? [single] : [];
-        foreach (var value in values.Where(v => v.Value is BigInteger).ToList())
-        {
-            value.Value = (double)(BigInteger)value.Value!;
-        }
-
-        return root;
     }
 
     // ---- validation ----------------------------------------------------------------------------------------------
@@ -314,7 +461,14 @@ internal static class SchemaValidator
     // ---- flattening ----------------------------------------------------------------------------------------------
 
     /// <summary>A translated error before ordering and deduplication.</summary>
-    private sealed record Issue(JToken? Token, string Pointer, string Message, bool IsTypeError);
+    private sealed record Issue(JToken? Token, string Pointer, string Message, bool IsTypeError)
+    {
+        /// <summary>The diagnostic code: set where the issue is made, from the error kind or the construct that failed.</summary>
+        public string Code { get; init; } = DiagnosticCodes.SchemaViolation;
+
+        /// <summary>Whether the issue is about a property's name rather than its value.</summary>
+        public bool AtName { get; init; }
+    }
 
     private static void Flatten(ValidationError error, List<Issue> issues)
     {
@@ -412,7 +566,7 @@ internal static class SchemaValidator
                 foreach (var missing in consequence)
                 {
                     issues.Add(new Issue(
-                        error.Token, pointer, $"missing required property '{missing.Property}' (required with {Names(triggers)})", false));
+                        error.Token, pointer, $"missing required property '{missing.Property}' (required with {Names(triggers)})", false) { Code = DiagnosticCodes.MissingProperty });
                 }
 
                 return;
@@ -427,7 +581,7 @@ internal static class SchemaValidator
                 && consequence.Count == 1 && consequence.All(e => e.Kind == ValidationErrorKind.NotAnyOf))
             {
                 issues.Add(new Issue(
-                    error.Token, pointer, $"missing required property: one of {List(choices.Select(c => c![0]))} (required with {Names(condition.RequiredProperties.ToList())})", false));
+                    error.Token, pointer, $"missing required property: one of {List(choices.Select(c => c![0]))} (required with {Names(condition.RequiredProperties.ToList())})", false) { Code = DiagnosticCodes.MissingProperty });
                 return;
             }
 
@@ -446,11 +600,11 @@ internal static class SchemaValidator
             if (allRequiredOnly && error.Token is JObject present)
             {
                 var found = allNames.Where(present.ContainsKey).ToList();
-                issues.Add(new Issue(error.Token, pointer, $"only one of {List(allNames)} may be given (found {List(found)})", false));
+                issues.Add(new Issue(error.Token, pointer, $"only one of {List(allNames)} may be given (found {List(found)})", false) { Code = DiagnosticCodes.InvalidCombination });
             }
             else
             {
-                issues.Add(new Issue(error.Token, pointer, "matches more than one of the allowed alternatives", false));
+                issues.Add(new Issue(error.Token, pointer, "matches more than one of the allowed alternatives", false) { Code = DiagnosticCodes.InvalidCombination });
             }
 
             return;
@@ -460,7 +614,7 @@ internal static class SchemaValidator
         {
             var quantifier = error.Kind == ValidationErrorKind.NotOneOf ? "exactly one" : "at least one";
             var choices = requiredSets.Select(r => string.Join(" with ", r!.Select(n => "'" + n + "'"))).ToList();
-            issues.Add(new Issue(error.Token, pointer, $"{quantifier} of {string.Join(", ", choices)} is required", false));
+            issues.Add(new Issue(error.Token, pointer, $"{quantifier} of {string.Join(", ", choices)} is required", false) { Code = DiagnosticCodes.InvalidCombination });
             return;
         }
 
@@ -477,7 +631,7 @@ internal static class SchemaValidator
             var message = expected.Count > 0
                 ? $"expected {string.Join(" or ", expected)}, found {JsonTypeName(error.Token)}"
                 : "does not match any of the allowed alternatives";
-            issues.Add(new Issue(error.Token, pointer, message, true));
+            issues.Add(new Issue(error.Token, pointer, message, true) { Code = expected.Count > 0 ? DiagnosticCodes.WrongType : DiagnosticCodes.SchemaViolation });
             return;
         }
 
@@ -517,16 +671,46 @@ internal static class SchemaValidator
             var match = sets.FirstOrDefault(s => s is not null && s.All(value.ContainsKey));
             if (match is not null)
             {
-                return new Issue(error.Token, pointer, $"{Names(match)} cannot be used together", false);
+                return new Issue(error.Token, pointer, $"{Names(match)} cannot be used together", false) { Code = DiagnosticCodes.InvalidCombination };
             }
         }
 
-        return new Issue(error.Token, pointer, "matches an excluded combination", false);
+        return new Issue(error.Token, pointer, "matches an excluded combination", false) { Code = DiagnosticCodes.InvalidCombination };
     }
 
     // ---- messages --------------------------------------------------------------------------------------------------
 
-    private static Issue Leaf(ValidationError error)
+    /// <summary>A leaf error's issue, its code from the error kind (the keyword that failed), never from the message.</summary>
+    private static Issue Leaf(ValidationError error) => Message(error) with
+    {
+        Code = CodeOf(error),
+        AtName = error.Kind == ValidationErrorKind.NoAdditionalPropertiesAllowed,
+    };
+
+    private static string CodeOf(ValidationError error) => error.Kind switch
+    {
+        ValidationErrorKind.PropertyRequired => DiagnosticCodes.MissingProperty,
+
+        // With a propertyNames pattern rewritten to patternProperties, an unmatched name is a pattern mismatch.
+        ValidationErrorKind.NoAdditionalPropertiesAllowed => HasPropertyNamesPattern(error.Schema) ? DiagnosticCodes.PatternMismatch : DiagnosticCodes.UnknownProperty,
+        ValidationErrorKind.NotInEnumeration => DiagnosticCodes.NotAllowedValue,
+        ValidationErrorKind.PatternMismatch => DiagnosticCodes.PatternMismatch,
+        _ when IsTypeKind(error.Kind) => DiagnosticCodes.WrongType,
+        ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig or ValidationErrorKind.NumberNotMultipleOf
+            or ValidationErrorKind.IntegerNotMultipleOf or ValidationErrorKind.StringTooShort or ValidationErrorKind.StringTooLong
+            or ValidationErrorKind.TooFewItems or ValidationErrorKind.TooManyItems or ValidationErrorKind.TooFewProperties
+            or ValidationErrorKind.TooManyProperties => DiagnosticCodes.OutOfRange,
+        ValidationErrorKind.DateExpected or ValidationErrorKind.DateTimeExpected or ValidationErrorKind.TimeExpected
+            or ValidationErrorKind.TimeSpanExpected or ValidationErrorKind.UriExpected or ValidationErrorKind.EmailExpected
+            or ValidationErrorKind.HostnameExpected or ValidationErrorKind.IpV4Expected or ValidationErrorKind.IpV6Expected
+            or ValidationErrorKind.GuidExpected or ValidationErrorKind.UuidExpected or ValidationErrorKind.Base64Expected => DiagnosticCodes.PatternMismatch,
+        _ => DiagnosticCodes.SchemaViolation, // uniqueItems, and kinds our schemas do not use
+    };
+
+    private static bool HasPropertyNamesPattern(JsonSchema schema) =>
+        schema.ExtensionData?.ContainsKey(SchemaLoader.PropertyNamesMarker) == true;
+
+    private static Issue Message(ValidationError error)
     {
         var token = error.Token;
         var schema = error.Schema;
@@ -874,29 +1058,6 @@ internal static class SchemaValidator
         return index.TryGetValue(item, out var at) ? at : -1;
     }
 
-    /// <summary>The value a pointer produced by <see cref="FindStructuralErrors"/> names, or null.</summary>
-    private static JToken? Resolve(JToken root, string pointer)
-    {
-        var current = root;
-        foreach (var raw in pointer.Split('/').Skip(1))
-        {
-            var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            current = current switch
-            {
-                JObject obj => obj.Property(segment, StringComparison.Ordinal)?.Value,
-                JArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-                    && index < array.Count => array[index],
-                _ => null,
-            };
-            if (current is null)
-            {
-                return null;
-            }
-        }
-
-        return current;
-    }
-
     private static string EscapePointer(string segment) =>
         segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
@@ -917,7 +1078,7 @@ internal static class SchemaValidator
         return kept
             .OrderBy(i => i.Token is not null && order.TryGetValue(i.Token, out var position) ? position : int.MaxValue)
             .Where(i => seen.Add((i.Pointer, i.Message)))
-            .Select(i => new SchemaError(i.Pointer, i.Message))
+            .Select(i => new SchemaError(i.Pointer, i.Message) { Code = i.Code, AtName = i.AtName })
             .ToList();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Eligibility.Diagnostics;
 using Eligibility.Schema;
 
 namespace Eligibility.Tests.Schema;
@@ -401,7 +402,7 @@ public class SchemaValidatorTests
 
         stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         errors.Should().ContainSingle(Describe(errors))
-            .Which.Should().Be(new SchemaError(pointer + "/gte", "expected a number, found a string '18'"));
+            .Which.Should().Be(new SchemaError(pointer + "/gte", "expected a number, found a string '18'") { Code = DiagnosticCodes.WrongType });
     }
 
     [Test]
@@ -411,7 +412,7 @@ public class SchemaValidatorTests
 
         var errors = SchemaValidator.Validate(json, SchemaKind.RuleFile);
 
-        errors.Should().ContainSingle().Which.Should().Be(new SchemaError("/defaults/lookback", "duplicate property 'lookback'"));
+        errors.Should().ContainSingle().Which.Should().Be(new SchemaError("/defaults/lookback", "duplicate property 'lookback'") { Code = DiagnosticCodes.DuplicateProperty });
     }
 
     [Test]
@@ -643,7 +644,7 @@ public class SchemaValidatorTests
         {
             var errors = SchemaValidator.Validate(json, kind);
 
-            errors.Should().ContainSingle(Describe(errors)).Which.Should().Be(new SchemaError("", message));
+            errors.Should().ContainSingle(Describe(errors)).Which.Should().Be(new SchemaError("", message) { Code = DiagnosticCodes.WrongType });
         }
     }
 
