@@ -1189,7 +1189,7 @@ public sealed class DiagnosticCodeTests
 
     // ================================================================ schema messages → codes
 
-    // SchemaDiagnostics.CodeFor must classify every message template of SchemaValidator; a quoted value must not matter.
+    // SchemaMessageCatalogue.CodeFor must classify every message template of SchemaValidator; a quoted value must not matter.
     [TestCase("malformed JSON at line 9, column 1325: The maximum configured depth of 64 has been exceeded.", DiagnosticCodes.OutOfRange)]
     [TestCase("duplicate property 'title'", DiagnosticCodes.DuplicateProperty)]
     [TestCase("number is too large to represent", DiagnosticCodes.OutOfRange)]
@@ -1224,7 +1224,7 @@ public sealed class DiagnosticCodeTests
     [TestCase("violates the schema (NotAllOf)", DiagnosticCodes.SchemaViolation)]
     [TestCase("could not validate: boom", DiagnosticCodes.SchemaViolation)]
     public void Schema_message_maps_to_its_code(string message, string code) =>
-        Eligibility.Loading.SchemaDiagnostics.CodeFor(message).Should().Be(code);
+        Eligibility.Tests.Schema.SchemaMessageCatalogue.CodeFor(message).Should().Be(code);
 
     [Test]
     public void Rule_file_nested_deeper_than_the_schema_validator_reads_is_out_of_range()

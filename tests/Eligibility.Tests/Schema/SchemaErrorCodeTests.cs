@@ -8,7 +8,7 @@ namespace Eligibility.Tests.Schema;
 /// <summary>
 /// Schema errors carry their code from what failed (issue 13), not from their wording. Over many broken rule files
 /// (every member of all-kinds.json removed, given another type, or joined by an unknown member), each error's code must be
-/// the one its message documents (docs/diagnostics.md, as <see cref="SchemaDiagnostics.CodeFor"/> reads it), and every
+/// the one its message documents (docs/diagnostics.md, as <see cref="SchemaMessageCatalogue.CodeFor"/> reads it), and every
 /// schema code must occur.
 /// </summary>
 [TestFixture]
@@ -127,7 +127,7 @@ public sealed class SchemaErrorCodeTests
             foreach (var error in SchemaValidator.Validate(json, SchemaKind.RuleFile))
             {
                 codes.Add(error.Code);
-                if (error.Code != SchemaDiagnostics.CodeFor(error.Message))
+                if (error.Code != SchemaMessageCatalogue.CodeFor(error.Message))
                 {
                     mismatches.Add($"{error.Code} {error.Pointer}: {error.Message}");
                 }
