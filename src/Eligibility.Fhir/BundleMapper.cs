@@ -208,6 +208,12 @@ internal sealed partial class BundleMapper
         }
 
         string name = entry.Id is { Length: > 0 } id ? entry.ResourceType + "/" + id : entry.ResourceType + " (entry " + entry.Index.ToString(CultureInfo.InvariantCulture) + ")";
+        if (EmptyMemberName(utf8.AsSpan(bom + entry.Start, entry.Length)) is { } empty)
+        {
+            diagnostics.Error(FhirDiagnosticCodes.InvalidResource, entry, empty, $"{name} is not valid FHIR R4: a member has an empty name (\"\"), which no element has");
+            return null;
+        }
+
         Resource? resource;
         IEnumerable<CodedException> issues;
         try
@@ -270,6 +276,85 @@ internal sealed partial class BundleMapper
         }
     }
 
+    /// <summary>
+    /// The pointer (relative to the resource) of the first member of <paramref name="resource"/> whose name is empty
+    /// (<c>"": …</c>), at any depth, or <c>null</c> when there is none. Firely's JSON parser (6.8.0,
+    /// <c>BaseFhirJsonDeserializer.getMappingForElement</c>) looks at the first character of every member name it binds,
+    /// to tell a primitive's <c>_name</c> from <c>name</c>, without checking that there is one: an empty name throws
+    /// <see cref="IndexOutOfRangeException"/> instead of becoming an issue. No FHIR element has an empty name, so such a
+    /// resource is invalid (ELIG3101, at the member); it is found here, before Firely reads it, rather than by catching
+    /// that exception, which would hide the same exception from a defect of ours. Runs only when the first, unvalidated
+    /// parse has not accepted the resource (which it cannot: it fails the same way).
+    /// </summary>
+    internal static string? EmptyMemberName(ReadOnlySpan<byte> resource)
+    {
+        var reader = new Utf8JsonReader(resource, BundleLayout.ReaderOptions);
+        var path = new List<string>();
+        var containers = new List<(bool IsArray, int Index)>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        if (reader.ValueSpan.Length == 0)
+                        {
+                            return Pointer(path) + "/";
+                        }
+
+                        path.Add(SourcePositions.Escape(reader.GetString() ?? string.Empty));
+                        break;
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        BeginValue();
+                        containers.Add((reader.TokenType == JsonTokenType.StartArray, 0));
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        containers.RemoveAt(containers.Count - 1);
+                        EndValue();
+                        break;
+                    default:
+                        BeginValue();
+                        EndValue();
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Malformed text or a name that is not valid UTF-8: the validating parse meets it too, and reports it.
+        }
+
+        return null;
+
+        void BeginValue()
+        {
+            if (containers.Count > 0 && containers[^1].IsArray)
+            {
+                path.Add(containers[^1].Index.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        void EndValue()
+        {
+            if (containers.Count == 0)
+            {
+                return;
+            }
+
+            if (containers[^1].IsArray)
+            {
+                containers[^1] = (true, containers[^1].Index + 1);
+            }
+
+            path.RemoveAt(path.Count - 1);
+        }
+
+        static string Pointer(List<string> segments) => segments.Count == 0 ? string.Empty : "/" + string.Join('/', segments);
+    }
+
     /// <summary>A reader over one entry's resource, the bytes both parses read.</summary>
     private Utf8JsonReader EntryReader(EntryLayout entry) => new(utf8.AsSpan(bom + entry.Start, entry.Length), BundleLayout.ReaderOptions);
 
@@ -330,16 +415,14 @@ internal sealed partial class BundleMapper
             var whole = EntryLayout.Whole(layout, utf8.Length - bom);
             string pointer = diagnostics.Positions.Existing(whole, "/entry");
             var (line, column) = diagnostics.Positions.Locate(whole, pointer);
-            diagnostics.Add(new Diagnostics.Diagnostic
-            {
-                Code = FhirDiagnosticCodes.NoPatient,
-                Severity = Diagnostics.DiagnosticSeverity.Warning,
-                Message = "the bundle has no Patient resource, so birth date and sex are unknown",
-                File = diagnostics.File,
-                Line = line,
-                Column = column,
-                Pointer = pointer,
-            });
+            diagnostics.Add(new Diagnostics.Diagnostic(
+                code: FhirDiagnosticCodes.NoPatient,
+                severity: Diagnostics.DiagnosticSeverity.Warning,
+                message: "the bundle has no Patient resource, so birth date and sex are unknown",
+                file: diagnostics.File,
+                line: line,
+                column: column,
+                pointer: pointer));
         }
     }
 

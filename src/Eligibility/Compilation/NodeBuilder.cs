@@ -160,8 +160,12 @@ internal sealed class NodeBuilder
             return new MeasurementNode(concept, m.Bounds, null, limit, lookback.Value, null, m.AbsentFalse);
         }
 
+        // Without a 'unit' of its own the rule compares in the concept's unit: a problem with that unit is reported at the
+        // concept's 'unit' (where the concept binder has already reported an invalid one), never at the rule's absent 'unit'.
         string unit = m.Unit ?? concept.Unit;
-        if (!CheckUnit(unit, concept.Unit, concept.MolarMass, m.Pointer + "/unit"))
+        string unitPointer = m.Unit is not null ? m.Pointer + "/unit"
+            : models.TryGetValue(concept.Name, out var conceptModel) ? conceptModel.Pointer + "/unit" : m.Pointer + "/concept";
+        if (!CheckUnit(unit, concept.Unit, concept.MolarMass, unitPointer))
         {
             return null;
         }
@@ -241,9 +245,10 @@ internal sealed class NodeBuilder
 
     private RuleNode? Pregnancy(PregnancyRule p)
     {
-        string pointer = p.ConceptsExplicit ? p.Pointer : p.Pointer + "/kind";
-        var status = Concept(p.StatusConcept, p.ConceptsExplicit ? p.Pointer + "/statusConcept" : pointer);
-        var condition = Concept(p.ConditionConcept, p.ConceptsExplicit ? p.Pointer + "/conditionConcept" : pointer);
+        // Both defaults may be missing: each is its own error at the kind (unless an earlier stage reported the kind).
+        bool kindExplained = sink.IsExplained(p.Pointer + "/kind");
+        var status = PregnancyConcept(p, p.StatusConcept, "statusConcept", kindExplained);
+        var condition = PregnancyConcept(p, p.ConditionConcept, "conditionConcept", kindExplained);
         var lookback = p.Lookback is null ? defaultLookback : Duration(p.Lookback, p.Pointer + "/lookback");
         if (status is null || condition is null || lookback is null)
         {
@@ -260,6 +265,35 @@ internal sealed class NodeBuilder
         }
 
         return new PregnancyNode(status, condition, lookback.Value);
+    }
+
+    /// <summary>
+    /// One of a pregnancy rule's two concepts: the one its <paramref name="member"/> names, else the default. A default
+    /// that 'concepts' does not define is reported at the rule's <c>kind</c> (which implies it), never at the member the
+    /// rule does not have, even when the rule names its other concept.
+    /// </summary>
+    private BoundConcept? PregnancyConcept(PregnancyRule p, string name, string member, bool kindExplained)
+    {
+        string pointer = p.Pointer + "/" + member;
+        bool named = sink.Map is { } map ? map.Contains(pointer) : p.ConceptsExplicit;
+        if (named)
+        {
+            return Concept(name, pointer);
+        }
+
+        used.Add(name);
+        if (concepts.TryGetValue(name, out var c))
+        {
+            return c;
+        }
+
+        if (!kindExplained)
+        {
+            sink.Error(DiagnosticCodes.UnknownConcept, p.Pointer + "/kind",
+                $"concept '{name}' is not defined in 'concepts' (a pregnancy rule without '{member}' uses '{name}')");
+        }
+
+        return null;
     }
 
     private RuleNode? Condition(ConditionRule c)

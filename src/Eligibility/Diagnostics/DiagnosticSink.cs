@@ -24,24 +24,52 @@ internal sealed class DiagnosticSink
 
     public SourceMap? Map => map ??= utf8 is null ? null : SourceMap.Build(utf8);
 
+    /// <summary>
+    /// Adds a diagnostic positioned at <paramref name="pointer"/>. A diagnostic's pointer always names a value of the input:
+    /// when the pointer names none (a check that meant a member the input does not have), the diagnostic gets the
+    /// nearest ancestor that exists, which is also where <see cref="SourceMap.Locate"/> positions it. The pointer as
+    /// asked still counts for <see cref="IsExplained"/>.
+    /// </summary>
     public void Add(string code, DiagnosticSeverity severity, string pointer, string message, bool atName = false)
     {
         (int line, int column) = Map?.Locate(pointer, atName) ?? (0, 0);
-        Add(new Diagnostic { Code = code, Severity = severity, Message = message, File = File, Line = line, Column = column, Pointer = pointer });
+        Add(new Diagnostic { Code = code, Severity = severity, Message = message, File = File, Line = line, Column = column, Pointer = Existing(pointer) }, pointer);
     }
 
     public void Error(string code, string pointer, string message, bool atName = false) => Add(code, DiagnosticSeverity.Error, pointer, message, atName);
 
     public void Warning(string code, string pointer, string message, bool atName = false) => Add(code, DiagnosticSeverity.Warning, pointer, message, atName);
 
-    public void Add(Diagnostic diagnostic)
+    public void Add(Diagnostic diagnostic) => Add(diagnostic, diagnostic.Pointer);
+
+    /// <summary>Adds <paramref name="diagnostic"/>; an error explains <paramref name="explained"/> (<see cref="IsExplained"/>).</summary>
+    private void Add(Diagnostic diagnostic, string? explained)
     {
         items.Add(diagnostic);
         HasErrors |= diagnostic.IsError;
-        if (diagnostic.IsError && diagnostic.Pointer is { } pointer)
+        if (diagnostic.IsError && explained is not null)
         {
-            errorPointers.Add(pointer);
+            errorPointers.Add(explained);
         }
+    }
+
+    /// <summary>The pointer itself when the input has a value there (or there is no map to tell), else its nearest
+    /// ancestor that has one (<c>""</c>, the whole input, at worst).</summary>
+    private string Existing(string pointer)
+    {
+        if (Map is not { } map)
+        {
+            return pointer;
+        }
+
+        string p = pointer;
+        while (p.Length > 0 && !map.Contains(p))
+        {
+            int slash = p.LastIndexOf('/');
+            p = slash <= 0 ? string.Empty : p[..slash];
+        }
+
+        return p;
     }
 
     /// <summary>

@@ -142,4 +142,57 @@ public class FhirFuzzFindingTests
         var d = result.WithCode(FhirDiagnosticCodes.DateNotUsable).Should().ContainSingle().Subject;
         d.Pointer.Should().Be("/entry/1/resource/whenPrepared");
     }
+
+    /// <summary>Finding (930 s runs): a member with an empty name made Firely's parser throw IndexOutOfRangeException
+    /// (it reads the name's first character), reported as an internal error. It is an invalid resource, at the member.</summary>
+    [Test]
+    public void AnEmptyMemberName_IsAnInvalidResourceAtTheMember()
+    {
+        var result = Replay("empty-member-name.json");
+        var d = result.Diagnostics.Should().ContainSingle(x => x.IsError).Subject;
+        d.Code.Should().Be(FhirDiagnosticCodes.InvalidResource);
+        d.Pointer.Should().Be("/entry/1/resource/");
+        d.Message.Should().Be("MedicationStatement/ms is not valid FHIR R4: a member has an empty name (\"\"), which no element has");
+        (d.Line, d.Column).Should().Be(PositionIn("empty-member-name.json", "{ \"start\""));
+        result.Patient.Should().BeNull();
+    }
+
+    [TestCase("""{"resourceType": "Patient", "id": "p1", "": true}""", "/entry/0/resource/")]
+    [TestCase("""{"resourceType": "Patient", "id": "p1", "name": [{"family": "A"}, {"": "B"}]}""", "/entry/0/resource/name/1/")]
+    [TestCase("""{"resourceType": "Patient", "id": "p1", "maritalStatus": {"coding": [{"system": "s", "": {"": 1}}]}}""", "/entry/0/resource/maritalStatus/coding/0/")]
+    [TestCase("""{"resourceType": "Patient", "id": "p1", "contained": [{"resourceType": "Medication", "id": "m", "": []}]}""", "/entry/0/resource/contained/0/")]
+    [TestCase("""{"resourceType": "Patient", "id": "p1", "a/b~": {"": null}}""", "/entry/0/resource/a~1b~0/")]
+    public void AnEmptyMemberName_AnywhereInAResource_IsAnInvalidResourceAtTheFirstOne(string resource, string pointer)
+    {
+        string json = """{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": """ + resource + "}]}";
+        var result = ReadChecked(Encoding.UTF8.GetBytes(json));
+        var d = result.Diagnostics.Should().ContainSingle(x => x.Code == FhirDiagnosticCodes.InvalidResource).Subject;
+        d.Pointer.Should().Be(pointer);
+        d.Message.Should().Contain("a member has an empty name");
+    }
+
+    [TestCase("_")]
+    [TestCase(" ")]
+    [TestCase("_birthDate")]
+    public void ANonEmptyMemberName_IsNotAnEmptyName(string name)
+    {
+        string json = """{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient", "id": "p1", """
+            + "\"" + name + "\": {\"id\": \"x\"}}}]}";
+        var result = ReadChecked(Encoding.UTF8.GetBytes(json));
+        result.Diagnostics.Should().NotContain(x => x.Message.Contains("empty name", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public void AnEmptyMemberName_InAResourceTypeNotRead_IsIgnoredWithTheResource()
+    {
+        const string json = """
+            {"resourceType": "Bundle", "type": "collection", "entry": [
+              {"resource": {"resourceType": "Patient", "id": "p1", "birthDate": "1980-01-01"}},
+              {"resource": {"resourceType": "Encounter", "id": "e1", "": 1}}
+            ]}
+            """;
+        var result = ReadChecked(Encoding.UTF8.GetBytes(json));
+        result.Diagnostics.Should().NotContain(x => x.IsError);
+        result.Diagnostics.Should().ContainSingle(x => x.Code == FhirDiagnosticCodes.IgnoredResourceTypes);
+    }
 }
