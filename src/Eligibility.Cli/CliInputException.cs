@@ -3,7 +3,7 @@ using System;
 namespace Eligibility.Cli;
 
 /// <summary>Unusable input or arguments: the tool prints the message and exits 2.</summary>
-public sealed class CliInputException : Exception
+internal sealed class CliInputException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public CliInputException()

@@ -13,7 +13,7 @@ namespace Eligibility.Cli;
 /// the arguments, runs the command and returns its exit code. Bad input never produces a stack trace: argument errors
 /// exit 2, and an unexpected exception (a bug) exits 3 with a one-line message saying so.
 /// </summary>
-public static class EligibilityCli
+internal static class EligibilityCli
 {
     /// <summary>Runs the tool with the given writers (no colour, no progress bar, a fixed table width).</summary>
     /// <param name="args">The command line, without the program name.</param>
@@ -78,11 +78,11 @@ public static class EligibilityCli
     /// <summary>
     /// Reports an exception nothing expected (exit 3): one line, <c>eligibility: internal error: Type: message (this is a
     /// bug …)</c>; the stack trace follows only when the environment variable <c>ELIGIBILITY_DEBUG</c> is set (not 0).
-    /// A reader's <see cref="Diagnostics.EligibilityBugException"/> already says what was being read.
+    /// A reader's <see cref="EligibilityBugException"/> already says what was being read.
     /// </summary>
     internal static void WriteInternalError(CliConsole console, Exception ex)
     {
-        string what = ex is Diagnostics.EligibilityBugException ? ex.Message : $"internal error: {ex.GetType().Name}: {ex.Message}";
+        string what = ex is EligibilityBugException ? ex.Message : $"internal error: {ex.GetType().Name}: {ex.Message}";
         console.Error.WriteLine($"eligibility: {what.ReplaceLineEndings(" ")} ({BugNote})");
         if (Environment.GetEnvironmentVariable("ELIGIBILITY_DEBUG") is { Length: > 0 } debug && debug != "0")
         {

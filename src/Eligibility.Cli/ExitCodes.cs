@@ -1,7 +1,7 @@
 namespace Eligibility.Cli;
 
 /// <summary>The exit codes of every command (docs/cli.md).</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Done, whatever the verdicts.</summary>
     public const int Success = 0;

@@ -1,7 +1,7 @@
 namespace Eligibility.Cli;
 
 /// <summary>The process entry point of the <c>eligibility</c> tool.</summary>
-public static class Program
+internal static class Program
 {
     /// <summary>Runs the tool on the real console.</summary>
     /// <param name="args">The command line.</param>

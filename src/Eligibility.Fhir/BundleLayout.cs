@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
+using Eligibility.Shared;
 
 namespace Eligibility.Fhir;
 
@@ -104,8 +105,7 @@ internal sealed class BundleLayout
     }
 
     /// <summary>The text without a UTF-8 byte order mark.</summary>
-    public static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> utf8) =>
-        utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? utf8[3..] : utf8;
+    public static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> utf8) => Utf8Bom.Strip(utf8);
 
     /// <summary>Scans the whole text. Throws <see cref="JsonException"/> (with the reader's line and byte position) when it is
     /// not well-formed JSON; the caller turns that into ELIG0001.</summary>

@@ -208,7 +208,7 @@ internal sealed partial class BundleMapper
             Date = date,
             By = by,
             Source = p.Name,
-            Position = new Eligibility.Diagnostics.SourcePosition(diagnostics.File, line, column, p.Entry.Pointer + "/code"),
+            Position = new Eligibility.SourcePosition(diagnostics.File, line, column, p.Entry.Pointer + "/code"),
         });
     }
 

@@ -415,9 +415,9 @@ internal sealed partial class BundleMapper
             var whole = EntryLayout.Whole(layout, utf8.Length - bom);
             string pointer = diagnostics.Positions.Existing(whole, "/entry");
             var (line, column) = diagnostics.Positions.Locate(whole, pointer);
-            diagnostics.Add(new Diagnostics.Diagnostic(
+            diagnostics.Add(new Diagnostic(
                 code: FhirDiagnosticCodes.NoPatient,
-                severity: Diagnostics.DiagnosticSeverity.Warning,
+                severity: DiagnosticSeverity.Warning,
                 message: "the bundle has no Patient resource, so birth date and sex are unknown",
                 file: diagnostics.File,
                 line: line,

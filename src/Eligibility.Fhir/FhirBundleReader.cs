@@ -1,6 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Text;
 using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Eligibility.Diagnostics;
 using Eligibility.Patients;
 using Eligibility.Shared;
@@ -61,6 +65,55 @@ public static class FhirBundleReader
     /// bundle (bad input never throws; it comes back as diagnostics). The original exception is the inner exception.</exception>
     public static PatientReadResult Read(byte[] utf8, string? fileName = null, InputLimits? limits = null) => Read(utf8, fileName, validateEveryResource: false, limits);
 
+    /// <summary>Reads a bundle from JSON text, as <see cref="Read(byte[], string?, InputLimits?)"/> does from its UTF-8 bytes.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
+    /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
+    /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the bundle.</exception>
+    public static PatientReadResult Read(string json, string? fileName = null, InputLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Read(Encoding.UTF8.GetBytes(json), fileName, limits);
+    }
+
+    /// <summary>
+    /// Reads a bundle from a stream, from its position to its end (the stream is not closed), never reading more than
+    /// <see cref="InputLimits.MaxRecordBytes"/> of it: a longer stream is ELIG0003, as a longer file is. The stream need
+    /// not be seekable. Exceptions of the stream itself (an I/O error) propagate.
+    /// </summary>
+    /// <param name="stream">The JSON text, UTF-8 (a byte order mark is allowed).</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
+    /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
+    /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the bundle.</exception>
+    public static PatientReadResult Read(Stream stream, string? fileName = null, InputLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        limits ??= InputLimits.Default;
+        var input = BoundedStream.Read(stream, limits.MaxRecordBytes, "patient records");
+        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
+    }
+
+    /// <summary>
+    /// As <see cref="Read(Stream, string?, InputLimits?)"/>, reading the stream asynchronously (a server reading a request
+    /// body); the bundle is then read from the bytes as <see cref="Read(byte[], string?, InputLimits?)"/> does.
+    /// </summary>
+    /// <param name="stream">The JSON text, UTF-8 (a byte order mark is allowed).</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels reading the stream.</param>
+    /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the bundle.</exception>
+    public static async Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        limits ??= InputLimits.Default;
+        var input = await BoundedStream.ReadAsync(stream, limits.MaxRecordBytes, "patient records", cancellationToken).ConfigureAwait(false);
+        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
+    }
+
     /// <summary>As <see cref="Read(byte[], string?, InputLimits?)"/>; <paramref name="validateEveryResource"/> skips the unvalidated first
     /// parse (<see cref="BundleMapper.UncheckedDeserializer"/>), so tests can show that both paths give the same result.</summary>
     internal static PatientReadResult Read(byte[] utf8, string? fileName, bool validateEveryResource, InputLimits? limits = null)
@@ -90,19 +143,17 @@ public static class FhirBundleReader
         {
             string message = !layout.IsObject ? "a FHIR Bundle must be a JSON object"
                 : layout.ResourceType is null ? "this JSON has no 'resourceType', so it is not a FHIR Bundle"
-                : $"a lone FHIR {layout.ResourceType} is not a patient record; give a FHIR Bundle (or a native patient record)";
+                : LoneFhirResource.Message(layout.ResourceType);
             string pointer = layout.ResourceType is null ? string.Empty : "/resourceType";
             var (line, column) = positions.Locate(EntryLayout.Whole(layout, utf8.Length - bom), pointer);
-            diagnostics.Add(new Diagnostic
-            {
-                Code = FhirDiagnosticCodes.NotBundle,
-                Severity = DiagnosticSeverity.Error,
-                Message = message,
-                File = fileName,
-                Line = line,
-                Column = column,
-                Pointer = pointer,
-            });
+            diagnostics.Add(new Diagnostic(
+                code: layout.IsObject && layout.ResourceType is not null ? LoneFhirResource.Code : FhirDiagnosticCodes.NotBundle,
+                severity: DiagnosticSeverity.Error,
+                message: message,
+                file: fileName,
+                line: line,
+                column: column,
+                pointer: pointer));
             return new PatientReadResult(null, diagnostics.Items);
         }
 
@@ -135,17 +186,15 @@ public static class FhirBundleReader
             message = message[..cut];
         }
 
-        return new Diagnostic
-        {
-            Code = DiagnosticCodes.JsonSyntax,
-            Severity = DiagnosticSeverity.Error,
-            Message = "invalid JSON: " + message.TrimEnd(),
-            File = fileName,
-            Line = line,
-            Column = column,
-        };
+        return new Diagnostic(
+            code: DiagnosticCodes.JsonSyntax,
+            severity: DiagnosticSeverity.Error,
+            message: "invalid JSON: " + message.TrimEnd(),
+            file: fileName,
+            line: line,
+            column: column);
     }
 
     private static PatientReadResult Failed(string? file, string code, string message) =>
-        new(null, new List<Diagnostic> { new() { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = file, Pointer = string.Empty } });
+        new(null, new List<Diagnostic> { new Diagnostic(code: code, severity: DiagnosticSeverity.Error, message: message, file: file, pointer: string.Empty) });
 }

@@ -28,16 +28,14 @@ internal sealed class MappingDiagnostics
     {
         relativePointer = Positions.Existing(entry, relativePointer);
         var (line, column) = Positions.Locate(entry, relativePointer);
-        Add(new Diagnostic
-        {
-            Code = code,
-            Severity = severity,
-            Message = message,
-            File = File,
-            Line = line,
-            Column = column,
-            Pointer = entry.Pointer + relativePointer,
-        });
+        Add(new Diagnostic(
+            code: code,
+            severity: severity,
+            message: message,
+            file: File,
+            line: line,
+            column: column,
+            pointer: entry.Pointer + relativePointer));
     }
 
     public void Error(string code, EntryLayout entry, string relativePointer, string message) =>

@@ -1,58 +1,44 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Eligibility.Shared;
 
 namespace Eligibility.Fhir;
 
 /// <summary>
 /// Turns JSON pointers into 1-based line and column. System.Text.Json has no public line numbers, so positions come
-/// from <see cref="Utf8JsonReader.TokenStartIndex"/> against a table of line starts. Nothing is computed until a
-/// diagnostic needs a position, and then only the one resource it is about is walked.
+/// from <see cref="Utf8JsonReader.TokenStartIndex"/> against a table of line starts (the shared
+/// <see cref="JsonPointerOffsets"/> and <see cref="Utf8Lines"/>). Nothing is computed until a diagnostic needs a
+/// position, and then only the one resource it is about is walked.
 /// </summary>
 internal sealed class SourcePositions
 {
     private readonly byte[] utf8;
     private readonly int offset;
-    private readonly int length;
-    private readonly Dictionary<int, Dictionary<string, int>> resourceMaps = new();
-    private List<int>? lineStarts;
+    private readonly Utf8Lines lines;
+    private readonly Dictionary<int, JsonPointerOffsets> resourceMaps = new();
 
     /// <summary>Positions in <c>utf8[offset..offset+length]</c> (the text without its byte order mark).</summary>
     public SourcePositions(byte[] utf8, int offset, int length)
     {
         this.utf8 = utf8;
         this.offset = offset;
-        this.length = length;
+        lines = new Utf8Lines(utf8, offset, length);
     }
-
-    private ReadOnlySpan<byte> Text => utf8.AsSpan(offset, length);
 
     /// <summary>The 1-based line and column (UTF-16 characters) of a byte offset into the text.</summary>
-    public (int Line, int Column) LineColumn(long byteOffset)
-    {
-        var starts = lineStarts ??= BuildLineStarts(Text);
-        int target = (int)Math.Clamp(byteOffset, 0, length);
-        int index = starts.BinarySearch(target);
-        int line = index >= 0 ? index : ~index - 1;
-        int start = starts[line];
-        int column = Encoding.UTF8.GetCharCount(Text.Slice(start, target - start)) + 1;
-        return (line + 1, column);
-    }
+    public (int Line, int Column) LineColumn(long byteOffset) => lines.LineColumn(byteOffset);
 
     /// <summary>The 1-based line and column of a reader error: zero-based line and byte position in that line.</summary>
     public (int Line, int Column) ReaderPosition(long line, long bytePositionInLine)
     {
-        var starts = lineStarts ??= BuildLineStarts(Text);
-        if (line < 0 || line >= starts.Count)
+        if (line < 0 || line >= lines.Count)
         {
             return ((int)Math.Max(line, 0) + 1, (int)Math.Max(bytePositionInLine, 0) + 1);
         }
 
-        int start = starts[(int)line];
-        int end = (int)Math.Clamp(start + bytePositionInLine, start, length);
-        return ((int)line + 1, Encoding.UTF8.GetCharCount(Text[start..end]) + 1);
+        return ((int)line + 1, lines.Column((int)line, bytePositionInLine));
     }
 
     /// <summary>Locates a pointer inside an entry's resource (relative to the resource, <c>""</c> for the resource itself),
@@ -70,22 +56,7 @@ internal sealed class SourcePositions
         }
 
         var map = ResourceMap(entry);
-        string p = relativePointer;
-        while (true)
-        {
-            if (map.TryGetValue(p, out int at))
-            {
-                return LineColumn(entry.Start + at);
-            }
-
-            if (p.Length == 0)
-            {
-                return LineColumn(entry.Start);
-            }
-
-            int slash = p.LastIndexOf('/');
-            p = slash <= 0 ? string.Empty : p[..slash];
-        }
+        return map.TryGet(map.Nearest(relativePointer), out var at) ? LineColumn(entry.Start + at.Value) : LineColumn(entry.Start);
     }
 
     /// <summary>The pointer itself when it names an element of the entry's resource, else its nearest ancestor that does
@@ -93,23 +64,8 @@ internal sealed class SourcePositions
     /// <param name="entry">The entry whose resource the pointer is relative to.</param>
     /// <param name="relativePointer">A pointer relative to the resource.</param>
     /// <returns>A pointer that exists in the JSON.</returns>
-    public string Existing(EntryLayout entry, string relativePointer)
-    {
-        if (relativePointer.Length == 0 || entry.Start < 0)
-        {
-            return string.Empty;
-        }
-
-        var map = ResourceMap(entry);
-        string p = relativePointer;
-        while (p.Length > 0 && !map.ContainsKey(p))
-        {
-            int slash = p.LastIndexOf('/');
-            p = slash <= 0 ? string.Empty : p[..slash];
-        }
-
-        return p;
-    }
+    public string Existing(EntryLayout entry, string relativePointer) =>
+        relativePointer.Length == 0 || entry.Start < 0 ? string.Empty : ResourceMap(entry).Nearest(relativePointer);
 
     /// <summary>
     /// Converts a Firely instance path (<c>Observation.component[0].value.value</c>) into a pointer relative to the resource
@@ -138,7 +94,7 @@ internal sealed class SourcePositions
             }
 
             string candidate = pointer + "/" + part;
-            if (!map.ContainsKey(candidate))
+            if (!map.Contains(candidate))
             {
                 string? choice = FindChoice(map, candidate);
                 if (choice is null)
@@ -150,7 +106,7 @@ internal sealed class SourcePositions
             }
 
             pointer.Clear().Append(candidate);
-            if (index is not null && map.ContainsKey(candidate + "/" + index))
+            if (index is not null && map.Contains(candidate + "/" + index))
             {
                 pointer.Append('/').Append(index);
             }
@@ -161,10 +117,10 @@ internal sealed class SourcePositions
 
     /// <summary>The member of a choice element: <c>/valueQuantity</c> for <c>/value</c>; failing that, any member that
     /// starts with the element's name (<c>/valueFoo</c>, a type R4 does not have, as written).</summary>
-    private static string? FindChoice(Dictionary<string, int> map, string prefix)
+    private static string? FindChoice(JsonPointerOffsets map, string prefix)
     {
         string? any = null;
-        foreach (string key in map.Keys)
+        foreach (string key in map.Pointers)
         {
             if (key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.Ordinal) && key.IndexOf('/', prefix.Length) < 0)
             {
@@ -180,106 +136,18 @@ internal sealed class SourcePositions
         return any;
     }
 
-    private Dictionary<string, int> ResourceMap(EntryLayout entry)
+    private JsonPointerOffsets ResourceMap(EntryLayout entry)
     {
         if (!resourceMaps.TryGetValue(entry.Index, out var map))
         {
-            map = Walk(Text.Slice(entry.Start, entry.Length));
+            // The layout pass has already checked the text (but not the UTF-8 of every name); a partial map only loses precision.
+            map = JsonPointerOffsets.Walk(utf8.AsSpan(offset + entry.Start, entry.Length), 0, BundleLayout.MaxDepth);
             resourceMaps[entry.Index] = map;
         }
 
         return map;
     }
 
-    private static List<int> BuildLineStarts(ReadOnlySpan<byte> text)
-    {
-        var starts = new List<int> { 0 };
-        int at = 0;
-        while (true)
-        {
-            int next = text[at..].IndexOf((byte)'\n');
-            if (next < 0)
-            {
-                return starts;
-            }
-
-            at += next + 1;
-            starts.Add(at);
-        }
-    }
-
-    /// <summary>Records the offset of every value in one (well-formed) JSON value, keyed by its relative pointer.</summary>
-    private static Dictionary<string, int> Walk(ReadOnlySpan<byte> json)
-    {
-        var offsets = new Dictionary<string, int>(StringComparer.Ordinal);
-        var reader = new Utf8JsonReader(json, BundleLayout.ReaderOptions);
-        var path = new List<string>();
-        var arrays = new Stack<(bool IsArray, int Index)>();
-        try
-        {
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.PropertyName:
-                        path.Add(Escape(reader.GetString() ?? string.Empty));
-                        break;
-                    case JsonTokenType.StartObject:
-                    case JsonTokenType.StartArray:
-                        Begin(path, arrays, offsets, (int)reader.TokenStartIndex);
-                        arrays.Push((reader.TokenType == JsonTokenType.StartArray, 0));
-                        break;
-                    case JsonTokenType.EndObject:
-                    case JsonTokenType.EndArray:
-                        arrays.Pop();
-                        End(path, arrays);
-                        break;
-                    default:
-                        Begin(path, arrays, offsets, (int)reader.TokenStartIndex);
-                        End(path, arrays);
-                        break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            // The layout pass has already checked the text (but not the UTF-8 of every name); a partial map only loses precision.
-        }
-
-        return offsets;
-    }
-
-    private static void Begin(List<string> path, Stack<(bool IsArray, int Index)> containers, Dictionary<string, int> offsets, int at)
-    {
-        if (containers.Count > 0 && containers.Peek().IsArray)
-        {
-            path.Add(containers.Peek().Index.ToString(CultureInfo.InvariantCulture));
-        }
-
-        offsets.TryAdd(path.Count == 0 ? string.Empty : "/" + string.Join('/', path), at);
-    }
-
-    private static void End(List<string> path, Stack<(bool IsArray, int Index)> containers)
-    {
-        if (containers.Count == 0)
-        {
-            return;
-        }
-
-        var top = containers.Pop();
-        if (top.IsArray)
-        {
-            top.Index++;
-        }
-
-        containers.Push(top);
-        if (path.Count > 0)
-        {
-            path.RemoveAt(path.Count - 1);
-        }
-    }
-
     /// <summary>Escapes one pointer segment (RFC 6901).</summary>
-    public static string Escape(string segment) =>
-        segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    public static string Escape(string segment) => JsonPointerOffsets.Escape(segment);
 }

@@ -26,4 +26,14 @@ public sealed class ValueSetReadResult
     /// <summary>Whether any diagnostic is an error (then at least one value set of the file is missing from
     /// <see cref="ValueSets"/>, or the file held none).</summary>
     public bool HasErrors { get; }
+
+    /// <summary>Whether every value set of the file was read: no diagnostic is an error.</summary>
+    public bool Succeeded => !HasErrors;
+
+    /// <summary>The value sets, or an exception listing the errors when any value set of the file could not be read.</summary>
+    /// <returns><see cref="ValueSets"/>.</returns>
+    /// <exception cref="InvalidInputException">The file has errors; the exception carries every diagnostic and its
+    /// message lists the first errors (<c>path(line,col): error CODE: message</c>).</exception>
+    public IReadOnlyList<ValueSetDefinition> EnsureSuccess() =>
+        HasErrors ? throw new InvalidInputException("the value set file could not be read", Diagnostics) : ValueSets;
 }

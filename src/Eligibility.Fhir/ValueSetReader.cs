@@ -1,8 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Eligibility.Codes;
 using Eligibility.Diagnostics;
 using Eligibility.Patients;
@@ -50,7 +54,7 @@ public static class ValueSetReader
     /// <returns>The value sets read without error, and every problem found.</returns>
     /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the input
     /// (bad input never throws; it comes back as diagnostics). The original exception is the inner exception.</exception>
-    public static ValueSetReadResult Read(byte[] utf8, string? fileName)
+    public static ValueSetReadResult Read(byte[] utf8, string? fileName = null)
     {
         ArgumentNullException.ThrowIfNull(utf8);
         if (Limits.Check(utf8, fileName, "value set files") is { } problem)
@@ -104,8 +108,49 @@ public static class ValueSetReader
         }
     }
 
+    /// <summary>Reads value sets from JSON text, as <see cref="Read(byte[], string?)"/> does from its UTF-8 bytes.</summary>
+    /// <param name="json">The JSON text: one ValueSet, or a Bundle whose entries are ValueSets.</param>
+    /// <param name="fileName">The name used in diagnostics and as each value set's <see cref="ValueSetDefinition.Source"/>, if any.</param>
+    /// <returns>The value sets read without error, and every problem found.</returns>
+    /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the input.</exception>
+    public static ValueSetReadResult Read(string json, string? fileName = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Read(Encoding.UTF8.GetBytes(json), fileName);
+    }
+
+    /// <summary>
+    /// Reads value sets from a stream, from its position to its end (the stream is not closed), never reading more than a
+    /// file may hold (64 MiB, as <see cref="ReadFile"/>): a longer stream is ELIG0003. The stream need not be seekable.
+    /// Exceptions of the stream itself (an I/O error) propagate.
+    /// </summary>
+    /// <param name="stream">The JSON text, UTF-8 (a byte order mark is allowed).</param>
+    /// <param name="fileName">The name used in diagnostics and as each value set's <see cref="ValueSetDefinition.Source"/>, if any.</param>
+    /// <returns>The value sets read without error, and every problem found.</returns>
+    /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the input.</exception>
+    public static ValueSetReadResult Read(Stream stream, string? fileName = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var input = BoundedStream.Read(stream, PatientReader.MaxBytes, "value set files");
+        return input.Bytes is { } bytes ? Read(bytes, fileName) : Failed(fileName, input.Code!, input.Message!);
+    }
+
+    /// <summary>As <see cref="Read(Stream, string?)"/>, reading the stream asynchronously.</summary>
+    /// <param name="stream">The JSON text, UTF-8 (a byte order mark is allowed).</param>
+    /// <param name="fileName">The name used in diagnostics and as each value set's <see cref="ValueSetDefinition.Source"/>, if any.</param>
+    /// <param name="cancellationToken">Cancels reading the stream.</param>
+    /// <returns>The value sets read without error, and every problem found.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the input.</exception>
+    public static async Task<ValueSetReadResult> ReadAsync(Stream stream, string? fileName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var input = await BoundedStream.ReadAsync(stream, PatientReader.MaxBytes, "value set files", cancellationToken).ConfigureAwait(false);
+        return input.Bytes is { } bytes ? Read(bytes, fileName) : Failed(fileName, input.Code!, input.Message!);
+    }
+
     private static ValueSetReadResult Failed(string? file, string code, string message) =>
-        new(Array.Empty<ValueSetDefinition>(), new List<Diagnostic> { new() { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = file, Pointer = string.Empty } });
+        new(Array.Empty<ValueSetDefinition>(), new List<Diagnostic> { new Diagnostic(code: code, severity: DiagnosticSeverity.Error, message: message, file: file, pointer: string.Empty) });
 
     /// <summary>The ValueSets of one file, each parsed with Firely on its own (one bad resource gives one positioned error).</summary>
     private sealed class Document

@@ -6,6 +6,8 @@ namespace Eligibility;
 /// <param name="System">The code system URI, e.g. <c>http://loinc.org</c>.</param>
 /// <param name="Code">The code.</param>
 /// <param name="Display">Optional human-readable text (never used for matching).</param>
+/// <remarks>An input: a record (init-only, with value equality) because it is a value an application constructs — by
+/// hand, from its own store, or with <c>with</c> — and passes in. Equal when system, code and display are.</remarks>
 public sealed record Coding(string System, string Code, string? Display = null)
 {
     /// <inheritdoc/>

@@ -7,44 +7,52 @@ namespace Eligibility;
 /// One criterion's (or nested part's) result: outcome, three-valued truth, an explanation a coordinator can read,
 /// the facts used, what is missing, and the nested parts' results in the same shape.
 /// </summary>
-public sealed record CriterionResult
+/// <remarks>
+/// An output: a sealed class whose properties callers can read but not set, built only by Eligibility (records would give
+/// a public <c>init</c> that lets callers fabricate results, and value equality that compares lists by reference).
+/// </remarks>
+public sealed class CriterionResult
 {
+    internal CriterionResult()
+    {
+    }
+
     /// <summary>The criterion ID (<c>INCL01</c>) or the part's ID (<c>INCL05.2</c>); <c>null</c> for a part without one.</summary>
-    public string? Id { get; init; }
+    public string? Id { get; internal init; }
 
     /// <summary>Inclusion or exclusion (for parts: that of their criterion).</summary>
-    public required CriterionType Type { get; init; }
+    public CriterionType Type { get; internal init; }
 
     /// <summary>The rule kind (<c>measurement</c>, <c>all</c>, …).</summary>
-    public required string Kind { get; init; }
+    public string Kind { get; internal init; } = string.Empty;
 
     /// <summary>The source wording, when the rule file gives one.</summary>
-    public string? Text { get; init; }
+    public string? Text { get; internal init; }
 
     /// <summary>
     /// Pass, fail, unknown or review (docs/semantics.md). For a nested part: what it does for its criterion — under a
     /// <c>not</c> the reading flips, so the false "pregnant" part of "not pregnant" passes.
     /// </summary>
-    public required Outcome Outcome { get; init; }
+    public Outcome Outcome { get; internal init; }
 
     /// <summary>The rule's three-valued truth.</summary>
-    public required Truth Truth { get; init; }
+    public Truth Truth { get; internal init; }
 
     /// <summary>What was found and how it compares, in one or more sentences.</summary>
-    public required string Explanation { get; init; }
+    public string Explanation { get; internal init; } = string.Empty;
 
     /// <summary>Facts from the record (or computed from it) that the rule used.</summary>
-    public IReadOnlyList<FactUsed> Facts { get; init; } = System.Array.Empty<FactUsed>();
+    public IReadOnlyList<FactUsed> Facts { get; internal init; } = System.Array.Empty<FactUsed>();
 
     /// <summary>What data would decide an unknown result, in words (e.g. <c>ALT within the last 28 days</c>).</summary>
-    public IReadOnlyList<string> Missing { get; init; } = System.Array.Empty<string>();
+    public IReadOnlyList<string> Missing { get; internal init; } = System.Array.Empty<string>();
 
     /// <summary>
     /// The investigator's questions that are still unanswered beneath this result (its judgement parts without a valid
     /// answer), when it is unknown; empty otherwise.
     /// </summary>
-    public IReadOnlyList<string> Questions { get; init; } = System.Array.Empty<string>();
+    public IReadOnlyList<string> Questions { get; internal init; } = System.Array.Empty<string>();
 
     /// <summary>Nested parts, in rule order.</summary>
-    public IReadOnlyList<CriterionResult> Parts { get; init; } = System.Array.Empty<CriterionResult>();
+    public IReadOnlyList<CriterionResult> Parts { get; internal init; } = System.Array.Empty<CriterionResult>();
 }

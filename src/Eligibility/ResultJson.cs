@@ -19,14 +19,14 @@ public static class ResultJson
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
         writer.WriteStartObject();
-        writer.WriteString("trial", result.Trial);
-        if (result.Patient is null)
+        writer.WriteString("trial", result.TrialId);
+        if (result.PatientId is null)
         {
             writer.WriteNull("patient");
         }
         else
         {
-            writer.WriteString("patient", result.Patient);
+            writer.WriteString("patient", result.PatientId);
         }
 
         writer.WriteString("asOf", result.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));

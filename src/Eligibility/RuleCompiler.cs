@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Eligibility.Binding;
 using Eligibility.Codes;
 using Eligibility.Compilation;
@@ -66,28 +68,37 @@ public static class RuleCompiler
         return LockFile.PathFor(ruleFilePath);
     }
 
-    /// <summary>Compiles a rule file read from a stream (read to the end, not closed). No lock file is read.</summary>
-    /// <param name="stream">The JSON text, UTF-8.</param>
+    /// <summary>
+    /// Compiles a rule file read from a stream, from its position to its end (the stream is not closed), never reading
+    /// more than <see cref="MaxFileBytes"/> of it: a longer stream is ELIG0003, as a longer file is. The stream need not
+    /// be seekable; exceptions of the stream itself (an I/O error) propagate. No lock file is read.
+    /// </summary>
+    /// <param name="stream">The JSON text, UTF-8 (a byte order mark is allowed).</param>
     /// <param name="fileName">The name to use in diagnostics, if any.</param>
     /// <param name="options">The terminology to expand bindings with; default none.</param>
     /// <returns>Diagnostics and, when there are no errors, the evaluator.</returns>
     public static CompilationResult Compile(Stream stream, string? fileName = null, CompileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            if (buffer.Length + read > MaxFileBytes)
-            {
-                return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input exceeds {MaxFileBytes} bytes");
-            }
+        var input = BoundedStream.Read(stream, MaxFileBytes, "rule files");
+        return input.Bytes is { } bytes ? Compile(bytes, fileName, options ?? CompileOptions.Default, null) : Failed(fileName, input.Code!, input.Message!);
+    }
 
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Compile(buffer.ToArray(), fileName, options ?? CompileOptions.Default, null);
+    /// <summary>
+    /// As <see cref="Compile(Stream, string?, CompileOptions?)"/>, reading the stream asynchronously (a server reading a
+    /// request body); the file is then compiled from the bytes.
+    /// </summary>
+    /// <param name="stream">The JSON text, UTF-8 (a byte order mark is allowed).</param>
+    /// <param name="fileName">The name to use in diagnostics, if any.</param>
+    /// <param name="options">The terminology to expand bindings with; default none.</param>
+    /// <param name="cancellationToken">Cancels reading the stream.</param>
+    /// <returns>Diagnostics and, when there are no errors, the evaluator.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<CompilationResult> CompileAsync(Stream stream, string? fileName = null, CompileOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var input = await BoundedStream.ReadAsync(stream, MaxFileBytes, "rule files", cancellationToken).ConfigureAwait(false);
+        return input.Bytes is { } bytes ? Compile(bytes, fileName, options ?? CompileOptions.Default, null) : Failed(fileName, input.Code!, input.Message!);
     }
 
     /// <summary>Compiles a rule file given as text. No lock file is read.</summary>

@@ -129,8 +129,8 @@ public sealed class TrialEvaluator
             : Verdict.Eligible;
         return new EvaluationResult
         {
-            Trial = Trial.Id,
-            Patient = patient.Id,
+            TrialId = Trial.Id,
+            PatientId = patient.Id,
             AsOf = asOf,
             Verdict = verdict,
             Criteria = results,

@@ -24,7 +24,7 @@ internal static class CliRunner
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>Through the public entry point, as a host application would call it.</summary>
+    /// <summary>Through the overload that takes plain writers (the tool is no public API; its types are internal).</summary>
     public static CliResult RunPublic(params string[] args)
     {
         using var stdout = new StringWriter { NewLine = "\n" };

@@ -44,7 +44,7 @@ public sealed class LockCommandTests
         bytes.Should().NotContain((byte)'\r', "LF line endings");
 
         // Exactly what the library says, and it pins the SNOMED CT child.
-        string expected = RuleCompiler.CompileFile(rules, new CompileOptions { Terminology = Codes.Terminology.LoadOmop(TerminologyFixtures.Omop).Terminology, UseLockFile = false })
+        string expected = RuleCompiler.CompileFile(rules, new CompileOptions { Terminology = Terminology.LoadOmop(TerminologyFixtures.Omop).Terminology, UseLockFile = false })
             .LockFileText!.ReplaceLineEndings("\n");
         Encoding.UTF8.GetString(bytes).Should().Be(expected);
         using (var doc = JsonDocument.Parse(bytes))

@@ -58,10 +58,12 @@ public class DiagnosticTests
     [Test]
     public void LoneResource_IsNotABundle()
     {
+        // One code for a lone resource in every reader (issue 13): ELIG3001, as PatientReader and PatientInput give it.
         var result = TestBundles.Read("lone-resource.json");
         result.Patient.Should().BeNull();
         var error = result.Diagnostics.Should().ContainSingle().Subject;
-        error.Code.Should().Be(FhirDiagnosticCodes.NotBundle);
+        error.Code.Should().Be(DiagnosticCodes.PatientNotRecord);
+        error.Message.Should().Be("a lone FHIR Patient is not supported; give a Bundle (or a native patient record)");
         error.Pointer.Should().Be("/resourceType");
         (error.Line, error.Column).Should().Be((2, 19));
         error.Message.Should().Contain("Patient");

@@ -81,8 +81,9 @@ public sealed class FhirDiagnosticCodeTests
             Bundle(Observation(""" "effectiveDateTime": "2026-01-10", "valueQuantity": { "value": "abc", "unit": "U/L" } """)),
             Error, "\"abc\"", "/entry/1/resource/valueQuantity/value", "is not valid FHIR R4");
 
-        yield return new(FhirDiagnosticCodes.NotBundle, "a lone Patient", false,
-            "{\n  \"resourceType\": \"Patient\",\n  \"id\": \"p1\"\n}", Error, "\"Patient\"", "/resourceType", "a lone FHIR Patient");
+        // A lone resource (a Patient on its own) is ELIG3001 in every reader; ELIG3102 is JSON with no resourceType at all.
+        yield return new(FhirDiagnosticCodes.NotBundle, "an object with no resourceType", false,
+            "{\n  \"id\": \"p1\"\n}", Error, "{", "", "has no 'resourceType'");
 
         yield return new(FhirDiagnosticCodes.OtherPatient, "an observation about someone else", false,
             Bundle(Observation(""" "effectiveDateTime": "2026-01-10", "valueBoolean": true """).Replace("Patient/p1", "Patient/p2")),

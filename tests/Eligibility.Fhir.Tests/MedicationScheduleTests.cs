@@ -106,7 +106,7 @@ public class MedicationIngredientTests
         Med("ingredient-unresolved").Codes.Select(c => c.Code).Should().Equal("1256");
         Med("ingredient-unresolved-again").Codes.Select(c => c.Code).Should().Equal("1256");
         var warning = result.WithCode(FhirDiagnosticCodes.UnresolvedIngredient).Should().ContainSingle().Subject;
-        warning.Severity.Should().Be(Diagnostics.DiagnosticSeverity.Warning);
+        warning.Severity.Should().Be(DiagnosticSeverity.Warning);
         warning.Pointer.Should().Be("/entry/6/resource/ingredient/0/itemReference/reference");
         warning.Message.Should().Contain("Substance/azathioprine").And.Contain("Medication/aza");
         (warning.Line, warning.Column).Should().Be(TestBundles.PositionOf(TestBundles.Text("ingredients.json"), "\"Substance/azathioprine\""));

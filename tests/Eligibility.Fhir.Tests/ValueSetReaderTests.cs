@@ -37,7 +37,30 @@ public class ValueSetReaderTests
         return result.ValueSets.Should().ContainSingle().Subject;
     }
 
-    // ---------------------------------------------------------------- the fixtures (VSAC exports)
+    // ---------------------------------------------------------------- Succeeded and EnsureSuccess
+
+    [Test]
+    public void A_file_read_without_errors_succeeds_and_EnsureSuccess_returns_its_value_sets()
+    {
+        var result = ValueSetReader.ReadFile(Fixture("all-primary-and-secondary-cancer.json"));
+
+        result.Succeeded.Should().BeTrue();
+        result.EnsureSuccess().Should().BeSameAs(result.ValueSets).And.ContainSingle();
+    }
+
+    [Test]
+    public void A_file_with_errors_throws_listing_them()
+    {
+        var result = Read("""{ "resourceType": "Patient" }""");
+
+        result.Succeeded.Should().BeFalse();
+        var error = result.Diagnostics.Should().ContainSingle().Subject;
+        var thrown = FluentActions.Invoking(() => result.EnsureSuccess()).Should().Throw<InvalidInputException>().Which;
+        thrown.Message.Should().Be("the value set file could not be read (1 error):\n" + error);
+        thrown.Message.Should().Contain("vs.json(1,").And.Contain(": error ELIG5101: ");
+        thrown.Diagnostics.Should().Equal(result.Diagnostics);
+    }
+
 
     [Test]
     public void Fixture_Expansion_GivesItsCodesWithDisplays_UrlVersionTitleAndSource()

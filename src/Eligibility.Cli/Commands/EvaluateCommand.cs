@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
+using Eligibility.Fhir;
 
 namespace Eligibility.Cli.Commands;
 

@@ -101,13 +101,11 @@ internal sealed class LockCommand : CliCommand
 
                 stale++;
                 string why = current is null ? "is missing" : "is out of date: the bindings or the terminology changed since it was written";
-                Console.Error.WriteLine(new Diagnostic
-                {
-                    Code = CaseDiagnosticCodes.LockFileOutOfDate,
-                    Severity = DiagnosticSeverity.Error,
-                    Message = $"the lock file {why}; run 'eligibility lock' with the same --terminology and commit the result",
-                    File = target,
-                }.ToString());
+                Console.Error.WriteLine(new Diagnostic(
+                    code: CaseDiagnosticCodes.LockFileOutOfDate,
+                    severity: DiagnosticSeverity.Error,
+                    message: $"the lock file {why}; run 'eligibility lock' with the same --terminology and commit the result",
+                    file: target).ToString());
                 continue;
             }
 

@@ -86,13 +86,11 @@ internal sealed class RenderCommand : CliCommand
                 {
                     stale++;
                     string why = current is null ? "is missing" : "is out of date";
-                    Console.Error.WriteLine(new Diagnostic
-                    {
-                        Code = CaseDiagnosticCodes.RenderingOutOfDate,
-                        Severity = DiagnosticSeverity.Error,
-                        Message = $"the rendering {why}; run 'eligibility render' and commit the result",
-                        File = target,
-                    }.ToString());
+                    Console.Error.WriteLine(new Diagnostic(
+                        code: CaseDiagnosticCodes.RenderingOutOfDate,
+                        severity: DiagnosticSeverity.Error,
+                        message: $"the rendering {why}; run 'eligibility render' and commit the result",
+                        file: target).ToString());
                 }
                 else
                 {

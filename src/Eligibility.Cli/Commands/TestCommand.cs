@@ -102,7 +102,7 @@ internal sealed class TestCommand : CliCommand
                 catch (System.Exception ex)
 #pragma warning restore CA1031
                 {
-                    EligibilityCli.WriteInternalError(Console, new Diagnostics.EligibilityBugException($"internal error running case '{exampleCase.Name}' of {casePath}: {ex.GetType().Name}: {ex.Message}", ex));
+                    EligibilityCli.WriteInternalError(Console, new EligibilityBugException($"internal error running case '{exampleCase.Name}' of {casePath}: {ex.GetType().Name}: {ex.Message}", ex));
                     report.InternalError(casePath, exampleCase, $"{ex.GetType().Name}: {ex.Message}");
                     internalErrors++;
                     fileFailed++;

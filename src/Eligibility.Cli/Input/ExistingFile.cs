@@ -27,7 +27,7 @@ internal static class ExistingFile
         var file = BoundedFile.Read(path, MaxBytes, what);
         if (file.Bytes is { } bytes)
         {
-            return new UTF8Encoding(false).GetString(bytes.AsSpan().StartsWith((byte[])[0xEF, 0xBB, 0xBF]) ? bytes.AsSpan(3) : bytes);
+            return new UTF8Encoding(false).GetString(Utf8Bom.Strip(bytes).Span);
         }
 
         if (file.Error == BoundedFileError.TooLarge)

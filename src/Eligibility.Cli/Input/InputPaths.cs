@@ -6,6 +6,7 @@ using System.Text.Json;
 using Eligibility.Cli.Output;
 using Eligibility.Cli.Testing;
 using Eligibility.Diagnostics;
+using Eligibility.Shared;
 
 namespace Eligibility.Cli.Input;
 
@@ -187,7 +188,7 @@ internal static class InputPaths
         var names = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            var reader = new Utf8JsonReader(JsonPositions.WithoutBom(utf8).Span);
+            var reader = new Utf8JsonReader(Utf8Bom.Strip(utf8).Span);
             if (!reader.Read())
             {
                 return null;

@@ -20,9 +20,9 @@ internal static class DiagnosticOutput
 
     /// <summary>A warning as an error when warnings are treated as errors; errors and information are never changed.</summary>
     public static Diagnostic Promote(Diagnostic d, bool warningsAsErrors) =>
-        warningsAsErrors && d.Severity == DiagnosticSeverity.Warning ? d with { Severity = DiagnosticSeverity.Error } : d;
+        warningsAsErrors && d.Severity == DiagnosticSeverity.Warning ? new Diagnostic(d.Code, DiagnosticSeverity.Error, d.Message, d.File, d.Line, d.Column, d.Pointer) : d;
 
     /// <summary>A file-level error (no position).</summary>
     public static Diagnostic FileError(string path, string code, string message) =>
-        new() { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = path, Pointer = string.Empty };
+        new Diagnostic(code: code, severity: DiagnosticSeverity.Error, message: message, file: path, pointer: string.Empty);
 }

@@ -31,7 +31,7 @@ internal sealed record ReportModel(TrialInfo Trial, EvaluationResult Result, AsO
     /// <summary>The verdict's JSON name (<c>eligible</c>, <c>review</c>, <c>undetermined</c>, <c>ineligible</c>), for CSS classes and titles.</summary>
     public string Verdict => ResultJson.Name(Result.Verdict);
 
-    public string Patient => Result.Patient ?? "(no id)";
+    public string Patient => Result.PatientId ?? "(no id)";
 
     /// <summary>"Eligible", "Needs review", "Undetermined" or "Ineligible".</summary>
     public string VerdictLabel => Label(Result.Verdict);

@@ -233,9 +233,9 @@ internal sealed class PatientSource
     private ScreenItem? Complete(int lineNo, MemoryStream line, long progress, InputPosition next)
     {
         var span = line.GetBuffer().AsSpan(0, (int)line.Length);
-        if (lineNo == 1 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        if (lineNo == 1)
         {
-            span = span[3..];
+            span = span[Utf8Bom.LengthOf(span)..];
         }
 
         if (span.Length > 0 && span[^1] == (byte)'\r')

@@ -10,6 +10,7 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Eligibility.Cli.Input;
 using Eligibility.Diagnostics;
+using Eligibility.Fhir;
 using Eligibility.Patients;
 
 namespace Eligibility.Cli.Screening;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using Eligibility.Shared;
 
 namespace Eligibility.Cli.Screening;
 
@@ -20,6 +21,9 @@ internal sealed class ScreenState
 {
     private const string Format = "eligibility-screen-state";
     private const int Version = 1;
+
+    /// <summary>Far more than any state file a screen writes (a checkpoint and a summary): a larger file is damaged.</summary>
+    private const long MaxBytes = 64L * 1024 * 1024;
 
     public required IReadOnlyList<KeyValuePair<string, string>> Inputs { get; init; }
 
@@ -106,7 +110,12 @@ internal sealed class ScreenState
 
         try
         {
-            var bytes = File.ReadAllBytes(path);
+            var read = BoundedFile.Read(path, MaxBytes, "screen state files");
+            if (read.Bytes is not { } bytes)
+            {
+                throw new CliInputException($"cannot resume: the state file {path} is damaged ({read.Message}); start again without --resume");
+            }
+
             using var doc = JsonDocument.Parse(bytes);
             var root = doc.RootElement;
             if (root.GetProperty("format").GetString() != Format || root.GetProperty("version").GetInt32() != Version)

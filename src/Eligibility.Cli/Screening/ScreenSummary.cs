@@ -219,8 +219,8 @@ internal sealed class ScreenSummary
 
     /// <summary>A warning about a record, positioned in the input: an NDJSON line's position is its line in the file.</summary>
     private Diagnostic InInput(Diagnostic d, ScreenItem item) => item.File is not null
-        ? d with { File = d.File ?? item.File }
-        : d with { File = input, Line = d.Line > 0 ? item.Line + d.Line - 1 : item.Line, Column = d.Line > 0 ? d.Column : 1 };
+        ? new Diagnostic(d.Code, d.Severity, d.Message, d.File ?? item.File, d.Line, d.Column, d.Pointer)
+        : new Diagnostic(d.Code, d.Severity, d.Message, input, d.Line > 0 ? item.Line + d.Line - 1 : item.Line, d.Line > 0 ? d.Column : 1, d.Pointer);
 
     /// <summary>The text summary (stderr): the counts and <paramref name="elapsed"/>, then per trial the verdicts and the attrition table, the answer warnings and the unrecognised codes.</summary>
     public void Write(IAnsiConsole console, TimeSpan elapsed)
@@ -387,8 +387,8 @@ internal sealed class ScreenSummary
     }
 
     /// <summary>The unrecognised codes, most patients first, then by kind, system and code (empty when none were collected).</summary>
-    public IReadOnlyList<UnrecognisedCode> Unrecognised() =>
-        codes.Select(kv => new UnrecognisedCode(kv.Key.Kind, kv.Key.System, kv.Key.Code, kv.Value.Display, kv.Value.Patients))
+    public IReadOnlyList<UnrecognisedCount> Unrecognised() =>
+        codes.Select(kv => new UnrecognisedCount(kv.Key.Kind, kv.Key.System, kv.Key.Code, kv.Value.Display, kv.Value.Patients))
             .OrderByDescending(c => c.Patients)
             .ThenBy(c => c.Kind, StringComparer.Ordinal)
             .ThenBy(c => c.System, StringComparer.Ordinal)
@@ -618,6 +618,9 @@ internal sealed class ScreenSummary
     }
 
     /// <summary>How many patients carry an unrecognised code, and the first display the input gave it.</summary>
+    /// <summary>A code no rule file recognised, merged over the whole input (the library's <see cref="UnrecognisedCode"/> is per call).</summary>
+    internal sealed record UnrecognisedCount(string Kind, string System, string Code, string? Display, int Patients);
+
     private sealed class CodeCount(string? display, int patients)
     {
         public string? Display { get; } = display;

@@ -4,7 +4,7 @@ namespace Eligibility.Cli.Testing;
 /// Permanent codes for problems the tool finds in example-case files (ELIG40xx), renderings and lock files (ELIG41xx). Like the core's codes,
 /// they never change meaning and are never reused.
 /// </summary>
-public static class CaseDiagnosticCodes
+internal static class CaseDiagnosticCodes
 {
     /// <summary>The example-case file does not have the required structure (a field missing, of the wrong type or value).</summary>
     public const string CaseFileInvalid = "ELIG4001";

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Eligibility.Cli.Input;
 using Eligibility.Diagnostics;
+using Eligibility.Fhir;
 using Eligibility.Patients;
 using Eligibility.Shared;
 
@@ -49,7 +50,7 @@ internal sealed class CaseFileReader
         var file = BoundedFile.Read(path, MaxBytes, "example-case files");
         if (file.Bytes is not { } bytes)
         {
-            return Unusable(path, new Diagnostic { Code = file.Code!, Severity = DiagnosticSeverity.Error, Message = file.Message!, File = path, Pointer = string.Empty });
+            return Unusable(path, new Diagnostic(code: file.Code!, severity: DiagnosticSeverity.Error, message: file.Message!, file: path, pointer: string.Empty));
         }
 
         // Strings, nesting and arrays within the patient limits (a case wraps its patient three levels deep), and valid
@@ -67,15 +68,13 @@ internal sealed class CaseFileReader
         }
         catch (JsonException ex)
         {
-            return Unusable(path, new Diagnostic
-            {
-                Code = DiagnosticCodes.JsonSyntax,
-                Severity = DiagnosticSeverity.Error,
-                Message = "the file is not well-formed JSON: " + SyntaxMessage(ex.Message),
-                File = path,
-                Line = (int)(ex.LineNumber ?? 0) + 1,
-                Column = Column(JsonPositions.WithoutBom(bytes).Span, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0),
-            });
+            return Unusable(path, new Diagnostic(
+                code: DiagnosticCodes.JsonSyntax,
+                severity: DiagnosticSeverity.Error,
+                message: "the file is not well-formed JSON: " + SyntaxMessage(ex.Message),
+                file: path,
+                line: (int)(ex.LineNumber ?? 0) + 1,
+                column: JsonPositions.ReaderColumn(bytes, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0)));
         }
 
         using (document)
@@ -101,26 +100,6 @@ internal sealed class CaseFileReader
         }
 
         return message;
-    }
-
-    /// <summary>The 1-based column, in UTF-16 characters as every diagnostic counts it, of the reader's (0-based line,
-    /// byte in that line) position in <paramref name="json"/> (the text after any byte-order mark, as it was read).</summary>
-    private static int Column(ReadOnlySpan<byte> json, long line, long bytePositionInLine)
-    {
-        int start = 0;
-        for (long l = 0; l < line; l++)
-        {
-            int next = json[start..].IndexOf((byte)'\n');
-            if (next < 0)
-            {
-                break;
-            }
-
-            start += next + 1;
-        }
-
-        int length = (int)Math.Clamp(bytePositionInLine, 0, json.Length - start);
-        return Encoding.UTF8.GetCharCount(json.Slice(start, length)) + 1;
     }
 
     private CaseFile ReadRoot(JsonElement root)
@@ -290,13 +269,14 @@ internal sealed class CaseFileReader
         var (line, column) = positions.FindNearest(pointer + "/patient");
         foreach (var diagnostic in read.Diagnostics)
         {
-            sink.Add(diagnostic with
-            {
-                File = path,
-                Line = diagnostic.Line <= 0 ? line : line + diagnostic.Line - 1,
-                Column = diagnostic.Line <= 0 ? column : diagnostic.Line == 1 ? column + diagnostic.Column - 1 : diagnostic.Column,
-                Pointer = pointer + "/patient" + diagnostic.Pointer,
-            });
+            sink.Add(new Diagnostic(
+                diagnostic.Code,
+                diagnostic.Severity,
+                diagnostic.Message,
+                file: path,
+                line: diagnostic.Line <= 0 ? line : line + diagnostic.Line - 1,
+                column: diagnostic.Line <= 0 ? column : diagnostic.Line == 1 ? column + diagnostic.Column - 1 : diagnostic.Column,
+                pointer: pointer + "/patient" + diagnostic.Pointer));
         }
 
         return read.Patient;
@@ -406,6 +386,6 @@ internal sealed class CaseFileReader
     private Diagnostic Error(string code, string pointer, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         var (line, column) = positions.FindNearest(pointer);
-        return new Diagnostic { Code = code, Severity = severity, Message = message, File = path, Line = line, Column = column, Pointer = pointer };
+        return new Diagnostic(code: code, severity: severity, message: message, file: path, line: line, column: column, pointer: pointer);
     }
 }

@@ -42,14 +42,12 @@ internal static class CaseFileValidator
         return new Result(diagnostics, rules);
     }
 
-    public static Diagnostic RulesInvalid(CaseFile file) => new()
-    {
-        Code = CaseDiagnosticCodes.CaseRulesInvalid,
-        Severity = DiagnosticSeverity.Error,
-        Message = $"the rule file {file.RulesPath} has errors, so these cases cannot run",
-        File = file.Path,
-        Line = file.RulesPosition.Line,
-        Column = file.RulesPosition.Column,
-        Pointer = "/rules",
-    };
+    public static Diagnostic RulesInvalid(CaseFile file) => new Diagnostic(
+        code: CaseDiagnosticCodes.CaseRulesInvalid,
+        severity: DiagnosticSeverity.Error,
+        message: $"the rule file {file.RulesPath} has errors, so these cases cannot run",
+        file: file.Path,
+        line: file.RulesPosition.Line,
+        column: file.RulesPosition.Column,
+        pointer: "/rules");
 }

@@ -61,14 +61,12 @@ internal static class CaseRunner
         return new CaseRun(exampleCase, result, mismatches, problems);
     }
 
-    public static Diagnostic UnknownCriterion(ExpectedOutcome expected, string trialId, ExampleCase exampleCase, string caseFilePath) => new()
-    {
-        Code = CaseDiagnosticCodes.CaseUnknownCriterion,
-        Severity = DiagnosticSeverity.Error,
-        Message = $"case '{exampleCase.Name}' expects an outcome for {expected.Id}, which trial {trialId} does not have",
-        File = caseFilePath,
-        Line = expected.Line,
-        Column = expected.Column,
-        Pointer = expected.Pointer,
-    };
+    public static Diagnostic UnknownCriterion(ExpectedOutcome expected, string trialId, ExampleCase exampleCase, string caseFilePath) => new Diagnostic(
+        code: CaseDiagnosticCodes.CaseUnknownCriterion,
+        severity: DiagnosticSeverity.Error,
+        message: $"case '{exampleCase.Name}' expects an outcome for {expected.Id}, which trial {trialId} does not have",
+        file: caseFilePath,
+        line: expected.Line,
+        column: expected.Column,
+        pointer: expected.Pointer);
 }

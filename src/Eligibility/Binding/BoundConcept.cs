@@ -60,13 +60,13 @@ internal sealed class BoundConcept
     public IReadOnlyDictionary<string, BoundAnswer> Answers { get; init; } = new Dictionary<string, BoundAnswer>();
 
     /// <summary>How long one dose keeps a patient on an intermittent therapy (for "currently using" and stable regimens).</summary>
-    public Eligibility.Time.IsoDuration? ExposureLasts { get; init; }
+    public Eligibility.IsoDuration? ExposureLasts { get; init; }
 
     /// <summary>Member concept name → its own <c>exposureLasts</c> (a regimen's drugs each declare theirs).</summary>
-    public IReadOnlyDictionary<string, Eligibility.Time.IsoDuration> MemberExposureLasts { get; init; } = new Dictionary<string, Eligibility.Time.IsoDuration>();
+    public IReadOnlyDictionary<string, Eligibility.IsoDuration> MemberExposureLasts { get; init; } = new Dictionary<string, Eligibility.IsoDuration>();
 
     /// <summary>How long one dose of the member drug lasts: the member's own <c>exposureLasts</c>, else this concept's.</summary>
-    public Eligibility.Time.IsoDuration? ExposureLastsOf(string member) =>
+    public Eligibility.IsoDuration? ExposureLastsOf(string member) =>
         MemberExposureLasts.TryGetValue(member, out var lasts) ? lasts : ExposureLasts;
 
     /// <summary>Member concept name → mg prednisone per mg (for prednisone-equivalent doses).</summary>

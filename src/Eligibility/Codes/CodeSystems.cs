@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Frozen;
+using Eligibility.Codes;
 
-namespace Eligibility.Codes;
+namespace Eligibility;
 
 /// <summary>The code system URIs the library knows by name, and how each matches a binding.</summary>
 public static class CodeSystems

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Eligibility.Diagnostics;
+using Eligibility.Codes;
 
-namespace Eligibility.Codes;
+namespace Eligibility;
 
 /// <summary>
 /// Code hierarchies and value sets that a rule file's concept bindings are expanded with when it is compiled

@@ -1,13 +1,16 @@
 using System;
 using System.Collections.Generic;
+using Eligibility.Codes;
 
-namespace Eligibility.Codes;
+namespace Eligibility;
 
 /// <summary>
 /// A value set a concept can name (<c>"valueSet": "url"</c>): the codes it contains, as exported from VSAC or a
 /// terminology server (a FHIR <c>ValueSet</c>'s expansion, or its enumerated <c>compose</c>). Read FHIR ValueSet resources
 /// with <c>Eligibility.Fhir.ValueSetReader</c>, or build one directly.
 /// </summary>
+/// <remarks>An input: a record (init-only, with value equality) because it is a value an application constructs — by
+/// hand, from its own store, or with <c>with</c> — and passes in. Built by the FHIR value set reader or by an application with codes of its own.</remarks>
 public sealed record ValueSetDefinition
 {
     /// <summary>The value set's canonical URL (<c>ValueSet.url</c>).</summary>

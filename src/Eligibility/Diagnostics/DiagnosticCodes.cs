@@ -1,4 +1,5 @@
-namespace Eligibility.Diagnostics;
+using Eligibility.Diagnostics;
+namespace Eligibility;
 
 /// <summary>
 /// The permanent diagnostic codes. Codes never change meaning and are never reused.

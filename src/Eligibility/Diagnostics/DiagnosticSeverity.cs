@@ -1,4 +1,5 @@
-namespace Eligibility.Diagnostics;
+using Eligibility.Diagnostics;
+namespace Eligibility;
 
 /// <summary>How serious a diagnostic is.</summary>
 public enum DiagnosticSeverity

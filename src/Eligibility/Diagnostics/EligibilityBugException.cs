@@ -1,6 +1,7 @@
 using System;
+using Eligibility.Diagnostics;
 
-namespace Eligibility.Diagnostics;
+namespace Eligibility;
 
 /// <summary>
 /// A defect in Eligibility itself, never a problem with the input: the readers report bad input as diagnostics and

@@ -1,4 +1,5 @@
-namespace Eligibility.Diagnostics;
+using Eligibility.Diagnostics;
+namespace Eligibility;
 
 /// <summary>Where something was read: the file, 1-based line and column (0 when unknown) and the JSON pointer.</summary>
 /// <param name="File">The file, as the caller named it, or <c>null</c>.</param>

@@ -23,7 +23,7 @@ namespace Eligibility.Expressions;
 /// expression, a member whose fact the record lacks throws <see cref="InvalidOperationException"/>.
 /// </para>
 /// </remarks>
-public sealed class Facts
+internal sealed class Facts
 {
     private const string Failed = "expression failed: ";
 

@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using Eligibility.Diagnostics;
+using Eligibility.Shared;
 
 namespace Eligibility.Loading;
 
@@ -9,8 +10,7 @@ internal static class JsonInput
 {
     public const int MaxDepth = 128;
 
-    public static ReadOnlyMemory<byte> WithoutBom(byte[] utf8) =>
-        utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? utf8.AsMemory(3) : utf8.AsMemory();
+    public static ReadOnlyMemory<byte> WithoutBom(byte[] utf8) => Utf8Bom.Strip(utf8);
 
     public static bool TryParse(byte[] utf8, DiagnosticSink sink, out JsonDocument? document)
     {
@@ -52,7 +52,7 @@ internal static class JsonInput
     public static void ReportSyntax(JsonException ex, byte[] utf8, DiagnosticSink sink)
     {
         // The reader counts bytes from 0 (after any BOM); diagnostics count characters from 1.
-        int bom = utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? 3 : 0;
+        int bom = Utf8Bom.LengthOf(utf8);
         long bytePosition = (ex.BytePositionInLine ?? 0) + (ex.LineNumber is 0 or null ? bom : 0);
         (int line, int column) = sink.Map is { } lines ? lines.FromReaderPosition(ex.LineNumber ?? 0, bytePosition) : ((int)(ex.LineNumber ?? 0) + 1, (int)bytePosition + 1);
         string message = ex.Message;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Eligibility.Diagnostics;
+using Eligibility.Shared;
 
 namespace Eligibility.Loading;
 
@@ -29,7 +30,7 @@ internal static class JsonScanner
     /// <param name="what">What the input is called in messages, plural (<c>"patient records"</c>).</param>
     public static Problem? Scan(ReadOnlySpan<byte> utf8, int maxDepth, int maxStringBytes, int maxArrayItems, string what)
     {
-        int bom = utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        int bom = Utf8Bom.LengthOf(utf8);
         var options = new JsonReaderOptions { MaxDepth = (int)Math.Min((long)maxDepth + 2, 100_000) };
         var reader = new Utf8JsonReader(utf8[bom..], options);
 
@@ -270,7 +271,7 @@ internal static class JsonScanner
     public static (int Line, int Column) LineColumn(ReadOnlySpan<byte> utf8, long offset)
     {
         int end = (int)Math.Clamp(offset, 0, utf8.Length);
-        int bom = utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        int bom = Utf8Bom.LengthOf(utf8);
         var before = utf8[..end];
         int line = before.Count((byte)'\n') + 1;
         int start = before.LastIndexOf((byte)'\n') + 1;

@@ -4,6 +4,8 @@ using System.Collections.Generic;
 namespace Eligibility.Patients;
 
 /// <summary>What every clinical record in a patient record carries: identity, provenance and codes.</summary>
+/// <remarks>An input: a record (init-only, with value equality) because it is a value an application constructs and passes
+/// in as part of a <see cref="PatientRecord"/>.</remarks>
 public abstract record ClinicalRecord
 {
     /// <summary>The record's identifier within the patient record, if any.</summary>

@@ -10,6 +10,8 @@ namespace Eligibility.Patients;
 /// the size is ELIG0003; exceeding any other limit is ELIG0005, positioned at the offending token. The defaults
 /// (<see cref="Default"/>) are far above what real records need; docs/patient-format.md lists them.
 /// </summary>
+/// <remarks>An input: a record (init-only, with value equality) because it is a value an application constructs — by
+/// hand, from its own store, or with <c>with</c> — and passes in. Derive other limits with <c>InputLimits.Default with { MaxRecordBytes = … }</c>.</remarks>
 public sealed record InputLimits
 {
     /// <summary>The default of <see cref="MaxRecordBytes"/>: 64 MiB.</summary>

@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Eligibility.Diagnostics;
 using Eligibility.Loading;
 using Eligibility.Shared;
@@ -29,17 +32,12 @@ public static class PatientReader
     /// socket or folder is ELIG0002), and never more than <see cref="InputLimits.MaxRecordBytes"/> bytes of it (ELIG0003).
     /// </summary>
     /// <param name="path">The file.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult ReadFile(string path) => ReadFile(path, InputLimits.Default);
-
-    /// <summary>As <see cref="ReadFile(string)"/>, with the given input limits.</summary>
-    /// <param name="path">The file.</param>
-    /// <param name="limits">The input limits.</param>
-    /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult ReadFile(string path, InputLimits limits)
+    public static PatientReadResult ReadFile(string path, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(limits);
+        limits ??= InputLimits.Default;
         limits.ThrowIfInvalid();
         var file = BoundedFile.Read(path, limits.MaxRecordBytes, "patient records");
         if (file.Bytes is not { } bytes)
@@ -53,39 +51,64 @@ public static class PatientReader
     /// <summary>Reads a patient record from JSON text.</summary>
     /// <param name="json">The JSON text.</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult Read(string json, string? fileName) => Read(json, fileName, InputLimits.Default);
-
-    /// <summary>As <see cref="Read(string, string?)"/>, with the given input limits.</summary>
-    /// <param name="json">The JSON text.</param>
-    /// <param name="fileName">The name used in diagnostics, if any.</param>
-    /// <param name="limits">The input limits.</param>
-    /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult Read(string json, string? fileName, InputLimits limits)
+    public static PatientReadResult Read(string json, string? fileName = null, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         return Read(Encoding.UTF8.GetBytes(json), fileName, limits);
     }
 
     /// <summary>
-    /// Reads a patient record from UTF-8 JSON. The bytes are first scanned against <see cref="InputLimits.Default"/> (size,
+    /// Reads a patient record from a stream, from its position to its end (the stream is not closed), never reading more
+    /// than <see cref="InputLimits.MaxRecordBytes"/> of it: a longer stream is ELIG0003, as a longer file is. The stream
+    /// need not be seekable. Exceptions of the stream itself (an I/O error) propagate.
+    /// </summary>
+    /// <param name="stream">The JSON text, UTF-8 (a byte order mark is allowed).</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
+    /// <returns>The record or diagnostics.</returns>
+    public static PatientReadResult Read(Stream stream, string? fileName = null, InputLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        limits ??= InputLimits.Default;
+        limits.ThrowIfInvalid();
+        var input = BoundedStream.Read(stream, limits.MaxRecordBytes, "patient records");
+        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
+    }
+
+    /// <summary>
+    /// As <see cref="Read(Stream, string?, InputLimits?)"/>, reading the stream asynchronously (a server reading a request
+    /// body). The record is then read from the bytes as <see cref="Read(byte[], string?, InputLimits?)"/> does.
+    /// </summary>
+    /// <param name="stream">The JSON text, UTF-8 (a byte order mark is allowed).</param>
+    /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels reading the stream.</param>
+    /// <returns>The record or diagnostics.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        limits ??= InputLimits.Default;
+        limits.ThrowIfInvalid();
+        var input = await BoundedStream.ReadAsync(stream, limits.MaxRecordBytes, "patient records", cancellationToken).ConfigureAwait(false);
+        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
+    }
+
+    /// <summary>
+    /// Reads a patient record from UTF-8 JSON. The bytes are first scanned against <paramref name="limits"/> (size,
     /// longest string, nesting, array length: ELIG0003, ELIG0005) and for text that is not valid UTF-8 (ELIG0001), before
     /// anything is built, so a hostile input costs bounded time and memory.
     /// </summary>
-    /// <param name="utf8">The JSON bytes.</param>
+    /// <param name="utf8">The JSON bytes (a byte order mark is allowed).</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
+    /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult Read(byte[] utf8, string? fileName) => Read(utf8, fileName, InputLimits.Default);
-
-    /// <summary>As <see cref="Read(byte[], string?)"/>, with the given input limits.</summary>
-    /// <param name="utf8">The JSON bytes.</param>
-    /// <param name="fileName">The name used in diagnostics, if any.</param>
-    /// <param name="limits">The input limits.</param>
-    /// <returns>The record or diagnostics.</returns>
-    public static PatientReadResult Read(byte[] utf8, string? fileName, InputLimits limits)
+    public static PatientReadResult Read(byte[] utf8, string? fileName = null, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(utf8);
-        ArgumentNullException.ThrowIfNull(limits);
+        limits ??= InputLimits.Default;
         if (limits.Check(utf8, fileName) is { } problem)
         {
             return new PatientReadResult(null, new[] { problem });
@@ -127,7 +150,7 @@ public static class PatientReader
         if (top.String("resourceType") is { } resourceType)
         {
             sink.Error(DiagnosticCodes.PatientNotRecord, top.Child("resourceType"),
-                resourceType == "Bundle" ? "this is a FHIR Bundle; read it with Eligibility.Fhir (the CLI does so automatically)" : $"a lone FHIR {resourceType} is not a patient record; give a native record or a FHIR Bundle");
+                resourceType == "Bundle" ? "this is a FHIR Bundle; read it with Eligibility.Fhir (the CLI does so automatically)" : LoneFhirResource.Message(resourceType));
             return null;
         }
 

@@ -7,6 +7,8 @@ namespace Eligibility.Patients;
 /// The native patient record: the single input type of evaluation (docs/patient-format.md).
 /// Immutable once built; safe to evaluate concurrently against many trials.
 /// </summary>
+/// <remarks>An input: a record (init-only, with value equality) because it is a value an application constructs — by
+/// hand, from its own store, or with <c>with</c> — and passes in. Its lists compare by reference; compare records by their content where that matters.</remarks>
 public sealed record PatientRecord
 {
     /// <summary>Patient identifier, copied into results.</summary>

@@ -1,6 +1,8 @@
 namespace Eligibility.Patients;
 
 /// <summary>A result's reference range. <see cref="High"/> is the upper limit of normal (ULN).</summary>
+/// <remarks>An input: a record (init-only, with value equality) because it is a value an application constructs and passes
+/// in as part of a <see cref="PatientRecord"/>.</remarks>
 public sealed record ReferenceRange
 {
     /// <summary>Lower limit, if given.</summary>

@@ -83,7 +83,7 @@ internal static class SchemaValidator
     /// <param name="json">The JSON text.</param>
     /// <param name="kind">Which schema to use.</param>
     /// <returns>The violations, empty when the document is valid. Never throws for bad input.</returns>
-    /// <exception cref="Diagnostics.EligibilityBugException">Validation itself failed (a defect, not a problem with the input).</exception>
+    /// <exception cref="EligibilityBugException">Validation itself failed (a defect, not a problem with the input).</exception>
     public static IReadOnlyList<SchemaError> Validate(string json, SchemaKind kind)
     {
         if (json is null)
@@ -116,7 +116,7 @@ internal static class SchemaValidator
     /// <param name="text">The UTF-8 text the document was parsed from (no byte order mark), used only to place a
     /// nesting-depth error as the text parser would; may be empty.</param>
     /// <returns>The violations, empty when the document is valid. Never throws for bad input.</returns>
-    /// <exception cref="Diagnostics.EligibilityBugException">Validation itself failed (a defect, not a problem with the input).</exception>
+    /// <exception cref="EligibilityBugException">Validation itself failed (a defect, not a problem with the input).</exception>
     public static IReadOnlyList<SchemaError> Validate(StjJsonElement root, SchemaKind kind, ReadOnlySpan<byte> text)
     {
         try
@@ -144,10 +144,10 @@ internal static class SchemaValidator
 
             return Finish(issues, token);
         }
-        catch (Exception exception) when (exception is not (OutOfMemoryException or Diagnostics.EligibilityBugException))
+        catch (Exception exception) when (exception is not (OutOfMemoryException or EligibilityBugException))
         {
             // Bad input is reported as errors above; an exception here is a defect of the validator, not of the file.
-            throw new Diagnostics.EligibilityBugException($"internal error in schema validation: {exception.GetType().Name}: {exception.Message}", exception);
+            throw new EligibilityBugException($"internal error in schema validation: {exception.GetType().Name}: {exception.Message}", exception);
         }
         finally
         {

@@ -3,7 +3,7 @@ using System;
 namespace Eligibility.Time;
 
 /// <summary>Age in completed years (docs/semantics.md, "Time").</summary>
-public static class Age
+internal static class Age
 {
     /// <summary>
     /// Completed years on <paramref name="on"/> for someone born on <paramref name="birthDate"/>.

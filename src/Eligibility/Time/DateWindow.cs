@@ -6,7 +6,7 @@ namespace Eligibility.Time;
 /// <summary>A closed date interval <c>[Start, End]</c>: both ends inclusive.</summary>
 /// <param name="Start">First day in the window.</param>
 /// <param name="End">Last day in the window.</param>
-public readonly record struct DateWindow(DateOnly Start, DateOnly End)
+internal readonly record struct DateWindow(DateOnly Start, DateOnly End)
 {
     /// <summary>The window <c>[asOf − duration, asOf]</c> ("within D before as-of").</summary>
     /// <param name="asOf">The as-of date.</param>

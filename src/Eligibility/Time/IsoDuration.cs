@@ -1,8 +1,9 @@
 using System;
 using System.Globalization;
 using System.Text;
+using Eligibility.Time;
 
-namespace Eligibility.Time;
+namespace Eligibility;
 
 /// <summary>
 /// An ISO-8601 calendar duration such as <c>P28D</c>, <c>P4W</c>, <c>P3M</c>, <c>P1Y6M</c>.

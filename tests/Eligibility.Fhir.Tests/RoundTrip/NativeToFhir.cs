@@ -227,7 +227,7 @@ internal static class NativeToFhir
     }
 
     /// <summary>One dose per period: <c>P4W</c> ⇒ period 4 wk (frequency 1, or now and then left out, which means the same).</summary>
-    private static Timing.RepeatComponent Schedule(Time.IsoDuration every, int n)
+    private static Timing.RepeatComponent Schedule(IsoDuration every, int n)
     {
         var (period, unit) = every switch
         {

@@ -45,7 +45,7 @@ internal static class PatientGenerator
     private static readonly string[] Intents = { "order", "order", "original-order", "plan", "proposal", "option" };
 
     // Intermittent schedules as FHIR timing can state them: one dose every n days (n > 1), weeks, months or years.
-    private static readonly Time.IsoDuration[] Intervals = { new(0, 0, 4, 0), new(0, 0, 2, 0), new(0, 6, 0, 0), new(0, 1, 0, 0), new(1, 0, 0, 0), new(0, 0, 0, 3) };
+    private static readonly IsoDuration[] Intervals = { new(0, 0, 4, 0), new(0, 0, 2, 0), new(0, 6, 0, 0), new(0, 1, 0, 0), new(1, 0, 0, 0), new(0, 0, 0, 3) };
 
     // HBsAg (LOINC 5196-1) read from a coded value, a text, an interpretation, or several of them.
     private static readonly Coding[] HbsAgValues = { new(Snomed, "131194007", "Non-reactive"), new(Snomed, "10828004", "Positive"), new(Snomed, "260385009", "Negative") };
@@ -149,7 +149,7 @@ internal static class PatientGenerator
             string source = Next(request ? "MedicationRequest" : "MedicationStatement");
             DateOnly start = AsOf.AddDays(-r.Next(0, 400));
             // An intermittent schedule (no daily dose: a dose every few weeks is not a daily amount anyone prescribes).
-            var interval = dose is null && r.Next(2) == 0 ? Intervals[r.Next(Intervals.Length)] : (Time.IsoDuration?)null;
+            var interval = dose is null && r.Next(2) == 0 ? Intervals[r.Next(Intervals.Length)] : (IsoDuration?)null;
             medications.Add(new MedicationRecord
             {
                 Id = source[(source.IndexOf('/') + 1)..], Source = source, Codes = new[] { code },

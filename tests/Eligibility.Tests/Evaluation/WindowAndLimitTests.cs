@@ -48,6 +48,6 @@ public class WindowAndLimitTests
     {
         var result = Compile("""{ "kind": "measurement", "concept": "egfr", "lt": 1, "relativeTo": "uln", "compute": "ckd-epi-2021" }""");
         result.HasErrors.Should().BeTrue();
-        result.Diagnostics.Should().Contain(d => d.Code == Eligibility.Diagnostics.DiagnosticCodes.InvalidCombination && d.Pointer == "/exclusion/0/rule/compute");
+        result.Diagnostics.Should().Contain(d => d.Code == Eligibility.DiagnosticCodes.InvalidCombination && d.Pointer == "/exclusion/0/rule/compute");
     }
 }
