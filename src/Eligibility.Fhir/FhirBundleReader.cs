@@ -39,18 +39,7 @@ public static class FhirBundleReader
     /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
     /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the bundle.</exception>
-    public static PatientReadResult ReadFile(string path, InputLimits? limits = null)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        limits ??= InputLimits.Default;
-        var file = BoundedFile.Read(path, limits.MaxRecordBytes, "patient records");
-        if (file.Bytes is not { } bytes)
-        {
-            return Failed(path, file.Code!, file.Message!);
-        }
-
-        return Read(bytes, path, limits);
-    }
+    public static PatientReadResult ReadFile(string path, InputLimits? limits = null) => BoundedPatientInput.ReadFile(path, limits, Read);
 
     /// <summary>
     /// Reads a bundle from UTF-8 JSON. The bytes are first scanned against <paramref name="limits"/> (size, longest
@@ -87,13 +76,8 @@ public static class FhirBundleReader
     /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
     /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the bundle.</exception>
-    public static PatientReadResult Read(Stream stream, string? fileName = null, InputLimits? limits = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        limits ??= InputLimits.Default;
-        var input = BoundedStream.Read(stream, limits.MaxRecordBytes, "patient records");
-        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
-    }
+    public static PatientReadResult Read(Stream stream, string? fileName = null, InputLimits? limits = null) =>
+        BoundedPatientInput.Read(stream, fileName, limits, Read);
 
     /// <summary>
     /// As <see cref="Read(Stream, string?, InputLimits?)"/>, reading the stream asynchronously (a server reading a request
@@ -106,13 +90,8 @@ public static class FhirBundleReader
     /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the bundle.</exception>
-    public static async Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        limits ??= InputLimits.Default;
-        var input = await BoundedStream.ReadAsync(stream, limits.MaxRecordBytes, "patient records", cancellationToken).ConfigureAwait(false);
-        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
-    }
+    public static Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default) =>
+        BoundedPatientInput.ReadAsync(stream, fileName, limits, Read, cancellationToken); // faults the task (never throws) on a null stream, as an async method does
 
     /// <summary>As <see cref="Read(byte[], string?, InputLimits?)"/>; <paramref name="validateEveryResource"/> skips the unvalidated first
     /// parse (<see cref="BundleMapper.UncheckedDeserializer"/>), so tests can show that both paths give the same result.</summary>
@@ -125,17 +104,9 @@ public static class FhirBundleReader
             return new PatientReadResult(null, new[] { problem });
         }
 
-        int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
-        var positions = new SourcePositions(utf8, bom, utf8.Length - bom);
-        var diagnostics = new MappingDiagnostics(fileName, positions);
-        BundleLayout layout;
-        try
+        var (bom, positions, diagnostics, scanned) = Scan(utf8, fileName);
+        if (scanned is not { } layout)
         {
-            layout = BundleLayout.Scan(utf8.AsSpan(bom));
-        }
-        catch (JsonException ex)
-        {
-            diagnostics.Add(SyntaxError(ex, positions, fileName));
             return new PatientReadResult(null, diagnostics.Items);
         }
 
@@ -174,6 +145,27 @@ public static class FhirBundleReader
         return new PatientReadResult(diagnostics.HasErrors ? null : patient, diagnostics.Items);
     }
 
+    /// <summary>
+    /// The opening of both FHIR readers (bundles and value sets): the byte order mark's length, the positions over the
+    /// text after it, the diagnostics that use them, and the top-level layout, or <c>null</c> with the syntax error
+    /// (ELIG0001) already added when the text is not well-formed JSON.
+    /// </summary>
+    internal static (int Bom, SourcePositions Positions, MappingDiagnostics Diagnostics, BundleLayout? Layout) Scan(byte[] utf8, string? fileName)
+    {
+        int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
+        var positions = new SourcePositions(utf8, bom, utf8.Length - bom);
+        var diagnostics = new MappingDiagnostics(fileName, positions);
+        try
+        {
+            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom)));
+        }
+        catch (JsonException ex)
+        {
+            diagnostics.Add(SyntaxError(ex, positions, fileName));
+            return (bom, positions, diagnostics, null);
+        }
+    }
+
     /// <summary>ELIG0001 for text that is not well-formed JSON, at the reader's line and column (without the reader's
     /// own position suffix in the message).</summary>
     internal static Diagnostic SyntaxError(JsonException ex, SourcePositions positions, string? fileName)
@@ -194,7 +186,4 @@ public static class FhirBundleReader
             line: line,
             column: column);
     }
-
-    private static PatientReadResult Failed(string? file, string code, string message) =>
-        new(null, new List<Diagnostic> { new Diagnostic(code: code, severity: DiagnosticSeverity.Error, message: message, file: file, pointer: string.Empty) });
 }

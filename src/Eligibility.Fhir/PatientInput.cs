@@ -28,13 +28,7 @@ public static class PatientInput
     /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The record or diagnostics.</returns>
     /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the input.</exception>
-    public static PatientReadResult ReadFile(string path, InputLimits? limits = null)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        limits ??= InputLimits.Default;
-        var file = BoundedFile.Read(path, limits.MaxRecordBytes, "patient records");
-        return file.Bytes is { } bytes ? Read(bytes, path, limits) : Failed(path, file.Code!, file.Message!);
-    }
+    public static PatientReadResult ReadFile(string path, InputLimits? limits = null) => BoundedPatientInput.ReadFile(path, limits, Read);
 
     /// <summary>
     /// Reads one record in either format from UTF-8 JSON (a file's content, a request body, one NDJSON line) within
@@ -86,13 +80,8 @@ public static class PatientInput
     /// <param name="limits">The input limits; default <see cref="InputLimits.Default"/>.</param>
     /// <returns>The record or diagnostics.</returns>
     /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the input.</exception>
-    public static PatientReadResult Read(Stream stream, string? fileName = null, InputLimits? limits = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        limits ??= InputLimits.Default;
-        var input = BoundedStream.Read(stream, limits.MaxRecordBytes, "patient records");
-        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
-    }
+    public static PatientReadResult Read(Stream stream, string? fileName = null, InputLimits? limits = null) =>
+        BoundedPatientInput.Read(stream, fileName, limits, Read);
 
     /// <summary>
     /// As <see cref="Read(Stream, string?, InputLimits?)"/>, reading the stream asynchronously (a server reading a request
@@ -105,13 +94,8 @@ public static class PatientInput
     /// <returns>The record or diagnostics.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="EligibilityBugException">Reading failed in a way that is a defect of this library, not of the input.</exception>
-    public static async Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        limits ??= InputLimits.Default;
-        var input = await BoundedStream.ReadAsync(stream, limits.MaxRecordBytes, "patient records", cancellationToken).ConfigureAwait(false);
-        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
-    }
+    public static Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default) =>
+        BoundedPatientInput.ReadAsync(stream, fileName, limits, Read, cancellationToken); // faults the task (never throws) on a null stream, as an async method does
 
     /// <summary>ELIG3001 for a FHIR resource that is not a Bundle, at its <c>resourceType</c>.</summary>
     private static PatientReadResult LoneResource(byte[] utf8, string? fileName)
@@ -148,7 +132,4 @@ public static class PatientInput
         var (line, column) = positions.Locate(EntryLayout.Whole(layout, utf8.Length - bom), "/resourceType");
         return (layout.ResourceType ?? "resource", line, column);
     }
-
-    private static PatientReadResult Failed(string? file, string code, string message) =>
-        new(null, new[] { new Diagnostic(code: code, severity: DiagnosticSeverity.Error, message: message, file: file, pointer: string.Empty) });
 }

@@ -62,17 +62,9 @@ public static class ValueSetReader
             return new ValueSetReadResult(Array.Empty<ValueSetDefinition>(), new[] { problem });
         }
 
-        int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
-        var positions = new SourcePositions(utf8, bom, utf8.Length - bom);
-        var diagnostics = new MappingDiagnostics(fileName, positions);
-        BundleLayout layout;
-        try
+        var (bom, _, diagnostics, scanned) = FhirBundleReader.Scan(utf8, fileName);
+        if (scanned is not { } layout)
         {
-            layout = BundleLayout.Scan(utf8.AsSpan(bom));
-        }
-        catch (JsonException ex)
-        {
-            diagnostics.Add(FhirBundleReader.SyntaxError(ex, positions, fileName));
             return new ValueSetReadResult(Array.Empty<ValueSetDefinition>(), diagnostics.Items);
         }
 

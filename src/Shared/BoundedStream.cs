@@ -96,3 +96,49 @@ internal static class BoundedStream
     private static BoundedFileResult TooLarge(long maxBytes, string what) =>
         new(null, BoundedFileError.TooLarge, $"the input holds more than {maxBytes} bytes; {what} are limited to {maxBytes} bytes");
 }
+
+/// <summary>
+/// The byte-reading half every patient reader shares (PatientReader, FhirBundleReader, PatientInput): a file or a stream
+/// read within <see cref="Patients.InputLimits.MaxRecordBytes"/>, its bytes handed to the reader's own byte overload, or
+/// the ELIG0002/ELIG0003 of the read as the one unpositioned error. Lives beside <see cref="BoundedStream"/> so that it is
+/// linked into the same assemblies.
+/// </summary>
+internal static class BoundedPatientInput
+{
+    /// <summary>What the too-large message calls these inputs.</summary>
+    private const string What = "patient records";
+
+    /// <summary>Reads the file at <paramref name="path"/> within the limits, then <paramref name="read"/>s its bytes (the path names them).</summary>
+    public static Patients.PatientReadResult ReadFile(
+        string path, Patients.InputLimits? limits, Func<byte[], string?, Patients.InputLimits, Patients.PatientReadResult> read)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        limits ??= Patients.InputLimits.Default;
+        var file = BoundedFile.Read(path, limits.MaxRecordBytes, What);
+        return file.Bytes is { } bytes ? read(bytes, path, limits) : Failed(path, file.Code!, file.Message!);
+    }
+
+    /// <summary>Reads <paramref name="stream"/> to its end within the limits, then <paramref name="read"/>s its bytes.</summary>
+    public static Patients.PatientReadResult Read(
+        Stream stream, string? fileName, Patients.InputLimits? limits, Func<byte[], string?, Patients.InputLimits, Patients.PatientReadResult> read)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        limits ??= Patients.InputLimits.Default;
+        var input = BoundedStream.Read(stream, limits.MaxRecordBytes, What);
+        return input.Bytes is { } bytes ? read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
+    }
+
+    /// <summary>As <see cref="Read"/>, reading the stream asynchronously.</summary>
+    public static async Task<Patients.PatientReadResult> ReadAsync(
+        Stream stream, string? fileName, Patients.InputLimits? limits, Func<byte[], string?, Patients.InputLimits, Patients.PatientReadResult> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        limits ??= Patients.InputLimits.Default;
+        var input = await BoundedStream.ReadAsync(stream, limits.MaxRecordBytes, What, cancellationToken).ConfigureAwait(false);
+        return input.Bytes is { } bytes ? read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
+    }
+
+    /// <summary>No record, and the one error of reading the bytes (no position: it is about the input as a whole).</summary>
+    public static Patients.PatientReadResult Failed(string? file, string code, string message) =>
+        new(null, new[] { new Diagnostic(code: code, severity: DiagnosticSeverity.Error, message: message, file: file, pointer: string.Empty) });
+}

@@ -1,4 +1,4 @@
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 
 namespace Eligibility.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 using Eligibility.Fuzz;
 
 namespace Eligibility.Cli.Tests;

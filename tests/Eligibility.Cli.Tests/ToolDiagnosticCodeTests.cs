@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 
 namespace Eligibility.Cli.Tests;
 

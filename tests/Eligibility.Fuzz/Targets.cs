@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 using Eligibility.Fhir;
 using Eligibility.Patients;
 

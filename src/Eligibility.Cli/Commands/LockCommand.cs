@@ -8,7 +8,7 @@ using System.Text;
 using System.Text.Json;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 using Eligibility.Diagnostics;
 
 namespace Eligibility.Cli.Commands;

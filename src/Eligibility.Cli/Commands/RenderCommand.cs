@@ -6,7 +6,7 @@ using System.Text;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
 using Eligibility.Cli.Rendering;
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 using Eligibility.Diagnostics;
 
 namespace Eligibility.Cli.Commands;

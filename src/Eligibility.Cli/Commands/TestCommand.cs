@@ -6,6 +6,7 @@ using System.Linq;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
 using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 
 namespace Eligibility.Cli.Commands;
 

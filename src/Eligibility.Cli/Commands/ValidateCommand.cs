@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 using Eligibility.Diagnostics;
 
 namespace Eligibility.Cli.Commands;
@@ -69,7 +69,7 @@ internal sealed class ValidateCommand : CliCommand
 
         foreach (var file in files.Where(f => f.Kind == JsonFileKind.CaseFile))
         {
-            var check = CaseFileValidator.Validate(file.Path, ruleFiles, caseOptions);
+            var check = CaseFileValidator.Validate(file.Path, ruleFiles.Compile, caseOptions);
             diagnostics.AddRange(check.Diagnostics);
 
             // A rule file reached only through a case file is checked too, once.

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Eligibility.Cli.Output;
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 using Eligibility.Diagnostics;
 using Eligibility.Shared;
 

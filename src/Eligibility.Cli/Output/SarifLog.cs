@@ -5,7 +5,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using Eligibility.Cli.Testing;
+using Eligibility.Testing;
 using Eligibility.Diagnostics;
 using Eligibility.Fhir;
 

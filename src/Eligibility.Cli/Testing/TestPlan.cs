@@ -1,8 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System;
 using Eligibility.Cli.Input;
+using Eligibility.Testing;
 
 namespace Eligibility.Cli.Testing;
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Eligibility.Diagnostics;
+using Eligibility.Testing;
 using Spectre.Console;
 
 namespace Eligibility.Cli.Testing;

@@ -37,15 +37,8 @@ public static class PatientReader
     public static PatientReadResult ReadFile(string path, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        limits ??= InputLimits.Default;
-        limits.ThrowIfInvalid();
-        var file = BoundedFile.Read(path, limits.MaxRecordBytes, "patient records");
-        if (file.Bytes is not { } bytes)
-        {
-            return Failed(path, file.Code!, file.Message!);
-        }
-
-        return Read(bytes, path, limits);
+        (limits ?? InputLimits.Default).ThrowIfInvalid();
+        return BoundedPatientInput.ReadFile(path, limits, Read);
     }
 
     /// <summary>Reads a patient record from JSON text.</summary>
@@ -71,10 +64,8 @@ public static class PatientReader
     public static PatientReadResult Read(Stream stream, string? fileName = null, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        limits ??= InputLimits.Default;
-        limits.ThrowIfInvalid();
-        var input = BoundedStream.Read(stream, limits.MaxRecordBytes, "patient records");
-        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
+        (limits ?? InputLimits.Default).ThrowIfInvalid();
+        return BoundedPatientInput.Read(stream, fileName, limits, Read);
     }
 
     /// <summary>
@@ -90,10 +81,8 @@ public static class PatientReader
     public static async Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        limits ??= InputLimits.Default;
-        limits.ThrowIfInvalid();
-        var input = await BoundedStream.ReadAsync(stream, limits.MaxRecordBytes, "patient records", cancellationToken).ConfigureAwait(false);
-        return input.Bytes is { } bytes ? Read(bytes, fileName, limits) : Failed(fileName, input.Code!, input.Message!);
+        (limits ?? InputLimits.Default).ThrowIfInvalid();
+        return await BoundedPatientInput.ReadAsync(stream, fileName, limits, Read, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -133,9 +122,6 @@ public static class PatientReader
         }
     }
 
-    private static PatientReadResult Failed(string? file, string code, string message) =>
-        new(null, new[] { new Diagnostic { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = file, Pointer = string.Empty } });
-
     /// <summary>Reads a patient record from a JSON element (also used inside example-case files).</summary>
     internal static PatientRecord? FromElement(JsonElement root, string pointer, DiagnosticSink sink)
     {
@@ -155,6 +141,7 @@ public static class PatientReader
         }
 
         r.CheckFields(top, TopFields);
+        r.Text(top, "$schema"); // ignored, but a string when given (as the schema says)
         var patient = new PatientRecord
         {
             Id = r.Text(top, "id"),
@@ -179,6 +166,16 @@ public static class PatientReader
         private static readonly HashSet<string> MedicationFields = Fields("start", "end", "dailyDose", "intent", "dosingInterval");
         private static readonly HashSet<string> ImmunizationFields = Fields("date");
         private static readonly HashSet<string> AssessmentFields = new(StringComparer.Ordinal) { "criterion", "value", "date", "by", "source", "note" };
+
+        // The values patient.schema.json allows (and docs/patient-format.md lists), in its order.
+        private static readonly string[] ObservationStatuses = ["final", "amended", "corrected", "preliminary", "registered", "cancelled", "entered-in-error", "unknown"];
+        private static readonly string[] ClinicalStatuses = ["active", "recurrence", "relapse", "inactive", "remission", "resolved"];
+        private static readonly string[] VerificationStatuses = ["unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"];
+        private static readonly string[] ProcedureStatuses = ["completed", "in-progress", "preparation", "on-hold", "stopped", "not-done", "entered-in-error", "unknown"];
+        private static readonly string[] MedicationStatuses =
+            ["active", "completed", "intended", "stopped", "on-hold", "in-progress", "draft", "preparation", "declined", "not-done", "not-taken", "cancelled", "entered-in-error", "unknown"];
+        private static readonly string[] MedicationIntents = ["proposal", "plan", "order", "original-order", "reflex-order", "filler-order", "instance-order", "option"];
+        private static readonly string[] ImmunizationStatuses = ["completed", "not-done", "entered-in-error"];
 
         private readonly DiagnosticSink sink;
 
@@ -246,13 +243,21 @@ public static class PatientReader
                 return v.GetString();
             }
 
-            if (v.ValueKind == JsonValueKind.Number && name == "id")
-            {
-                return v.GetRawText();
-            }
-
             sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must be a string");
             return null;
+        }
+
+        /// <summary>As <see cref="Text"/>, refusing an empty string (ELIG3002).</summary>
+        public string? NonEmptyText(JsonObjectReader o, string name)
+        {
+            string? text = Text(o, name);
+            if (text is { Length: 0 })
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must not be empty");
+                return null;
+            }
+
+            return text;
         }
 
         public DateOnly? Date(JsonObjectReader o, string name)
@@ -354,7 +359,7 @@ public static class PatientReader
 
             string? system = Text(o, "system");
             string? code = Text(o, "code");
-            if (system is null || code is null)
+            if (string.IsNullOrEmpty(system) || string.IsNullOrEmpty(code))
             {
                 sink.Error(DiagnosticCodes.PatientMissingField, o.Pointer, "a coding needs both 'system' and 'code'");
                 return null;
@@ -371,6 +376,12 @@ public static class PatientReader
                 return Array.Empty<Coding>();
             }
 
+            if (v.GetArrayLength() == 0)
+            {
+                sink.Error(DiagnosticCodes.PatientMissingField, o.Child("code"), "an entry needs 'code': an array of at least one coding (an empty list identifies nothing)");
+                return Array.Empty<Coding>();
+            }
+
             var list = new List<Coding>();
             foreach (var c in o.Array("code"))
             {
@@ -383,9 +394,25 @@ public static class PatientReader
             return list;
         }
 
-        private T Common<T>(JsonObjectReader o, T record)
+        private T Common<T>(JsonObjectReader o, T record, string[]? statuses)
             where T : ClinicalRecord =>
-            record with { Id = Text(o, "id"), Source = Text(o, "source"), Codes = Codes(o), Status = Text(o, "status") };
+            record with { Id = Text(o, "id"), Source = Text(o, "source"), Codes = Codes(o), Status = statuses is null ? Text(o, "status") : OneOf(o, "status", statuses) };
+
+        /// <summary>
+        /// A string that must be one of <paramref name="allowed"/>, exactly as patient.schema.json lists them: any other
+        /// (a misspelt "actve") is an error (ELIG3002), never read as "not active".
+        /// </summary>
+        private string? OneOf(JsonObjectReader o, string name, string[] allowed)
+        {
+            string? text = Text(o, name);
+            if (text is null || Array.IndexOf(allowed, text) >= 0)
+            {
+                return text;
+            }
+
+            sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{text}' is not a valid '{name}': use {string.Join(", ", allowed)}");
+            return null;
+        }
 
         /// <summary>A field that must be an object (when present) gets an error instead of being silently dropped.</summary>
         private void RequireObjectOrNull(JsonObjectReader o, string name)
@@ -407,10 +434,16 @@ public static class PatientReader
             }
 
             var valueCodes = CodingList(o, "valueCode");
+            var interpretation = CodingList(o, "interpretation");
             int kinds = (o.Has("value") ? 1 : 0) + (o.Has("valueCode") ? 1 : 0) + (o.Has("valueBoolean") ? 1 : 0) + (o.Has("valueText") ? 1 : 0);
             if (kinds > 1)
             {
                 sink.Error(DiagnosticCodes.PatientInvalidValue, o.Pointer, "an observation has at most one of 'value', 'valueCode', 'valueBoolean' and 'valueText'");
+            }
+            else if (!Given(o, "value") && !Given(o, "valueCode") && !Given(o, "valueBoolean") && !Given(o, "valueText") && !Given(o, "interpretation"))
+            {
+                // A record with no result at all is refused rather than read as "a result that could not be read".
+                sink.Error(DiagnosticCodes.PatientMissingField, o.Pointer, "an observation needs a result: one of 'value', 'valueCode', 'valueBoolean' and 'valueText', or an 'interpretation'");
             }
 
             return Common(o, new ObservationRecord
@@ -419,14 +452,18 @@ public static class PatientReader
                 Unit = Text(o, "unit"),
                 ValueCodes = valueCodes,
                 ValueBoolean = Boolean(o, "valueBoolean"),
-                ValueText = Text(o, "valueText"),
-                Interpretation = CodingList(o, "interpretation"),
+                ValueText = NonEmptyText(o, "valueText"),
+                Interpretation = interpretation,
                 ReferenceRange = range,
                 Date = Date(o, "date"),
-            });
+            }, ObservationStatuses);
         }
 
-        /// <summary>A coding, or an array of codings (a value coded in several systems), as a list.</summary>
+        /// <summary>Whether <paramref name="name"/> is present and not null.</summary>
+        private static bool Given(JsonObjectReader o, string name) =>
+            o.Element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+        /// <summary>A coding, or an array of at least one coding (a value coded in several systems), as a list.</summary>
         private IReadOnlyList<Coding> CodingList(JsonObjectReader o, string name)
         {
             if (!o.Element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
@@ -442,6 +479,12 @@ public static class PatientReader
             if (v.ValueKind != JsonValueKind.Array)
             {
                 sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must be a coding or an array of codings");
+                return Array.Empty<Coding>();
+            }
+
+            if (v.GetArrayLength() == 0)
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{name}' must hold at least one coding (leave it out when there is none)");
                 return Array.Empty<Coding>();
             }
 
@@ -462,17 +505,17 @@ public static class PatientReader
             CheckFields(o, ConditionFields);
             return Common(o, new ConditionRecord
             {
-                ClinicalStatus = Text(o, "clinicalStatus"),
-                VerificationStatus = Text(o, "verificationStatus"),
+                ClinicalStatus = OneOf(o, "clinicalStatus", ClinicalStatuses),
+                VerificationStatus = OneOf(o, "verificationStatus", VerificationStatuses),
                 Onset = Date(o, "onset"),
                 Abatement = Date(o, "abatement"),
-            });
+            }, statuses: null); // the schema has no condition status (clinicalStatus and verificationStatus are checked)
         }
 
         public ProcedureRecord? Procedure(JsonObjectReader o)
         {
             CheckFields(o, ProcedureFields);
-            return Common(o, new ProcedureRecord { Performed = Date(o, "performed") });
+            return Common(o, new ProcedureRecord { Performed = Date(o, "performed") }, ProcedureStatuses);
         }
 
         public MedicationRecord? Medication(JsonObjectReader o)
@@ -484,13 +527,18 @@ public static class PatientReader
             {
                 decimal? value = Number(d, "value");
                 string? unit = Text(d, "unit");
-                if (value is { } v)
+                if (value is not { } v || string.IsNullOrEmpty(unit))
                 {
-                    dose = new Quantity(v, unit ?? string.Empty);
+                    // A dose without its unit cannot be compared with a threshold: refused, never guessed.
+                    sink.Error(DiagnosticCodes.PatientMissingField, d.Pointer, "'dailyDose' needs a numeric 'value' and a 'unit' (UCUM, e.g. mg/d)");
+                }
+                else if (v < 0)
+                {
+                    sink.Error(DiagnosticCodes.PatientInvalidValue, d.Child("value"), "a daily dose cannot be negative");
                 }
                 else
                 {
-                    sink.Error(DiagnosticCodes.PatientMissingField, d.Pointer, "'dailyDose' needs a numeric 'value'");
+                    dose = new Quantity(v, unit);
                 }
             }
 
@@ -507,13 +555,13 @@ public static class PatientReader
                 }
             }
 
-            return Common(o, new MedicationRecord { Start = Date(o, "start"), End = Date(o, "end"), DailyDose = dose, Intent = Text(o, "intent"), DosingInterval = interval });
+            return Common(o, new MedicationRecord { Start = Date(o, "start"), End = Date(o, "end"), DailyDose = dose, Intent = OneOf(o, "intent", MedicationIntents), DosingInterval = interval }, MedicationStatuses);
         }
 
         public ImmunizationRecord? Immunization(JsonObjectReader o)
         {
             CheckFields(o, ImmunizationFields);
-            return Common(o, new ImmunizationRecord { Date = Date(o, "date") });
+            return Common(o, new ImmunizationRecord { Date = Date(o, "date") }, ImmunizationStatuses);
         }
 
         public Assessment? Assessment(JsonObjectReader o)

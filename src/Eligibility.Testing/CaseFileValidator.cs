@@ -1,10 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Eligibility.Cli.Input;
 using Eligibility.Diagnostics;
 
-namespace Eligibility.Cli.Testing;
+namespace Eligibility.Testing;
 
 /// <summary>
 /// What <c>validate</c> checks in an example-case file: its structure, that its patients parse, that its rule file
@@ -14,7 +14,7 @@ internal static class CaseFileValidator
 {
     public sealed record Result(IReadOnlyList<Diagnostic> Diagnostics, string? RulesPath);
 
-    public static Result Validate(string path, RuleFiles ruleFiles, CaseFileOptions? options = null)
+    public static Result Validate(string path, Func<string, CompilationResult> compile, CaseFileOptions? options = null)
     {
         var file = CaseFileReader.Read(path, options ?? CaseFileOptions.Default);
         var diagnostics = file.AllDiagnostics.ToList();
@@ -23,7 +23,7 @@ internal static class CaseFileValidator
             return new Result(diagnostics, file.RulesPath);
         }
 
-        var compiled = ruleFiles.Compile(rules);
+        var compiled = compile(rules);
         if (compiled.Evaluator is not { } evaluator)
         {
             diagnostics.Add(RulesInvalid(file));

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Eligibility.Cli.Testing;
+namespace Eligibility.Testing;
 
 /// <summary>Criterion and nested part IDs of a compiled trial, and lookup of a result by ID.</summary>
 internal static class CriterionIds

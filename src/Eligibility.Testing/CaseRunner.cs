@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Eligibility.Diagnostics;
 
-namespace Eligibility.Cli.Testing;
+namespace Eligibility.Testing;
 
 /// <summary>One difference between what a case expects and what the rule file gives.</summary>
 /// <param name="Subject"><c>verdict</c>, or the criterion or part ID.</param>

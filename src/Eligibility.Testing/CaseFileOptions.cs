@@ -1,6 +1,6 @@
 using Eligibility.Patients;
 
-namespace Eligibility.Cli.Testing;
+namespace Eligibility.Testing;
 
 /// <summary>How example-case files are read: the limits on their patients, and whether their paths may leave their repository.</summary>
 internal sealed record CaseFileOptions

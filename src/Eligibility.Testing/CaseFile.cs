@@ -4,7 +4,7 @@ using System.Linq;
 using Eligibility.Diagnostics;
 using Eligibility.Patients;
 
-namespace Eligibility.Cli.Testing;
+namespace Eligibility.Testing;
 
 /// <summary>One expected per-criterion outcome of a case (<c>expect.criteria</c>).</summary>
 internal sealed record ExpectedOutcome(string Id, Outcome Outcome, string Pointer, int Line, int Column);

@@ -1,15 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
-using Eligibility.Cli.Input;
 using Eligibility.Diagnostics;
 using Eligibility.Fhir;
 using Eligibility.Patients;
 using Eligibility.Shared;
 
-namespace Eligibility.Cli.Testing;
+namespace Eligibility.Testing;
 
 /// <summary>
 /// Reads an example-case file: <c>{ "rules": "X.json", "cases": [ { "name", "description"?, "asOf"?, "patient" | "patientFile",
@@ -27,17 +27,17 @@ internal sealed class CaseFileReader
     public const int MaxBytes = PatientReader.MaxBytes;
 
     private readonly string path;
-    private readonly JsonPositions positions;
+    private readonly CaseJsonPositions positions;
     private readonly CaseFileOptions options;
     private readonly string boundary;
     private List<Diagnostic> sink = new();
 
-    private CaseFileReader(string path, JsonPositions positions, CaseFileOptions options)
+    private CaseFileReader(string path, CaseJsonPositions positions, CaseFileOptions options)
     {
         this.path = path;
         this.positions = positions;
         this.options = options;
-        boundary = RelativePath.BoundaryOf(path);
+        boundary = CasePaths.BoundaryOf(path);
     }
 
     /// <summary>Reads a case file with the default limits, refusing paths that leave its repository.</summary>
@@ -64,7 +64,7 @@ internal sealed class CaseFileReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(JsonPositions.WithoutBom(bytes), new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(CaseJsonPositions.WithoutBom(bytes), new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException ex)
         {
@@ -74,12 +74,12 @@ internal sealed class CaseFileReader
                 message: "the file is not well-formed JSON: " + SyntaxMessage(ex.Message),
                 file: path,
                 line: (int)(ex.LineNumber ?? 0) + 1,
-                column: JsonPositions.ReaderColumn(bytes, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0)));
+                column: CaseJsonPositions.ReaderColumn(bytes, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0)));
         }
 
         using (document)
         {
-            var reader = new CaseFileReader(path, JsonPositions.TryBuild(bytes)!, options);
+            var reader = new CaseFileReader(path, CaseJsonPositions.TryBuild(bytes)!, options);
             return reader.ReadRoot(document.RootElement);
         }
     }
@@ -111,6 +111,7 @@ internal sealed class CaseFileReader
 
         var fileDiagnostics = sink;
         CheckFields(root, string.Empty, TopFields);
+        CheckText(root, string.Empty, "$schema", "description", "note");
         string? rules = null;
         if (!root.TryGetProperty("rules", out var rulesValue) || rulesValue.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(rulesValue.GetString()))
         {
@@ -118,7 +119,7 @@ internal sealed class CaseFileReader
         }
         else
         {
-            rules = RelativePath.Resolve(path, rulesValue.GetString()!);
+            rules = CasePaths.Resolve(path, rulesValue.GetString()!);
             if (Outside(rules, "/rules", "rule file", rulesValue.GetString()!))
             {
                 rules = null;
@@ -173,6 +174,7 @@ internal sealed class CaseFileReader
         }
 
         CheckFields(element, pointer, CaseFields);
+        CheckText(element, pointer, "description", "note");
         string name = fallbackName;
         if (element.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(n.GetString()))
         {
@@ -187,7 +189,7 @@ internal sealed class CaseFileReader
         DateOnly? asOf = null;
         if (element.TryGetProperty("asOf", out var a))
         {
-            if (a.ValueKind == JsonValueKind.String && AsOfDate.TryParse(a.GetString(), out var date))
+            if (a.ValueKind == JsonValueKind.String && CaseDates.TryParse(a.GetString(), out var date))
             {
                 if (TrialEvaluator.IsValidAsOf(date))
                 {
@@ -195,7 +197,7 @@ internal sealed class CaseFileReader
                 }
                 else
                 {
-                    Report(CaseDiagnosticCodes.CaseFileInvalid, pointer + "/asOf", $"'asOf' {AsOfDate.Format(date)} is outside the dates an evaluation accepts ({AsOfDate.Range})");
+                    Report(CaseDiagnosticCodes.CaseFileInvalid, pointer + "/asOf", $"'asOf' {CaseDates.Format(date)} is outside the dates an evaluation accepts ({CaseDates.Range})");
                 }
             }
             else
@@ -246,7 +248,7 @@ internal sealed class CaseFileReader
                 return null;
             }
 
-            string patientPath = RelativePath.Resolve(path, f.GetString()!);
+            string patientPath = CasePaths.Resolve(path, f.GetString()!);
             if (Outside(patientPath, pointer + "/patientFile", "patient file", f.GetString()!))
             {
                 return null;
@@ -309,11 +311,15 @@ internal sealed class CaseFileReader
             {
                 Report(CaseDiagnosticCodes.CaseFileInvalid, at + "/criteria", "'criteria' must be an object: criterion or part ID → pass, fail, unknown or review");
             }
+            else if (!cs.EnumerateObject().Any())
+            {
+                Report(CaseDiagnosticCodes.CaseFileInvalid, at + "/criteria", "'criteria' is empty: list at least one criterion or part ID, or leave 'criteria' out");
+            }
             else
             {
                 foreach (var property in cs.EnumerateObject())
                 {
-                    string ptr = JsonPositions.Pointer(at + "/criteria", property.Name);
+                    string ptr = CaseJsonPositions.Pointer(at + "/criteria", property.Name);
                     Outcome? outcome = property.Value.ValueKind == JsonValueKind.String ? ParseOutcome(property.Value.GetString()) : null;
                     if (outcome is null)
                     {
@@ -359,7 +365,7 @@ internal sealed class CaseFileReader
     /// </summary>
     private bool Outside(string resolved, string pointer, string what, string written)
     {
-        if (options.AllowOutsidePaths || RelativePath.IsInside(resolved, boundary))
+        if (options.AllowOutsidePaths || CasePaths.IsInside(resolved, boundary))
         {
             return false;
         }
@@ -375,7 +381,20 @@ internal sealed class CaseFileReader
         {
             if (!known.Contains(property.Name))
             {
-                Report(CaseDiagnosticCodes.CaseUnknownProperty, JsonPositions.Pointer(pointer, property.Name), $"unknown property '{property.Name}' is ignored", DiagnosticSeverity.Warning);
+                Report(CaseDiagnosticCodes.CaseUnknownProperty, CaseJsonPositions.Pointer(pointer, property.Name), $"unknown property '{property.Name}' is ignored", DiagnosticSeverity.Warning);
+            }
+        }
+    }
+
+    /// <summary>Free-text members (<c>$schema</c>, <c>description</c>, <c>note</c>) are ignored, but must be strings, as
+    /// <c>cases.schema.json</c> says: another type is an error (ELIG4001).</summary>
+    private void CheckText(JsonElement element, string pointer, params string[] names)
+    {
+        foreach (string name in names)
+        {
+            if (element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.String)
+            {
+                Report(CaseDiagnosticCodes.CaseFileInvalid, CaseJsonPositions.Pointer(pointer, name), $"'{name}' must be a string, not {value.GetRawText()}");
             }
         }
     }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Eligibility.Model;
 
-namespace Eligibility.Cli.Testing;
+namespace Eligibility.Testing;
 
 /// <summary>
 /// Case coverage of one rule file. For every top-level criterion it counts the cases that made it pass, fail, come out

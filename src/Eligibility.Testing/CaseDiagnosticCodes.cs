@@ -1,4 +1,4 @@
-namespace Eligibility.Cli.Testing;
+namespace Eligibility.Testing;
 
 /// <summary>
 /// Permanent codes for problems the tool finds in example-case files (ELIG40xx), renderings and lock files (ELIG41xx). Like the core's codes,
