@@ -27,17 +27,17 @@ internal sealed class CaseFileReader
     public const int MaxBytes = PatientReader.MaxBytes;
 
     private readonly string path;
-    private readonly CaseJsonPositions positions;
+    private readonly JsonPositions positions;
     private readonly CaseFileOptions options;
     private readonly string boundary;
     private List<Diagnostic> sink = new();
 
-    private CaseFileReader(string path, CaseJsonPositions positions, CaseFileOptions options)
+    private CaseFileReader(string path, JsonPositions positions, CaseFileOptions options)
     {
         this.path = path;
         this.positions = positions;
         this.options = options;
-        boundary = CasePaths.BoundaryOf(path);
+        boundary = RelativePath.BoundaryOf(path);
     }
 
     /// <summary>Reads a case file with the default limits, refusing paths that leave its repository.</summary>
@@ -64,7 +64,7 @@ internal sealed class CaseFileReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(CaseJsonPositions.WithoutBom(bytes), new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(JsonPositions.WithoutBom(bytes), new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException ex)
         {
@@ -74,12 +74,12 @@ internal sealed class CaseFileReader
                 message: "the file is not well-formed JSON: " + SyntaxMessage(ex.Message),
                 file: path,
                 line: (int)(ex.LineNumber ?? 0) + 1,
-                column: CaseJsonPositions.ReaderColumn(bytes, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0)));
+                column: JsonPositions.ReaderColumn(bytes, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0)));
         }
 
         using (document)
         {
-            var reader = new CaseFileReader(path, CaseJsonPositions.TryBuild(bytes)!, options);
+            var reader = new CaseFileReader(path, JsonPositions.TryBuild(bytes)!, options);
             return reader.ReadRoot(document.RootElement);
         }
     }
@@ -119,7 +119,7 @@ internal sealed class CaseFileReader
         }
         else
         {
-            rules = CasePaths.Resolve(path, rulesValue.GetString()!);
+            rules = RelativePath.Resolve(path, rulesValue.GetString()!);
             if (Outside(rules, "/rules", "rule file", rulesValue.GetString()!))
             {
                 rules = null;
@@ -248,7 +248,7 @@ internal sealed class CaseFileReader
                 return null;
             }
 
-            string patientPath = CasePaths.Resolve(path, f.GetString()!);
+            string patientPath = RelativePath.Resolve(path, f.GetString()!);
             if (Outside(patientPath, pointer + "/patientFile", "patient file", f.GetString()!))
             {
                 return null;
@@ -319,7 +319,7 @@ internal sealed class CaseFileReader
             {
                 foreach (var property in cs.EnumerateObject())
                 {
-                    string ptr = CaseJsonPositions.Pointer(at + "/criteria", property.Name);
+                    string ptr = JsonPositions.Pointer(at + "/criteria", property.Name);
                     Outcome? outcome = property.Value.ValueKind == JsonValueKind.String ? ParseOutcome(property.Value.GetString()) : null;
                     if (outcome is null)
                     {
@@ -365,7 +365,7 @@ internal sealed class CaseFileReader
     /// </summary>
     private bool Outside(string resolved, string pointer, string what, string written)
     {
-        if (options.AllowOutsidePaths || CasePaths.IsInside(resolved, boundary))
+        if (options.AllowOutsidePaths || RelativePath.IsInside(resolved, boundary))
         {
             return false;
         }
@@ -381,7 +381,7 @@ internal sealed class CaseFileReader
         {
             if (!known.Contains(property.Name))
             {
-                Report(CaseDiagnosticCodes.CaseUnknownProperty, CaseJsonPositions.Pointer(pointer, property.Name), $"unknown property '{property.Name}' is ignored", DiagnosticSeverity.Warning);
+                Report(CaseDiagnosticCodes.CaseUnknownProperty, JsonPositions.Pointer(pointer, property.Name), $"unknown property '{property.Name}' is ignored", DiagnosticSeverity.Warning);
             }
         }
     }
@@ -394,7 +394,7 @@ internal sealed class CaseFileReader
         {
             if (element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.String)
             {
-                Report(CaseDiagnosticCodes.CaseFileInvalid, CaseJsonPositions.Pointer(pointer, name), $"'{name}' must be a string, not {value.GetRawText()}");
+                Report(CaseDiagnosticCodes.CaseFileInvalid, JsonPositions.Pointer(pointer, name), $"'{name}' must be a string, not {value.GetRawText()}");
             }
         }
     }

@@ -1,10 +1,10 @@
 using System;
 using Eligibility.Shared;
 
-namespace Eligibility.Cli.Input;
+namespace Eligibility.Testing;
 
 /// <summary>Where each value of a JSON document starts (by RFC 6901 pointer), for positioned diagnostics: a view over the
-/// shared <c>JsonPointerOffsets</c> and <c>Utf8Lines</c>, over the text after any byte order mark.</summary>
+/// shared <see cref="JsonPointerOffsets"/> and <see cref="Utf8Lines"/>, over the text after any byte order mark.</summary>
 internal sealed class JsonPositions
 {
     private readonly JsonPointerOffsets offsets;

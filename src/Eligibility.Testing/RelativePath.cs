@@ -6,7 +6,7 @@ using System.Linq;
 namespace Eligibility.Testing;
 
 /// <summary>Resolves a path written inside a file (relative to that file) into a path to show and open.</summary>
-internal static class CasePaths
+internal static class RelativePath
 {
     private static readonly StringComparison PathComparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
