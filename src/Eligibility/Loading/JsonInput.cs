@@ -29,24 +29,28 @@ internal static class JsonInput
         {
             foreach (var (pointer, offset) in map.Duplicates)
             {
-                // Position at the repeated name itself (the pointer alone would find the first occurrence).
                 string name = pointer[(pointer.LastIndexOf('/') + 1)..];
                 (int line, int column) = map.LineColumn(offset);
-                sink.Add(new Diagnostic
-                {
-                    Code = DiagnosticCodes.DuplicateProperty,
-                    Severity = DiagnosticSeverity.Error,
-                    Message = $"property '{name}' appears more than once in the same object",
-                    File = sink.File,
-                    Line = line,
-                    Column = column,
-                    Pointer = pointer,
-                });
+                ReportDuplicate(sink, pointer, name, line, column);
             }
         }
 
         return true;
     }
+
+    /// <summary>ELIG0004 for a property name repeated in one object, positioned at the repeated name itself (the pointer
+    /// alone would find the first occurrence).</summary>
+    public static void ReportDuplicate(DiagnosticSink sink, string pointer, string name, int line, int column) =>
+        sink.Add(new Diagnostic
+        {
+            Code = DiagnosticCodes.DuplicateProperty,
+            Severity = DiagnosticSeverity.Error,
+            Message = $"property '{name}' appears more than once in the same object",
+            File = sink.File,
+            Line = line,
+            Column = column,
+            Pointer = pointer,
+        });
 
     /// <summary>Reports a parse failure as ELIG0001 at the parser's position (counted from the file's start, in UTF-16 columns).</summary>
     public static void ReportSyntax(JsonException ex, byte[] utf8, DiagnosticSink sink)

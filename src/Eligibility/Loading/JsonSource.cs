@@ -83,18 +83,8 @@ internal sealed class JsonSource : IDisposable
 
         foreach (var (pointer, name, offset) in checker.Duplicates)
         {
-            // Position at the repeated name itself (the pointer alone would find the first occurrence).
             var (line, column) = JsonScanner.LineColumn(utf8, offset);
-            sink.Add(new Diagnostic
-            {
-                Code = DiagnosticCodes.DuplicateProperty,
-                Severity = DiagnosticSeverity.Error,
-                Message = $"property '{name}' appears more than once in the same object",
-                File = sink.File,
-                Line = line,
-                Column = column,
-                Pointer = pointer,
-            });
+            JsonInput.ReportDuplicate(sink, pointer, name, line, column);
         }
 
         return source;
