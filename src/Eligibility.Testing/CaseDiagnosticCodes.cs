@@ -24,7 +24,8 @@ internal static class CaseDiagnosticCodes
     /// <summary>Two cases in one file share a name.</summary>
     public const string CaseDuplicateName = "ELIG4006";
 
-    /// <summary>A property is not part of the example-case format (a typo, usually).</summary>
+    /// <summary>A property is not part of the example-case format (a typo, usually): an error, so that a misspelt
+    /// expectation cannot pass by checking nothing.</summary>
     public const string CaseUnknownProperty = "ELIG4007";
 
     /// <summary>A case expects nothing (no verdict and no criteria): it could never fail.</summary>

@@ -381,7 +381,8 @@ internal sealed class CaseFileReader
         {
             if (!known.Contains(property.Name))
             {
-                Report(CaseDiagnosticCodes.CaseUnknownProperty, JsonPositions.Pointer(pointer, property.Name), $"unknown property '{property.Name}' is ignored", DiagnosticSeverity.Warning);
+                // An error, as cases.schema.json has it: a misspelt member ("expekt", "critera") would otherwise check nothing.
+                Report(CaseDiagnosticCodes.CaseUnknownProperty, JsonPositions.Pointer(pointer, property.Name), $"unknown property '{property.Name}': the example-case format has no such member (a misspelling would check nothing)");
             }
         }
     }

@@ -36,18 +36,19 @@ public sealed class CaseFileTests
     }
 
     [Test]
-    public void Notes_and_descriptions_are_allowed_and_unknown_properties_warned()
+    public void Notes_and_descriptions_are_allowed_and_unknown_properties_are_errors()
     {
         var file = Read($$"""
             { "rules": "TINY-1.json", "note": "n", "description": "d", "extra": 1,
               "cases": [ { "name": "a", "note": "n", "description": "d", "patient": {{Patient}}, "expect": { "verdict": "eligible" }, "typo": true } ] }
             """);
 
-        file.IsUnusable.Should().BeFalse();
+        file.IsUnusable.Should().BeTrue("an unknown top-level member is an error of the file");
+        file.Cases.Single().CanRun.Should().BeFalse("an unknown member of a case is an error of the case");
         file.AllDiagnostics.Select(d => (d.Code, d.IsError, d.Pointer)).Should().BeEquivalentTo(new[]
         {
-            ("ELIG4007", false, "/extra"),
-            ("ELIG4007", false, "/cases/0/typo"),
+            ("ELIG4007", true, "/extra"),
+            ("ELIG4007", true, "/cases/0/typo"),
         });
     }
 

@@ -99,7 +99,7 @@ public sealed class ToolDiagnosticCodeTests
                   "expekt": 1 }
               ]
             }
-            """), validate, At + @"5,17\): warning ELIG4007: unknown property 'expekt' is ignored", 0);
+            """), validate, At + @"5,17\): error ELIG4007: unknown property 'expekt': the example-case format has no such member", 1);
 
         yield return new("ELIG4008", CaseFile($$"""
             {

@@ -165,6 +165,9 @@ public static class PatientReader
         private static readonly HashSet<string> ProcedureFields = Fields("performed");
         private static readonly HashSet<string> MedicationFields = Fields("start", "end", "dailyDose", "intent", "dosingInterval");
         private static readonly HashSet<string> ImmunizationFields = Fields("date");
+        /// <summary>An observation's result members: at most one of the first four, and never null (patient.schema.json).</summary>
+        private static readonly string[] ResultMembers = ["value", "valueCode", "valueBoolean", "valueText", "interpretation"];
+
         private static readonly HashSet<string> AssessmentFields = new(StringComparer.Ordinal) { "criterion", "value", "date", "by", "source", "note" };
 
         // The values patient.schema.json allows (and docs/patient-format.md lists), in its order.
@@ -260,6 +263,8 @@ public static class PatientReader
             return text;
         }
 
+        /// <summary>A date (<see cref="NativeFormat.DateOrDateTime"/>): a calendar date, or a date and time whose date part
+        /// is taken (the time of day does not matter to any window).</summary>
         public DateOnly? Date(JsonObjectReader o, string name)
         {
             string? text = Text(o, name);
@@ -268,33 +273,35 @@ public static class PatientReader
                 return null;
             }
 
-            // Full dates, or date-times whose date part is taken (the time of day does not matter to any window).
-            string datePart = text.Length > 10 && text[10] == 'T' ? text[..10] : text;
-            if (DateOnly.TryParseExact(datePart, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (NativeFormat.DateOrDateTimeRegex().IsMatch(text))
             {
-                return date;
+                return DateOnly.ParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture);
             }
 
-            sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{text}' is not a date (YYYY-MM-DD)");
+            sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{text}' is not a date: use a calendar date YYYY-MM-DD, or a date and time YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm] (only the date is used)");
             return null;
         }
 
-        /// <summary>The record's as-of date: a date within the range evaluation accepts (TrialEvaluator.EarliestAsOf..LatestAsOf).</summary>
+        /// <summary>The record's as-of date: a calendar date (no time) within the range evaluation accepts
+        /// (<see cref="NativeFormat.AsOf"/>, TrialEvaluator.EarliestAsOf..LatestAsOf).</summary>
         public DateOnly? AsOf(JsonObjectReader o)
         {
-            if (Date(o, "asOf") is not { } date)
+            string? text = Text(o, "asOf");
+            if (text is null)
             {
                 return null;
             }
 
-            if (!TrialEvaluator.IsValidAsOf(date))
+            if (NativeFormat.AsOfRegex().IsMatch(text))
             {
-                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child("asOf"), string.Create(CultureInfo.InvariantCulture,
-                    $"'asOf' {date:yyyy-MM-dd} is outside the dates an evaluation accepts ({TrialEvaluator.EarliestAsOf:yyyy-MM-dd} to {TrialEvaluator.LatestAsOf:yyyy-MM-dd})"));
-                return null;
+                return DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
             }
 
-            return date;
+            string message = DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? string.Create(CultureInfo.InvariantCulture, $"'asOf' {date:yyyy-MM-dd} is outside the dates an evaluation accepts ({TrialEvaluator.EarliestAsOf:yyyy-MM-dd} to {TrialEvaluator.LatestAsOf:yyyy-MM-dd})")
+                : $"'asOf' '{text}' is not a calendar date YYYY-MM-DD";
+            sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child("asOf"), message);
+            return null;
         }
 
         public decimal? Number(JsonObjectReader o, string name)
@@ -337,7 +344,7 @@ public static class PatientReader
                 return AdministrativeSex.Unknown;
             }
 
-            switch (text.ToLowerInvariant())
+            switch (text)
             {
                 case "female": return AdministrativeSex.Female;
                 case "male": return AdministrativeSex.Male;
@@ -435,12 +442,21 @@ public static class PatientReader
 
             var valueCodes = CodingList(o, "valueCode");
             var interpretation = CodingList(o, "interpretation");
+            foreach (string member in ResultMembers)
+            {
+                if (o.Element.TryGetProperty(member, out var given) && given.ValueKind == JsonValueKind.Null)
+                {
+                    // A result member is either a result or absent: a null one would count towards "at most one result".
+                    sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(member), $"'{member}' is null: leave out a result member that is not given");
+                }
+            }
+
             int kinds = (o.Has("value") ? 1 : 0) + (o.Has("valueCode") ? 1 : 0) + (o.Has("valueBoolean") ? 1 : 0) + (o.Has("valueText") ? 1 : 0);
             if (kinds > 1)
             {
                 sink.Error(DiagnosticCodes.PatientInvalidValue, o.Pointer, "an observation has at most one of 'value', 'valueCode', 'valueBoolean' and 'valueText'");
             }
-            else if (!Given(o, "value") && !Given(o, "valueCode") && !Given(o, "valueBoolean") && !Given(o, "valueText") && !Given(o, "interpretation"))
+            else if (kinds == 0 && !o.Has("interpretation"))
             {
                 // A record with no result at all is refused rather than read as "a result that could not be read".
                 sink.Error(DiagnosticCodes.PatientMissingField, o.Pointer, "an observation needs a result: one of 'value', 'valueCode', 'valueBoolean' and 'valueText', or an 'interpretation'");
@@ -458,10 +474,6 @@ public static class PatientReader
                 Date = Date(o, "date"),
             }, ObservationStatuses);
         }
-
-        /// <summary>Whether <paramref name="name"/> is present and not null.</summary>
-        private static bool Given(JsonObjectReader o, string name) =>
-            o.Element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
         /// <summary>A coding, or an array of at least one coding (a value coded in several systems), as a list.</summary>
         private IReadOnlyList<Coding> CodingList(JsonObjectReader o, string name)
@@ -545,13 +557,13 @@ public static class PatientReader
             IsoDuration? interval = null;
             if (Text(o, "dosingInterval") is { } every)
             {
-                if (IsoDuration.TryParse(every, out var parsed) && parsed != default)
+                if (NativeFormat.DurationRegex().IsMatch(every) && IsoDuration.TryParse(every, out var parsed) && parsed != default)
                 {
                     interval = parsed;
                 }
                 else
                 {
-                    sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child("dosingInterval"), $"'{every}' is not an ISO-8601 duration such as P4W or P1M");
+                    sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child("dosingInterval"), $"'{every}' is not a non-zero ISO-8601 duration of years, months, weeks and days (at most 6 digits each), such as P4W or P1M");
                 }
             }
 
@@ -572,6 +584,12 @@ public static class PatientReader
             if (criterion is null || value is null)
             {
                 sink.Error(DiagnosticCodes.PatientMissingField, o.Pointer, "an assessment needs 'criterion' (<TrialId>/<CriterionId>) and a boolean 'value'");
+                return null;
+            }
+
+            if (!NativeFormat.CriterionReferenceRegex().IsMatch(criterion))
+            {
+                sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child("criterion"), $"'{criterion}' is not a criterion reference: use <TrialId>/<CriterionId> or <TrialId>/<CriterionId>.<n>, e.g. NCT07077486/INCL05");
                 return null;
             }
 

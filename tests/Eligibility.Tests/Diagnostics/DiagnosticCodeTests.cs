@@ -998,7 +998,7 @@ public sealed class DiagnosticCodeTests
         yield return Answers(DiagnosticCodes.AnswerNotJudgement, "answer to a computed criterion", """
         {
           "assessments": [
-            { "criterion": "test-1/excl01", "value": false, "date": "2026-01-10" }
+            { "criterion": "test-1/EXCL01", "value": false, "date": "2026-01-10" }
           ]
         }
         """, 3, 5, "/assessments/0", "computed");

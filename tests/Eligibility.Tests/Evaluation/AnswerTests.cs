@@ -96,7 +96,7 @@ public class AnswerTests
         var read = PatientReader.Read("""
             { "assessments": [
               { "criterion": "ANS-1/INCL01", "value": true, "date": "2026-01-10" },
-              { "criterion": "ANS-1/incl02.2", "value": true, "date": "2026-01-10" },
+              { "criterion": "ANS-1/INCL02.2", "value": true, "date": "2026-01-10" },
               { "criterion": "ANS-l/INCL01", "value": true, "date": "2026-01-10" },
               { "criterion": "ANS-1/INCL03", "value": true, "date": "2026-01-10" },
               { "criterion": "ANS-1/INCL02.1", "value": true, "date": "2026-01-10" }
@@ -110,5 +110,19 @@ public class AnswerTests
             (DiagnosticCodes.AnswerUnknownCriterion, 5, "/assessments/3"),
             (DiagnosticCodes.AnswerNotJudgement, 6, "/assessments/4"));
         warnings.Should().OnlyContain(w => w.Severity == DiagnosticSeverity.Warning && w.File == "p.json");
+    }
+
+    [TestCase("ANS-1/incl02.2")]
+    [TestCase("INCL02")]
+    [TestCase("ANS-1/INCL2")]
+    [TestCase("ANS-1/INCL02.")]
+    public void A_malformed_criterion_reference_is_an_error_where_it_is_written(string reference)
+    {
+        var read = PatientReader.Read($$"""
+            { "assessments": [ { "criterion": "{{reference}}", "value": true } ] }
+            """, "p.json");
+
+        read.Succeeded.Should().BeFalse();
+        read.Diagnostics.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Code = DiagnosticCodes.PatientInvalidValue, Pointer = "/assessments/0/criterion", Line = 1 });
     }
 }

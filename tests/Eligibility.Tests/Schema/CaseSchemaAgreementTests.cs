@@ -15,11 +15,8 @@ namespace Eligibility.Tests.Schema;
 /// diagnostic from the reader.
 /// </summary>
 /// <remarks>
-/// Unknown members: the tool's documented behaviour (docs/cli.md, ELIG4007) is a warning, and the case still runs, so
-/// editors get a red squiggle from the schema (<c>additionalProperties: false</c>) where the tool warns. The test holds
-/// the two to the same members: a schema "unknown property" error and a reader ELIG4007 warning must name exactly the
-/// same pointers, and those errors alone never make the schema reject. What the schema cannot see — whether a named file
-/// exists — is listed in <see cref="KnownDisagreements"/>; a listed difference that no longer occurs fails the test too.
+/// Unknown members are errors on both sides (the schema's <c>additionalProperties: false</c>, the reader's ELIG4007).
+/// What the schema cannot see — whether a named file exists — is listed in <see cref="KnownDisagreements"/>; a listed difference that no longer occurs fails the test too.
 /// </remarks>
 [TestFixture]
 public sealed class CaseSchemaAgreementTests
@@ -145,6 +142,14 @@ public sealed class CaseSchemaAgreementTests
             {
                 yield return ($"{name} {pointer} = {other}", JsonMutations.Edit(root, pointer, _ => { }, JsonNode.Parse(other)));
             }
+
+            if (pointer.EndsWith("/asOf", StringComparison.Ordinal) && !pointer.Contains("/patient/", StringComparison.Ordinal))
+            {
+                foreach (string date in JsonMutations.DateProbes)
+                {
+                    yield return ($"{name} {pointer} = {date}", JsonMutations.Edit(root, pointer, _ => { }, JsonValue.Create(date)));
+                }
+            }
         }
 
         // A case with no as-of date anywhere: neither on the case nor in its inline patient.
@@ -185,7 +190,6 @@ public sealed class CaseSchemaAgreementTests
     public void Schema_and_reader_accept_and_reject_the_same_documents()
     {
         var disagreements = new List<(string Name, string What)>();
-        var unknownMembers = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int n = 0, noAsOfRejected = 0;
         foreach (var (name, folder, original) in Documents())
@@ -201,15 +205,7 @@ public sealed class CaseSchemaAgreementTests
                 var diagnostics = Read(folder, json, n++);
                 var readerErrors = diagnostics.Where(d => d.IsError).ToList();
 
-                // Unknown members: the schema's errors and the reader's warnings name the same members.
-                var schemaUnknown = schemaErrors.Where(e => e.Code == DiagnosticCodes.UnknownProperty).Select(e => e.Pointer).Order(StringComparer.Ordinal).ToList();
-                var readerUnknown = diagnostics.Where(d => d.Code == "ELIG4007").Select(d => d.Pointer ?? string.Empty).Order(StringComparer.Ordinal).ToList();
-                if (!schemaUnknown.SequenceEqual(readerUnknown))
-                {
-                    unknownMembers.Add($"{mutation}: schema [{string.Join(", ", schemaUnknown)}], reader [{string.Join(", ", readerUnknown)}]");
-                }
-
-                var schemaRejects = schemaErrors.Where(e => e.Code != DiagnosticCodes.UnknownProperty).ToList();
+                var schemaRejects = schemaErrors;
                 if (readerErrors.Any(d => d.Code == "ELIG4005") && schemaRejects.Any(e => e.Pointer == "/cases/0" && e.Message.Contains("asOf", StringComparison.Ordinal)))
                 {
                     noAsOfRejected++;
@@ -227,7 +223,6 @@ public sealed class CaseSchemaAgreementTests
 
         seen.Should().HaveCountGreaterThan(300);
         noAsOfRejected.Should().BeGreaterThan(5, "a case with no as-of date anywhere is refused by both (ELIG4005; the schema's anyOf)");
-        unknownMembers.Should().BeEmpty("an unknown member is an error for the schema and a warning (ELIG4007) for the tool, at the same pointer");
         disagreements.Where(d => !KnownDisagreements.Any(k => k.Pattern.IsMatch(d.What)))
             .Select(d => $"{d.Name}: {d.What}").Should().BeEmpty("schema and reader must agree (known differences aside)");
         foreach (var (why, pattern) in KnownDisagreements)

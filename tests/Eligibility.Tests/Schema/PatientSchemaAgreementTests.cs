@@ -9,7 +9,9 @@ namespace Eligibility.Tests.Schema;
 /// patient.schema.json is what editors check a native record against; <see cref="PatientReader"/> is what reads it. The two
 /// must accept and reject the same documents: every sample and fixture record, every inline patient of the reference
 /// example cases, and mutations of the small fixture records, which between them hold every kind of entry and member
-/// (each member removed, each value replaced by one of another type, an unknown member added to each object). "Accept" is: no schema error; no error diagnostic from the reader (its warnings, such as an
+/// (each member removed, set to null, or replaced by a value of another type or by a value of the right type the format may
+/// still refuse — another letter case, dates that do not exist or carry a time, zero durations, malformed criterion
+/// references, a trailing line feed; an unknown member added to each object). "Accept" is: no schema error; no error diagnostic from the reader (its warnings, such as an
 /// unknown member, do not reject). Mutations are made at the first item of each array (later items repeat its structure).
 /// </summary>
 /// <remarks>
@@ -107,9 +109,47 @@ public sealed class PatientSchemaAgreementTests
             }
 
             yield return ($"{name} - {pointer}", JsonMutations.Edit(root, pointer, null));
-            foreach (var other in JsonMutations.OtherTypes(node))
+            foreach (var other in JsonMutations.OtherTypes(node).Append("null").Concat(Variants(pointer, node)))
             {
-                yield return ($"{name} {pointer} = {other}", JsonMutations.Edit(root, pointer, _ => { }, JsonNode.Parse(other)));
+                yield return ($"{name} {pointer} = {other}", JsonMutations.Edit(root, pointer, _ => { }, JsonNode.Parse(other), toNull: other == "null"));
+            }
+        }
+    }
+
+    private static readonly string[] DateMembers = ["asOf", "birthDate", "date", "onset", "abatement", "performed", "start", "end"];
+
+    /// <summary>Values of the right type that the format may still refuse: another letter case for a listed value, dates
+    /// that do not exist or carry a time, zero and over-long durations, malformed criterion references.</summary>
+    private static IEnumerable<string> Variants(string pointer, JsonNode? node)
+    {
+        if (node?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        {
+            yield break;
+        }
+
+        string text = node.GetValue<string>();
+        string member = pointer[(pointer.LastIndexOf('/') + 1)..];
+        yield return System.Text.Json.JsonSerializer.Serialize(text.ToUpperInvariant());
+        yield return "\"\"";
+        if (DateMembers.Contains(member))
+        {
+            foreach (string date in JsonMutations.DateProbes)
+            {
+                yield return System.Text.Json.JsonSerializer.Serialize(date);
+            }
+        }
+        else if (member == "dosingInterval")
+        {
+            foreach (string d in new[] { "P0D", "P0Y0M", "P00D", "P1W1D", "P1D1W", "P999999D", "P1000000D", "P", "P1", "PT1H", "P1Y2M3W4D", "P4W\\n" })
+            {
+                yield return $"\"{d}\"";
+            }
+        }
+        else if (member == "criterion")
+        {
+            foreach (string c in new[] { "INCL05", "NCT07077486/INCL5", "NCT07077486/incl05", "NCT07077486/EXCL24.2.1", "NCT07077486/INCL05.", "/INCL05", "NCT07077486/INCL05/x", "NCT07077486/INCL05\\n" })
+            {
+                yield return $"\"{c}\"";
             }
         }
     }
@@ -154,5 +194,22 @@ public sealed class PatientSchemaAgreementTests
         {
             disagreements.Should().Contain(d => pattern.IsMatch(d.What), $"the known difference '{why}' still occurs (remove it from the list once fixed)");
         }
+    }
+
+    [Test]
+    public void The_schema_states_the_readers_patterns_word_for_word()
+    {
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Root.Value, "src/Eligibility/Schema/patient.schema.json")))!;
+        var patterns = JsonMutations.Nodes(schema, string.Empty)
+            .Where(n => n.Node is JsonObject o && o["pattern"] is not null)
+            .Select(n => (n.Pointer, Pattern: n.Node!["pattern"]!.GetValue<string>()))
+            .ToList();
+        string[] known = [NativeFormat.DateOrDateTime, NativeFormat.AsOf, NativeFormat.Duration, NativeFormat.CriterionReference];
+        patterns.Should().HaveCount(12, "ten date members, the interval and the criterion reference");
+        patterns.Where(p => !known.Contains(p.Pattern)).Should().BeEmpty("every pattern in the schema is one the reader applies");
+        patterns.Single(p => p.Pointer == "/properties/asOf").Pattern.Should().Be(NativeFormat.AsOf);
+        patterns.Single(p => p.Pointer.EndsWith("/dosingInterval", StringComparison.Ordinal)).Pattern.Should().Be(NativeFormat.Duration);
+        patterns.Single(p => p.Pointer.EndsWith("/criterion", StringComparison.Ordinal)).Pattern.Should().Be(NativeFormat.CriterionReference);
+        patterns.Count(p => p.Pattern == NativeFormat.DateOrDateTime).Should().Be(9);
     }
 }

@@ -469,7 +469,7 @@ public class SchemaValidatorTests
 
         yield return Case("unknown sex", [Set("/sex", "\"f\"")], "/sex", "'f' is not one of female, male, other, unknown");
         yield return Case("birth date not YYYY-MM-DD", [Set("/birthDate", "\"1980-2-29\"")],
-            "/birthDate", "'1980-2-29' does not match the date (YYYY-MM-DD) pattern");
+            "/birthDate", "'1980-2-29' does not match the date (YYYY-MM-DD) or date-time pattern");
         yield return Case("as-of date with time", [Set("/asOf", "\"2026-01-15T10:00:00Z\"")],
             "/asOf", "does not match the date (YYYY-MM-DD) pattern");
         yield return Case("observation with two values", [Set("/observations/0/valueBoolean", "true")],
@@ -495,7 +495,7 @@ public class SchemaValidatorTests
         yield return Case("assessment value", [Set("/assessments/0/value", "\"yes\"")],
             "/assessments/0/value", "expected a boolean, found a string 'yes'");
         yield return Case("observations not a list", [Set("/observations", "{}")],
-            "/observations", "expected an array, found an object");
+            "/observations", "expected an array or null, found an object");
     }
 
     [TestCaseSource(nameof(InvalidPatients))]
