@@ -35,7 +35,7 @@ public static class ValueSetReader
     public static ValueSetReadResult ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var file = BoundedFile.Read(path, PatientReader.MaxBytes, "value set files");
+        var file = BoundedFile.Read(path, (int)InputLimits.DefaultMaxRecordBytes, "value set files");
         if (file.Bytes is not { } bytes)
         {
             return Failed(path, file.Code!, file.Message!);
@@ -123,7 +123,7 @@ public static class ValueSetReader
     public static ValueSetReadResult Read(Stream stream, string? fileName = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var input = BoundedStream.Read(stream, PatientReader.MaxBytes, "value set files");
+        var input = BoundedStream.Read(stream, (int)InputLimits.DefaultMaxRecordBytes, "value set files");
         return input.Bytes is { } bytes ? Read(bytes, fileName) : Failed(fileName, input.Code!, input.Message!);
     }
 
@@ -137,7 +137,7 @@ public static class ValueSetReader
     public static async Task<ValueSetReadResult> ReadAsync(Stream stream, string? fileName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var input = await BoundedStream.ReadAsync(stream, PatientReader.MaxBytes, "value set files", cancellationToken).ConfigureAwait(false);
+        var input = await BoundedStream.ReadAsync(stream, (int)InputLimits.DefaultMaxRecordBytes, "value set files", cancellationToken).ConfigureAwait(false);
         return input.Bytes is { } bytes ? Read(bytes, fileName) : Failed(fileName, input.Code!, input.Message!);
     }
 

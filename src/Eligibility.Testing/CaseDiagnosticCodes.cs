@@ -1,8 +1,8 @@
 namespace Eligibility.Testing;
 
 /// <summary>
-/// Permanent codes for problems the tool finds in example-case files (ELIG40xx), renderings and lock files (ELIG41xx). Like the core's codes,
-/// they never change meaning and are never reused.
+/// Permanent codes for problems in example-case files (ELIG40xx); the tool's own ELIG41xx codes are in the tool. Like the
+/// core's codes, they never change meaning and are never reused.
 /// </summary>
 internal static class CaseDiagnosticCodes
 {
@@ -37,13 +37,4 @@ internal static class CaseDiagnosticCodes
     /// <summary><c>rules</c> or <c>patientFile</c> names a path outside the case file's repository (the git work tree that
     /// holds it, else its folder), symbolic links resolved; <c>--allow-outside-paths</c> allows it.</summary>
     public const string CasePathOutside = "ELIG4010";
-
-    /// <summary>A generated rendering (<c>docs/trials/&lt;TrialId&gt;.md</c>) differs from what <c>eligibility render</c> writes.</summary>
-    public const string RenderingOutOfDate = "ELIG4101";
-
-    /// <summary>A lock file (<c>&lt;TrialId&gt;.lock.json</c>) is missing or differs from what <c>eligibility lock</c> writes with the given terminology.</summary>
-    public const string LockFileOutOfDate = "ELIG4102";
-
-    /// <summary>A lock file (<c>*.lock.json</c>) was given where a rule file or example-case file is expected.</summary>
-    public const string LockFileGivenAsInput = "ELIG4103";
 }

@@ -24,7 +24,7 @@ internal sealed class CaseFileReader
     private static readonly HashSet<string> ExpectFields = new(StringComparer.Ordinal) { "verdict", "criteria" };
 
     /// <summary>Case files larger than this are refused (ELIG0003).</summary>
-    public const int MaxBytes = PatientReader.MaxBytes;
+    public const int MaxBytes = (int)InputLimits.DefaultMaxRecordBytes;
 
     private readonly string path;
     private readonly JsonPositions positions;

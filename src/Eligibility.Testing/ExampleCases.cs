@@ -99,60 +99,92 @@ public sealed record ExampleCaseOptions
 }
 
 /// <summary>An example-case file as read by <see cref="ExampleCases.Load"/>.</summary>
-/// <param name="Path">The case file.</param>
-/// <param name="RulesPath">The rule file it names, resolved against its folder; <c>null</c> when it names none usable.</param>
-/// <param name="Diagnostics">Every problem found in the file and its cases (warnings included).</param>
-/// <param name="CaseNames">The names of its cases, in file order.</param>
-public sealed record CaseFileReadResult(string Path, string? RulesPath, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> CaseNames)
+public sealed class CaseFileReadResult
 {
+    internal CaseFileReadResult(string path, string? rulesPath, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> caseNames)
+    {
+        Path = path;
+        RulesPath = rulesPath;
+        Diagnostics = diagnostics;
+        CaseNames = caseNames;
+    }
+
+    /// <summary>The case file.</summary>
+    public string Path { get; }
+
+    /// <summary>The rule file it names, resolved against its folder; <c>null</c> when it names none usable.</summary>
+    public string? RulesPath { get; }
+
+    /// <summary>Every problem found in the file and its cases (warnings included).</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
+
+    /// <summary>The names of its cases, in file order.</summary>
+    public IReadOnlyList<string> CaseNames { get; }
+
     /// <summary>Whether any diagnostic is an error (then a case, or the whole file, cannot run).</summary>
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 }
 
 /// <summary>One value a case checks: its verdict or one criterion's outcome, expected against actual.</summary>
-/// <param name="Subject"><c>verdict</c>, or the criterion or part ID.</param>
-/// <param name="Expected">The expected value (<c>eligible</c>, <c>pass</c>, …).</param>
-/// <param name="Actual">The actual value, <c>absent</c> when the result has no such ID, <c>null</c> when the case did not run.</param>
-/// <param name="Explanation">The explanation behind the actual value, when it differs.</param>
-public sealed record CaseCheck(string Subject, string Expected, string? Actual, string? Explanation)
+public sealed class CaseCheck
 {
+    internal CaseCheck(string subject, string expected, string? actual, string? explanation)
+    {
+        Subject = subject;
+        Expected = expected;
+        Actual = actual;
+        Explanation = explanation;
+    }
+
+    /// <summary><c>verdict</c>, or the criterion or part ID.</summary>
+    public string Subject { get; }
+
+    /// <summary>The expected value (<c>eligible</c>, <c>pass</c>, …).</summary>
+    public string Expected { get; }
+
+    /// <summary>The actual value, <c>absent</c> when the result has no such ID, <c>null</c> when the case did not run.</summary>
+    public string? Actual { get; }
+
+    /// <summary>The explanation behind the actual value, when it differs.</summary>
+    public string? Explanation { get; }
+
     /// <summary>Whether the actual value is the expected one.</summary>
     public bool Passed => string.Equals(Expected, Actual, StringComparison.Ordinal);
 }
 
 /// <summary>The run of one example case.</summary>
-public sealed record CaseResult
+public sealed class CaseResult
 {
     private CaseResult()
     {
     }
 
     /// <summary>The case's name.</summary>
-    public required string Name { get; init; }
+    public string Name { get; private init; } = string.Empty;
 
     /// <summary>The case's description, if it has one.</summary>
-    public string? Description { get; init; }
+    public string? Description { get; private init; }
 
     /// <summary>The 1-based line of the case in its file.</summary>
-    public int Line { get; init; }
+    public int Line { get; private init; }
 
     /// <summary>The 1-based column of the case in its file.</summary>
-    public int Column { get; init; }
+    public int Column { get; private init; }
 
     /// <summary>Whether the case ran and everything it expects came out as expected.</summary>
-    public bool Passed { get; init; }
+    public bool Passed { get; private init; }
 
     /// <summary>Every value the case checks (the verdict, then each listed criterion), expected against actual.</summary>
-    public IReadOnlyList<CaseCheck> Checks { get; init; } = [];
+    public IReadOnlyList<CaseCheck> Checks { get; private init; } = [];
 
     /// <summary>Errors that kept the case from running (its patient, its as-of date, an unknown criterion ID).</summary>
-    public IReadOnlyList<Diagnostic> Problems { get; init; } = [];
+    public IReadOnlyList<Diagnostic> Problems { get; private init; } = [];
 
     /// <summary>The evaluation, <c>null</c> when the case could not run.</summary>
-    public EvaluationResult? Result { get; init; }
+    public EvaluationResult? Result { get; private init; }
 
     /// <summary>What went wrong, as <c>eligibility test</c> prints it; empty when the case passed.</summary>
-    public string FailureMessage { get; init; } = string.Empty;
+    public string FailureMessage { get; private init; } = string.Empty;
 
     internal static CaseResult From(CaseRun run)
     {
@@ -233,20 +265,56 @@ public sealed record CaseResult
 /// Case coverage of a rule file: of every computable top-level criterion, the pass, fail and unknown outcomes (unknown only
 /// where a record can reach it) that at least one case reached. Judgement-only criteria are not counted.
 /// </summary>
-/// <param name="CoveredCells">The (criterion, outcome) cells some case reached.</param>
-/// <param name="TotalCells">All the cells.</param>
-/// <param name="Percent">Covered cells as a percentage; 100 when there is nothing computable.</param>
-/// <param name="Gaps">The cells no case reached: <c>INCL01 unknown</c>, …</param>
-public sealed record CaseCoverage(int CoveredCells, int TotalCells, double Percent, IReadOnlyList<string> Gaps);
+public sealed class CaseCoverage
+{
+    internal CaseCoverage(int coveredCells, int totalCells, double percent, IReadOnlyList<string> gaps)
+    {
+        CoveredCells = coveredCells;
+        TotalCells = totalCells;
+        Percent = percent;
+        Gaps = gaps;
+    }
+
+    /// <summary>The (criterion, outcome) cells some case reached.</summary>
+    public int CoveredCells { get; }
+
+    /// <summary>All the cells.</summary>
+    public int TotalCells { get; }
+
+    /// <summary>Covered cells as a percentage; 100 when there is nothing computable.</summary>
+    public double Percent { get; }
+
+    /// <summary>The cells no case reached: <c>INCL01 unknown</c>, …</summary>
+    public IReadOnlyList<string> Gaps { get; }
+}
 
 /// <summary>The run of an example-case file by <see cref="ExampleCases.Run"/>.</summary>
-/// <param name="Path">The case file.</param>
-/// <param name="RulesPath">The rule file it names, resolved against its folder; <c>null</c> when it names none usable.</param>
-/// <param name="Diagnostics">Problems with the file, its cases and (when it has errors) the rule file.</param>
-/// <param name="Cases">Every case, in file order (none when the file could not be used).</param>
-/// <param name="Coverage">The case coverage of the rule file; <c>null</c> when the cases could not run.</param>
-public sealed record CaseRunResult(string Path, string? RulesPath, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<CaseResult> Cases, CaseCoverage? Coverage)
+public sealed class CaseRunResult
 {
+    internal CaseRunResult(string path, string? rulesPath, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<CaseResult> cases, CaseCoverage? coverage)
+    {
+        Path = path;
+        RulesPath = rulesPath;
+        Diagnostics = diagnostics;
+        Cases = cases;
+        Coverage = coverage;
+    }
+
+    /// <summary>The case file.</summary>
+    public string Path { get; }
+
+    /// <summary>The rule file it names, resolved against its folder; <c>null</c> when it names none usable.</summary>
+    public string? RulesPath { get; }
+
+    /// <summary>Problems with the file, its cases and (when it has errors) the rule file.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
+
+    /// <summary>Every case, in file order (none when the file could not be used).</summary>
+    public IReadOnlyList<CaseResult> Cases { get; }
+
+    /// <summary>The case coverage of the rule file; <c>null</c> when the cases could not run.</summary>
+    public CaseCoverage? Coverage { get; }
+
     /// <summary>Whether the file was usable, had at least one case, and every case passed.</summary>
     public bool Passed => Cases.Count > 0 && Cases.All(c => c.Passed) && !Diagnostics.Any(d => d.IsError);
 

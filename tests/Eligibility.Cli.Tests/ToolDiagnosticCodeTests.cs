@@ -6,7 +6,7 @@ namespace Eligibility.Cli.Tests;
 
 /// <summary>
 /// The tool's own codes (ELIG40xx for example-case files, ELIG41xx for renderings and lock files), held to the same rule
-/// as the core's: every constant in <see cref="CaseDiagnosticCodes"/> has an input here that makes the built tool print
+/// as the core's: every constant in <see cref="CaseDiagnosticCodes"/> and <see cref="ToolDiagnosticCodes"/> has an input here that makes the built tool print
 /// it, with the file and, where the problem sits in a file, the line and column.
 /// </summary>
 [TestFixture]
@@ -26,7 +26,7 @@ public sealed class ToolDiagnosticCodeTests
     }
 
     private static IEnumerable<string> Codes() =>
-        typeof(CaseDiagnosticCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+        new[] { typeof(CaseDiagnosticCodes), typeof(ToolDiagnosticCodes) }.SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .Select(f => (string)f.GetRawConstantValue()!);
 

@@ -96,9 +96,9 @@ public class ReaderOverloadTests
     [Test]
     public async Task A_value_set_stream_longer_than_the_cap_is_ELIG0003_and_cancellation_throws()
     {
-        var endless = TrickleStream.Endless(PatientReader.MaxBytes + 10);
+        var endless = TrickleStream.Endless((int)InputLimits.DefaultMaxRecordBytes + 10);
         var read = await ValueSetReader.ReadAsync(endless, "vs.json");
-        read.Diagnostics.Single().ToString().Should().Be($"vs.json: error ELIG0003: the input holds more than {PatientReader.MaxBytes} bytes; value set files are limited to {PatientReader.MaxBytes} bytes");
+        read.Diagnostics.Single().ToString().Should().Be($"vs.json: error ELIG0003: the input holds more than {(int)InputLimits.DefaultMaxRecordBytes} bytes; value set files are limited to {(int)InputLimits.DefaultMaxRecordBytes} bytes");
 
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();

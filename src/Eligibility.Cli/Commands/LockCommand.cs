@@ -102,7 +102,7 @@ internal sealed class LockCommand : CliCommand
                 stale++;
                 string why = current is null ? "is missing" : "is out of date: the bindings or the terminology changed since it was written";
                 Console.Error.WriteLine(new Diagnostic(
-                    code: CaseDiagnosticCodes.LockFileOutOfDate,
+                    code: ToolDiagnosticCodes.LockFileOutOfDate,
                     severity: DiagnosticSeverity.Error,
                     message: $"the lock file {why}; run 'eligibility lock' with the same --terminology and commit the result",
                     file: target).ToString());

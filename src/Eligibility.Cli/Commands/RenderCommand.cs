@@ -87,7 +87,7 @@ internal sealed class RenderCommand : CliCommand
                     stale++;
                     string why = current is null ? "is missing" : "is out of date";
                     Console.Error.WriteLine(new Diagnostic(
-                        code: CaseDiagnosticCodes.RenderingOutOfDate,
+                        code: ToolDiagnosticCodes.RenderingOutOfDate,
                         severity: DiagnosticSeverity.Error,
                         message: $"the rendering {why}; run 'eligibility render' and commit the result",
                         file: target).ToString());

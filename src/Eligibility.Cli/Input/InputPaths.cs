@@ -179,7 +179,7 @@ internal static class InputPaths
     private static Diagnostic LockFileGiven(string path)
     {
         string ruleFile = path[..^LockSuffix.Length] + ".json";
-        return DiagnosticOutput.FileError(path, CaseDiagnosticCodes.LockFileGivenAsInput,
+        return DiagnosticOutput.FileError(path, ToolDiagnosticCodes.LockFileGivenAsInput,
             $"this is a lock file (the codes pinned by 'eligibility lock'), not a rule file or example-case file; give the rule file {ruleFile}, which is read with its lock file");
     }
 

@@ -130,7 +130,7 @@ internal static class SarifLog
     private static Dictionary<string, string> RuleNames()
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var type in new[] { typeof(DiagnosticCodes), typeof(FhirDiagnosticCodes), typeof(CaseDiagnosticCodes) })
+        foreach (var type in new[] { typeof(DiagnosticCodes), typeof(FhirDiagnosticCodes), typeof(CaseDiagnosticCodes), typeof(ToolDiagnosticCodes) })
         {
             foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(string)))
             {

@@ -19,9 +19,6 @@ namespace Eligibility.Patients;
 /// </summary>
 public static class PatientReader
 {
-    /// <summary>Records larger than this are refused (ELIG0003) by default: <see cref="InputLimits.DefaultMaxRecordBytes"/>.</summary>
-    public const int MaxBytes = (int)InputLimits.DefaultMaxRecordBytes;
-
     private static readonly HashSet<string> TopFields = new(StringComparer.Ordinal)
     { "$schema", "id", "asOf", "birthDate", "sex", "observations", "conditions", "procedures", "medications", "immunizations", "assessments", "note" };
 

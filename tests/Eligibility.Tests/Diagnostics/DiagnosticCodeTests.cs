@@ -128,8 +128,8 @@ public sealed class DiagnosticCodeTests
             RuleFile, Error, 0, 0, string.Empty, RuleCompiler.MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         yield return new Trigger(DiagnosticCodes.InputTooLarge, "patient bytes over the size limit",
-            () => PatientReader.Read(new byte[PatientReader.MaxBytes + 1], PatientFile).Diagnostics,
-            PatientFile, Error, 0, 0, string.Empty, PatientReader.MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            () => PatientReader.Read(new byte[(int)InputLimits.DefaultMaxRecordBytes + 1], PatientFile).Diagnostics,
+            PatientFile, Error, 0, 0, string.Empty, InputLimits.DefaultMaxRecordBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         // Patient input limits (InputLimits): at the offending token, before anything is built.
         yield return new Trigger(DiagnosticCodes.InputLimitExceeded, "patient string longer than the limit",

@@ -211,7 +211,7 @@ public sealed class InputRobustnessTests
     {
         var d = InputLimits.Default;
         (d.MaxRecordBytes, d.MaxStringBytes, d.MaxDepth, d.MaxArrayItems).Should().Be((64L * 1024 * 1024, 1024 * 1024, 64, 100_000));
-        d.MaxRecordBytes.Should().Be(PatientReader.MaxBytes);
+        d.MaxRecordBytes.Should().Be((int)InputLimits.DefaultMaxRecordBytes);
 
         var act = () => PatientReader.Read("{}", null, new InputLimits { MaxDepth = 0 });
         act.Should().Throw<ArgumentOutOfRangeException>();
