@@ -78,6 +78,7 @@ internal sealed class ScreenCommand : CliCommand
         ("eligibility screen --rules rules --patients samples/patients.ndjson --out results.ndjson --summary summary.json --report screening.html", "The summary also as JSON and as one HTML page: a funnel and per-criterion bars per trial"),
         ("eligibility screen --rules rules --patients samples/fhir/ --as-of 2026-01-15", "A folder of patient files (native or FHIR Bundles) on one screening date"),
         ("eligibility screen --rules rules/NCT07077486.json --patients samples/patients/ --out results.ndjson", "One trial; answers recorded for the other trials are counted as answer warnings (ELIG3005)"),
+        ("eligibility screen --rules rules --patients samples/patients.ndjson --detail verdict --out verdicts.ndjson", "One short row per patient and trial: where it comes from, the trial, the patient, the date and the verdict (--detail full: every explanation)"),
         ("cat samples/patients.ndjson | eligibility screen --rules rules --patients - --parallel 4 | grep '\"verdict\":\"eligible\"'", "From stdin, four workers, keep the eligible"),
         ("eligibility screen --rules rules --patients samples/patients.ndjson --terminology vocab/ --summary summary.json", "Bindings expanded from your OMOP vocabulary (vocab/ stands for your Athena download; it is not shipped)"),
     ];

@@ -40,6 +40,9 @@ internal sealed class BulkExport
     /// <summary>A test hook: the bytes of one bucket, so that a small export can be split into many buckets.</summary>
     internal static readonly AsyncLocal<long?> BucketBytes = new();
 
+    /// <summary>A test hook: the folder the temporary bucket folder is made in (default: the system's temporary folder).</summary>
+    internal static readonly AsyncLocal<string?> TemporaryRoot = new();
+
     private static readonly char[] Separators = ['_', '.', '-'];
 
     private readonly long maxRecordBytes;
@@ -100,7 +103,9 @@ internal sealed class BulkExport
     /// </summary>
     public IEnumerable<ScreenItem> Items(InputPosition start)
     {
-        var temporary = Directory.CreateTempSubdirectory("eligibility-bulk-");
+        var temporary = TemporaryRoot.Value is { } root
+            ? Directory.CreateDirectory(Path.Combine(root, "eligibility-bulk-" + Guid.NewGuid().ToString("N")))
+            : Directory.CreateTempSubdirectory("eligibility-bulk-");
         try
         {
             var ready = Prepare(temporary.FullName);
