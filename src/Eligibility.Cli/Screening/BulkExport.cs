@@ -30,7 +30,7 @@ namespace Eligibility.Cli.Screening;
 internal sealed class BulkExport
 {
     /// <summary>The export's bytes one bucket holds, about.</summary>
-    public const long DefaultBucketBytes = 64L * 1024 * 1024;
+    public const long DefaultBucketBytes = 32L * 1024 * 1024;
 
     /// <summary>At most this many buckets (each is an open file while the export is partitioned).</summary>
     public const int MaxBuckets = 128;
@@ -206,12 +206,12 @@ internal sealed class BulkExport
                 switch (resource)
                 {
                     case { Type: "Patient" }:
-                        Write(buckets.Writer(Hash(resource.Id ?? string.Empty)), Kind.Patient, f, item.Line, resource.Id ?? Unnamed(f, item.Line), bytes);
+                        Write(buckets.Writer(Hash(resource.Id ?? string.Empty)), Kind.Patient, f, item.Line, resource.Id ?? Unnamed(f, item.Line), null, bytes);
                         break;
                     case { Type: "Medication" }:
                         if (resource.Id is { } medicationId)
                         {
-                            Write(medications.Writer(Hash(medicationId)), Kind.Medication, f, item.Line, medicationId, bytes);
+                            Write(medications.Writer(Hash(medicationId)), Kind.Medication, f, item.Line, medicationId, null, bytes);
                         }
 
                         break; // a Medication without an id cannot be named: nothing needs it
@@ -222,7 +222,7 @@ internal sealed class BulkExport
                         break;
                     default:
                         int bucket = buckets.Index(Hash(resource.Patient));
-                        Write(buckets.Writer(bucket), Kind.Resource, f, item.Line, resource.Patient, bytes);
+                        Write(buckets.Writer(bucket), Kind.Resource, f, item.Line, resource.Patient, resource.Medication, bytes);
                         if (resource.Medication is { } named)
                         {
                             // The medication partition learns which bucket needs this Medication (no bytes: a note).
@@ -274,7 +274,7 @@ internal sealed class BulkExport
                         continue;
                     }
 
-                    var (file, line, id, bytes) = ReadRecord(reader);
+                    var (file, line, id, _, bytes) = ReadRecord(reader);
                     known.TryAdd(id, (file, line, bytes)); // a repeated id: the first one, as the Bundle reader takes the first
                 }
             }
@@ -283,7 +283,7 @@ internal sealed class BulkExport
             {
                 if (known.TryGetValue(id, out var medication))
                 {
-                    Write(buckets.Writer(bucket), Kind.Medication, medication.File, medication.Line, id, medication.Bytes);
+                    Write(buckets.Writer(bucket), Kind.Medication, medication.File, medication.Line, id, null, medication.Bytes);
                 }
             }
 
@@ -306,7 +306,7 @@ internal sealed class BulkExport
             while (reader.BaseStream.Position < reader.BaseStream.Length)
             {
                 var kind = (Kind)reader.ReadByte();
-                var (file, line, id, bytes) = ReadRecord(reader);
+                var (file, line, id, medication, bytes) = ReadRecord(reader);
                 if (kind == Kind.Medication)
                 {
                     medicationsById.TryAdd(id, bytes);
@@ -318,7 +318,7 @@ internal sealed class BulkExport
                     patients[id] = patient = new Patient();
                 }
 
-                (kind == Kind.Patient ? patient.Patients : patient.Resources).Add(new ExportLine(file, line, bytes));
+                (kind == Kind.Patient ? patient.Patients : patient.Resources).Add(new ExportLine(file, line, bytes, medication));
             }
         }
 
@@ -379,7 +379,7 @@ internal sealed class BulkExport
         foreach (var line in patient.Resources)
         {
             Entry(line.Bytes);
-            if (Scan(line.Bytes)?.Medication is { } medication)
+            if (line.Medication is { } medication)
             {
                 named.Add(medication);
             }
@@ -599,23 +599,26 @@ internal sealed class BulkExport
         return hash;
     }
 
-    private static void Write(BinaryWriter writer, Kind kind, int file, int line, string id, byte[] bytes)
+    /// <summary>A line's record in a bucket or partition file: what it is, where it is, the id it is filed under, the Medication it names, its bytes.</summary>
+    private static void Write(BinaryWriter writer, Kind kind, int file, int line, string id, string? medication, byte[] bytes)
     {
         writer.Write((byte)kind);
         writer.Write(file);
         writer.Write(line);
         writer.Write(id);
+        writer.Write(medication ?? string.Empty);
         writer.Write(bytes.Length);
         writer.Write(bytes);
     }
 
-    private static (int File, int Line, string Id, byte[] Bytes) ReadRecord(BinaryReader reader)
+    private static (int File, int Line, string Id, string? Medication, byte[] Bytes) ReadRecord(BinaryReader reader)
     {
         int file = reader.ReadInt32();
         int line = reader.ReadInt32();
         string id = reader.ReadString();
+        string medication = reader.ReadString();
         var bytes = reader.ReadBytes(reader.ReadInt32());
-        return (file, line, id, bytes);
+        return (file, line, id, medication.Length == 0 ? null : medication, bytes);
     }
 
     /// <summary>An error row's record in a sorted file: its place, then its text.</summary>
@@ -640,8 +643,8 @@ internal sealed class BulkExport
     /// <summary>What routing reads of a resource: its type and id, whether it has a subject/patient element, its reference, the patient and Medication ids named.</summary>
     private sealed record Resource(string Type, string? Id, bool HasSubject, string? Reference, string? Patient, string? Medication);
 
-    /// <summary>One line of the export: file index, line number, bytes.</summary>
-    private sealed record ExportLine(int File, int Line, byte[] Bytes);
+    /// <summary>One line of the export: file index, line number, bytes, and the Medication it names by id (if any).</summary>
+    private sealed record ExportLine(int File, int Line, byte[] Bytes, string? Medication = null);
 
     /// <summary>One patient of a bucket: its Patient line(s) and the lines of the resources naming it, in export order.</summary>
     private sealed class Patient
