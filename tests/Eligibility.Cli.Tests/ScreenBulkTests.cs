@@ -148,6 +148,27 @@ public sealed partial class ScreenBulkTests
     }
 
     [Test]
+    public void Diagnostics_about_a_resource_are_placed_at_its_line_of_the_export()
+    {
+        string export = Path.Combine(dir, "export");
+        Directory.CreateDirectory(export);
+        File.Copy(TestPaths.Fixture("bulk", "Patient.ndjson"), Path.Combine(export, "Patient.ndjson"));
+        string observations = Path.Combine(export, "Observation.ndjson");
+        File.WriteAllLines(observations,
+        [
+            """{"resourceType":"Observation","id":"answer","status":"final","code":{"coding":[{"system":"urn:eligibility:criterion","code":"OTHER-1/INCL02"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-01-14","valueBoolean":true}""",
+            """{"resourceType":"Observation","id":"bad","status":"final","subject":{"reference":"Patient/p2"},"code":{"coding":[{"system":"http://loinc.org","code":"718-7"}]},"effectiveDateTime":"2026-01-06","valueQuantity":{"value":"x","unit":"g/L"}}""",
+        ]);
+
+        var r = CliRunner.Run(Screen(TestPaths.TinyRules, export, "--detail", "verdict"));
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.OutLines[1].Should().EndWith($$"""is not the right type of literal for a decimal (PVAL123) ({{JsonValue.Create(observations)!.ToJsonString()[1..^1]}}(2,{{File.ReadAllLines(observations)[1].IndexOf("\"x\"", StringComparison.Ordinal) + 1}}))"}""");
+        r.OutLines[1].Should().StartWith($$"""{"file":{{JsonValue.Create(Path.Combine(export, "Patient.ndjson"))!.ToJsonString()}},"line":2,"error":"ELIG3101: Observation/bad is not valid FHIR R4""");
+        r.Err.Should().Contain($"{observations}(1,{File.ReadAllLines(observations)[0].IndexOf("{\"coding\"", StringComparison.Ordinal) + 1}): warning ELIG3005: the answer to 'OTHER-1/INCL02'");
+    }
+
+    [Test]
     public void A_patient_whose_bundle_is_over_the_record_limit_is_an_error_row()
     {
         string export = Path.Combine(dir, "export");

@@ -299,7 +299,7 @@ internal sealed class BulkExport
     {
         string readyPath = bucketPath + ".ready";
         var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
-        var medicationsById = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var medicationsById = new SortedDictionary<string, ExportLine>(StringComparer.Ordinal);
         if (File.Exists(bucketPath))
         {
             using var reader = new BinaryReader(new FileStream(bucketPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
@@ -309,7 +309,7 @@ internal sealed class BulkExport
                 var (file, line, id, medication, bytes) = ReadRecord(reader);
                 if (kind == Kind.Medication)
                 {
-                    medicationsById.TryAdd(id, bytes);
+                    medicationsById.TryAdd(id, new ExportLine(file, line, bytes));
                     continue;
                 }
 
@@ -333,7 +333,7 @@ internal sealed class BulkExport
                     continue;
                 }
 
-                var bundle = Bundle(patient, medicationsById);
+                var (bundle, entries) = Bundle(patient, medicationsById);
                 if (bundle.LongLength > maxRecordBytes)
                 {
                     WriteIssue(writer, first.File, first.Line, Invariant($"ELIG0003: the patient's Bundle (the Patient and the {patient.Resources.Count} resource(s) naming it) would be {bundle.LongLength} bytes, more than {maxRecordBytes}, the limit for one record (--max-record-bytes)"));
@@ -345,6 +345,13 @@ internal sealed class BulkExport
                 writer.Write((byte)0);
                 writer.Write(bundle.Length);
                 writer.Write(bundle);
+                writer.Write(entries.Count);
+                foreach (var (file, line, column) in entries)
+                {
+                    writer.Write(file);
+                    writer.Write(line);
+                    writer.Write(column);
+                }
             }
         }
 
@@ -356,29 +363,37 @@ internal sealed class BulkExport
         return readyPath;
     }
 
-    /// <summary>The patient's collection Bundle: its Patient line(s), its resources in export order, then the Medications they name (by id).</summary>
-    private static byte[] Bundle(Patient patient, SortedDictionary<string, byte[]> medicationsById)
+    /// <summary>
+    /// The patient's collection Bundle: its Patient line(s), its resources in export order, then the Medications they
+    /// name (by id); and where each entry comes from: file index, line, and the column (UTF-16) its resource starts at.
+    /// </summary>
+    private static (byte[] Bundle, List<(int File, int Line, int Column)> Entries) Bundle(Patient patient, SortedDictionary<string, ExportLine> medicationsById)
     {
         using var bundle = new MemoryStream();
-        bundle.Write("""{"resourceType":"Bundle","type":"collection","entry":["""u8);
-        bool firstEntry = true;
-        void Entry(byte[] resource)
+        var entries = new List<(int File, int Line, int Column)>();
+        ReadOnlySpan<byte> start = """{"resourceType":"Bundle","type":"collection","entry":["""u8;
+        bundle.Write(start);
+        long characters = start.Length; // UTF-16 characters so far: the Bundle's own text is ASCII
+        void Entry(ExportLine line)
         {
-            bundle.Write(firstEntry ? """{"resource":"""u8 : """,{"resource":"""u8);
-            bundle.Write(resource);
+            var open = entries.Count == 0 ? """{"resource":"""u8 : """,{"resource":"""u8;
+            bundle.Write(open);
+            characters += open.Length;
+            entries.Add((line.File, line.Line, (int)Math.Min(int.MaxValue, characters + 1)));
+            bundle.Write(line.Bytes);
             bundle.WriteByte((byte)'}');
-            firstEntry = false;
+            characters += Encoding.UTF8.GetCharCount(line.Bytes) + 1;
         }
 
         foreach (var line in patient.Patients)
         {
-            Entry(line.Bytes);
+            Entry(line);
         }
 
         var named = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var line in patient.Resources)
         {
-            Entry(line.Bytes);
+            Entry(line);
             if (line.Medication is { } medication)
             {
                 named.Add(medication);
@@ -394,7 +409,7 @@ internal sealed class BulkExport
         }
 
         bundle.Write("]}"u8);
-        return bundle.ToArray();
+        return (bundle.ToArray(), entries);
     }
 
     /// <summary>Pass 3: the sorted files merged by place in the export; the first <paramref name="start"/>.Offset records skipped (a resumed run).</summary>
@@ -427,6 +442,12 @@ internal sealed class BulkExport
                 byte kind = reader.ReadByte();
                 byte[]? bytes = kind == 0 ? reader.ReadBytes(reader.ReadInt32()) : null;
                 string? error = kind == 0 ? null : reader.ReadString();
+                EntryOrigin[]? entries = kind == 0 ? new EntryOrigin[reader.ReadInt32()] : null;
+                for (int e = 0; e < (entries?.Length ?? 0); e++)
+                {
+                    entries![e] = new EntryOrigin(files[reader.ReadInt32()], reader.ReadInt32(), reader.ReadInt32());
+                }
+
                 Next(head.Reader);
                 n++;
                 if (n <= start.Offset)
@@ -434,7 +455,7 @@ internal sealed class BulkExport
                     continue;
                 }
 
-                yield return new ScreenItem(head.Line, files[head.File], bytes, error, n) { Next = new InputPosition(n, 0, BlankLines, false) };
+                yield return new ScreenItem(head.Line, files[head.File], bytes, error, n) { Next = new InputPosition(n, 0, BlankLines, false), Entries = entries };
             }
         }
         finally

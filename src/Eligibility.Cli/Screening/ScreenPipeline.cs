@@ -193,7 +193,7 @@ internal sealed class ScreenPipeline
         if (read.Patient is not { } patient)
         {
             var first = read.Diagnostics.FirstOrDefault(d => d.IsError);
-            return Error(item, first is null ? "the record could not be read" : Describe(first), internalError: false);
+            return Error(item, first is null ? "the record could not be read" : Describe(first, item), internalError: false);
         }
 
         string prefix = RowPrefix(item);
@@ -285,9 +285,17 @@ internal sealed class ScreenPipeline
         (ex is EligibilityBugException ? $"internal error: {ex.Message}" : $"internal error {what}: {ex.GetType().Name}: {ex.Message}").ReplaceLineEndings(" ")
         + " (this is a bug in eligibility, not a problem with the record: please report it)";
 
-    /// <summary>"ELIG0001: message (column 57)" — the position is inside the record (its line, or its file).</summary>
-    internal static string Describe(Diagnostic d)
+    /// <summary>
+    /// "ELIG0001: message (column 57)" — the position is inside the record (its line, or its file); for a Bundle made
+    /// from a Bulk FHIR export, the line of the export holding the resource: "… (export/Observation.ndjson(4,57))".
+    /// </summary>
+    internal static string Describe(Diagnostic d, ScreenItem? item = null)
     {
+        if (item?.Origin(d) is var (file, line, column))
+        {
+            return d.Code + ": " + d.Message + FormattableString.Invariant($" ({file}({line},{column}))");
+        }
+
         string at = d.Line switch
         {
             <= 0 => string.Empty,
