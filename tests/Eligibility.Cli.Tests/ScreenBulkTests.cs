@@ -257,6 +257,9 @@ public sealed partial class ScreenBulkTests
         var codes = typeof(ScreenDiagnosticCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
         codes.Should().Equal("ELIG4201", "ELIG4202").And.OnlyHaveUniqueItems();
+        var toolCodes = typeof(Eligibility.Testing.CaseDiagnosticCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
+        codes.Should().NotIntersectWith(toolCodes, "the tool's other codes (example cases, renderings, lock files) are ELIG40xx and ELIG41xx");
         string cli = File.ReadAllText(Path.Combine(TestPaths.Project, "..", "..", "docs", "cli.md"));
         codes.Should().AllSatisfy(c => cli.Should().MatchRegex($@"\|\s*{c}\s*\|"));
     }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Eligibility.Cli.Commands;
 using Eligibility.Cli.Screening;
 
 namespace Eligibility.Cli.Tests;
@@ -21,12 +20,7 @@ public sealed class ScreenDetailTests
     public void CreateFolder() => dir = TestPaths.NewTempFolder();
 
     [TearDown]
-    public void DeleteFolder()
-    {
-        ScreenPipeline.Fault.Value = null;
-        ScreenCommand.Started.Value = null;
-        Directory.Delete(dir, true);
-    }
+    public void DeleteFolder() => Directory.Delete(dir, true); // the stop hooks are reset by StopInProcessAt itself
 
     /// <summary>Five sample patients and two bad lines, against a reference trial and TINY-1, on one date.</summary>
     private static string[] Args(string detail, int parallel = 2) =>
