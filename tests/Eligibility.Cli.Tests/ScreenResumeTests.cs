@@ -273,14 +273,18 @@ public sealed class ScreenResumeTests
         return (output, summary, r.ExitCode);
     }
 
-    /// <summary>Runs in-process and, when the record named (<c>line 12</c>, <c>file p001.json</c>) is screened, stops the run as SIGINT would.</summary>
-    private static CliResult StopInProcessAt(string record, string[] args)
+    /// <summary>
+    /// Runs in-process and, when the record named (<c>line 12</c>, <c>file p001.json</c>, a Bulk export's
+    /// <c>file Patient.ndjson line 7</c>) is screened, stops the run as SIGINT would.
+    /// </summary>
+    internal static CliResult StopInProcessAt(string record, string[] args)
     {
         StopSignals? signals = null;
         ScreenCommand.Started.Value = s => signals = s;
         ScreenPipeline.Fault.Value = item =>
         {
-            string at = item.File is { } file ? "file " + Path.GetFileName(file) : "line " + item.Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string line = "line " + item.Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string at = item.File is { } file ? "file " + Path.GetFileName(file) + (item.Line > 0 ? " " + line : string.Empty) : line;
             if (at == record)
             {
                 signals!.Request("SIGINT");

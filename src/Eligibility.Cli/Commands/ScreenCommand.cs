@@ -29,7 +29,7 @@ internal sealed class ScreenCommand : CliCommand
     internal static readonly AsyncLocal<Action<StopSignals>?> Started = new();
 
     private readonly Option<string[]> rules = new("--rules") { Description = "Rule files or folders of them (one result per patient per trial).", Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "PATH" };
-    private readonly Option<string> patients = new("--patients") { Description = "NDJSON (one native record or FHIR Bundle per line; - for stdin) or a folder of patient files.", Required = true, HelpName = "PATH" };
+    private readonly Option<string> patients = new("--patients") { Description = "NDJSON (one native record or FHIR Bundle per line; - for stdin), a folder of patient files, or a FHIR Bulk Data export (a folder of Patient.ndjson, Observation.ndjson, …: one Bundle per Patient).", Required = true, HelpName = "PATH" };
     private readonly Option<DateOnly?> asOf = AsOfDate.CreateOption("The screening date for every patient. Default: each record's asOf, else today.");
     private readonly Option<string?> outFile = new("--out") { Description = "Write the NDJSON results to FILE instead of stdout (as FILE.partial until every record is done).", HelpName = "FILE" };
     private readonly Option<int?> parallel = new("--parallel") { Description = "Worker count. Default: all cores. The output is the same for any count.", HelpName = "N" };
@@ -37,6 +37,12 @@ internal sealed class ScreenCommand : CliCommand
     private readonly Option<string?> reportFile = new("--report") { Description = "Also write the summary as one self-contained HTML page to FILE (.html): per trial a funnel of patients remaining after each criterion, per-criterion bars and the tables.", HelpName = "FILE" };
     private readonly Option<bool> resume = new("--resume") { Description = "Finish an interrupted run: the same command, with --resume, continues FILE.partial of --out where it stopped." };
     private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
+    private readonly Option<string> detail = new("--detail")
+    {
+        Description = "What each row carries: verdict (the verdict only), criteria (the verdict, each criterion's id and outcome, and the missing facts) or full (the whole evaluate --format json result, with explanations).",
+        DefaultValueFactory = _ => "criteria",
+        HelpName = "verdict|criteria|full",
+    };
 
     public ScreenCommand(CliConsole console)
         : base("screen", "Screen many patients against trials: NDJSON results in input order; an attrition summary and the codes no rule file recognises on stderr.", console)
@@ -61,6 +67,8 @@ internal sealed class ScreenCommand : CliCommand
         Options.Add(reportFile);
         Options.Add(resume);
         Options.Add(terminology);
+        detail.AcceptOnlyFromAmong(ScreenRows.Names);
+        Options.Add(detail);
         LimitOptions.AddTo(this);
     }
 
@@ -70,6 +78,7 @@ internal sealed class ScreenCommand : CliCommand
         ("eligibility screen --rules rules --patients samples/patients.ndjson --out results.ndjson --summary summary.json --report screening.html", "The summary also as JSON and as one HTML page: a funnel and per-criterion bars per trial"),
         ("eligibility screen --rules rules --patients samples/fhir/ --as-of 2026-01-15", "A folder of patient files (native or FHIR Bundles) on one screening date"),
         ("eligibility screen --rules rules/NCT07077486.json --patients samples/patients/ --out results.ndjson", "One trial; answers recorded for the other trials are counted as answer warnings (ELIG3005)"),
+        ("eligibility screen --rules rules --patients samples/patients.ndjson --detail verdict --out verdicts.ndjson", "One short row per patient and trial: where it comes from, the trial, the patient, the date and the verdict (--detail full: every explanation)"),
         ("cat samples/patients.ndjson | eligibility screen --rules rules --patients - --parallel 4 | grep '\"verdict\":\"eligible\"'", "From stdin, four workers, keep the eligible"),
         ("eligibility screen --rules rules --patients samples/patients.ndjson --terminology vocab/ --summary summary.json", "Bindings expanded from your OMOP vocabulary (vocab/ stands for your Athena download; it is not shipped)"),
     ];
@@ -93,6 +102,7 @@ internal sealed class ScreenCommand : CliCommand
         string? summaryPath = parseResult.GetValue(summaryFile);
         string? reportPath = parseResult.GetValue(reportFile);
         string? terminologyDescription = compiler.Options.Terminology?.Description;
+        var rowDetail = ScreenRows.Parse(parseResult.GetValue(detail) ?? "criteria") ?? ScreenDetail.Criteria;
         bool resuming = parseResult.GetValue(resume);
         if (resuming && outPath is null)
         {
@@ -106,7 +116,7 @@ internal sealed class ScreenCommand : CliCommand
 
         // A run can be resumed when it writes to a file and its input can be read again: only then is a state kept.
         var inputs = outPath is not null && source.CanReadAgain
-            ? ScreenInputs.Describe(ruleFiles.Select(f => f.Path).ToList(), source, fixedAsOf, terminologyPaths, terminologyDescription, limits)
+            ? ScreenInputs.Describe(ruleFiles.Select(f => f.Path).ToList(), source, fixedAsOf, terminologyPaths, terminologyDescription, limits, rowDetail)
             : null;
         string? statePath = inputs is null ? null : ScreenState.StatePath(outPath!);
 
@@ -161,7 +171,7 @@ internal sealed class ScreenCommand : CliCommand
         Console.Error.WriteLine($"Screening {source.Path} against {string.Join(", ", trials.Select(t => t.Trial.Id))} with {workers} worker(s); as-of: {asOfText}.");
         if (previous is not null)
         {
-            string where = source.IsFolder ? $"{position.Offset} file(s)" : $"through line {position.Lines}";
+            string where = source.IsBulk ? $"{position.Offset} record(s) of the export" : source.IsFolder ? $"{position.Offset} file(s)" : $"through line {position.Lines}";
             Console.Error.WriteLine($"Resuming {ScreenState.PartialPath(outPath!)}: {summary.Records} record(s) were screened ({where}) before the run stopped.");
         }
 
@@ -182,7 +192,7 @@ internal sealed class ScreenCommand : CliCommand
             throw new CliInputException($"cannot write {ScreenState.PartialPath(outPath!)}: {ex.Message}", ex);
         }
 
-        var pipeline = new ScreenPipeline(trials, fixedAsOf, today, workers, limits: limits);
+        var pipeline = new ScreenPipeline(trials, fixedAsOf, today, workers, limits: limits, detail: rowDetail);
         var sinceCheckpoint = Stopwatch.StartNew();
         long checkpointInterval = CheckpointMilliseconds;
         void Checkpoint(bool complete)

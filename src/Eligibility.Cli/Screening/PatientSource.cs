@@ -22,8 +22,15 @@ internal sealed class PatientSource
 
     private const int ChunkSize = 1 << 16;
 
-    private PatientSource(string path, bool isFolder, bool isRegular, long total, long maxRecordBytes)
+    private int blankLines;
+    private string? stopped;
+    private bool stoppedAtEndlessLine;
+
+    private readonly BulkExport? bulk;
+
+    private PatientSource(string path, bool isFolder, bool isRegular, long total, long maxRecordBytes, BulkExport? bulk = null)
     {
+        this.bulk = bulk;
         Path = path;
         IsFolder = isFolder;
         CanReadAgain = isRegular || isFolder;
@@ -35,23 +42,38 @@ internal sealed class PatientSource
 
     public bool IsFolder { get; }
 
+    /// <summary>Whether the input is a folder holding a FHIR Bulk Data export (<see cref="BulkExport"/>); positions then count records.</summary>
+    public bool IsBulk => bulk is not null;
+
     /// <summary>Whether the input can be read again from a position (a regular file or a folder; not stdin, a pipe or a device).</summary>
     public bool CanReadAgain { get; }
 
-    /// <summary>The size of the input for the progress bar: bytes of an NDJSON file, files of a folder, 0 when unknown (stdin, a pipe).</summary>
+    /// <summary>The size of the input for the progress bar: bytes of an NDJSON file, files of a folder, 0 when unknown (stdin, a pipe, a Bulk FHIR export).</summary>
     public long Total { get; }
 
     /// <summary>The largest record: a file of a folder, or one NDJSON line (its newline not counted).</summary>
     public long MaxRecordBytes { get; }
 
     /// <summary>Blank lines skipped so far (NDJSON), those before the position reading started from included.</summary>
-    public int BlankLines { get; private set; }
+    public int BlankLines
+    {
+        get => bulk?.BlankLines ?? blankLines;
+        private set => blankLines = value;
+    }
 
     /// <summary>Why reading stopped before the end of the input (a line with no end, a read error); null when it did not.</summary>
-    public string? Stopped { get; private set; }
+    public string? Stopped
+    {
+        get => bulk?.Stopped ?? stopped;
+        private set => stopped = value;
+    }
 
     /// <summary>Whether reading stopped at a line with no newline within <see cref="LongLineFactor"/> times the limit.</summary>
-    public bool StoppedAtEndlessLine { get; private set; }
+    public bool StoppedAtEndlessLine
+    {
+        get => bulk?.StoppedAtEndlessLine ?? stoppedAtEndlessLine;
+        private set => stoppedAtEndlessLine = value;
+    }
 
     public static PatientSource Open(string path, long maxRecordBytes)
     {
@@ -64,6 +86,11 @@ internal sealed class PatientSource
         {
             if (Directory.Exists(path))
             {
+                if (BulkExport.IsExport(path))
+                {
+                    return new PatientSource(path, true, false, 0, maxRecordBytes, new BulkExport(path, maxRecordBytes));
+                }
+
                 return new PatientSource(path, true, false, InputPaths.Walk(path).LongCount(), maxRecordBytes);
             }
 
@@ -86,7 +113,8 @@ internal sealed class PatientSource
     /// The records, in input order, from <paramref name="start"/> (the beginning by default); <paramref name="stdin"/>
     /// opens standard input when the path is <c>-</c>.
     /// </summary>
-    public IEnumerable<ScreenItem> Items(Func<Stream> stdin, InputPosition start = default) => IsFolder ? Files(start) : Lines(stdin, start);
+    public IEnumerable<ScreenItem> Items(Func<Stream> stdin, InputPosition start = default) =>
+        bulk is not null ? bulk.Items(start) : IsFolder ? Files(start) : Lines(stdin, start);
 
     private IEnumerable<ScreenItem> Files(InputPosition start)
     {

@@ -15,15 +15,18 @@ namespace Eligibility.Cli.Screening;
 /// What a screen's output depends on, described so that <c>screen --resume</c> can tell whether it is given the same
 /// inputs as the interrupted run: each rule file (its full path and a SHA-256 of its bytes and of its lock file's), the
 /// patients input (a file's full path, size and modification time; a folder's files, sizes and modification times), the
-/// as-of option, the terminology and the record limits. The worker count is not among them: it never changes the output.
+/// as-of option, the terminology, the record limits and the rows' detail (<c>--detail</c>: one output holds rows of one
+/// shape; a state written before the option existed was a <c>full</c> run). The worker count is not among them: it never changes the output.
 /// </summary>
 internal static class ScreenInputs
 {
     private const long MaxHashedBytes = 256L * 1024 * 1024;
 
+    private const string DetailName = "detail (--detail)";
+
     /// <summary>The description, as ordered (name, value) pairs.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Describe(
-        IReadOnlyList<string> ruleFiles, PatientSource patients, DateOnly? asOf, IReadOnlyList<string>? terminologyPaths, string? terminology, InputLimits limits)
+        IReadOnlyList<string> ruleFiles, PatientSource patients, DateOnly? asOf, IReadOnlyList<string>? terminologyPaths, string? terminology, InputLimits limits, ScreenDetail detail)
     {
         var items = new List<KeyValuePair<string, string>>();
         for (int i = 0; i < ruleFiles.Count; i++)
@@ -39,6 +42,7 @@ internal static class ScreenInputs
         string paths = terminologyPaths is { Count: > 0 } ? string.Join(", ", terminologyPaths.Select(Path.GetFullPath)) : "none";
         items.Add(new("terminology", terminology is null ? paths : $"{paths}: {terminology}"));
         items.Add(new("record limits", Invariant($"{limits.MaxRecordBytes} bytes a record, {limits.MaxStringBytes} bytes a string, depth {limits.MaxDepth}, {limits.MaxArrayItems} items an array")));
+        items.Add(new(DetailName, ScreenRows.Name(detail)));
         return items;
     }
 
@@ -46,6 +50,7 @@ internal static class ScreenInputs
     public static IReadOnlyList<string> Differences(IReadOnlyList<KeyValuePair<string, string>> before, IReadOnlyList<KeyValuePair<string, string>> now)
     {
         var was = before.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        was.TryAdd(DetailName, ScreenRows.Name(ScreenDetail.Full)); // a state from before --detail: its rows are full ones
         var differences = new List<string>();
         foreach (var (name, value) in now)
         {
@@ -80,7 +85,7 @@ internal static class ScreenInputs
         // A folder: every file the run reads, with its size and modification time, hashed.
         using var listing = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long count = 0;
-        foreach (string file in InputPaths.Walk(patients.Path))
+        foreach (string file in patients.IsBulk ? BulkExport.Files(patients.Path) : InputPaths.Walk(patients.Path))
         {
             count++;
             string entry;

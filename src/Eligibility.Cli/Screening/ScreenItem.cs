@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
 namespace Eligibility.Cli.Screening;
 
 /// <summary>
@@ -9,7 +13,38 @@ internal sealed record ScreenItem(int Line, string? File, byte[]? Bytes, string?
 {
     /// <summary>Where reading resumes once this record's rows are written.</summary>
     public InputPosition Next { get; init; }
+
+    /// <summary>
+    /// For a Bundle made from a Bulk FHIR export, where each entry's resource comes from; null for any other record.
+    /// A diagnostic about <c>/entry/N/resource…</c> is placed at that line of the export instead of inside the Bundle.
+    /// </summary>
+    public IReadOnlyList<EntryOrigin>? Entries { get; init; }
+
+    /// <summary>
+    /// Where a diagnostic inside the record is in the input, when the record is a Bundle made from an export's lines:
+    /// (file, line, column) of the line holding the resource the pointer names; null when it names none.
+    /// </summary>
+    public (string File, int Line, int Column)? Origin(Diagnostic d)
+    {
+        if (Entries is null || d.Line != 1 || d.Pointer is not { } pointer || !pointer.StartsWith("/entry/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        int end = pointer.IndexOf('/', "/entry/".Length);
+        string index = end < 0 ? pointer["/entry/".Length..] : pointer["/entry/".Length..end];
+        if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n >= Entries.Count)
+        {
+            return null;
+        }
+
+        var entry = Entries[n];
+        return (entry.File, entry.Line, Math.Max(1, d.Column - entry.Column + 1));
+    }
 }
+
+/// <summary>Where a Bundle entry's resource comes from: a line of a file, and the column (UTF-16) the resource starts at in the Bundle.</summary>
+internal readonly record struct EntryOrigin(string File, int Line, int Column);
 
 /// <summary>
 /// A point in the patients input where reading can resume: for NDJSON, the byte <see cref="Offset"/> of a line's start,

@@ -183,14 +183,9 @@ internal sealed class ScreenOutput : IDisposable
                 return null;
             }
 
-            if (root.TryGetProperty("file", out var fileName) && fileName.ValueKind == JsonValueKind.String)
-            {
-                return "file " + fileName.GetString();
-            }
-
-            return root.TryGetProperty("line", out var line) && line.TryGetInt32(out int n)
-                ? "line " + n.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                : null;
+            string? file = root.TryGetProperty("file", out var fileName) && fileName.ValueKind == JsonValueKind.String ? fileName.GetString() : null;
+            int n = root.TryGetProperty("line", out var line) && line.TryGetInt32(out int number) ? number : 0;
+            return file is null && n <= 0 ? null : ScreenState.Record(file, n);
         }
         catch (JsonException)
         {

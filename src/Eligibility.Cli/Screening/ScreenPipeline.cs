@@ -55,6 +55,7 @@ internal sealed class ScreenPipeline
     private readonly int parallel;
     private readonly bool listCodes;
     private readonly InputLimits limits;
+    private readonly ScreenDetail detail;
 
     /// <param name="trials">The trials, in the order their rows are written.</param>
     /// <param name="asOf">The <c>--as-of</c> date, if given.</param>
@@ -62,8 +63,10 @@ internal sealed class ScreenPipeline
     /// <param name="parallel">The worker count.</param>
     /// <param name="listCodes">Whether each record's unrecognised codes are listed.</param>
     /// <param name="limits">The limits one record is read within (default <see cref="InputLimits.Default"/>).</param>
-    public ScreenPipeline(IReadOnlyList<TrialEvaluator> trials, DateOnly? asOf, DateOnly today, int parallel, bool listCodes = true, InputLimits? limits = null)
+    /// <param name="detail">How much of each result a row carries (default <see cref="ScreenDetail.Full"/>).</param>
+    public ScreenPipeline(IReadOnlyList<TrialEvaluator> trials, DateOnly? asOf, DateOnly today, int parallel, bool listCodes = true, InputLimits? limits = null, ScreenDetail detail = ScreenDetail.Full)
     {
+        this.detail = detail;
         this.trials = trials;
         this.listCodes = listCodes;
         this.limits = limits ?? InputLimits.Default;
@@ -190,7 +193,7 @@ internal sealed class ScreenPipeline
         if (read.Patient is not { } patient)
         {
             var first = read.Diagnostics.FirstOrDefault(d => d.IsError);
-            return Error(item, first is null ? "the record could not be read" : Describe(first), internalError: false);
+            return Error(item, first is null ? "the record could not be read" : Describe(first, item), internalError: false);
         }
 
         string prefix = RowPrefix(item);
@@ -203,7 +206,7 @@ internal sealed class ScreenPipeline
             {
                 var result = trial.Evaluate(patient, date);
                 results.Add(result);
-                rows.Add(prefix + ResultJson.ToJson(result, indented: false)[1..]);
+                rows.Add(ScreenRows.Row(prefix, result, detail));
             }
 #pragma warning disable CA1031 // one record's failure must not end a long run: it becomes an error row, and the exit code says 3
             catch (Exception ex)
@@ -265,19 +268,34 @@ internal sealed class ScreenPipeline
         }
     }
 
-    /// <summary>The start of every row of a record, naming where it came from: <c>{"line":12,</c> or <c>{"file":"in/a.json",</c>.</summary>
-    internal static string RowPrefix(ScreenItem item) => item.File is { } file
-        ? "{\"file\":\"" + JsonEncodedText.Encode(SafeText.Clean(file), JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() + "\","
-        : "{\"line\":" + item.Line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",";
+    /// <summary>
+    /// The start of every row of a record, naming where it came from: <c>{"line":12,</c>, <c>{"file":"in/a.json",</c>,
+    /// or for a line of a file (a Bulk FHIR export) <c>{"file":"export/Patient.ndjson","line":12,</c>.
+    /// </summary>
+    internal static string RowPrefix(ScreenItem item)
+    {
+        string line = "\"line\":" + item.Line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",";
+        return item.File is { } file
+            ? "{\"file\":\"" + JsonEncodedText.Encode(SafeText.Clean(file), JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() + "\"," + (item.Line > 0 ? line : string.Empty)
+            : "{" + line;
+    }
 
     /// <summary>The error text of a record that failed unexpectedly: a bug, said so, with the exception's type and message.</summary>
     private static string InternalError(string what, Exception ex) =>
         (ex is EligibilityBugException ? $"internal error: {ex.Message}" : $"internal error {what}: {ex.GetType().Name}: {ex.Message}").ReplaceLineEndings(" ")
         + " (this is a bug in eligibility, not a problem with the record: please report it)";
 
-    /// <summary>"ELIG0001: message (column 57)" — the position is inside the record (its line, or its file).</summary>
-    private static string Describe(Diagnostic d)
+    /// <summary>
+    /// "ELIG0001: message (column 57)" — the position is inside the record (its line, or its file); for a Bundle made
+    /// from a Bulk FHIR export, the line of the export holding the resource: "… (export/Observation.ndjson(4,57))".
+    /// </summary>
+    internal static string Describe(Diagnostic d, ScreenItem? item = null)
     {
+        if (item?.Origin(d) is var (file, line, column))
+        {
+            return d.Code + ": " + d.Message + FormattableString.Invariant($" ({file}({line},{column}))");
+        }
+
         string at = d.Line switch
         {
             <= 0 => string.Empty,
@@ -297,7 +315,8 @@ internal sealed class ScreenPipeline
             {
                 w.WriteString("file", SafeText.Clean(file));
             }
-            else
+
+            if (item.File is null || item.Line > 0)
             {
                 w.WriteNumber("line", item.Line);
             }

@@ -50,7 +50,14 @@ internal sealed class ScreenState
     public static string StatePath(string outPath) => outPath + ".partial.state";
 
     /// <summary>Where a row comes from, in the words of <see cref="LastRecord"/>.</summary>
-    public static string RecordOf(ScreenItem item) => item.File is { } file ? "file " + SafeText.Clean(file) : "line " + item.Line.ToString(CultureInfo.InvariantCulture);
+    public static string RecordOf(ScreenItem item) => Record(item.File is null ? null : SafeText.Clean(item.File), item.Line);
+
+    /// <summary><c>line 12</c>, <c>file in/a.json</c>, or <c>file export/Patient.ndjson line 12</c> (a line of a Bulk FHIR export's file).</summary>
+    public static string Record(string? file, int line)
+    {
+        string lineText = "line " + line.ToString(CultureInfo.InvariantCulture);
+        return file is null ? lineText : line > 0 ? "file " + file + " " + lineText : "file " + file;
+    }
 
     /// <summary>Writes the state to <paramref name="path"/> atomically: to a new file, on disk, then renamed over the old one.</summary>
     public static void Write(string path, ScreenState state, ScreenSummary summary)

@@ -217,8 +217,13 @@ internal sealed class ScreenSummary
         return criteria.Count;
     }
 
-    /// <summary>A warning about a record, positioned in the input: an NDJSON line's position is its line in the file.</summary>
-    private Diagnostic InInput(Diagnostic d, ScreenItem item) => item.File is not null
+    /// <summary>
+    /// A warning about a record, positioned in the input: an NDJSON line's position is its line in the file; a Bundle
+    /// made from a Bulk FHIR export's lines places it at the line of the resource it is about.
+    /// </summary>
+    private Diagnostic InInput(Diagnostic d, ScreenItem item) =>
+        item.Origin(d) is var (file, line, column) ? new Diagnostic(d.Code, d.Severity, d.Message, file, line, column, d.Pointer)
+        : item.File is not null
         ? new Diagnostic(d.Code, d.Severity, d.Message, d.File ?? item.File, d.Line, d.Column, d.Pointer)
         : new Diagnostic(d.Code, d.Severity, d.Message, input, d.Line > 0 ? item.Line + d.Line - 1 : item.Line, d.Line > 0 ? d.Column : 1, d.Pointer);
 
