@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Eligibility.Patients;
+using static Eligibility.Benchmarks.Comparison.FieldExtractor;
 
 namespace Eligibility.Benchmarks.Comparison;
 
@@ -19,13 +20,6 @@ public static class ComparisonPatients
 
     /// <summary>The number of patients the benchmarks and the agreement test use.</summary>
     public const int Count = 10_000;
-
-    private const string Loinc = "http://loinc.org";
-    private const string Snomed = "http://snomed.info/sct";
-    private const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
-    private const string RxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
-    private const string Atc = "http://www.whocc.no/atc";
-    private const string Local = "urn:eligibility:concept";
 
     private static readonly string?[] Statuses = ["final", "final", "final", "final", "amended", "corrected", null, "preliminary", "cancelled", "entered-in-error"];
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Eligibility.Patients;
 
 namespace Eligibility.Benchmarks.Comparison;
@@ -7,7 +8,7 @@ namespace Eligibility.Benchmarks.Comparison;
 /// <summary>
 /// Hand-written extraction of the 14 criteria's facts from a native <see cref="PatientRecord"/>, following
 /// docs/semantics.md for exactly these criteria: the most recent counting result (final, amended, corrected or no
-/// status) dated inside the lookback, ties to the later record; the units the generated data uses converted with exact
+/// status) dated inside the lookback, ties to the later record (one pass over the observations for all nine tests); the units the generated data uses converted with exact
 /// decimal factors (anything else unknown); the ULN from the result's reference range, else 40 U/L; eGFR reported, else
 /// CKD-EPI 2021 from creatinine (age at the specimen date, female or male); conditions neither refuted nor
 /// entered-in-error, ICD-10 and ATC codes by prefix ignoring dots and case; medication records that are real exposure,
@@ -16,12 +17,13 @@ namespace Eligibility.Benchmarks.Comparison;
 /// </summary>
 public static class FieldExtractor
 {
-    private const string Loinc = "http://loinc.org";
-    private const string Snomed = "http://snomed.info/sct";
-    private const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
-    private const string RxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
-    private const string Atc = "http://www.whocc.no/atc";
-    private const string Local = "urn:eligibility:concept";
+    // The code systems as the generated data spells them (ComparisonPatients uses these).
+    internal const string Loinc = "http://loinc.org";
+    internal const string Snomed = "http://snomed.info/sct";
+    internal const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
+    internal const string RxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
+    internal const string Atc = "http://www.whocc.no/atc";
+    internal const string Local = "urn:eligibility:concept";
 
     /// <summary>Fills <paramref name="into"/> with the patient's facts on <paramref name="asOf"/>.</summary>
     /// <param name="patient">The native record.</param>
@@ -31,25 +33,49 @@ public static class FieldExtractor
     {
         ArgumentNullException.ThrowIfNull(patient);
         ArgumentNullException.ThrowIfNull(into);
+        // One pass over the observations: the latest counting result of each test, in its lookback.
+        var latest = default(LatestResults);
         var days28 = asOf.AddDays(-28);
         var days90 = asOf.AddDays(-90);
-        var obs = patient.Observations;
+        var observations = patient.Observations;
+        for (int i = 0; i < observations.Count; i++)
+        {
+            var o = observations[i];
+            if (o.Date is not { } date || date > asOf || date < days90 || o.Value is null || !Counts(o.Status))
+            {
+                continue;
+            }
+
+            for (int c = 0; c < o.Codes.Count; c++)
+            {
+                var test = Classify(o.Codes[c]);
+                if (test == Test.None || (date < days28 && test is not (Test.Fev1Fvc or Test.Dlco)))
+                {
+                    continue;
+                }
+
+                if (latest[(int)test] is not { } best || date >= best.Date!.Value)
+                {
+                    latest[(int)test] = o;
+                }
+            }
+        }
 
         into.Age = patient.BirthDate is { } birth ? AgeInYears(birth, asOf) : null;
         into.Sle = History(patient.Conditions, asOf, IsSle);
         into.Ild = History(patient.Conditions, asOf, IsIld);
-        into.Fev1Fvc = Percent(Latest(obs, days90, asOf, IsFev1Fvc));
-        into.Dlco = Percent(Latest(obs, days90, asOf, IsDlco));
-        into.AltUln = UlnMultiple(Latest(obs, days28, asOf, IsAlt));
-        into.AstUln = UlnMultiple(Latest(obs, days28, asOf, IsAst));
-        into.Egfr = Latest(obs, days28, asOf, IsEgfr) is { } egfr
+        into.Fev1Fvc = Percent(latest[(int)Test.Fev1Fvc]);
+        into.Dlco = Percent(latest[(int)Test.Dlco]);
+        into.AltUln = UlnMultiple(latest[(int)Test.Alt]);
+        into.AstUln = UlnMultiple(latest[(int)Test.Ast]);
+        into.Egfr = latest[(int)Test.Egfr] is { } egfr
             ? (egfr.Unit == "mL/min/{1.73_m2}" ? egfr.Value : null)
-            : ComputedEgfr(patient, Latest(obs, days28, asOf, IsCreatinine));
-        into.Hemoglobin = Latest(obs, days28, asOf, IsHemoglobin) is { } hb
+            : ComputedEgfr(patient, latest[(int)Test.Creatinine]);
+        into.Hemoglobin = latest[(int)Test.Hemoglobin] is { } hb
             ? hb.Unit switch { "g/L" => hb.Value, "g/dL" => hb.Value * 10, _ => null }
             : null;
-        into.Wbc = PerNanoLitre(Latest(obs, days28, asOf, IsWbc));
-        into.Platelets = PerNanoLitre(Latest(obs, days28, asOf, IsPlatelets));
+        into.Wbc = PerNanoLitre(latest[(int)Test.Wbc]);
+        into.Platelets = PerNanoLitre(latest[(int)Test.Platelets]);
         into.Mi6Months = OccurredWithin(patient.Conditions, asOf.AddMonths(-6), asOf, IsMi);
         into.Rituximab = Current(patient.Medications, asOf, IsRituximab, rituximab: true);
         into.Belimumab = Current(patient.Medications, asOf, IsBelimumab, rituximab: false);
@@ -104,26 +130,6 @@ public static class FieldExtractor
         }
 
         return uln is { } u && u > 0 ? o.Value / u : null;
-    }
-
-    private static ObservationRecord? Latest(IReadOnlyList<ObservationRecord> observations, DateOnly from, DateOnly asOf, Func<Coding, bool> code)
-    {
-        ObservationRecord? best = null;
-        for (int i = 0; i < observations.Count; i++)
-        {
-            var o = observations[i];
-            if (o.Date is not { } date || date < from || date > asOf || o.Value is null || !Counts(o.Status) || !Any(o.Codes, code))
-            {
-                continue;
-            }
-
-            if (best is null || date >= best.Date!.Value)
-            {
-                best = o;
-            }
-        }
-
-        return best;
     }
 
     private static bool Counts(string? status) => status is null
@@ -238,27 +244,28 @@ public static class FieldExtractor
         return false;
     }
 
-    private static bool IsLoinc(Coding c, string a, string? b = null, string? d = null) =>
-        c.System == Loinc && (c.Code == a || c.Code == b || c.Code == d);
+    /// <summary>Which test a coding names (LOINC, or the local DLCO code), or <see cref="Test.None"/>.</summary>
+    private static Test Classify(Coding c)
+    {
+        if (c.System == Loinc)
+        {
+            return c.Code switch
+            {
+                "1742-6" or "1743-4" or "1744-2" => Test.Alt,
+                "1920-8" or "30239-8" => Test.Ast,
+                "98979-8" or "62238-1" or "88293-6" or "88294-4" or "77147-7" or "33914-3" or "48642-3" or "48643-1" or "50044-7"
+                    or "94677-2" or "69405-9" => Test.Egfr,
+                "2160-0" or "14682-9" => Test.Creatinine,
+                "718-7" => Test.Hemoglobin,
+                "6690-2" or "26464-8" => Test.Wbc,
+                "777-3" or "26515-7" => Test.Platelets,
+                "19926-5" => Test.Fev1Fvc,
+                _ => Test.None,
+            };
+        }
 
-    private static bool IsAlt(Coding c) => IsLoinc(c, "1742-6", "1743-4", "1744-2");
-
-    private static bool IsAst(Coding c) => IsLoinc(c, "1920-8", "30239-8");
-
-    private static bool IsCreatinine(Coding c) => IsLoinc(c, "2160-0", "14682-9");
-
-    private static bool IsHemoglobin(Coding c) => IsLoinc(c, "718-7");
-
-    private static bool IsWbc(Coding c) => IsLoinc(c, "6690-2", "26464-8");
-
-    private static bool IsPlatelets(Coding c) => IsLoinc(c, "777-3", "26515-7");
-
-    private static bool IsFev1Fvc(Coding c) => IsLoinc(c, "19926-5");
-
-    private static bool IsDlco(Coding c) => c.System == Local && c.Code == "dlco-percent-predicted";
-
-    private static bool IsEgfr(Coding c) => c.System == Loinc && c.Code is "98979-8" or "62238-1" or "88293-6" or "88294-4" or "77147-7"
-        or "33914-3" or "48642-3" or "48643-1" or "50044-7" or "94677-2" or "69405-9";
+        return c.System == Local && c.Code == "dlco-percent-predicted" ? Test.Dlco : Test.None;
+    }
 
     private static bool IsSle(Coding c) =>
         (c.System == Snomed && c.Code is "55464009" or "239887007" or "239890001" or "309762007" or "95644001" or "196138005" or "68815009")
@@ -303,5 +310,26 @@ public static class FieldExtractor
         }
 
         return false;
+    }
+
+    private enum Test
+    {
+        None,
+        Alt,
+        Ast,
+        Egfr,
+        Creatinine,
+        Hemoglobin,
+        Wbc,
+        Platelets,
+        Fev1Fvc,
+        Dlco,
+    }
+
+    /// <summary>The latest result per <see cref="Test"/>, on the stack.</summary>
+    [InlineArray(10)]
+    private struct LatestResults
+    {
+        private ObservationRecord? first;
     }
 }
