@@ -1,4 +1,7 @@
-using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Running;
 
 namespace Eligibility.Benchmarks;
@@ -8,17 +11,48 @@ public static class Program
 {
     /// <summary>
     /// Runs the benchmarks chosen by the BenchmarkDotNet command line (<c>--filter</c>, <c>--job</c>, ...), or with
-    /// <c>--terminology-report</c> alone prints <see cref="TerminologyReport"/> instead.
+    /// <c>--terminology-report</c> alone prints <see cref="TerminologyReport"/> instead, or measures a cold start
+    /// (<see cref="ColdStart"/>: <c>--cold-start MODE</c>, <c>--cold-start-report [N]</c>).
     /// </summary>
     /// <param name="args">BenchmarkDotNet's command-line arguments.</param>
-    public static void Main(string[] args)
+    /// <returns>0; 1 when a benchmark failed to run, a validation error stopped the run or a filter matched nothing;
+    /// 2 for an unusable cold-start argument.</returns>
+    public static int Main(string[] args)
     {
-        if (args is [TerminologyReport.Switch])
+        var mainEntered = Stopwatch.StartNew();
+        switch (args)
         {
-            TerminologyReport.Run(Console.Out);
-            return;
+            case [ColdStart.Switch, string mode]:
+                return ColdStart.Run(mode, mainEntered);
+            case [ColdStart.ReportSwitch]:
+                return ColdStart.Report(10);
+            case [ColdStart.ReportSwitch, string count]:
+                return int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int runs) && runs > 0
+                    ? ColdStart.Report(runs)
+                    : Usage($"{ColdStart.ReportSwitch}: expected a positive number of runs, got '{count}'");
+            case [TerminologyReport.Switch]:
+                TerminologyReport.Run(System.Console.Out);
+                return 0;
+            default:
+                return RunBenchmarks(args);
         }
+    }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static int Usage(string message)
+    {
+        System.Console.Error.WriteLine(message);
+        return 2;
+    }
+
+    /// <summary>Runs BenchmarkDotNet; kept out of <see cref="Main"/> so a cold-start run never loads it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int RunBenchmarks(string[] args)
+    {
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
+        // No summary at all is a failure only when a filter was given (it matched nothing); --list and --help give none.
+        bool filtered = args.Any(a => a is "--filter" or "-f");
+        bool failed = (summaries.Count == 0 && filtered)
+            || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Length == 0 || s.Reports.Any(r => !r.Success));
+        return failed ? 1 : 0;
     }
 }
