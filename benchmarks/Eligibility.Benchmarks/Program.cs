@@ -12,7 +12,8 @@ public static class Program
     /// <summary>
     /// Runs the benchmarks chosen by the BenchmarkDotNet command line (<c>--filter</c>, <c>--job</c>, ...), or with
     /// <c>--terminology-report</c> alone prints <see cref="TerminologyReport"/> instead, or measures a cold start
-    /// (<see cref="ColdStart"/>: <c>--cold-start MODE</c>, <c>--cold-start-report [N]</c>).
+    /// (<see cref="ColdStart"/>: <c>--cold-start MODE</c>, <c>--cold-start-report [N]</c>), or screens generated populations
+    /// with the published tool as a process (<see cref="ScreenThroughput"/>: <c>--screen-throughput TOOL N...</c>).
     /// </summary>
     /// <param name="args">BenchmarkDotNet's command-line arguments.</param>
     /// <returns>0; 1 when a benchmark failed to run, a validation error stopped the run or a filter matched nothing;
@@ -30,6 +31,10 @@ public static class Program
                 return int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int runs) && runs > 0
                     ? ColdStart.Report(runs)
                     : Usage($"{ColdStart.ReportSwitch}: expected a positive number of runs, got '{count}'");
+            case [ScreenThroughput.Switch, string tool, .. var counts] when counts.Length > 0:
+                return counts.All(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
+                    ? ScreenThroughput.Run(tool, counts.Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray())
+                    : Usage($"{ScreenThroughput.Switch}: expected the tool's path and positive patient counts");
             case [TerminologyReport.Switch]:
                 TerminologyReport.Run(System.Console.Out);
                 return 0;
