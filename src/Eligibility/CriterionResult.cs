@@ -39,7 +39,12 @@ public sealed class CriterionResult
     public Truth Truth { get; internal init; }
 
     /// <summary>What was found and how it compares, in one or more sentences.</summary>
-    public string Explanation { get; internal init; } = string.Empty;
+    /// <remarks>Worded when first read, not during evaluation: a caller that wants only outcomes (screening, a verdict)
+    /// does not pay for the sentences. Reading it from several threads is safe.</remarks>
+    public string Explanation => Node?.Explanation ?? string.Empty;
+
+    /// <summary>The evaluated node this result reports; it words the explanation on demand.</summary>
+    internal NodeResult? Node { get; init; }
 
     /// <summary>Facts from the record (or computed from it) that the rule used.</summary>
     public IReadOnlyList<FactUsed> Facts { get; internal init; } = System.Array.Empty<FactUsed>();

@@ -171,7 +171,7 @@ public sealed class TrialEvaluator
             Text = text,
             Outcome = OutcomeOf(node.Truth, effective, node.PendingJudgement),
             Truth = node.Truth,
-            Explanation = node.Explanation,
+            Node = node,
             Facts = node.Facts,
             Missing = node.Missing,
             Questions = node.Questions,

@@ -10,15 +10,28 @@ internal sealed class NodeResult
     private static readonly IReadOnlyList<string> NoMissing = Array.Empty<string>();
     private static readonly IReadOnlyList<FactUsed> NoFacts = Array.Empty<FactUsed>();
 
+    private readonly Func<string>? explain;
+    private string? explanation;
+
     public NodeResult(Truth truth, string explanation)
     {
         Truth = truth;
-        Explanation = explanation;
+        this.explanation = explanation;
+    }
+
+    /// <summary>A result whose explanation is worded only when it is read (<see cref="Explanation"/>): evaluation
+    /// decides truth values and keeps the facts; the sentence costs nothing unless a caller or writer asks for it.</summary>
+    public NodeResult(Truth truth, Func<string> explain)
+    {
+        Truth = truth;
+        this.explain = explain;
     }
 
     public Truth Truth { get; }
 
-    public string Explanation { get; }
+    /// <summary>The explanation, worded on first read and kept (the wording is deterministic, so a race between two
+    /// readers words it twice and keeps one of two equal strings).</summary>
+    public string Explanation => explanation ??= explain!();
 
     /// <summary>True when the result is unknown only because judgement items are unanswered (outcome review).</summary>
     public bool PendingJudgement { get; init; }
@@ -44,4 +57,10 @@ internal sealed class NodeResult
 
     public static NodeResult Of(Truth truth, string explanation, IReadOnlyList<FactUsed>? facts = null) =>
         new(truth, explanation) { Facts = facts ?? NoFacts };
+
+    public static NodeResult Unknown(Func<string> explain, string missing, IReadOnlyList<FactUsed>? facts = null) =>
+        new(Truth.Unknown, explain) { Missing = new[] { missing }, Facts = facts ?? NoFacts };
+
+    public static NodeResult Of(Truth truth, Func<string> explain, IReadOnlyList<FactUsed>? facts = null) =>
+        new(truth, explain) { Facts = facts ?? NoFacts };
 }

@@ -39,7 +39,7 @@ internal sealed class AgeNode : RuleNode
         var fact = new FactUsed { Concept = "age", Value = age, Unit = "a", Date = birth, Detail = "born " + Phrase.Date(birth) };
         return NodeResult.Of(
             Truth.From(ok),
-            string.Create(CultureInfo.InvariantCulture, $"Age {age} (born {Phrase.Date(birth)}) on {Phrase.Date(context.AsOf)} is {(ok ? string.Empty : "not ")}{Phrase.Bounds(bounds, "years")}{spoken}"),
+            () => string.Create(CultureInfo.InvariantCulture, $"Age {age} (born {Phrase.Date(birth)}) on {Phrase.Date(context.AsOf)} is {(ok ? string.Empty : "not ")}{Phrase.Bounds(bounds, "years")}{spoken}"),
             new[] { fact });
     }
 

@@ -112,8 +112,8 @@ internal sealed class CodedNode : RuleNode
         {
             string none = $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
             return absentFalse
-                ? NodeResult.Of(Truth.False, none + " (for this criterion no result means not met)")
-                : NodeResult.Unknown(none, missing);
+                ? NodeResult.Of(Truth.False, () => none + " (for this criterion no result means not met)")
+                : NodeResult.Unknown(() => none, missing);
         }
 
         string described = $"{concept.Label} {ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
@@ -121,21 +121,21 @@ internal sealed class CodedNode : RuleNode
         var (answer, conflict) = Read(concept, o);
         if (conflict is not null)
         {
-            return NodeResult.Unknown($"{described} is present but contradicts itself (it reads as {conflict})", concept.Label + " result that can be read", new[] { fact });
+            return NodeResult.Unknown(() => $"{described} is present but contradicts itself (it reads as {conflict})", concept.Label + " result that can be read", new[] { fact });
         }
 
         if (answer is null)
         {
             string known = string.Join(", ", concept.Answers.Keys.Select(k => k.Replace('-', ' ')));
-            return NodeResult.Unknown($"{described} is present but could not be read: it matches none of the answers the rule file declares ({known})", concept.Label + " result that can be read", new[] { fact });
+            return NodeResult.Unknown(() => $"{described} is present but could not be read: it matches none of the answers the rule file declares ({known})", concept.Label + " result that can be read", new[] { fact });
         }
 
         if (answer == "unknown" && !wanted.Contains(answer))
         {
-            return NodeResult.Unknown(described + " records the answer as unknown", missing, new[] { fact });
+            return NodeResult.Unknown(() => described + " records the answer as unknown", missing, new[] { fact });
         }
 
         bool ok = wanted.Contains(answer);
-        return NodeResult.Of(Truth.From(ok), $"{described} means {answer.Replace('-', ' ')}: {(ok ? "met" : "not met")} (wanted {string.Join(" or ", wanted)})", new[] { fact });
+        return NodeResult.Of(Truth.From(ok), () => $"{described} means {answer.Replace('-', ' ')}: {(ok ? "met" : "not met")} (wanted {string.Join(" or ", wanted)})", new[] { fact });
     }
 }

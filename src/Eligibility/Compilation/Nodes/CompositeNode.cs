@@ -58,7 +58,7 @@ internal sealed class CompositeNode : RuleNode
             ? string.Create(CultureInfo.InvariantCulture, $"{trueCount} of {parts.Length} met, {n} needed") + (truth.IsUnknown ? string.Create(CultureInfo.InvariantCulture, $", {unknownCount} unknown") : string.Empty) + ": "
             : string.Empty;
         var unknowns = results.Where(r => r.Truth.IsUnknown).ToList();
-        return new NodeResult(truth, summary + Phrase.Join(shown.Select(r => r.Explanation)))
+        return new NodeResult(truth, () => summary + Phrase.Join(shown.Select(r => r.Explanation)))
         {
             Parts = results,
             PendingJudgement = truth.IsUnknown && unknowns.All(r => r.PendingJudgement),

@@ -66,31 +66,31 @@ internal sealed class ComputedMeasure
         var scrObservation = context.Latest(creatinine, window, o => o.Value is not null);
         if (scrObservation is null)
         {
-            return NodeResult.Unknown($"No reported {conceptName} and no {creatinine.Label} result {between} to compute it ({Formula})", missing);
+            return NodeResult.Unknown(() => $"No reported {conceptName} and no {creatinine.Label} result {between} to compute it ({Formula})", missing);
         }
 
         var scr = Reading.In(scrObservation, creatinine, "mg/dL");
         if (scr.Value is not { } scrMgDl)
         {
-            return NodeResult.Unknown(scr.Problem!, creatinine.Label + " with a unit convertible to mg/dL");
+            return NodeResult.Unknown(() => scr.Problem!, creatinine.Label + " with a unit convertible to mg/dL");
         }
 
         if (scrMgDl <= 0)
         {
-            return NodeResult.Unknown($"{scr.Describe(creatinine.Label, "mg/dL")} is not a usable creatinine value", creatinine.Label + " within range");
+            return NodeResult.Unknown(() => $"{scr.Describe(creatinine.Label, "mg/dL")} is not a usable creatinine value", creatinine.Label + " within range");
         }
 
         var facts = new System.Collections.Generic.List<FactUsed> { scr.ToFact(creatinine.Name, "mg/dL") };
         DateOnly specimenDate = scrObservation.Date!.Value;
         if (context.AgeAt(specimenDate) is not { } age)
         {
-            return NodeResult.Unknown($"{Formula} needs the age at the creatinine date, but no birth date is recorded", "birth date", facts);
+            return NodeResult.Unknown(() => $"{Formula} needs the age at the creatinine date, but no birth date is recorded", "birth date", facts);
         }
 
         var sex = context.Patient.Sex;
         if (sex is not (AdministrativeSex.Female or AdministrativeSex.Male))
         {
-            return NodeResult.Unknown($"{Formula} needs administrative sex (female or male), which is not recorded as either", "sex", facts);
+            return NodeResult.Unknown(() => $"{Formula} needs administrative sex (female or male), which is not recorded as either", "sex", facts);
         }
 
         bool female = sex == AdministrativeSex.Female;
@@ -105,13 +105,13 @@ internal sealed class ComputedMeasure
             var weightObservation = context.Latest(weight!, window, o => o.Value is not null);
             if (weightObservation is null)
             {
-                return NodeResult.Unknown($"{Formula} needs a {weight!.Label} result {between}; none found", $"{weight!.Label} within the last {lookbackPhrase}", facts);
+                return NodeResult.Unknown(() => $"{Formula} needs a {weight!.Label} result {between}; none found", $"{weight!.Label} within the last {lookbackPhrase}", facts);
             }
 
             var kg = Reading.In(weightObservation, weight!, "kg");
             if (kg.Value is not { } weightKg)
             {
-                return NodeResult.Unknown(kg.Problem!, weight!.Label + " with a unit convertible to kg", facts);
+                return NodeResult.Unknown(() => kg.Problem!, weight!.Label + " with a unit convertible to kg", facts);
             }
 
             facts.Add(kg.ToFact(weight!.Name, "kg"));
@@ -121,14 +121,14 @@ internal sealed class ComputedMeasure
 
         if (!UnitConverter.Instance.TryConvert(computed, ResultUnit, unit, null, out decimal inRuleUnit, out string? error))
         {
-            return NodeResult.Unknown($"the {Formula} result cannot be expressed in {unit}: {error}", conceptName + " in " + unit, facts);
+            return NodeResult.Unknown(() => $"the {Formula} result cannot be expressed in {unit}: {error}", conceptName + " in " + unit, facts);
         }
 
         bool ok = Phrase.Satisfies(bounds, inRuleUnit);
         facts.Add(new FactUsed { Concept = conceptName, Value = computed, Unit = ResultUnit, Date = specimenDate, Formula = Formula });
         return NodeResult.Of(
             Truth.From(ok),
-            $"No reported {conceptName}; computed {conceptName} {Phrase.Number(computed)} {Phrase.Unit(ResultUnit)} ({Formula} from {inputs}) is {(ok ? string.Empty : "not ")}{Phrase.Bounds(bounds, unit)}",
+            () => $"No reported {conceptName}; computed {conceptName} {Phrase.Number(computed)} {Phrase.Unit(ResultUnit)} ({Formula} from {inputs}) is {(ok ? string.Empty : "not ")}{Phrase.Bounds(bounds, unit)}",
             facts);
     }
 }

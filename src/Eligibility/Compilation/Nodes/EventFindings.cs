@@ -31,16 +31,16 @@ internal sealed class EventFindings
     {
         if (hits.Count > 0)
         {
-            return NodeResult.Of(Truth.True, found + ": " + string.Join("; ", hits), facts);
+            return NodeResult.Of(Truth.True, () => found + ": " + string.Join("; ", hits), facts);
         }
 
         if (undecided.Count > 0)
         {
-            return NodeResult.Unknown(found.Replace("Found ", "Cannot tell whether there is ", StringComparison.Ordinal) + ": " + string.Join("; ", undecided), missing, facts);
+            return NodeResult.Unknown(() => found.Replace("Found ", "Cannot tell whether there is ", StringComparison.Ordinal) + ": " + string.Join("; ", undecided), missing, facts);
         }
 
         return absentUnknown
-            ? NodeResult.Unknown(absent + " (absence is unknown for this criterion)", missing)
-            : NodeResult.Of(Truth.False, absent + " (the record is taken as complete)");
+            ? NodeResult.Unknown(() => absent + " (absence is unknown for this criterion)", missing)
+            : NodeResult.Of(Truth.False, () => absent + " (the record is taken as complete)");
     }
 }

@@ -37,13 +37,13 @@ internal sealed class ExpressionNode : RuleNode
         bool? value = expression.Evaluate(facts, out var missing);
         if (value is null)
         {
-            return new NodeResult(Truth.Unknown, $"Expression `{expression.Source}` cannot be decided: {string.Join("; ", missing)}")
+            return new NodeResult(Truth.Unknown, () => $"Expression `{expression.Source}` cannot be decided: {string.Join("; ", missing)}")
             {
                 Missing = missing,
             };
         }
 
-        return NodeResult.Of(Truth.From(value.Value), $"Expression `{expression.Source}` is {(value.Value ? "true" : "false")}" + (facts.Used.Count > 0 ? " (" + string.Join("; ", facts.Used) + ")" : string.Empty));
+        return NodeResult.Of(Truth.From(value.Value), () => $"Expression `{expression.Source}` is {(value.Value ? "true" : "false")}" + (facts.Used.Count > 0 ? " (" + string.Join("; ", facts.Used) + ")" : string.Empty));
     }
 
     /// <summary>The facts an expression may read, each computed with the same rules as the typed kinds.</summary>

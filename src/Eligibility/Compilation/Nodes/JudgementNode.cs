@@ -35,7 +35,7 @@ internal sealed class JudgementNode : RuleNode
         string what = question ?? "investigator's judgement";
         if (answer is null)
         {
-            return new NodeResult(Truth.Unknown, $"Needs review: {what} (no assessment recorded for {context.TrialId}/{scope.Id})")
+            return new NodeResult(Truth.Unknown, () => $"Needs review: {what} (no assessment recorded for {context.TrialId}/{scope.Id})")
             {
                 PendingJudgement = true,
                 Questions = new[] { what },
@@ -58,7 +58,7 @@ internal sealed class JudgementNode : RuleNode
                 : null;
             if (expired is not null)
             {
-                return new NodeResult(Truth.Unknown, $"Needs review: {what} (the answer '{(answer.Value ? "met" : "not met")}'{by}{when}{Phrase.Source(answer.Source)} no longer counts: {expired})")
+                return new NodeResult(Truth.Unknown, () => $"Needs review: {what} (the answer '{(answer.Value ? "met" : "not met")}'{by}{when}{Phrase.Source(answer.Source)} no longer counts: {expired})")
                 {
                     PendingJudgement = true,
                     Facts = new[] { fact },
@@ -69,7 +69,7 @@ internal sealed class JudgementNode : RuleNode
 
         return NodeResult.Of(
             Truth.From(answer.Value),
-            $"Assessed{by}{when}{Phrase.Source(answer.Source)}: {what} — {(answer.Value ? "met" : "not met")}",
+            () => $"Assessed{by}{when}{Phrase.Source(answer.Source)}: {what} — {(answer.Value ? "met" : "not met")}",
             new[] { fact });
     }
 }

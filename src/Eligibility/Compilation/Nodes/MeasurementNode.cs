@@ -63,8 +63,8 @@ internal sealed class MeasurementNode : RuleNode
 
             string none = $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
             return absentFalse
-                ? NodeResult.Of(Truth.False, none + " (for this criterion no result means not met)")
-                : NodeResult.Unknown(none, MissingText);
+                ? NodeResult.Of(Truth.False, () => none + " (for this criterion no result means not met)")
+                : NodeResult.Unknown(() => none, MissingText);
         }
 
         return Relative ? CompareToLimit(context, observation) : CompareInUnit(observation);
@@ -75,13 +75,13 @@ internal sealed class MeasurementNode : RuleNode
         var reading = Reading.In(observation, concept, unit!);
         if (reading.Value is not { } value)
         {
-            return NodeResult.Unknown(reading.Problem!, concept.Label + " with a unit convertible to " + Phrase.Unit(unit!));
+            return NodeResult.Unknown(() => reading.Problem!, concept.Label + " with a unit convertible to " + Phrase.Unit(unit!));
         }
 
         bool ok = Phrase.Satisfies(bounds, value);
         return NodeResult.Of(
             Truth.From(ok),
-            $"{reading.Describe(concept.Label, unit!)} is {(ok ? string.Empty : "not ")}{Threshold}",
+            () => $"{reading.Describe(concept.Label, unit!)} is {(ok ? string.Empty : "not ")}{Threshold}",
             new[] { reading.ToFact(concept.Name, unit!) });
     }
 
@@ -91,7 +91,7 @@ internal sealed class MeasurementNode : RuleNode
         string described = $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         if (string.IsNullOrWhiteSpace(o.Unit))
         {
-            return NodeResult.Unknown(described + $" has no unit, so it cannot be compared with its {limit}", concept.Label + " with a unit");
+            return NodeResult.Unknown(() => described + $" has no unit, so it cannot be compared with its {limit}", concept.Label + " with a unit");
         }
 
         decimal? uln;
@@ -112,7 +112,7 @@ internal sealed class MeasurementNode : RuleNode
             {
                 bool sexSpecific = upper ? concept.UlnFemale is not null || concept.UlnMale is not null : concept.LlnFemale is not null || concept.LlnMale is not null;
                 string why = sexSpecific ? $"the rule file's default {limit} depends on sex, which is not recorded" : $"the rule file declares no default {limit}";
-                return NodeResult.Unknown($"{described} has no reference range and {why}", $"{concept.Label} {limit} (reference range)");
+                return NodeResult.Unknown(() => $"{described} has no reference range and {why}", $"{concept.Label} {limit} (reference range)");
             }
 
             uln = units.TryConvert(declared.Value, (upper ? concept.UlnUnit : concept.LlnUnit)!, o.Unit, concept.MolarMass, out decimal d, out _) ? d : null;
@@ -124,7 +124,7 @@ internal sealed class MeasurementNode : RuleNode
 
         if (uln is not { } reference || reference <= 0)
         {
-            return NodeResult.Unknown($"{described}: its {limit} cannot be expressed in {o.Unit}", $"{concept.Label} {limit} in a convertible unit");
+            return NodeResult.Unknown(() => $"{described}: its {limit} cannot be expressed in {o.Unit}", $"{concept.Label} {limit} in a convertible unit");
         }
 
         decimal ratio = value / reference;
@@ -132,7 +132,7 @@ internal sealed class MeasurementNode : RuleNode
         string ulnText = $"{limit} {Phrase.Number(reference)} {o.Unit} {ulnSource}";
         return NodeResult.Of(
             Truth.From(ok),
-            $"{described} is {Phrase.Number(ratio)} × {limit} ({ulnText}), {(ok ? string.Empty : "not ")}{Threshold}",
+            () => $"{described} is {Phrase.Number(ratio)} × {limit} ({ulnText}), {(ok ? string.Empty : "not ")}{Threshold}",
             new[] { new FactUsed { Concept = concept.Name, Value = value, Unit = o.Unit, Date = o.Date, Source = o.Reference, Uln = ulnText, Detail = Phrase.Number(ratio) + " × " + limit } });
     }
 }

@@ -75,7 +75,7 @@ internal sealed class MedicationNode : RuleNode
             var current = Exposed(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null, applyDose: false, extend: true);
             if (current.Truth.IsFalse)
             {
-                return NodeResult.Of(Truth.True, $"Not currently on {concept.Label}, so the condition does not apply");
+                return NodeResult.Of(Truth.True, () => $"Not currently on {concept.Label}, so the condition does not apply");
             }
 
             if (current.Truth.IsUnknown)
@@ -206,12 +206,12 @@ internal sealed class MedicationNode : RuleNode
             string which = counted.Count == 0 ? string.Empty : ": " + string.Join("; ", counted);
             if (days > needed)
             {
-                return NodeResult.Of(Truth.True, $"{concept.Label}{DoseText} for {days} days{range}, more than {min.ToPhrase()}{which}");
+                return NodeResult.Of(Truth.True, () => $"{concept.Label}{DoseText} for {days} days{range}, more than {min.ToPhrase()}{which}");
             }
 
             if (qualifying.Count > 0)
             {
-                return NodeResult.Of(Truth.False, $"{concept.Label}{DoseText} for only {days} days{range}, not more than {min.ToPhrase()}{which}");
+                return NodeResult.Of(Truth.False, () => $"{concept.Label}{DoseText} for only {days} days{range}, not more than {min.ToPhrase()}{which}");
             }
         }
 
@@ -309,19 +309,19 @@ internal sealed class MedicationNode : RuleNode
         {
             if (onlyIfCurrent)
             {
-                return NodeResult.Of(Truth.True, $"No {concept.Label} taken from {range}, so the condition does not apply");
+                return NodeResult.Of(Truth.True, () => $"No {concept.Label} taken from {range}, so the condition does not apply");
             }
 
             return absentUnknown
-                ? NodeResult.Unknown($"No {concept.Label} record from {range} (absence is unknown for this criterion)", concept.Label + " exposure within the last " + window!.Value.ToPhrase())
-                : NodeResult.Of(Truth.False, $"No {concept.Label} record from {range} (the record is taken as complete)");
+                ? NodeResult.Unknown(() => $"No {concept.Label} record from {range} (absence is unknown for this criterion)", concept.Label + " exposure within the last " + window!.Value.ToPhrase())
+                : NodeResult.Of(Truth.False, () => $"No {concept.Label} record from {range} (the record is taken as complete)");
         }
 
         // Every drug taken must be stable: Kleene AND over the drugs.
         Truth truth = results.Aggregate(Truth.True, (t, r) => t & r.Truth);
         var shown = results.Where(r => r.Truth == truth).ToList();
         string verdict = truth.IsTrue ? "stable" : truth.IsFalse ? "not stable" : "cannot tell whether stable";
-        return new NodeResult(truth, $"{concept.Label} from {range} {verdict}: " + string.Join("; ", shown.Select(r => r.Text)))
+        return new NodeResult(truth, () => $"{concept.Label} from {range} {verdict}: " + string.Join("; ", shown.Select(r => r.Text)))
         {
             Facts = facts,
             Missing = truth.IsUnknown ? new[] { concept.Label + " doses and dates within the last " + window!.Value.ToPhrase() } : Array.Empty<string>(),

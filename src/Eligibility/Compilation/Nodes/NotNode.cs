@@ -21,7 +21,7 @@ internal sealed class NotNode : RuleNode
     protected override NodeResult Run(EvaluationContext context, Scope scope)
     {
         var inner = part.Evaluate(context, scope);
-        return new NodeResult(!inner.Truth, inner.Explanation)
+        return new NodeResult(!inner.Truth, () => inner.Explanation)
         {
             Parts = new[] { inner },
             PendingJudgement = inner.PendingJudgement,

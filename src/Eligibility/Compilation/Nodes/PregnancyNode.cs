@@ -40,7 +40,7 @@ internal sealed class PregnancyNode : RuleNode
             if (ConditionNode.Counts(c) && condition.Matcher.Match(c.Codes) is not null && ConditionNode.IsActiveAt(c, context.AsOf) == true)
             {
                 string onset = c.Onset is { } d ? " since " + Phrase.Date(d) : string.Empty;
-                return NodeResult.Of(Truth.True, $"Pregnant: active {condition.Label} condition{onset}{Phrase.Source(c.Reference)}",
+                return NodeResult.Of(Truth.True, () => $"Pregnant: active {condition.Label} condition{onset}{Phrase.Source(c.Reference)}",
                     new[] { new FactUsed { Concept = condition.Name, Date = c.Onset, Source = c.Reference, Detail = c.ClinicalStatus } });
             }
         }
@@ -50,7 +50,7 @@ internal sealed class PregnancyNode : RuleNode
         string missing = status.Label + " within the last " + lookback.ToPhrase();
         if (o is null)
         {
-            return NodeResult.Unknown($"No {status.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)} and no active {condition.Label} condition", missing);
+            return NodeResult.Unknown(() => $"No {status.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)} and no active {condition.Label} condition", missing);
         }
 
         var fact = new FactUsed { Concept = status.Name, Date = o.Date, Source = o.Reference, Detail = CodedNode.ValueText(o) };
@@ -59,9 +59,9 @@ internal sealed class PregnancyNode : RuleNode
         string described = $"{status.Label} {value} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         return answer switch
         {
-            "pregnant" => NodeResult.Of(Truth.True, $"Pregnant: {described}", new[] { fact }),
-            "not-pregnant" => NodeResult.Of(Truth.False, $"Not pregnant: {described}", new[] { fact }),
-            _ => NodeResult.Unknown($"Pregnancy status undetermined: {described}", missing, new[] { fact }),
+            "pregnant" => NodeResult.Of(Truth.True, () => $"Pregnant: {described}", new[] { fact }),
+            "not-pregnant" => NodeResult.Of(Truth.False, () => $"Not pregnant: {described}", new[] { fact }),
+            _ => NodeResult.Unknown(() => $"Pregnancy status undetermined: {described}", missing, new[] { fact }),
         };
     }
 }

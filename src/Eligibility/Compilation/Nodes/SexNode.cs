@@ -30,6 +30,6 @@ internal sealed class SexNode : RuleNode
 
         bool ok = allowed.Contains(sex);
         string name = sex.ToString().ToLowerInvariant();
-        return NodeResult.Of(Truth.From(ok), $"Sex {name} is {(ok ? string.Empty : "not ")}{listed}", new[] { new FactUsed { Concept = "sex", Detail = name } });
+        return NodeResult.Of(Truth.From(ok), () => $"Sex {name} is {(ok ? string.Empty : "not ")}{listed}", new[] { new FactUsed { Concept = "sex", Detail = name } });
     }
 }
