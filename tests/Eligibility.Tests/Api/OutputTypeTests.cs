@@ -18,6 +18,8 @@ public class OutputTypeTests
     [
         typeof(EvaluationResult), typeof(CriterionResult), typeof(FactUsed), typeof(CriterionInfo), typeof(TrialInfo),
         typeof(UnrecognisedCode), typeof(CompilationResult), typeof(TerminologyLoadResult),
+        typeof(Eligibility.Testing.CaseRunResult), typeof(Eligibility.Testing.CaseResult), typeof(Eligibility.Testing.CaseCheck),
+        typeof(Eligibility.Testing.CaseCoverage), typeof(Eligibility.Testing.CaseFileReadResult),
     ];
 
     private static bool IsRecord(Type t) => t.GetMethod("<Clone>$") is not null;
