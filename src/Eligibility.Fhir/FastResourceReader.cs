@@ -1,0 +1,407 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Text.Json;
+using Hl7.Fhir.Introspection;
+using Hl7.Fhir.Model;
+
+namespace Eligibility.Fhir;
+
+/// <summary>How <see cref="BundleMapper"/> parses each resource it uses.</summary>
+internal enum ResourceParsing
+{
+    /// <summary><see cref="FastResourceReader"/> first; a resource it does not take gets <see cref="Firely"/>. What every read does.</summary>
+    Fast,
+
+    /// <summary>Firely without a validator, then, when that parse or <see cref="LiteralValidator.WouldPass"/> finds
+    /// anything, Firely with the validator (which reports). Tests force it to compare with <see cref="Fast"/>.</summary>
+    Firely,
+
+    /// <summary>Firely with the validator for every resource. Tests force it to compare with the cheaper parses.</summary>
+    Validating,
+}
+
+/// <summary>How the used resources of one read were parsed (tests and benchmarks count them).</summary>
+internal sealed class ParseCounts
+{
+    /// <summary>Resources <see cref="FastResourceReader"/> took.</summary>
+    public int Fast { get; private set; }
+
+    /// <summary>Resources it left to Firely.</summary>
+    public int Fallback { get; private set; }
+
+    /// <summary>Counts one resource; <paramref name="fast"/> when the fast reader took it.</summary>
+    public void Count(bool fast)
+    {
+        if (fast)
+        {
+            Fast++;
+        }
+        else
+        {
+            Fallback++;
+        }
+    }
+}
+
+/// <summary>
+/// Builds a resource's Firely POCO straight from its JSON with <see cref="Utf8JsonReader"/>, for the common case: every
+/// member an element of the R4 model spelt exactly (a choice element only with a type it allows), every value of the
+/// right JSON kind and list/single shape, no empty object, array or string, no <c>null</c>, no primitive extension
+/// (<c>_name</c>), no repeated member, numbers that read as a <see cref="decimal"/> or <see cref="int"/> (positive or
+/// unsigned where the type says so), coded statuses from their value set. The POCO is the one Firely's parse without a
+/// validator builds from the same JSON (values set the way it sets them), so <see cref="BundleMapper"/> maps it unchanged.
+/// For anything else the answer is <c>null</c> and the reader parses the resource with Firely as before, which gives the
+/// diagnostics; so a resource taken here is one Firely's parse would have taken without a word, and records and
+/// diagnostics are the same either way (tests/Eligibility.Fhir.Tests/FastReadTests.cs). Thread-safe: the tables it fills
+/// as it meets element names are bounded by the model.
+/// </summary>
+internal static class FastResourceReader
+{
+    private static readonly ModelInspector Inspector = ModelInfo.ModelInspector;
+
+    /// <summary>The tables of the resource types read so far, by exact type name (only names of R4 resources are kept).</summary>
+    private static readonly ConcurrentDictionary<string, FastType> Resources = new(StringComparer.Ordinal);
+
+    /// <summary>The tables of every class met so far.</summary>
+    private static readonly ConcurrentDictionary<ClassMapping, FastType> Types = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>What kind of value an element holds.</summary>
+    private enum ValueKind
+    {
+        Complex,
+        Resource,
+        String,
+        Code,
+        Decimal,
+        Integer,
+        PositiveInt,
+        UnsignedInt,
+        Boolean,
+    }
+
+    /// <summary>The resource, or <c>null</c> when anything in it is outside the common case (then Firely parses it).</summary>
+    /// <param name="json">The resource object's bytes.</param>
+    /// <param name="resourceType">Its <c>resourceType</c>, as the bundle's layout scan read it.</param>
+    /// <returns>The POCO, or <c>null</c>.</returns>
+    public static Resource? TryRead(ReadOnlySpan<byte> json, string resourceType)
+    {
+        if (ResourceTable(resourceType) is not { } type)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(json, BundleLayout.ReaderOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var resource = type.Mapping.CreateInstance();
+            return ReadObject(ref reader, resource, type, resourceType) ? resource as Resource : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            // Malformed or unusual content (a string that is not valid UTF-8, say): Firely's parse reports it.
+            return null;
+        }
+    }
+
+    /// <summary>The table of a resource type spelt exactly as R4 spells it, else <c>null</c>.</summary>
+    private static FastType? ResourceTable(string name)
+    {
+        if (Resources.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        if (Inspector.FindClassMapping(name) is not { IsResource: true, IsAbstract: not true } mapping || !string.Equals(mapping.Name, name, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var table = Table(mapping);
+        Resources.TryAdd(name, table);
+        return table;
+    }
+
+    private static FastType Table(ClassMapping mapping) => Types.GetOrAdd(mapping, m => new FastType(m));
+
+    /// <summary>Reads the members of the object the reader is on into <paramref name="target"/>; <paramref name="resourceType"/>
+    /// is the type of a resource (whose <c>resourceType</c> members are skipped, as Firely does), <c>null</c> for a data type.</summary>
+    private static bool ReadObject(ref Utf8JsonReader reader, Base target, FastType type, string? resourceType)
+    {
+        bool empty = true;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return !empty; // an empty object is an issue for Firely
+            }
+
+            if (resourceType is not null && reader.ValueTextEquals("resourceType"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(resourceType))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            empty = false;
+            if (type.Find(ref reader) is not { } element || !reader.Read() || !ReadElement(ref reader, target, element))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads one member's value (the reader is on it) and sets the element; <c>false</c> when it is outside the common case.</summary>
+    private static bool ReadElement(ref Utf8JsonReader reader, Base target, Element element)
+    {
+        if (target.TryGetValue(element.Name, out object? existing) && existing is not (null or IList { Count: 0 }))
+        {
+            return false; // the element again (a repeated member, or a second type of a choice element)
+        }
+
+        if (!element.IsCollection)
+        {
+            if (ReadValue(ref reader, element) is not { } single)
+            {
+                return false;
+            }
+
+            target.SetValue(element.Name, single);
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        var list = element.Mapping.CreateList();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (ReadValue(ref reader, element) is not { } item)
+            {
+                return false;
+            }
+
+            list.Add(item);
+        }
+
+        if (list.Count == 0)
+        {
+            return false;
+        }
+
+        target.SetValue(element.Name, list);
+        return true;
+    }
+
+    /// <summary>One value (an array's item, or the member's value), the reader on its first token and left on its last.</summary>
+    private static Base? ReadValue(ref Utf8JsonReader reader, Element element)
+    {
+        switch (element.Kind)
+        {
+            case ValueKind.Complex:
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return null;
+                }
+
+                var value = element.Mapping.CreateInstance();
+                return ReadObject(ref reader, value, element.Type!, null) ? value : null;
+            }
+
+            case ValueKind.Resource:
+                return ReadContained(ref reader);
+            default:
+                return ReadPrimitive(ref reader, element);
+        }
+    }
+
+    /// <summary>A resource inside a resource (<c>contained</c>): its <c>resourceType</c> must be its first member.</summary>
+    private static Base? ReadContained(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var ahead = reader;
+        if (!ahead.Read() || !ahead.ValueTextEquals("resourceType"u8) || !ahead.Read() || ahead.TokenType != JsonTokenType.String
+            || ResourceTable(ahead.GetString()!) is not { } type)
+        {
+            return null;
+        }
+
+        var resource = type.Mapping.CreateInstance();
+        return ReadObject(ref reader, resource, type, type.Mapping.Name) ? resource : null;
+    }
+
+    private static PrimitiveType? ReadPrimitive(ref Utf8JsonReader reader, Element element)
+    {
+        object value;
+        switch (element.Kind)
+        {
+            case ValueKind.String or ValueKind.Code:
+                if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } text || string.IsNullOrWhiteSpace(text))
+                {
+                    return null; // a blank string is an issue for Firely
+                }
+
+                value = text;
+                break;
+            case ValueKind.Decimal:
+                if (reader.TokenType != JsonTokenType.Number || reader.ValueSpan.IndexOfAny("eE"u8) >= 0 || !reader.TryGetDecimal(out decimal number))
+                {
+                    return null;
+                }
+
+                value = number;
+                break;
+            case ValueKind.Integer or ValueKind.PositiveInt or ValueKind.UnsignedInt:
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int whole)
+                    || (element.Kind == ValueKind.PositiveInt && whole < 1) || (element.Kind == ValueKind.UnsignedInt && whole < 0))
+                {
+                    return null;
+                }
+
+                value = whole;
+                break;
+            case ValueKind.Boolean when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                value = reader.GetBoolean();
+                break;
+            default:
+                return null;
+        }
+
+        var primitive = (PrimitiveType)element.Mapping.CreateInstance();
+        primitive.JsonValue = value;
+        return element.Kind != ValueKind.Code || LiteralValidator.LiteralValid(primitive) ? primitive : null;
+    }
+
+    /// <summary>One element of a class as it is named in JSON: <c>status</c>, <c>valueQuantity</c>.</summary>
+    /// <param name="Name">The element's name in the model (<c>value</c> for <c>valueQuantity</c>).</param>
+    /// <param name="IsCollection">Whether it is a list.</param>
+    /// <param name="Kind">What its values are.</param>
+    /// <param name="Mapping">The class of its values (a choice element: of the type the JSON name gives).</param>
+    /// <param name="Type">The table of that class, for a complex value.</param>
+    private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type);
+
+    /// <summary>The elements of one class by their JSON names, filled as names are met.</summary>
+    private sealed class FastType
+    {
+        /// <summary>No FHIR element name is longer (the longest R4 choice names are about 50 characters).</summary>
+        private const int MaxName = 64;
+
+        private readonly ConcurrentDictionary<string, Element> elements = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Element>.AlternateLookup<ReadOnlySpan<char>> byChars;
+
+        public FastType(ClassMapping mapping)
+        {
+            Mapping = mapping;
+            byChars = elements.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public ClassMapping Mapping { get; }
+
+        /// <summary>The element the property name the reader is on names exactly, or <c>null</c>.</summary>
+        public Element? Find(ref Utf8JsonReader reader)
+        {
+            var utf8 = reader.ValueSpan;
+            if (!reader.ValueIsEscaped && utf8.Length <= MaxName)
+            {
+                Span<char> chars = stackalloc char[MaxName];
+                bool ascii = true;
+                for (int i = 0; i < utf8.Length && ascii; i++)
+                {
+                    ascii = utf8[i] < 0x80;
+                    chars[i] = (char)utf8[i];
+                }
+
+                if (ascii && byChars.TryGetValue(chars[..utf8.Length], out var known))
+                {
+                    return known;
+                }
+            }
+
+            string name = reader.GetString()!;
+            if (elements.TryGetValue(name, out var found))
+            {
+                return found;
+            }
+
+            if (Resolve(name) is not { } resolved)
+            {
+                return null; // not kept: only names of the model are, so hostile input cannot grow the table
+            }
+
+            elements.TryAdd(name, resolved);
+            return resolved;
+        }
+
+        /// <summary>The element <paramref name="name"/> names in Firely's model, spelt exactly (Firely's own look-ups
+        /// ignore letter case), or <c>null</c>.</summary>
+        private Element? Resolve(string name)
+        {
+            if (name.Length == 0 || name[0] == '_')
+            {
+                return null;
+            }
+
+            var property = Mapping.FindMappedElementByName(name);
+            if (property is not null && string.Equals(property.Name, name, StringComparison.Ordinal))
+            {
+                return property.Choice switch
+                {
+                    ChoiceType.None => Make(property, Inspector.FindOrImportClassMapping(property.ImplementingType)),
+                    ChoiceType.ResourceChoice when Inspector.FindOrImportClassMapping(property.ImplementingType) is { } resource =>
+                        new Element(property.Name, property.IsCollection, ValueKind.Resource, resource, null),
+                    _ => null, // a choice element without its type suffix
+                };
+            }
+
+            property = Mapping.FindMappedElementByChoiceName(name);
+            if (property is not { Choice: ChoiceType.DatatypeChoice } || !name.StartsWith(property.Name, StringComparison.Ordinal) || name.Length == property.Name.Length)
+            {
+                return null;
+            }
+
+            string suffix = name[property.Name.Length..];
+            var type = Inspector.FindClassMapping(suffix);
+            return type is not null && string.Equals(char.ToUpperInvariant(type.Name[0]) + type.Name[1..], suffix, StringComparison.Ordinal)
+                && Array.IndexOf(property.FhirType, type.NativeType) >= 0
+                ? Make(property, type)
+                : null;
+        }
+
+        private static Element? Make(PropertyMapping property, ClassMapping? type)
+        {
+            if (type is null || type.IsAbstract == true || type.IsResource)
+            {
+                return null;
+            }
+
+            ValueKind? kind = !type.IsFhirPrimitive ? ValueKind.Complex
+                : type.IsCodeOfT ? ValueKind.Code
+                : type.NativeType == typeof(FhirDecimal) ? ValueKind.Decimal
+                : type.NativeType == typeof(Integer) ? ValueKind.Integer
+                : type.NativeType == typeof(PositiveInt) ? ValueKind.PositiveInt
+                : type.NativeType == typeof(UnsignedInt) ? ValueKind.UnsignedInt
+                : type.NativeType == typeof(FhirBoolean) ? ValueKind.Boolean
+                : type.NativeType == typeof(Integer64) ? null
+                : ValueKind.String;
+            return kind is { } k ? new Element(property.Name, property.IsCollection, k, type, k == ValueKind.Complex ? Table(type) : null) : null;
+        }
+    }
+}
