@@ -95,17 +95,38 @@ internal static class FastResourceReader
         var reader = new Utf8JsonReader(json, BundleLayout.ReaderOptions);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
+            return reader.Read() ? Read(ref reader, type, resourceType) : null;
+        }
+        catch (Exception ex) when (ex is JsonException)
+        {
+            return null; // malformed: Firely's parse reports it
+        }
+    }
 
+    /// <summary>As <see cref="TryRead(ReadOnlySpan{byte}, string)"/>, for the resource object the reader is on (its
+    /// <c>{</c>); the reader is left on its <c>}</c> when the answer is a resource, anywhere inside it when it is <c>null</c>
+    /// (the caller goes back). Throws the reader's <see cref="JsonException"/> for text that is not well-formed.</summary>
+    /// <param name="reader">A reader on the resource's <c>{</c>.</param>
+    /// <param name="resourceType">Its <c>resourceType</c>.</param>
+    /// <returns>The POCO, or <c>null</c>.</returns>
+    public static Resource? TryRead(ref Utf8JsonReader reader, string resourceType) =>
+        ResourceTable(resourceType) is { } type ? Read(ref reader, type, resourceType) : null;
+
+    private static Resource? Read(ref Utf8JsonReader reader, FastType type, string resourceType)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        try
+        {
             var resource = type.Mapping.CreateInstance();
             return ReadObject(ref reader, resource, type, resourceType) ? resource as Resource : null;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException)
         {
-            // Malformed or unusual content (a string that is not valid UTF-8, say): Firely's parse reports it.
+            // Unusual content (a string that is not valid UTF-8, say): Firely's parse reports it.
             return null;
         }
     }
@@ -135,6 +156,7 @@ internal static class FastResourceReader
     private static bool ReadObject(ref Utf8JsonReader reader, Base target, FastType type, string? resourceType)
     {
         bool empty = true;
+        ulong seen = 0; // the elements set so far, by slot (a repeated member, or a second type of one choice element, is an issue for Firely)
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndObject)
@@ -153,10 +175,12 @@ internal static class FastResourceReader
             }
 
             empty = false;
-            if (type.Find(ref reader) is not { } element || !reader.Read() || !ReadElement(ref reader, target, element))
+            if (type.Find(ref reader) is not { } element || (seen & element.Bit) != 0 || !reader.Read() || !ReadElement(ref reader, target, element))
             {
                 return false;
             }
+
+            seen |= element.Bit;
         }
 
         return false;
@@ -165,9 +189,9 @@ internal static class FastResourceReader
     /// <summary>Reads one member's value (the reader is on it) and sets the element; <c>false</c> when it is outside the common case.</summary>
     private static bool ReadElement(ref Utf8JsonReader reader, Base target, Element element)
     {
-        if (target.TryGetValue(element.Name, out object? existing) && existing is not (null or IList { Count: 0 }))
+        if (element.Bit == 0 && target.TryGetValue(element.Name, out object? existing) && existing is not (null or IList { Count: 0 }))
         {
-            return false; // the element again (a repeated member, or a second type of a choice element)
+            return false; // an element past the 64th of its class, set before
         }
 
         if (!element.IsCollection)
@@ -177,7 +201,7 @@ internal static class FastResourceReader
                 return false;
             }
 
-            target.SetValue(element.Name, single);
+            element.Set(target, single);
             return true;
         }
 
@@ -202,7 +226,7 @@ internal static class FastResourceReader
             return false;
         }
 
-        target.SetValue(element.Name, list);
+        element.Set(target, list);
         return true;
     }
 
@@ -296,7 +320,10 @@ internal static class FastResourceReader
     /// <param name="Kind">What its values are.</param>
     /// <param name="Mapping">The class of its values (a choice element: of the type the JSON name gives).</param>
     /// <param name="Type">The table of that class, for a complex value.</param>
-    private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type);
+    /// <param name="Bit">The element's bit among its class's elements (all types of a choice element share one);
+    /// 0 past the 64th.</param>
+    /// <param name="Set">Sets the element on an instance of the class (the POCO property, compiled once).</param>
+    private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type, ulong Bit, Action<Base, object> Set);
 
     /// <summary>The elements of one class by their JSON names, filled as names are met.</summary>
     private sealed class FastType
@@ -305,6 +332,9 @@ internal static class FastResourceReader
         private const int MaxName = 64;
 
         private readonly ConcurrentDictionary<string, Element> elements = new(StringComparer.Ordinal);
+
+        /// <summary>Each element's bit and setter, by element name (shared by the JSON names of a choice element).</summary>
+        private readonly ConcurrentDictionary<string, (ulong Bit, Action<Base, object> Set)> slots = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, Element>.AlternateLookup<ReadOnlySpan<char>> byChars;
 
         public FastType(ClassMapping mapping)
@@ -366,7 +396,7 @@ internal static class FastResourceReader
                 {
                     ChoiceType.None => Make(property, Inspector.FindOrImportClassMapping(property.ImplementingType)),
                     ChoiceType.ResourceChoice when Inspector.FindOrImportClassMapping(property.ImplementingType) is { } resource =>
-                        new Element(property.Name, property.IsCollection, ValueKind.Resource, resource, null),
+                        Make(property, resource, ValueKind.Resource),
                     _ => null, // a choice element without its type suffix
                 };
             }
@@ -385,7 +415,10 @@ internal static class FastResourceReader
                 : null;
         }
 
-        private static Element? Make(PropertyMapping property, ClassMapping? type)
+        private Element? Make(PropertyMapping property, ClassMapping type, ValueKind kind) =>
+            Slot(property) is { } slot ? new Element(property.Name, property.IsCollection, kind, type, null, slot.Bit, slot.Set) : null;
+
+        private Element? Make(PropertyMapping property, ClassMapping? type)
         {
             if (type is null || type.IsAbstract == true || type.IsResource)
             {
@@ -401,7 +434,38 @@ internal static class FastResourceReader
                 : type.NativeType == typeof(FhirBoolean) ? ValueKind.Boolean
                 : type.NativeType == typeof(Integer64) ? null
                 : ValueKind.String;
-            return kind is { } k ? new Element(property.Name, property.IsCollection, k, type, k == ValueKind.Complex ? Table(type) : null) : null;
+            return kind is { } k && Slot(property) is { } slot
+                ? new Element(property.Name, property.IsCollection, k, type, k == ValueKind.Complex ? Table(type) : null, slot.Bit, slot.Set)
+                : null;
+        }
+
+        /// <summary>The element's bit and compiled setter; <c>null</c> when the model's property cannot be set.</summary>
+        private (ulong Bit, Action<Base, object> Set)? Slot(PropertyMapping property)
+        {
+            if (slots.TryGetValue(property.Name, out var known))
+            {
+                return known;
+            }
+
+            var native = property.NativeProperty;
+            if (native is null || !native.CanWrite || native.SetMethod is not { IsPublic: true } || !native.DeclaringType!.IsAssignableTo(typeof(Base)))
+            {
+                return null;
+            }
+
+            var instance = System.Linq.Expressions.Expression.Parameter(typeof(Base), "instance");
+            var value = System.Linq.Expressions.Expression.Parameter(typeof(object), "value");
+            var set = System.Linq.Expressions.Expression.Lambda<Action<Base, object>>(
+                System.Linq.Expressions.Expression.Assign(
+                    System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(instance, native.DeclaringType), native),
+                    System.Linq.Expressions.Expression.Convert(value, native.PropertyType)),
+                instance,
+                value).Compile();
+            lock (slots)
+            {
+                int index = slots.Count;
+                return slots.GetOrAdd(property.Name, (index < 64 ? 1UL << index : 0, set));
+            }
         }
     }
 }

@@ -111,7 +111,7 @@ public static class FhirBundleReader
             return new PatientReadResult(null, new[] { problem });
         }
 
-        var (bom, positions, diagnostics, scanned) = Scan(utf8, fileName);
+        var (bom, positions, diagnostics, scanned) = Scan(utf8, fileName, parseResources: parsing == ResourceParsing.Fast);
         if (scanned is not { } layout)
         {
             return new PatientReadResult(null, diagnostics.Items);
@@ -157,14 +157,14 @@ public static class FhirBundleReader
     /// text after it, the diagnostics that use them, and the top-level layout, or <c>null</c> with the syntax error
     /// (ELIG0001) already added when the text is not well-formed JSON.
     /// </summary>
-    internal static (int Bom, SourcePositions Positions, MappingDiagnostics Diagnostics, BundleLayout? Layout) Scan(byte[] utf8, string? fileName)
+    internal static (int Bom, SourcePositions Positions, MappingDiagnostics Diagnostics, BundleLayout? Layout) Scan(byte[] utf8, string? fileName, bool parseResources = false)
     {
         int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
         var positions = new SourcePositions(utf8, bom, utf8.Length - bom);
         var diagnostics = new MappingDiagnostics(fileName, positions);
         try
         {
-            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom)));
+            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom), parseResources));
         }
         catch (JsonException ex)
         {

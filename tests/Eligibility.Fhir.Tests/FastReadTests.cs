@@ -140,13 +140,28 @@ public class FastReadTests
             return; // not JSON: no resource is parsed
         }
 
+        // The scan that reads resources on the way finds the same layout.
+        var parsing = BundleLayout.Scan(BundleLayout.WithoutBom(utf8), parseResources: true);
+        parsing.Entries.Select(e => e with { Parsed = null, FastTried = false }).Should().Equal(layout.Entries, name);
+        parsing.ResourceType.Should().Be(layout.ResourceType);
+
         int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
-        foreach (var entry in layout.Entries.Where(e => e.Start >= 0 && e.ResourceType is { } t && BundleMapper.UsedTypes.Contains(t)))
+        foreach (var (entry, scanned) in layout.Entries.Zip(parsing.Entries).Where(e => e.First.Start >= 0 && e.First.ResourceType is { } t && BundleMapper.UsedTypes.Contains(t)))
         {
             var json = utf8.AsSpan(bom + entry.Start, entry.Length).ToArray();
-            if (FastResourceReader.TryRead(json, entry.ResourceType!) is { } fast)
+            var fast = FastResourceReader.TryRead(json, entry.ResourceType!);
+            if (fast is not null)
             {
                 AssertSameAsFirely(fast, json, $"{name} entry {entry.Index}");
+            }
+
+            if (scanned.Parsed is not null)
+            {
+                AssertSameAsFirely(scanned.Parsed, json, $"{name} entry {entry.Index}, read in the scan");
+            }
+            else if (scanned.FastTried)
+            {
+                fast.Should().BeNull($"{name} entry {entry.Index}: the scan's fast read and the entry's agree");
             }
         }
     }
