@@ -88,6 +88,46 @@ public class FastReadTests
         counts.Fast.Should().BeGreaterThan(300);
     }
 
+    /// <summary>A member of a resource itself is located by reading the resource's top level (an assessment's
+    /// <c>/code</c>); the position is the one the resource's pointer map gives, for every member and for a missing one.</summary>
+    [TestCaseSource(nameof(Files))]
+    public void TopLevelPositions_AreThoseOfThePointerMap(string file)
+    {
+        byte[] utf8 = File.ReadAllBytes(file);
+        int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
+        BundleLayout layout;
+        try
+        {
+            layout = BundleLayout.Scan(utf8.AsSpan(bom));
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        foreach (var entry in layout.Entries.Where(e => e.Start >= 0))
+        {
+            var mapped = new SourcePositions(utf8, bom, utf8.Length - bom);
+            mapped.Existing(entry, "/zz/0"); // builds the resource's pointer map, which Locate then uses
+            var members = new Utf8JsonReader(utf8.AsSpan(bom + entry.Start, entry.Length));
+            var names = new List<string> { "missing", "code" };
+            members.Read();
+            while (members.Read() && members.TokenType == JsonTokenType.PropertyName)
+            {
+                names.Add(members.GetString()!);
+                members.Read();
+                members.Skip();
+            }
+
+            foreach (string name in names)
+            {
+                string pointer = "/" + SourcePositions.Escape(name);
+                new SourcePositions(utf8, bom, utf8.Length - bom).Locate(entry, pointer)
+                    .Should().Be(mapped.Locate(entry, pointer), $"{Path.GetFileName(file)} entry {entry.Index} {pointer}");
+            }
+        }
+    }
+
     [TestCase("""{"resourceType":"Observation","status":"final","code":{"text":"x"}}""", true, TestName = "Fast: a plain observation")]
     [TestCase("""{"status":"final","code":{"text":"x"},"resourceType":"Observation"}""", true, TestName = "Fast: resourceType last")]
     [TestCase("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1.50,"unit":"mg"}}""", true, TestName = "Fast: a quantity")]
