@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Text.Json;
+using System.Threading;
 using Hl7.Fhir.Introspection;
 using Hl7.Fhir.Model;
 
@@ -97,7 +98,7 @@ internal static class FastResourceReader
         {
             return reader.Read() ? Read(ref reader, type, resourceType) : null;
         }
-        catch (Exception ex) when (ex is JsonException)
+        catch (JsonException)
         {
             return null; // malformed: Firely's parse reports it
         }
@@ -323,60 +324,62 @@ internal static class FastResourceReader
     /// <param name="Bit">The element's bit among its class's elements (all types of a choice element share one);
     /// 0 past the 64th.</param>
     /// <param name="Set">Sets the element on an instance of the class (the POCO property, compiled once).</param>
-    private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type, ulong Bit, Action<Base, object> Set);
+    private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type, ulong Bit, Action<Base, object> Set)
+;
 
     /// <summary>The elements of one class by their JSON names, filled as names are met.</summary>
     private sealed class FastType
     {
-        /// <summary>No FHIR element name is longer (the longest R4 choice names are about 50 characters).</summary>
-        private const int MaxName = 64;
-
-        private readonly ConcurrentDictionary<string, Element> elements = new(StringComparer.Ordinal);
+        /// <summary>The elements met so far with their JSON names as UTF-8, searched in order (a class has a few dozen
+        /// elements at most, and a resource uses a handful); replaced, never changed, when a name is added.</summary>
+        private (byte[] Name, Element Element)[] known = [];
 
         /// <summary>Each element's bit and setter, by element name (shared by the JSON names of a choice element).</summary>
-        private readonly ConcurrentDictionary<string, (ulong Bit, Action<Base, object> Set)> slots = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Element>.AlternateLookup<ReadOnlySpan<char>> byChars;
+        private readonly Dictionary<string, (ulong Bit, Action<Base, object> Set)> slots = new(StringComparer.Ordinal);
 
-        public FastType(ClassMapping mapping)
-        {
-            Mapping = mapping;
-            byChars = elements.GetAlternateLookup<ReadOnlySpan<char>>();
-        }
+        public FastType(ClassMapping mapping) => Mapping = mapping;
 
         public ClassMapping Mapping { get; }
 
         /// <summary>The element the property name the reader is on names exactly, or <c>null</c>.</summary>
         public Element? Find(ref Utf8JsonReader reader)
         {
-            var utf8 = reader.ValueSpan;
-            if (!reader.ValueIsEscaped && utf8.Length <= MaxName)
+            var names = Volatile.Read(ref known);
+            if (!reader.ValueIsEscaped)
             {
-                Span<char> chars = stackalloc char[MaxName];
-                bool ascii = true;
-                for (int i = 0; i < utf8.Length && ascii; i++)
+                var utf8 = reader.ValueSpan;
+                foreach (var (name, element) in names)
                 {
-                    ascii = utf8[i] < 0x80;
-                    chars[i] = (char)utf8[i];
-                }
-
-                if (ascii && byChars.TryGetValue(chars[..utf8.Length], out var known))
-                {
-                    return known;
+                    if (name.Length == utf8.Length && utf8.SequenceEqual(name))
+                    {
+                        return element;
+                    }
                 }
             }
 
-            string name = reader.GetString()!;
-            if (elements.TryGetValue(name, out var found))
+            string text = reader.GetString()!;
+            foreach (var (name, element) in names)
             {
-                return found;
+                if (reader.ValueTextEquals(name))
+                {
+                    return element;
+                }
             }
 
-            if (Resolve(name) is not { } resolved)
+            if (Resolve(text) is not { } resolved)
             {
                 return null; // not kept: only names of the model are, so hostile input cannot grow the table
             }
 
-            elements.TryAdd(name, resolved);
+            byte[] utf8Name = System.Text.Encoding.UTF8.GetBytes(text);
+            lock (slots)
+            {
+                if (!Array.Exists(known, k => k.Name.AsSpan().SequenceEqual(utf8Name)))
+                {
+                    Volatile.Write(ref known, [.. known, (utf8Name, resolved)]);
+                }
+            }
+
             return resolved;
         }
 
@@ -442,29 +445,31 @@ internal static class FastResourceReader
         /// <summary>The element's bit and compiled setter; <c>null</c> when the model's property cannot be set.</summary>
         private (ulong Bit, Action<Base, object> Set)? Slot(PropertyMapping property)
         {
-            if (slots.TryGetValue(property.Name, out var known))
-            {
-                return known;
-            }
-
-            var native = property.NativeProperty;
-            if (native is null || !native.CanWrite || native.SetMethod is not { IsPublic: true } || !native.DeclaringType!.IsAssignableTo(typeof(Base)))
-            {
-                return null;
-            }
-
-            var instance = System.Linq.Expressions.Expression.Parameter(typeof(Base), "instance");
-            var value = System.Linq.Expressions.Expression.Parameter(typeof(object), "value");
-            var set = System.Linq.Expressions.Expression.Lambda<Action<Base, object>>(
-                System.Linq.Expressions.Expression.Assign(
-                    System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(instance, native.DeclaringType), native),
-                    System.Linq.Expressions.Expression.Convert(value, native.PropertyType)),
-                instance,
-                value).Compile();
             lock (slots)
             {
+                if (slots.TryGetValue(property.Name, out var slot))
+                {
+                    return slot;
+                }
+
+                var native = property.NativeProperty;
+                if (native is null || !native.CanWrite || native.SetMethod is not { IsPublic: true } || !native.DeclaringType!.IsAssignableTo(typeof(Base)))
+                {
+                    return null;
+                }
+
+                var instance = System.Linq.Expressions.Expression.Parameter(typeof(Base), "instance");
+                var value = System.Linq.Expressions.Expression.Parameter(typeof(object), "value");
+                var set = System.Linq.Expressions.Expression.Lambda<Action<Base, object>>(
+                    System.Linq.Expressions.Expression.Assign(
+                        System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(instance, native.DeclaringType), native),
+                        System.Linq.Expressions.Expression.Convert(value, native.PropertyType)),
+                    instance,
+                    value).Compile();
                 int index = slots.Count;
-                return slots.GetOrAdd(property.Name, (index < 64 ? 1UL << index : 0, set));
+                slot = (index < 64 ? 1UL << index : 0, set);
+                slots.Add(property.Name, slot);
+                return slot;
             }
         }
     }
