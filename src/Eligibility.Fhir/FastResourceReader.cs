@@ -125,9 +125,10 @@ internal static class FastResourceReader
             var resource = type.Mapping.CreateInstance();
             return ReadObject(ref reader, resource, type, resourceType) ? resource as Resource : null;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or InvalidCastException)
         {
-            // Unusual content (a string that is not valid UTF-8, say): Firely's parse reports it.
+            // Unusual content (a string that is not valid UTF-8, say), or a corner of the model the reader does not know:
+            // Firely's parse reads it.
             return null;
         }
     }
