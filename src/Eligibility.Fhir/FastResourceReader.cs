@@ -367,9 +367,16 @@ internal static class FastResourceReader
                 }
             }
 
+            return Add(text);
+        }
+
+        /// <summary>Resolves a name met for the first time and remembers it when it names an element (only names of the
+        /// model are kept, so hostile input cannot grow the table); <c>null</c> when it names none.</summary>
+        private Element? Add(string text)
+        {
             if (Resolve(text) is not { } resolved)
             {
-                return null; // not kept: only names of the model are, so hostile input cannot grow the table
+                return null;
             }
 
             byte[] utf8Name = System.Text.Encoding.UTF8.GetBytes(text);
