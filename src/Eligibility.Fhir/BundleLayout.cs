@@ -292,7 +292,8 @@ internal sealed class BundleLayout
     /// (the reader is on the resource's <c>{</c> and does not move), else <c>null</c>.</summary>
     private static string? UsedType(Utf8JsonReader ahead)
     {
-        if (!ahead.Read() || !ahead.ValueTextEquals("resourceType"u8) || !ahead.Read() || ahead.TokenType != JsonTokenType.String)
+        if (!ahead.Read() || ahead.TokenType != JsonTokenType.PropertyName || !ahead.ValueTextEquals("resourceType"u8)
+            || !ahead.Read() || ahead.TokenType != JsonTokenType.String)
         {
             return null;
         }

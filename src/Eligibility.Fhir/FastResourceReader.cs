@@ -264,7 +264,8 @@ internal static class FastResourceReader
         }
 
         var ahead = reader;
-        if (!ahead.Read() || !ahead.ValueTextEquals("resourceType"u8) || !ahead.Read() || ahead.TokenType != JsonTokenType.String
+        if (!ahead.Read() || ahead.TokenType != JsonTokenType.PropertyName || !ahead.ValueTextEquals("resourceType"u8)
+            || !ahead.Read() || ahead.TokenType != JsonTokenType.String
             || ResourceTable(ahead.GetString()!) is not { } type)
         {
             return null;

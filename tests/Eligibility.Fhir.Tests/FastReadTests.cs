@@ -46,6 +46,23 @@ public class FastReadTests
         }
     }
 
+    /// <summary>Entries whose resource the scan's fast read must leave alone or give up on cleanly (an empty
+    /// object, no members but its type, a type that is not a string or comes later, a contained resource that is not an
+    /// object), next to a clean one.</summary>
+    [TestCase("""{}""")]
+    [TestCase("""{"resourceType":"Observation"}""")]
+    [TestCase("""{"resourceType":5,"status":"final"}""")]
+    [TestCase("""{"resourceType":"Observation","resourceType":5,"status":"final","code":{"text":"x"}}""")]
+    [TestCase("""{"id":"o","resourceType":"Observation","status":"final","code":{"text":"x"}}""")]
+    [TestCase("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"contained":[{}]}""")]
+    [TestCase("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"contained":[5]}""")]
+    [TestCase("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"contained":[{"resourceType":"Nonsense"}]}""")]
+    public void OddResources_ReadTheSameBothWays(string resource) =>
+        AssertSameBothWays(Encoding.UTF8.GetBytes(
+            """{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"p"}},{"resource":""" + resource
+            + """},{"resource":{"resourceType":"Condition","subject":{"reference":"Patient/p"},"code":{"text":"c"}}}]}"""),
+            resource);
+
     /// <summary>One element of a test or sample bundle changed (the mutations of <see cref="UncheckedParseTests"/>: unknown
     /// elements, list/single swaps, wrong or out-of-range literals, removed or null values, primitive extensions), 2,000
     /// times with a fixed seed.</summary>
