@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Eligibility.Fhir;
 using Eligibility.Patients;
@@ -28,7 +29,17 @@ public class ReadBenchmarks : TrialBenchmarks
     [Benchmark(Baseline = true)]
     public PatientReadResult Native() => PatientReader.Read(native, null);
 
-    /// <summary>The FHIR R4 bundle: layout scan, Firely parse of each used resource, mapping.</summary>
+    /// <summary>The FHIR R4 bundle as every read does it: layout scan, the fast reader's POCOs (Firely's parse for a
+    /// resource it does not take; for the samples, none), mapping.</summary>
     [Benchmark]
     public PatientReadResult Fhir() => FhirBundleReader.Read(bundle, null);
+
+    /// <summary>The floor of any FHIR read: <see cref="Utf8JsonReader"/> reading every token of the bundle, building nothing.</summary>
+    [Benchmark]
+    public int FhirRawScan() => FhirReadPhaseBenchmarks.RawScan(bundle);
+
+    /// <summary>The FHIR R4 bundle read with Firely's parse of every used resource instead of the fast reader (the read
+    /// before the fast reader; what a resource the fast reader leaves still gets).</summary>
+    [Benchmark]
+    public PatientReadResult FhirFirely() => FhirBundleReader.Read(bundle, null, ResourceParsing.Firely, null);
 }

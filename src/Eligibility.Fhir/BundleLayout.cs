@@ -18,6 +18,13 @@ internal sealed record EntryLayout(int Index, string? FullUrl, int Start, int Le
     /// <summary>Byte offset of the entry's <c>resource</c> value when it is not an object (for positioning the error).</summary>
     public int ValueOffset { get; init; } = -1;
 
+    /// <summary>The resource as <see cref="FastResourceReader"/> built it during the scan, when the scan was asked to and
+    /// the reader took it.</summary>
+    public Hl7.Fhir.Model.Resource? Parsed { get; init; }
+
+    /// <summary>Whether the scan tried <see cref="FastResourceReader"/> on the resource (taken or not: no need to try again).</summary>
+    public bool FastTried { get; init; }
+
     /// <summary>The entry resource's JSON pointer, e.g. <c>/entry/3/resource</c>; <c>""</c> for the whole document
     /// (<see cref="Index"/> -1: a lone resource, or the bundle itself).</summary>
     public string Pointer => Index < 0 ? string.Empty : "/entry/" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/resource";
@@ -108,12 +115,15 @@ internal sealed class BundleLayout
     public static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> utf8) => Utf8Bom.Strip(utf8);
 
     /// <summary>Scans the whole text. Throws <see cref="JsonException"/> (with the reader's line and byte position) when it is
-    /// not well-formed JSON; the caller turns that into ELIG0001.</summary>
-    public static BundleLayout Scan(ReadOnlySpan<byte> utf8)
+    /// not well-formed JSON; the caller turns that into ELIG0001. With <paramref name="parseResources"/>, an entry's
+    /// resource of a type eligibility uses whose first member is its <c>resourceType</c> is read by
+    /// <see cref="FastResourceReader"/> in the same pass (<see cref="EntryLayout.Parsed"/>); when the reader does not take
+    /// it, the scan reads the resource again as it does without, so the layout and any error are the same either way.</summary>
+    public static BundleLayout Scan(ReadOnlySpan<byte> utf8, bool parseResources = false)
     {
         try
         {
-            return ScanText(utf8);
+            return ScanText(utf8, parseResources);
         }
         catch (InvalidOperationException)
         {
@@ -136,7 +146,7 @@ internal sealed class BundleLayout
         return new JsonException("the text is not valid UTF-8", null, line, at - lineStart);
     }
 
-    private static BundleLayout ScanText(ReadOnlySpan<byte> utf8)
+    private static BundleLayout ScanText(ReadOnlySpan<byte> utf8, bool parseResources)
     {
         var reader = new Utf8JsonReader(utf8, ReaderOptions);
         var entries = new List<EntryLayout>();
@@ -173,7 +183,7 @@ internal sealed class BundleLayout
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray && entries.Count == 0)
                 {
-                    ReadEntries(ref reader, entries);
+                    ReadEntries(ref reader, entries, parseResources);
                 }
                 else
                 {
@@ -199,7 +209,7 @@ internal sealed class BundleLayout
         }
     }
 
-    private static void ReadEntries(ref Utf8JsonReader reader, List<EntryLayout> entries)
+    private static void ReadEntries(ref Utf8JsonReader reader, List<EntryLayout> entries, bool parseResources)
     {
         int index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -216,6 +226,8 @@ internal sealed class BundleLayout
             string? type = null, id = null;
             bool hasResource = false;
             int valueOffset = -1;
+            Hl7.Fhir.Model.Resource? parsed = null;
+            bool tried = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("fullUrl"u8))
@@ -237,7 +249,26 @@ internal sealed class BundleLayout
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
                         start = checked((int)reader.TokenStartIndex);
-                        ReadResourceHead(ref reader, out type, out id);
+                        if (parseResources && UsedType(reader) is { } used)
+                        {
+                            tried = true;
+                            var before = reader;
+                            parsed = FastResourceReader.TryRead(ref reader, used);
+                            if (parsed is null)
+                            {
+                                reader = before;
+                            }
+                        }
+
+                        if (parsed is not null)
+                        {
+                            (type, id) = (parsed.TypeName, parsed.Id);
+                        }
+                        else
+                        {
+                            ReadResourceHead(ref reader, out type, out id);
+                        }
+
                         length = checked((int)reader.BytesConsumed) - start;
                     }
                     else
@@ -253,8 +284,29 @@ internal sealed class BundleLayout
                 }
             }
 
-            entries.Add(new EntryLayout(index++, fullUrl, start, length, type, id, hasResource) { ValueOffset = valueOffset });
+            entries.Add(new EntryLayout(index++, fullUrl, start, length, type, id, hasResource) { ValueOffset = valueOffset, Parsed = parsed, FastTried = tried });
         }
+    }
+
+    /// <summary>The resource's type when its first member is its <c>resourceType</c> and the type is one eligibility uses
+    /// (the reader is on the resource's <c>{</c> and does not move), else <c>null</c>.</summary>
+    private static string? UsedType(Utf8JsonReader ahead)
+    {
+        if (!ahead.Read() || ahead.TokenType != JsonTokenType.PropertyName || !ahead.ValueTextEquals("resourceType"u8)
+            || !ahead.Read() || ahead.TokenType != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        foreach (string type in BundleMapper.UsedTypes)
+        {
+            if (ahead.ValueTextEquals(type))
+            {
+                return type;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads a resource object to its end, picking up its top-level <c>resourceType</c> and <c>id</c>.</summary>

@@ -63,7 +63,8 @@ internal sealed partial class BundleMapper
     private readonly int bom;
     private readonly BundleLayout layout;
     private readonly MappingDiagnostics diagnostics;
-    private readonly bool validateEveryResource;
+    private readonly ResourceParsing parsing;
+    private readonly ParseCounts? counts;
 
     private readonly List<ObservationRecord> observations = new();
     private readonly List<ConditionRecord> conditions = new();
@@ -82,9 +83,10 @@ internal sealed partial class BundleMapper
     private bool patientMapped;
     private DateOnly? birthDate;
 
-    public BundleMapper(byte[] utf8, int bom, BundleLayout layout, MappingDiagnostics diagnostics, bool validateEveryResource = false)
+    public BundleMapper(byte[] utf8, int bom, BundleLayout layout, MappingDiagnostics diagnostics, ResourceParsing parsing = ResourceParsing.Fast, ParseCounts? counts = null)
     {
-        this.validateEveryResource = validateEveryResource;
+        this.parsing = parsing;
+        this.counts = counts;
         this.utf8 = utf8;
         this.bom = bom;
         this.layout = layout;
@@ -199,10 +201,21 @@ internal sealed partial class BundleMapper
         };
     }
 
-    /// <summary>Parses one entry's resource with Firely; issues become positioned diagnostics. <c>null</c> when it cannot be used.</summary>
+    /// <summary>Parses one entry's resource: <see cref="FastResourceReader"/> for the common case, else Firely, whose issues
+    /// become positioned diagnostics. <c>null</c> when it cannot be used.</summary>
     private Resource? Parse(EntryLayout entry)
     {
-        if (!validateEveryResource && ParseClean(entry) is { } clean)
+        if (parsing == ResourceParsing.Fast)
+        {
+            var fast = entry.Parsed ?? (entry.FastTried ? null : FastResourceReader.TryRead(utf8.AsSpan(bom + entry.Start, entry.Length), entry.ResourceType!));
+            counts?.Count(fast is not null);
+            if (fast is not null)
+            {
+                return fast;
+            }
+        }
+
+        if (parsing != ResourceParsing.Validating && ParseClean(entry) is { } clean)
         {
             return clean;
         }

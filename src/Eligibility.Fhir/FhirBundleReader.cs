@@ -52,7 +52,7 @@ public static class FhirBundleReader
     /// <returns>The patient record, or <c>null</c> with the errors; warnings either way.</returns>
     /// <exception cref="EligibilityBugException">Mapping failed in a way that is a defect of this library, not of the
     /// bundle (bad input never throws; it comes back as diagnostics). The original exception is the inner exception.</exception>
-    public static PatientReadResult Read(byte[] utf8, string? fileName = null, InputLimits? limits = null) => Read(utf8, fileName, validateEveryResource: false, limits);
+    public static PatientReadResult Read(byte[] utf8, string? fileName = null, InputLimits? limits = null) => Read(utf8, fileName, ResourceParsing.Fast, null, limits);
 
     /// <summary>Reads a bundle from JSON text, as <see cref="Read(byte[], string?, InputLimits?)"/> does from its UTF-8 bytes.</summary>
     /// <param name="json">The JSON text.</param>
@@ -93,9 +93,16 @@ public static class FhirBundleReader
     public static Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default) =>
         BoundedPatientInput.ReadAsync(stream, fileName, limits, Read, cancellationToken); // faults the task (never throws) on a null stream, as an async method does
 
-    /// <summary>As <see cref="Read(byte[], string?, InputLimits?)"/>; <paramref name="validateEveryResource"/> skips the unvalidated first
-    /// parse (<see cref="BundleMapper.UncheckedDeserializer"/>), so tests can show that both paths give the same result.</summary>
-    internal static PatientReadResult Read(byte[] utf8, string? fileName, bool validateEveryResource, InputLimits? limits = null)
+    /// <summary>As <see cref="Read(byte[], string?, InputLimits?)"/>; <paramref name="validateEveryResource"/> skips the fast
+    /// reader and the unvalidated first parse (<see cref="BundleMapper.UncheckedDeserializer"/>), so tests can show that
+    /// both paths give the same result.</summary>
+    internal static PatientReadResult Read(byte[] utf8, string? fileName, bool validateEveryResource, InputLimits? limits = null) =>
+        Read(utf8, fileName, validateEveryResource ? ResourceParsing.Validating : ResourceParsing.Fast, null, limits);
+
+    /// <summary>As <see cref="Read(byte[], string?, InputLimits?)"/>, parsing the used resources as <paramref name="parsing"/>
+    /// says and counting in <paramref name="counts"/> how they were parsed, so tests can compare the ways of parsing and see
+    /// that the fast reader takes the common bundles.</summary>
+    internal static PatientReadResult Read(byte[] utf8, string? fileName, ResourceParsing parsing, ParseCounts? counts, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(utf8);
         limits ??= InputLimits.Default;
@@ -104,7 +111,7 @@ public static class FhirBundleReader
             return new PatientReadResult(null, new[] { problem });
         }
 
-        var (bom, positions, diagnostics, scanned) = Scan(utf8, fileName);
+        var (bom, positions, diagnostics, scanned) = Scan(utf8, fileName, parseResources: parsing == ResourceParsing.Fast);
         if (scanned is not { } layout)
         {
             return new PatientReadResult(null, diagnostics.Items);
@@ -131,7 +138,7 @@ public static class FhirBundleReader
         PatientRecord patient;
         try
         {
-            patient = new BundleMapper(utf8, bom, layout, diagnostics, validateEveryResource).Map();
+            patient = new BundleMapper(utf8, bom, layout, diagnostics, parsing, counts).Map();
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or EligibilityBugException))
         {
@@ -150,14 +157,14 @@ public static class FhirBundleReader
     /// text after it, the diagnostics that use them, and the top-level layout, or <c>null</c> with the syntax error
     /// (ELIG0001) already added when the text is not well-formed JSON.
     /// </summary>
-    internal static (int Bom, SourcePositions Positions, MappingDiagnostics Diagnostics, BundleLayout? Layout) Scan(byte[] utf8, string? fileName)
+    internal static (int Bom, SourcePositions Positions, MappingDiagnostics Diagnostics, BundleLayout? Layout) Scan(byte[] utf8, string? fileName, bool parseResources = false)
     {
         int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
         var positions = new SourcePositions(utf8, bom, utf8.Length - bom);
         var diagnostics = new MappingDiagnostics(fileName, positions);
         try
         {
-            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom)));
+            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom), parseResources));
         }
         catch (JsonException ex)
         {

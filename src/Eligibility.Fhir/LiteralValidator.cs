@@ -115,7 +115,7 @@ internal sealed class LiteralValidator : IPocoValidator
     }
 
     /// <summary>Firely's check of one typed literal; a code text found valid once is remembered for its type.</summary>
-    private static bool LiteralValid(PrimitiveType literal)
+    internal static bool LiteralValid(PrimitiveType literal)
     {
         if (literal.JsonValue is not string text || !literal.GetType().IsGenericType)
         {

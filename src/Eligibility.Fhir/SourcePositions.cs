@@ -55,8 +55,48 @@ internal sealed class SourcePositions
             return LineColumn(entry.Start); // the resource itself: no need to walk it
         }
 
+        if (!resourceMaps.ContainsKey(entry.Index) && TopLevelValue(entry, relativePointer) is { } value)
+        {
+            return LineColumn(entry.Start + value);
+        }
+
         var map = ResourceMap(entry);
         return map.TryGet(map.Nearest(relativePointer), out var at) ? LineColumn(entry.Start + at.Value) : LineColumn(entry.Start);
+    }
+
+    /// <summary>
+    /// For a pointer to a member of the resource itself (<c>/code</c>, a name that needs no escaping), the offset of that
+    /// member's value (the first, if it is repeated) or of the resource when it has no such member — what the resource's
+    /// map gives — found by reading the resource's top level only, without building the map (an assessment's position
+    /// is wanted for every assessment read). <c>null</c> for any other pointer.
+    /// </summary>
+    private long? TopLevelValue(EntryLayout entry, string relativePointer)
+    {
+        if (relativePointer.Length < 2 || relativePointer.AsSpan(1).IndexOfAny('/', '~') >= 0 || !System.Text.Ascii.IsValid(relativePointer))
+        {
+            return null;
+        }
+
+        var name = relativePointer.AsSpan(1);
+        var reader = new Utf8JsonReader(utf8.AsSpan(offset + entry.Start, entry.Length), BundleLayout.ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool found = reader.ValueTextEquals(name);
+            reader.Read();
+            if (found)
+            {
+                return reader.TokenStartIndex;
+            }
+
+            reader.Skip();
+        }
+
+        return 0;
     }
 
     /// <summary>The pointer itself when it names an element of the entry's resource, else its nearest ancestor that does

@@ -18,7 +18,7 @@ namespace Eligibility.Fhir.Tests;
 /// </summary>
 public class UncheckedParseTests
 {
-    private static readonly Lazy<(string Name, JsonNode Json)[]> Sources = new(() =>
+    internal static readonly Lazy<(string Name, JsonNode Json)[]> Sources = new(() =>
     {
         var files = Directory.GetFiles(Path.Combine(TestBundles.RepositoryRoot(), "samples", "fhir"), "*.json")
             .Concat(Directory.GetFiles(Path.Combine(TestContext.CurrentContext.TestDirectory, "Bundles"), "*.json"))
@@ -99,18 +99,26 @@ public class UncheckedParseTests
             select (source, node, mutation, variant);
         return Prop.ForAll(gen.ToArbitrary(), c =>
         {
-            var (name, json) = Sources.Value[c.source];
-            var copy = json.DeepClone();
-            var nodes = Walk(copy).ToList();
-            var target = nodes[c.node % nodes.Count];
-            string what = "none";
-            for (int m = 0; m < Mutations.Length && what == "none"; m++)
-            {
-                what = Mutations[(c.mutation + m) % Mutations.Length](target, c.variant); // the first that applies to this node
-            }
-
-            AssertSameBothWays(Encoding.UTF8.GetBytes(copy.ToJsonString()), $"{name} ({what})");
+            var (utf8, name) = Mutate(c.source, c.node, c.mutation, c.variant);
+            AssertSameBothWays(utf8, name);
         });
+    }
+
+    /// <summary>One source bundle with one node changed: the <paramref name="mutation"/>th mutation, or the first after it
+    /// that applies to the node. Returns the bundle's bytes and a name saying what was changed.</summary>
+    internal static (byte[] Utf8, string Name) Mutate(int source, int node, int mutation, int variant)
+    {
+        var (name, json) = Sources.Value[source];
+        var copy = json.DeepClone();
+        var nodes = Walk(copy).ToList();
+        var target = nodes[node % nodes.Count];
+        string what = "none";
+        for (int m = 0; m < Mutations.Length && what == "none"; m++)
+        {
+            what = Mutations[(mutation + m) % Mutations.Length](target, variant); // the first that applies to this node
+        }
+
+        return (Encoding.UTF8.GetBytes(copy.ToJsonString()), $"{name} ({what})");
     }
 
     private static readonly Func<JsonNode?>[] NumberVariants =
@@ -202,7 +210,7 @@ public class UncheckedParseTests
         Describe(unchecked_).Should().Be(Describe(validated), name);
     }
 
-    private static string Describe(PatientReadResult result) =>
+    internal static string Describe(PatientReadResult result) =>
         string.Join("\n", result.Diagnostics.Select(d => $"{d.Severity} {d.Code} {d.Line}:{d.Column} {d.Pointer} {d.Message}"))
         + "\n" + (result.Patient is null ? "no patient" : JsonSerializer.Serialize(result.Patient));
 }

@@ -1,0 +1,485 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Threading;
+using Hl7.Fhir.Introspection;
+using Hl7.Fhir.Model;
+
+namespace Eligibility.Fhir;
+
+/// <summary>How <see cref="BundleMapper"/> parses each resource it uses.</summary>
+internal enum ResourceParsing
+{
+    /// <summary><see cref="FastResourceReader"/> first; a resource it does not take gets <see cref="Firely"/>. What every read does.</summary>
+    Fast,
+
+    /// <summary>Firely without a validator, then, when that parse or <see cref="LiteralValidator.WouldPass"/> finds
+    /// anything, Firely with the validator (which reports). Tests force it to compare with <see cref="Fast"/>.</summary>
+    Firely,
+
+    /// <summary>Firely with the validator for every resource. Tests force it to compare with the cheaper parses.</summary>
+    Validating,
+}
+
+/// <summary>How the used resources of one read were parsed (tests and benchmarks count them).</summary>
+internal sealed class ParseCounts
+{
+    /// <summary>Resources <see cref="FastResourceReader"/> took.</summary>
+    public int Fast { get; private set; }
+
+    /// <summary>Resources it left to Firely.</summary>
+    public int Fallback { get; private set; }
+
+    /// <summary>Counts one resource; <paramref name="fast"/> when the fast reader took it.</summary>
+    public void Count(bool fast)
+    {
+        if (fast)
+        {
+            Fast++;
+        }
+        else
+        {
+            Fallback++;
+        }
+    }
+}
+
+/// <summary>
+/// Builds a resource's Firely POCO straight from its JSON with <see cref="Utf8JsonReader"/>, for the common case: every
+/// member an element of the R4 model spelt exactly (a choice element only with a type it allows), every value of the
+/// right JSON kind and list/single shape, no empty object, array or string, no <c>null</c>, no primitive extension
+/// (<c>_name</c>), no repeated member, numbers that read as a <see cref="decimal"/> or <see cref="int"/> (positive or
+/// unsigned where the type says so), coded statuses from their value set. The POCO is the one Firely's parse without a
+/// validator builds from the same JSON (values set the way it sets them), so <see cref="BundleMapper"/> maps it unchanged.
+/// For anything else the answer is <c>null</c> and the reader parses the resource with Firely as before, which gives the
+/// diagnostics; so a resource taken here is one Firely's parse would have taken without a word, and records and
+/// diagnostics are the same either way (tests/Eligibility.Fhir.Tests/FastReadTests.cs). Thread-safe: the tables it fills
+/// as it meets element names are bounded by the model.
+/// </summary>
+internal static class FastResourceReader
+{
+    private static readonly ModelInspector Inspector = ModelInfo.ModelInspector;
+
+    /// <summary>The tables of the resource types read so far, by exact type name (only names of R4 resources are kept).</summary>
+    private static readonly ConcurrentDictionary<string, FastType> Resources = new(StringComparer.Ordinal);
+
+    /// <summary>The tables of every class met so far.</summary>
+    private static readonly ConcurrentDictionary<ClassMapping, FastType> Types = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>What kind of value an element holds.</summary>
+    private enum ValueKind
+    {
+        Complex,
+        Resource,
+        String,
+        Code,
+        Decimal,
+        Integer,
+        PositiveInt,
+        UnsignedInt,
+        Boolean,
+    }
+
+    /// <summary>The resource, or <c>null</c> when anything in it is outside the common case (then Firely parses it).</summary>
+    /// <param name="json">The resource object's bytes.</param>
+    /// <param name="resourceType">Its <c>resourceType</c>, as the bundle's layout scan read it.</param>
+    /// <returns>The POCO, or <c>null</c>.</returns>
+    public static Resource? TryRead(ReadOnlySpan<byte> json, string resourceType)
+    {
+        if (ResourceTable(resourceType) is not { } type)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(json, BundleLayout.ReaderOptions);
+        try
+        {
+            return reader.Read() ? Read(ref reader, type, resourceType) : null;
+        }
+        catch (JsonException)
+        {
+            return null; // malformed: Firely's parse reports it
+        }
+    }
+
+    /// <summary>As <see cref="TryRead(ReadOnlySpan{byte}, string)"/>, for the resource object the reader is on (its
+    /// <c>{</c>); the reader is left on its <c>}</c> when the answer is a resource, anywhere inside it when it is <c>null</c>
+    /// (the caller goes back). Throws the reader's <see cref="JsonException"/> for text that is not well-formed.</summary>
+    /// <param name="reader">A reader on the resource's <c>{</c>.</param>
+    /// <param name="resourceType">Its <c>resourceType</c>.</param>
+    /// <returns>The POCO, or <c>null</c>.</returns>
+    public static Resource? TryRead(ref Utf8JsonReader reader, string resourceType) =>
+        ResourceTable(resourceType) is { } type ? Read(ref reader, type, resourceType) : null;
+
+    private static Resource? Read(ref Utf8JsonReader reader, FastType type, string resourceType)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        try
+        {
+            var resource = type.Mapping.CreateInstance();
+            return ReadObject(ref reader, resource, type, resourceType) ? resource as Resource : null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or InvalidCastException)
+        {
+            // Unusual content (a string that is not valid UTF-8, say), or a corner of the model the reader does not know:
+            // Firely's parse reads it.
+            return null;
+        }
+    }
+
+    /// <summary>The table of a resource type spelt exactly as R4 spells it, else <c>null</c>.</summary>
+    private static FastType? ResourceTable(string name)
+    {
+        if (Resources.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        if (Inspector.FindClassMapping(name) is not { IsResource: true, IsAbstract: not true } mapping || !string.Equals(mapping.Name, name, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var table = Table(mapping);
+        Resources.TryAdd(name, table);
+        return table;
+    }
+
+    private static FastType Table(ClassMapping mapping) => Types.GetOrAdd(mapping, m => new FastType(m));
+
+    /// <summary>Reads the members of the object the reader is on into <paramref name="target"/>; <paramref name="resourceType"/>
+    /// is the type of a resource (whose <c>resourceType</c> members are skipped, as Firely does), <c>null</c> for a data type.</summary>
+    private static bool ReadObject(ref Utf8JsonReader reader, Base target, FastType type, string? resourceType)
+    {
+        bool empty = true;
+        ulong seen = 0; // the elements set so far, by slot (a repeated member, or a second type of one choice element, is an issue for Firely)
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return !empty; // an empty object is an issue for Firely
+            }
+
+            if (resourceType is not null && reader.ValueTextEquals("resourceType"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(resourceType))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            empty = false;
+            if (type.Find(ref reader) is not { } element || (seen & element.Bit) != 0 || !reader.Read() || !ReadElement(ref reader, target, element))
+            {
+                return false;
+            }
+
+            seen |= element.Bit;
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads one member's value (the reader is on it) and sets the element; <c>false</c> when it is outside the common case.</summary>
+    private static bool ReadElement(ref Utf8JsonReader reader, Base target, Element element)
+    {
+        if (element.Bit == 0 && target.TryGetValue(element.Name, out object? existing) && existing is not (null or IList { Count: 0 }))
+        {
+            return false; // an element past the 64th of its class, set before
+        }
+
+        if (!element.IsCollection)
+        {
+            if (ReadValue(ref reader, element) is not { } single)
+            {
+                return false;
+            }
+
+            element.Set(target, single);
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        var list = element.Mapping.CreateList();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (ReadValue(ref reader, element) is not { } item)
+            {
+                return false;
+            }
+
+            list.Add(item);
+        }
+
+        if (list.Count == 0)
+        {
+            return false;
+        }
+
+        element.Set(target, list);
+        return true;
+    }
+
+    /// <summary>One value (an array's item, or the member's value), the reader on its first token and left on its last.</summary>
+    private static Base? ReadValue(ref Utf8JsonReader reader, Element element)
+    {
+        switch (element.Kind)
+        {
+            case ValueKind.Complex:
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return null;
+                }
+
+                var value = element.Mapping.CreateInstance();
+                return ReadObject(ref reader, value, element.Type!, null) ? value : null;
+            }
+
+            case ValueKind.Resource:
+                return ReadContained(ref reader);
+            default:
+                return ReadPrimitive(ref reader, element);
+        }
+    }
+
+    /// <summary>A resource inside a resource (<c>contained</c>): its <c>resourceType</c> must be its first member.</summary>
+    private static Base? ReadContained(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var ahead = reader;
+        if (!ahead.Read() || ahead.TokenType != JsonTokenType.PropertyName || !ahead.ValueTextEquals("resourceType"u8)
+            || !ahead.Read() || ahead.TokenType != JsonTokenType.String
+            || ResourceTable(ahead.GetString()!) is not { } type)
+        {
+            return null;
+        }
+
+        var resource = type.Mapping.CreateInstance();
+        return ReadObject(ref reader, resource, type, type.Mapping.Name) ? resource : null;
+    }
+
+    private static PrimitiveType? ReadPrimitive(ref Utf8JsonReader reader, Element element)
+    {
+        object value;
+        switch (element.Kind)
+        {
+            case ValueKind.String or ValueKind.Code:
+                if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } text || string.IsNullOrWhiteSpace(text))
+                {
+                    return null; // a blank string is an issue for Firely
+                }
+
+                value = text;
+                break;
+            case ValueKind.Decimal:
+                if (reader.TokenType != JsonTokenType.Number || reader.ValueSpan.IndexOfAny("eE"u8) >= 0 || !reader.TryGetDecimal(out decimal number))
+                {
+                    return null;
+                }
+
+                value = number;
+                break;
+            case ValueKind.Integer or ValueKind.PositiveInt or ValueKind.UnsignedInt:
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int whole)
+                    || (element.Kind == ValueKind.PositiveInt && whole < 1) || (element.Kind == ValueKind.UnsignedInt && whole < 0))
+                {
+                    return null;
+                }
+
+                value = whole;
+                break;
+            case ValueKind.Boolean when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                value = reader.GetBoolean();
+                break;
+            default:
+                return null;
+        }
+
+        var primitive = (PrimitiveType)element.Mapping.CreateInstance();
+        primitive.JsonValue = value;
+        return element.Kind != ValueKind.Code || LiteralValidator.LiteralValid(primitive) ? primitive : null;
+    }
+
+    /// <summary>One element of a class as it is named in JSON: <c>status</c>, <c>valueQuantity</c>.</summary>
+    /// <param name="Name">The element's name in the model (<c>value</c> for <c>valueQuantity</c>).</param>
+    /// <param name="IsCollection">Whether it is a list.</param>
+    /// <param name="Kind">What its values are.</param>
+    /// <param name="Mapping">The class of its values (a choice element: of the type the JSON name gives).</param>
+    /// <param name="Type">The table of that class, for a complex value.</param>
+    /// <param name="Bit">The element's bit among its class's elements (all types of a choice element share one);
+    /// 0 past the 64th.</param>
+    /// <param name="Set">Sets the element on an instance of the class (the POCO property, compiled once).</param>
+    private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type, ulong Bit, Action<Base, object> Set)
+;
+
+    /// <summary>The elements of one class by their JSON names, filled as names are met.</summary>
+    private sealed class FastType
+    {
+        /// <summary>The elements met so far with their JSON names as UTF-8, searched in order (a class has a few dozen
+        /// elements at most, and a resource uses a handful); replaced, never changed, when a name is added.</summary>
+        private (byte[] Name, Element Element)[] known = [];
+
+        /// <summary>Each element's bit and setter, by element name (shared by the JSON names of a choice element).</summary>
+        private readonly Dictionary<string, (ulong Bit, Action<Base, object> Set)> slots = new(StringComparer.Ordinal);
+
+        public FastType(ClassMapping mapping) => Mapping = mapping;
+
+        public ClassMapping Mapping { get; }
+
+        /// <summary>The element the property name the reader is on names exactly, or <c>null</c>.</summary>
+        public Element? Find(ref Utf8JsonReader reader)
+        {
+            var names = Volatile.Read(ref known);
+            if (!reader.ValueIsEscaped)
+            {
+                var utf8 = reader.ValueSpan;
+                foreach (var (name, element) in names)
+                {
+                    if (name.Length == utf8.Length && utf8.SequenceEqual(name))
+                    {
+                        return element;
+                    }
+                }
+            }
+
+            string text = reader.GetString()!;
+            foreach (var (name, element) in names)
+            {
+                if (reader.ValueTextEquals(name))
+                {
+                    return element;
+                }
+            }
+
+            return Add(text);
+        }
+
+        /// <summary>Resolves a name met for the first time and remembers it when it names an element (only names of the
+        /// model are kept, so hostile input cannot grow the table); <c>null</c> when it names none.</summary>
+        private Element? Add(string text)
+        {
+            if (Resolve(text) is not { } resolved)
+            {
+                return null;
+            }
+
+            byte[] utf8Name = System.Text.Encoding.UTF8.GetBytes(text);
+            lock (slots)
+            {
+                if (!Array.Exists(known, k => k.Name.AsSpan().SequenceEqual(utf8Name)))
+                {
+                    Volatile.Write(ref known, [.. known, (utf8Name, resolved)]);
+                }
+            }
+
+            return resolved;
+        }
+
+        /// <summary>The element <paramref name="name"/> names in Firely's model, spelt exactly (Firely's own look-ups
+        /// ignore letter case), or <c>null</c>.</summary>
+        private Element? Resolve(string name)
+        {
+            if (name.Length == 0 || name[0] == '_')
+            {
+                return null;
+            }
+
+            var property = Mapping.FindMappedElementByName(name);
+            if (property is not null && string.Equals(property.Name, name, StringComparison.Ordinal))
+            {
+                return property.Choice switch
+                {
+                    ChoiceType.None => Make(property, Inspector.FindOrImportClassMapping(property.ImplementingType)),
+                    ChoiceType.ResourceChoice when Inspector.FindOrImportClassMapping(property.ImplementingType) is { } resource =>
+                        Make(property, resource, ValueKind.Resource),
+                    _ => null, // a choice element without its type suffix
+                };
+            }
+
+            property = Mapping.FindMappedElementByChoiceName(name);
+            if (property is not { Choice: ChoiceType.DatatypeChoice } || !name.StartsWith(property.Name, StringComparison.Ordinal) || name.Length == property.Name.Length)
+            {
+                return null;
+            }
+
+            string suffix = name[property.Name.Length..];
+            var type = Inspector.FindClassMapping(suffix);
+            return type is not null && string.Equals(char.ToUpperInvariant(type.Name[0]) + type.Name[1..], suffix, StringComparison.Ordinal)
+                && Array.IndexOf(property.FhirType, type.NativeType) >= 0
+                ? Make(property, type)
+                : null;
+        }
+
+        private Element? Make(PropertyMapping property, ClassMapping type, ValueKind kind) =>
+            Slot(property) is { } slot ? new Element(property.Name, property.IsCollection, kind, type, null, slot.Bit, slot.Set) : null;
+
+        private Element? Make(PropertyMapping property, ClassMapping? type)
+        {
+            if (type is null || type.IsAbstract == true || type.IsResource)
+            {
+                return null;
+            }
+
+            ValueKind? kind = !type.IsFhirPrimitive ? ValueKind.Complex
+                : type.IsCodeOfT ? ValueKind.Code
+                : type.NativeType == typeof(FhirDecimal) ? ValueKind.Decimal
+                : type.NativeType == typeof(Integer) ? ValueKind.Integer
+                : type.NativeType == typeof(PositiveInt) ? ValueKind.PositiveInt
+                : type.NativeType == typeof(UnsignedInt) ? ValueKind.UnsignedInt
+                : type.NativeType == typeof(FhirBoolean) ? ValueKind.Boolean
+                : type.NativeType == typeof(Integer64) ? null
+                : ValueKind.String;
+            return kind is { } k && Slot(property) is { } slot
+                ? new Element(property.Name, property.IsCollection, k, type, k == ValueKind.Complex ? Table(type) : null, slot.Bit, slot.Set)
+                : null;
+        }
+
+        /// <summary>The element's bit and compiled setter; <c>null</c> when the model's property cannot be set.</summary>
+        private (ulong Bit, Action<Base, object> Set)? Slot(PropertyMapping property)
+        {
+            lock (slots)
+            {
+                if (slots.TryGetValue(property.Name, out var slot))
+                {
+                    return slot;
+                }
+
+                var native = property.NativeProperty;
+                if (native is null || !native.CanWrite || native.SetMethod is not { IsPublic: true } || !native.DeclaringType!.IsAssignableTo(typeof(Base)))
+                {
+                    return null;
+                }
+
+                var instance = System.Linq.Expressions.Expression.Parameter(typeof(Base), "instance");
+                var value = System.Linq.Expressions.Expression.Parameter(typeof(object), "value");
+                var set = System.Linq.Expressions.Expression.Lambda<Action<Base, object>>(
+                    System.Linq.Expressions.Expression.Assign(
+                        System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(instance, native.DeclaringType), native),
+                        System.Linq.Expressions.Expression.Convert(value, native.PropertyType)),
+                    instance,
+                    value).Compile();
+                int index = slots.Count;
+                slot = (index < 64 ? 1UL << index : 0, set);
+                slots.Add(property.Name, slot);
+                return slot;
+            }
+        }
+    }
+}
