@@ -14,7 +14,15 @@ public static class ResultJson
     /// <summary>Writes one result as a JSON object.</summary>
     /// <param name="writer">The writer.</param>
     /// <param name="result">The result.</param>
-    public static void Write(Utf8JsonWriter writer, EvaluationResult result)
+    public static void Write(Utf8JsonWriter writer, EvaluationResult result) => Write(writer, result, ResultDetail.Full);
+
+    /// <summary>Writes one result as a JSON object, with as much as <paramref name="detail"/> asks for. The shorter
+    /// shapes keep the full object's member names, order and spelling, and leave out what they do not carry; explanations
+    /// are worded only when <see cref="ResultDetail.Full"/> writes them.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="result">The result.</param>
+    /// <param name="detail">How much to write.</param>
+    public static void Write(Utf8JsonWriter writer, EvaluationResult result, ResultDetail detail)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
@@ -31,19 +39,41 @@ public static class ResultJson
 
         writer.WriteString("asOf", result.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         writer.WriteString("verdict", Name(result.Verdict));
-        writer.WriteStartArray("criteria");
-        foreach (var c in result.Criteria)
+        if (detail == ResultDetail.Criteria)
         {
-            WriteCriterion(writer, c);
+            writer.WriteStartArray("criteria");
+            foreach (var c in result.Criteria)
+            {
+                writer.WriteStartObject();
+                if (c.Id is not null)
+                {
+                    writer.WriteString("id", c.Id);
+                }
+
+                writer.WriteString("outcome", Name(c.Outcome));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            WriteStrings(writer, "missing", result.Missing);
+        }
+        else if (detail == ResultDetail.Full)
+        {
+            writer.WriteStartArray("criteria");
+            foreach (var c in result.Criteria)
+            {
+                WriteCriterion(writer, c);
+            }
+
+            writer.WriteEndArray();
+            WriteStrings(writer, "needsReview", result.NeedsReview);
+            WriteStrings(writer, "missing", result.Missing);
+            if (result.Questions.Count > 0)
+            {
+                WriteStrings(writer, "questions", result.Questions);
+            }
         }
 
-        writer.WriteEndArray();
-        WriteStrings(writer, "needsReview", result.NeedsReview);
-        WriteStrings(writer, "missing", result.Missing);
-        if (result.Questions.Count > 0)
-        {
-            WriteStrings(writer, "questions", result.Questions);
-        }
         writer.WriteEndObject();
     }
 
@@ -51,12 +81,19 @@ public static class ResultJson
     /// <param name="result">The result.</param>
     /// <param name="indented">Pretty-print (default) or one line (for NDJSON).</param>
     /// <returns>The JSON.</returns>
-    public static string ToJson(EvaluationResult result, bool indented = true)
+    public static string ToJson(EvaluationResult result, bool indented = true) => ToJson(result, ResultDetail.Full, indented);
+
+    /// <summary>The result as JSON text, with as much as <paramref name="detail"/> asks for.</summary>
+    /// <param name="result">The result.</param>
+    /// <param name="detail">How much to write.</param>
+    /// <param name="indented">Pretty-print (default) or one line (for NDJSON).</param>
+    /// <returns>The JSON.</returns>
+    public static string ToJson(EvaluationResult result, ResultDetail detail, bool indented = true)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, Options(indented)))
         {
-            Write(writer, result);
+            Write(writer, result, detail);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());

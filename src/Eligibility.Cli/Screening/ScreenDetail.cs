@@ -49,53 +49,15 @@ internal static class ScreenRows
     /// </summary>
     public static string Row(string prefix, EvaluationResult result, ScreenDetail detail)
     {
-        if (detail == ScreenDetail.Full)
-        {
-            return prefix + ResultJson.ToJson(result, indented: false)[1..];
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = new ArrayBufferWriter<byte>(detail == ScreenDetail.Full ? 16_384 : 256);
         using (var w = new Utf8JsonWriter(buffer, ResultJson.Options(indented: false)))
         {
-            w.WriteStartObject();
-            w.WriteString("trial", result.TrialId);
-            if (result.PatientId is null)
+            ResultJson.Write(w, result, detail switch
             {
-                w.WriteNull("patient");
-            }
-            else
-            {
-                w.WriteString("patient", result.PatientId);
-            }
-
-            w.WriteString("asOf", result.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteString("verdict", ResultJson.Name(result.Verdict));
-            if (detail == ScreenDetail.Criteria)
-            {
-                w.WriteStartArray("criteria");
-                foreach (var c in result.Criteria)
-                {
-                    w.WriteStartObject();
-                    if (c.Id is not null)
-                    {
-                        w.WriteString("id", c.Id);
-                    }
-
-                    w.WriteString("outcome", ResultJson.Name(c.Outcome));
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("missing");
-                foreach (string m in result.Missing)
-                {
-                    w.WriteStringValue(m);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteEndObject();
+                ScreenDetail.Verdict => ResultDetail.Verdict,
+                ScreenDetail.Criteria => ResultDetail.Criteria,
+                _ => ResultDetail.Full,
+            });
         }
 
         // The prefix opens the object: the writer's own '{' is dropped.
