@@ -22,18 +22,7 @@ namespace Eligibility.Tests.Schema;
 [TestFixture]
 public sealed class PatientSchemaAgreementTests
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Eligibility.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Eligibility.sln not found above the test directory");
-    });
+    private static readonly Lazy<string> Root = new(Eligibility.Tests.Robustness.InputRobustnessTests.RepositoryRoot);
 
     /// <summary>What the reader accepts and the schema refuses (or the reverse) today, by the normalized disagreement (array indexes → N).</summary>
     private static readonly (string Why, Regex Pattern)[] KnownDisagreements =
