@@ -89,8 +89,13 @@ internal static class ScreenThroughput
         process.WaitForExit();
         string line = err.Split('\n').Last(l => l.StartsWith("TIME ", StringComparison.Ordinal));
         string[] parts = line.Split(' ');
-        long rows = File.Exists(output) ? File.ReadLines(output).LongCount() : 0;
-        long errors = File.Exists(output) ? File.ReadLines(output).LongCount(l => l.Contains("\"error\":", StringComparison.Ordinal)) : 0;
+        long rows = 0, errors = 0;
+        foreach (string row in File.Exists(output) ? File.ReadLines(output) : [])
+        {
+            rows++;
+            errors += row.Contains("\"error\":", StringComparison.Ordinal) ? 1 : 0;
+        }
+
         return (double.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), rows, errors, process.ExitCode);
     }
 

@@ -21,6 +21,9 @@ internal static class Phrase
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>"No ALT result between 2025-12-18 and 2026-01-15": nothing usable in the lookback window.</summary>
+    public static string NoResult(string label, Time.DateWindow window) => $"No {label} result between {Date(window.Start)} and {Date(window.End)}";
+
     public static string Quantity(decimal value, string? unit) =>
         string.IsNullOrEmpty(unit) ? Exact(value) : Exact(value) + " " + Unit(unit);
 

@@ -110,10 +110,9 @@ internal sealed class CodedNode : RuleNode
         string missing = concept.Label + " within the last " + lookback.ToPhrase();
         if (o is null)
         {
-            string none = $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
             return absentFalse
-                ? NodeResult.Of(Truth.False, () => none + " (for this criterion no result means not met)")
-                : NodeResult.Unknown(() => none, missing);
+                ? NodeResult.Of(Truth.False, () => Phrase.NoResult(concept.Label, window) + " (for this criterion no result means not met)")
+                : NodeResult.Unknown(() => Phrase.NoResult(concept.Label, window), missing);
         }
 
         string described = $"{concept.Label} {ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";

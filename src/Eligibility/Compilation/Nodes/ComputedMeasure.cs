@@ -72,7 +72,7 @@ internal sealed class ComputedMeasure
         var scr = Reading.In(scrObservation, creatinine, "mg/dL");
         if (scr.Value is not { } scrMgDl)
         {
-            return NodeResult.Unknown(() => scr.Problem!, creatinine.Label + " with a unit convertible to mg/dL");
+            return NodeResult.Unknown(scr.Problem!, creatinine.Label + " with a unit convertible to mg/dL");
         }
 
         if (scrMgDl <= 0)
@@ -111,7 +111,7 @@ internal sealed class ComputedMeasure
             var kg = Reading.In(weightObservation, weight!, "kg");
             if (kg.Value is not { } weightKg)
             {
-                return NodeResult.Unknown(() => kg.Problem!, weight!.Label + " with a unit convertible to kg", facts);
+                return NodeResult.Unknown(kg.Problem!, weight!.Label + " with a unit convertible to kg", facts);
             }
 
             facts.Add(kg.ToFact(weight!.Name, "kg"));

@@ -61,10 +61,9 @@ internal sealed class MeasurementNode : RuleNode
                 return compute.Evaluate(context, window, bounds, unit!, concept.Label, MissingText, lookback.ToPhrase());
             }
 
-            string none = $"No {concept.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
             return absentFalse
-                ? NodeResult.Of(Truth.False, () => none + " (for this criterion no result means not met)")
-                : NodeResult.Unknown(() => none, MissingText);
+                ? NodeResult.Of(Truth.False, () => Phrase.NoResult(concept.Label, window) + " (for this criterion no result means not met)")
+                : NodeResult.Unknown(() => Phrase.NoResult(concept.Label, window), MissingText);
         }
 
         return Relative ? CompareToLimit(context, observation) : CompareInUnit(observation);
@@ -75,7 +74,7 @@ internal sealed class MeasurementNode : RuleNode
         var reading = Reading.In(observation, concept, unit!);
         if (reading.Value is not { } value)
         {
-            return NodeResult.Unknown(() => reading.Problem!, concept.Label + " with a unit convertible to " + Phrase.Unit(unit!));
+            return NodeResult.Unknown(reading.Problem!, concept.Label + " with a unit convertible to " + Phrase.Unit(unit!));
         }
 
         bool ok = Phrase.Satisfies(bounds, value);

@@ -50,7 +50,7 @@ internal sealed class PregnancyNode : RuleNode
         string missing = status.Label + " within the last " + lookback.ToPhrase();
         if (o is null)
         {
-            return NodeResult.Unknown(() => $"No {status.Label} result between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)} and no active {condition.Label} condition", missing);
+            return NodeResult.Unknown(() => $"{Phrase.NoResult(status.Label, window)} and no active {condition.Label} condition", missing);
         }
 
         var fact = new FactUsed { Concept = status.Name, Date = o.Date, Source = o.Reference, Detail = CodedNode.ValueText(o) };
