@@ -26,19 +26,7 @@ public static class ResultJson
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
-        writer.WriteStartObject();
-        writer.WriteString("trial", result.TrialId);
-        if (result.PatientId is null)
-        {
-            writer.WriteNull("patient");
-        }
-        else
-        {
-            writer.WriteString("patient", result.PatientId);
-        }
-
-        writer.WriteString("asOf", result.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        writer.WriteString("verdict", Name(result.Verdict));
+        WriteHead(writer, result.TrialId, result.PatientId, result.AsOf, result.Verdict);
         if (detail == ResultDetail.Criteria)
         {
             writer.WriteStartArray("criteria");
@@ -75,6 +63,42 @@ public static class ResultJson
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes the <see cref="ResultDetail.Verdict"/> object of a verdict decided without results (the verdict path,
+    /// <c>TrialEvaluator.Decide</c>): byte for byte what <see cref="Write(Utf8JsonWriter, EvaluationResult, ResultDetail)"/>
+    /// writes at that detail for the same trial, patient, date and verdict.
+    /// </summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="trialId">The trial's ID.</param>
+    /// <param name="patientId">The patient's ID, if the record has one.</param>
+    /// <param name="asOf">The as-of date of the evaluation.</param>
+    /// <param name="verdict">The verdict.</param>
+    public static void WriteVerdict(Utf8JsonWriter writer, string trialId, string? patientId, DateOnly asOf, Verdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(trialId);
+        WriteHead(writer, trialId, patientId, asOf, verdict);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Opens a result object and writes the members every detail shares: trial, patient, as-of date, verdict.</summary>
+    private static void WriteHead(Utf8JsonWriter writer, string trialId, string? patientId, DateOnly asOf, Verdict verdict)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("trial", trialId);
+        if (patientId is null)
+        {
+            writer.WriteNull("patient");
+        }
+        else
+        {
+            writer.WriteString("patient", patientId);
+        }
+
+        writer.WriteString("asOf", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        writer.WriteString("verdict", Name(verdict));
     }
 
     /// <summary>The result as JSON text.</summary>

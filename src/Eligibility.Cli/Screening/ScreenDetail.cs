@@ -43,6 +43,21 @@ internal static class ScreenRows
     };
 
     /// <summary>
+    /// The <see cref="ScreenDetail.Verdict"/> row from a decision without results (the verdict path, <c>TrialEvaluator.Decide</c>):
+    /// byte for byte what <see cref="Row"/> writes for the same trial, patient, date and verdict.
+    /// </summary>
+    public static string VerdictRow(string prefix, string trialId, string? patientId, DateOnly asOf, Verdict verdict)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, ResultJson.Options(indented: false)))
+        {
+            ResultJson.WriteVerdict(w, trialId, patientId, asOf, verdict);
+        }
+
+        return Join(prefix, buffer);
+    }
+
+    /// <summary>
     /// The row: <paramref name="prefix"/> (where the record comes from, <c>{"line":12,</c>) followed by the result's
     /// members. <see cref="ScreenDetail.Full"/> is <see cref="ResultJson"/>'s object; the shorter shapes keep its member
     /// names, order and spelling, and leave out what they do not carry.
@@ -60,7 +75,12 @@ internal static class ScreenRows
             });
         }
 
-        // The prefix opens the object: the writer's own '{' is dropped.
+        return Join(prefix, buffer);
+    }
+
+    /// <summary>The prefix opens the object: the writer's own '{' is dropped.</summary>
+    private static string Join(string prefix, ArrayBufferWriter<byte> buffer)
+    {
         return string.Create(prefix.Length + Encoding.UTF8.GetCharCount(buffer.WrittenSpan[1..]), (prefix, buffer), static (span, state) =>
         {
             state.prefix.AsSpan().CopyTo(span);

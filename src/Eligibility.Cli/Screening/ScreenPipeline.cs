@@ -24,13 +24,29 @@ namespace Eligibility.Cli.Screening;
 /// positioned inside the record); <see cref="AnswersNotChecked"/> is set when that check itself failed (an internal error
 /// that, again, never costs the record its rows).
 /// </summary>
-internal sealed record ScreenOutcome(ScreenItem Item, IReadOnlyList<string> Rows, IReadOnlyList<EvaluationResult> Results, bool IsError, bool IsInternalError, bool CodesNotListed = false)
+internal sealed record ScreenOutcome(ScreenItem Item, IReadOnlyList<string> Rows, IReadOnlyList<TrialDecision> Results, bool IsError, bool IsInternalError, bool CodesNotListed = false)
 {
     public IReadOnlyList<Diagnostic> AnswerWarnings { get; init; } = [];
 
     public bool AnswersNotChecked { get; init; }
 
     public IReadOnlyList<UnrecognisedCode> Codes { get; init; } = [];
+}
+
+/// <summary>What the summary needs of one patient × trial: the verdict and each criterion's outcome, in the trial's
+/// criteria order (<see cref="TrialEvaluator.Criteria"/>).</summary>
+internal sealed record TrialDecision(Verdict Verdict, Outcome[] Outcomes)
+{
+    public static TrialDecision Of(EvaluationResult result)
+    {
+        var outcomes = new Outcome[result.Criteria.Count];
+        for (int i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = result.Criteria[i].Outcome;
+        }
+
+        return new TrialDecision(result.Verdict, outcomes);
+    }
 }
 
 /// <summary>
@@ -198,14 +214,14 @@ internal sealed class ScreenPipeline
 
         string prefix = RowPrefix(item);
         var rows = new List<string>(trials.Count);
-        var results = new List<EvaluationResult>(trials.Count);
+        var results = new List<TrialDecision>(trials.Count);
         var (date, _) = AsOfDate.Resolve(asOf, patient, today);
         foreach (var trial in trials)
         {
             try
             {
                 var result = trial.Evaluate(patient, date);
-                results.Add(result);
+                results.Add(TrialDecision.Of(result));
                 rows.Add(ScreenRows.Row(prefix, result, detail));
             }
 #pragma warning disable CA1031 // one record's failure must not end a long run: it becomes an error row, and the exit code says 3

@@ -138,15 +138,16 @@ internal sealed class ScreenSummary
         {
             var result = outcome.Results[t];
             verdicts[t][result.Verdict] = verdicts[t].GetValueOrDefault(result.Verdict) + 1;
-            firstFailure[t][FirstFailure(trials[t], result)]++;
-            foreach (var c in result.Criteria)
+            firstFailure[t][FirstFailure(result.Outcomes)]++;
+            var list = trials[t].Criteria;
+            for (int k = 0; k < result.Outcomes.Length && k < list.Count; k++)
             {
-                if (c.Id is null || !criteria[t].TryGetValue(c.Id, out var row))
+                if (!criteria[t].TryGetValue(list[k].Id, out var row))
                 {
                     continue;
                 }
 
-                switch (c.Outcome)
+                switch (result.Outcomes[k])
                 {
                     case Outcome.Fail: row[0]++; break;
                     case Outcome.Unknown: row[1]++; break;
@@ -184,37 +185,12 @@ internal sealed class ScreenSummary
     public string VerdictCounts(int trial) =>
         string.Join(", ", VerdictOrder.Select(v => ResultJson.Name(v) + " " + Count(trial, v).ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>The index, in the trial's protocol order, of the first criterion the result fails; the criteria count when none fails.</summary>
-    private static int FirstFailure(TrialEvaluator trial, EvaluationResult result)
+    /// <summary>The index, in the trial's protocol order, of the first criterion that fails; the criteria count when none
+    /// fails. Outcomes are in the trial's criteria order (<see cref="TrialDecision"/>).</summary>
+    private static int FirstFailure(Outcome[] outcomes)
     {
-        // A result lists the criteria in the trial's order (inclusion first, each in file order): compare by position,
-        // falling back to the IDs should the two ever differ.
-        var criteria = trial.Criteria;
-        var results = result.Criteria;
-        for (int i = 0; i < results.Count; i++)
-        {
-            if (results[i].Outcome != Outcome.Fail)
-            {
-                continue;
-            }
-
-            if (i < criteria.Count && string.Equals(criteria[i].Id, results[i].Id, StringComparison.Ordinal))
-            {
-                return i;
-            }
-
-            for (int k = 0; k < criteria.Count; k++)
-            {
-                if (results.Any(r => r.Outcome == Outcome.Fail && string.Equals(r.Id, criteria[k].Id, StringComparison.Ordinal)))
-                {
-                    return k;
-                }
-            }
-
-            return criteria.Count;
-        }
-
-        return criteria.Count;
+        int i = Array.IndexOf(outcomes, Outcome.Fail);
+        return i < 0 ? outcomes.Length : i;
     }
 
     /// <summary>

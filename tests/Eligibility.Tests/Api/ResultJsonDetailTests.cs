@@ -46,4 +46,32 @@ public class ResultJsonDetailTests
         verdict.Select(p => p.Key).Should().Equal("trial", "patient", "asOf", "verdict");
         verdict["verdict"]!.GetValue<string>().Should().Be(full["verdict"]!.GetValue<string>());
     }
+
+    [TestCase("NCT07077486", null)]
+    [TestCase("NCT06394063", "p-1")]
+    [TestCase("TELI-BELI-SLE", "with \"quotes\" and é")]
+    public void The_verdict_written_from_a_decision_is_the_verdict_shape_byte_for_byte(string trial, string? otherId)
+    {
+        var result = Result(trial);
+        string expected = ResultJson.ToJson(result, ResultDetail.Verdict, indented: false);
+        Written(result.TrialId, result.PatientId, result.AsOf, result.Verdict).Should().Be(expected);
+
+        // Another patient ID (or none) and another verdict: still the same bytes as a result carrying them.
+        string changed = Written(result.TrialId, otherId, result.AsOf, Eligibility.Verdict.Review);
+        var node = JsonNode.Parse(changed)!.AsObject();
+        node.Select(p => p.Key).Should().Equal("trial", "patient", "asOf", "verdict");
+        (node["patient"]?.GetValue<string>()).Should().Be(otherId);
+        node["verdict"]!.GetValue<string>().Should().Be("review");
+    }
+
+    private static string Written(string trial, string? patient, DateOnly asOf, Verdict verdict)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(stream, ResultJson.Options(indented: false)))
+        {
+            ResultJson.WriteVerdict(w, trial, patient, asOf, verdict);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
 }
