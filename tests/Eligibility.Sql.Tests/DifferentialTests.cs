@@ -112,6 +112,12 @@ public sealed class DifferentialTests
 
         int supported = nodes.Count(n => !tainted[n.Index]);
         TestContext.Out.WriteLine($"{file}: {nodes.Count} nodes, {supported} fully supported, {compilation.Unsupported.Count} unsupported rules; {compared} comparisons; SQL {sqlTime.TotalSeconds:0.00} s, engine {watch.Elapsed.TotalSeconds:0.00} s");
+        foreach (var node in nodes.Where(n => !tainted[n.Index]))
+        {
+            int t = result.Rows.Count(r => r.Truths[node.Index].IsTrue), f = result.Rows.Count(r => r.Truths[node.Index].IsFalse);
+            TestContext.Out.WriteLine($"  {node.Path} {node.Kind}: true {t}, false {f}, unknown {result.Rows.Count - t - f}");
+        }
+
         foreach (var u in compilation.Unsupported)
         {
             TestContext.Out.WriteLine("  unsupported " + u);

@@ -11,10 +11,10 @@ namespace Eligibility.Sql.Compilation;
 /// </summary>
 internal static class NodeFields
 {
-    public static T Get<T>(RuleNode node, string name)
+    public static T Get<T>(object node, string name)
     {
         var field = node.GetType().GetField(name, BindingFlags.Instance | BindingFlags.NonPublic)
-            ?? throw new UnsupportedRuleException($"the compiled {node.Kind} rule has no field '{name}' to read (the SQL back end needs updating)");
+            ?? throw new UnsupportedRuleException($"the compiled {KindOf(node)} has no field '{name}' to read (the SQL back end needs updating)");
         object? value = field.GetValue(node);
         if (value is T typed)
         {
@@ -26,8 +26,10 @@ internal static class NodeFields
             return default!;
         }
 
-        throw new UnsupportedRuleException($"the compiled {node.Kind} rule's field '{name}' is not a {typeof(T).Name}");
+        throw new UnsupportedRuleException($"the compiled {KindOf(node)}'s field '{name}' is not a {typeof(T).Name}");
     }
+
+    private static string KindOf(object node) => node is RuleNode rule ? rule.Kind + " rule" : node.GetType().Name;
 }
 
 /// <summary>A rule (or a feature of one) the SQL back end cannot express; its status becomes unknown with this reason.</summary>

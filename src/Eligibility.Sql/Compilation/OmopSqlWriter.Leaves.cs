@@ -112,30 +112,33 @@ internal sealed partial class OmopSqlWriter
         string? limit = NodeFields.Get<string?>(rule, "limit");
         var lookback = NodeFields.Get<IsoDuration>(rule, "lookback");
         bool absentFalse = NodeFields.Get<bool>(rule, "absentFalse");
-        if (NodeFields.Get<ComputedMeasure?>(rule, "compute") is not null)
-        {
-            throw new UnsupportedRuleException($"'{concept.Label}' falls back to a computed value (CKD-EPI 2021 or Cockcroft–Gault) when none is reported; the SQL back end does not compute it yet");
-        }
-
+        var compute = NodeFields.Get<ComputedMeasure?>(rule, "compute");
         string set = ConceptSet(concept);
         var w = Window(lookback);
-        string latest = $"""
-            SELECT m.person_id, m.value_as_number AS v, u.concept_code AS unit, m.range_high AS hi, m.range_low AS lo
-              FROM measurement m LEFT JOIN concept u ON u.concept_id = m.unit_concept_id AND u.vocabulary_id = 'UCUM'
-              WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}
-                AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}
-              QUALIFY row_number() OVER (PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC) = 1
-            """;
+        string latest = Latest(set, w);
         string absent = absentFalse ? "0" : "1";
         if (unit is not null)
         {
             string factors = Factors(code => Factor(code, unit, concept.MolarMass));
+            string computed = string.Empty;
+            if (compute is not null)
+            {
+                // No reported value in the window: computed from the latest creatinine (and weight), else unknown.
+                computed = ",\n" + Computed(compute, w, unit);
+                absent = $"CASE WHEN k.x IS NULL THEN 1 WHEN {Satisfies(bounds, "k.x")} THEN 2 ELSE 0 END";
+            }
+
             return $"""
                 WITH latest AS ({latest}),
-                converted AS (SELECT latest.person_id, latest.v * f.factor AS x FROM latest LEFT JOIN {factors} f ON f.code = latest.unit)
+                converted AS (SELECT latest.person_id, latest.v * f.factor AS x FROM latest LEFT JOIN {factors} f ON f.code = latest.unit){computed}
                 SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {absent} WHEN c.x IS NULL THEN 1 WHEN {Satisfies(bounds, "c.x")} THEN 2 ELSE 0 END AS s, FALSE AS p
-                FROM elig_person p LEFT JOIN converted c USING (person_id)
+                FROM elig_person p LEFT JOIN converted c USING (person_id){(compute is null ? string.Empty : " LEFT JOIN computed k USING (person_id)")}
                 """;
+        }
+
+        if (compute is not null)
+        {
+            throw new UnsupportedRuleException("a computed value compared with a limit of normal is not supported");
         }
 
         bool upper = limit == "ULN";
@@ -162,6 +165,71 @@ internal sealed partial class OmopSqlWriter
             FROM elig_person p LEFT JOIN limited c USING (person_id)
             """;
     }
+
+    /// <summary>The most recent numeric result of the concept set in the window (ties: the highest row ID), with its UCUM unit.</summary>
+    private static string Latest(string set, DateWindow w) => $"""
+        SELECT m.person_id, m.value_as_number AS v, u.concept_code AS unit, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d
+          FROM measurement m LEFT JOIN concept u ON u.concept_id = m.unit_concept_id AND u.vocabulary_id = 'UCUM'
+          WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}
+            AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}
+          QUALIFY row_number() OVER (PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC) = 1
+        """;
+
+    /// <summary>
+    /// The CTEs <c>scr</c> (creatinine in mg/dL), <c>wt</c> (weight in kg, Cockcroft–Gault only) and <c>computed</c>
+    /// (person_id, x: the computed value rounded to one decimal, in the rule's unit; NULL when an input is missing or unusable).
+    /// CKD-EPI 2021 in doubles in the engine's order of operations; Cockcroft–Gault in decimals.
+    /// </summary>
+    private string Computed(ComputedMeasure compute, DateWindow w, string unit)
+    {
+        string kind = NodeFields.Get<string>(compute, "kind");
+        var creatinine = NodeFields.Get<BoundConcept>(compute, "creatinine");
+        var weight = NodeFields.Get<BoundConcept?>(compute, "weight");
+        bool ckd = kind == ComputedMeasure.CkdEpi2021;
+        if (!ckd && weight is null)
+        {
+            throw new UnsupportedRuleException("Cockcroft–Gault without a weight concept");
+        }
+
+        string resultFactor = Factor(compute.ResultUnit, unit, null) is { } rf ? Number(rf) : "NULL";
+        string scr = $"""
+            scr AS (SELECT s.person_id, s.d, s.v * f.factor AS mg FROM ({Latest(ConceptSet(creatinine), w)}) s
+              LEFT JOIN {Factors(code => Factor(code, "mg/dL", creatinine.MolarMass))} f ON f.code = s.unit)
+            """;
+        string age = AgeAt("p.birth", "s.d");
+        string formula;
+        string weightCte = string.Empty;
+        string weightJoin = string.Empty;
+        string weightMissing = string.Empty;
+        if (ckd)
+        {
+            string r = "(CAST(s.mg AS DOUBLE) / (CASE p.sex WHEN 'F' THEN 0.7 ELSE 0.9 END))";
+            formula = $"round(142 * pow(least({r}, 1), CASE p.sex WHEN 'F' THEN -0.241 ELSE -0.302 END) * pow(greatest({r}, 1), -1.200) * pow(0.9938, {age}) * (CASE p.sex WHEN 'F' THEN 1.012 ELSE 1.0 END), 1)";
+        }
+        else
+        {
+            weightCte = $"""
+                ,
+                wt AS (SELECT s.person_id, s.v * f.factor AS kg FROM ({Latest(ConceptSet(weight!), w)}) s
+                  LEFT JOIN {Factors(code => Factor(code, "kg", weight!.MolarMass))} f ON f.code = s.unit)
+                """;
+            weightJoin = " LEFT JOIN wt USING (person_id)";
+            weightMissing = " OR wt.kg IS NULL";
+            formula = $"round(CAST((140 - {age}) AS DECIMAL(38,10)) * CAST(wt.kg AS DECIMAL(38,10)) / (72 * CAST(s.mg AS DECIMAL(38,10))) * (CASE p.sex WHEN 'F' THEN 0.85 ELSE 1 END), 1)";
+        }
+
+        return $"""
+            {scr}{weightCte},
+            computed AS (SELECT s.person_id,
+              CASE WHEN s.mg IS NULL OR s.mg <= 0 OR p.birth IS NULL OR p.sex IS NULL{weightMissing} THEN NULL
+                ELSE CAST({formula} AS DECIMAL(18,1)) * {resultFactor} END AS x
+              FROM scr s JOIN elig_person p USING (person_id){weightJoin})
+            """;
+    }
+
+    /// <summary>Completed years from a birth date column to a date column; a 29 February birthday is 1 March in common years.</summary>
+    private static string AgeAt(string birth, string on) =>
+        $"(year({on}) - year({birth}) - CASE WHEN (CASE WHEN month({birth}) = 2 AND day({birth}) = 29 AND NOT (year({on}) % 4 = 0 AND (year({on}) % 100 <> 0 OR year({on}) % 400 = 0)) THEN 301 ELSE month({birth}) * 100 + day({birth}) END) > month({on}) * 100 + day({on}) THEN 1 ELSE 0 END)";
 
     /// <summary>The factor from a database unit to the rule's unit by the library's converter, or null when it does not convert.</summary>
     private static decimal? Factor(string code, string unit, decimal? molarMass) =>

@@ -69,7 +69,7 @@ internal sealed partial class OmopSqlWriter
     {
         Statement($"""
             CREATE OR REPLACE TEMP TABLE elig_person AS
-            SELECT person_id, sex, birth, {AgeSql("birth", asOf)} AS age, {AgeSql("birth", asOf.AddDays(-1))} AS age_prev
+            SELECT person_id, sex, birth, {AgeAt("birth", Date(asOf))} AS age, {AgeAt("birth", Date(asOf.AddDays(-1)))} AS age_prev
             FROM (
               SELECT person_id,
                 CASE gender_concept_id WHEN 8532 THEN 'F' WHEN 8507 THEN 'M' END AS sex,
@@ -77,16 +77,6 @@ internal sealed partial class OmopSqlWriter
                   CASE WHEN month_of_birth IS NOT NULL AND day_of_birth IS NOT NULL THEN make_date(year_of_birth, month_of_birth, day_of_birth) END) AS birth
               FROM person)
             """);
-    }
-
-    /// <summary>Completed years from <paramref name="birth"/> to a constant date; a 29 February birthday is 1 March in common years.</summary>
-    private static string AgeSql(string birth, DateOnly on)
-    {
-        int md = (on.Month * 100) + on.Day;
-        string anniversary = DateTime.IsLeapYear(on.Year)
-            ? $"(month({birth}) * 100 + day({birth}))"
-            : $"(CASE WHEN month({birth}) = 2 AND day({birth}) = 29 THEN 301 ELSE month({birth}) * 100 + day({birth}) END)";
-        return $"({on.Year.ToString(CultureInfo.InvariantCulture)} - year({birth}) - CASE WHEN {anniversary} > {md.ToString(CultureInfo.InvariantCulture)} THEN 1 ELSE 0 END)";
     }
 
     private OmopSqlNode WriteNode(RuleNode rule, CriterionInfo criterion, string path, Scope scope, bool negated)

@@ -64,6 +64,22 @@ internal sealed class TrialProfile
         }
     }
 
+    private void Input(BoundConcept concept, string unit, IsoDuration lookback, params decimal[] values)
+    {
+        if (!Measured.TryGetValue(concept, out var measured))
+        {
+            measured = new MeasuredConcept(concept) { Unit = unit };
+            Measured[concept] = measured;
+        }
+
+        if (measured.Unit == unit)
+        {
+            measured.Thresholds.AddRange(values);
+        }
+
+        measured.Lookbacks.Add(lookback);
+    }
+
     private void Walk(string trialId, RuleNode node, Scope scope)
     {
         if (node.Id is { } id)
@@ -107,7 +123,18 @@ internal sealed class TrialProfile
                         measured.LimitMultiples.AddRange(values);
                     }
 
-                    measured.Lookbacks.Add(NodeFields.Get<IsoDuration>(node, "lookback"));
+                    var lookback = NodeFields.Get<IsoDuration>(node, "lookback");
+                    measured.Lookbacks.Add(lookback);
+                    if (NodeFields.Get<ComputedMeasure?>(node, "compute") is { } compute)
+                    {
+                        // The inputs of the computed fallback, around the values where the formulas turn.
+                        Input(NodeFields.Get<BoundConcept>(compute, "creatinine"), "mg/dL", lookback, 0.5m, 0.7m, 0.9m, 1.2m, 2m, 4m);
+                        if (NodeFields.Get<BoundConcept?>(compute, "weight") is { } weight)
+                        {
+                            Input(weight, "kg", lookback, 45m, 70m, 100m);
+                        }
+                    }
+
                     break;
                 case ConditionNode:
                     Add(Conditions, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
