@@ -21,18 +21,24 @@ internal sealed partial class OmopSqlWriter
     /// descendants through <c>concept_ancestor</c>. Each concept ID keeps the member drug it came from and how long one
     /// dose of it lasts (the longest prefix wins, as in the in-process matcher).
     /// </summary>
-    private string ConceptSet(BoundConcept concept)
+    private string ConceptSet(BoundConcept concept) => ConceptSet(concept, concept.Name, concept.Matcher, concept.ExposureLastsOf);
+
+    /// <summary>The concept set of a declared answer's codes.</summary>
+    private string AnswerSet(BoundConcept concept, string answer, BoundAnswer bound) =>
+        ConceptSet(bound, concept.Name + " answer " + answer, bound.Codes, _ => null, required: false);
+
+    private string ConceptSet(object key, string name, CodeMatcher matcher, Func<string, IsoDuration?> lasts, bool required = true)
     {
-        if (conceptSets.TryGetValue(concept, out string? existing))
+        if (conceptSets.TryGetValue(key, out string? existing))
         {
             return existing;
         }
 
         var rows = new List<string>();
-        foreach (var (system, code, member) in concept.Matcher.Entries())
+        foreach (var (system, code, member) in matcher.Entries())
         {
             bool prefix = CodeSystems.IsPrefixSystem(CodeSystems.Normalise(system));
-            var (months, days) = Parts(concept.ExposureLastsOf(member));
+            var (months, days) = Parts(lasts(member));
             foreach (string vocabulary in VocabulariesOf(system))
             {
                 rows.Add($"({Text(member)}, {Text(vocabulary)}, {Text(code)}, {(prefix ? "TRUE" : "FALSE")}, {months}, {days})");
@@ -41,26 +47,31 @@ internal sealed partial class OmopSqlWriter
 
         if (rows.Count == 0)
         {
-            throw new UnsupportedRuleException($"none of the codes of concept '{concept.Name}' is in an OMOP vocabulary (LOINC, SNOMED, RxNorm, ICD10CM/ICD10, ATC)");
+            if (required)
+            {
+                throw new UnsupportedRuleException($"none of the codes of concept '{name}' is in an OMOP vocabulary (LOINC, SNOMED, RxNorm, ICD10CM/ICD10, ATC, CVX)");
+            }
+
+            rows.Add("(NULL, NULL, NULL, FALSE, NULL, NULL)"); // matches nothing
         }
 
-        string name = "elig_set" + conceptSets.Count.ToString(CultureInfo.InvariantCulture);
-        conceptSets[concept] = name;
-        Line($"-- concept set '{concept.Name}'");
+        string table = "elig_set" + conceptSets.Count.ToString(CultureInfo.InvariantCulture);
+        conceptSets[key] = table;
+        Line($"-- concept set '{OneLine(name)}'");
         Statement($"""
-            CREATE OR REPLACE TEMP TABLE {name}_codes AS
+            CREATE OR REPLACE TEMP TABLE {table}_codes AS
             SELECT * FROM (VALUES
               {string.Join(",\n  ", rows)}) AS v(member, vocabulary_id, code, prefix, ext_months, ext_days)
             """);
         Statement($"""
-            CREATE OR REPLACE TEMP TABLE {name} AS
+            CREATE OR REPLACE TEMP TABLE {table} AS
             WITH direct AS (
               SELECT c.concept_id, x.member, x.ext_months, x.ext_days, 1000 AS rank
-              FROM {name}_codes x JOIN concept c ON c.vocabulary_id = x.vocabulary_id AND c.concept_code = x.code
+              FROM {table}_codes x JOIN concept c ON c.vocabulary_id = x.vocabulary_id AND c.concept_code = x.code
               WHERE NOT x.prefix
               UNION ALL
               SELECT c.concept_id, x.member, x.ext_months, x.ext_days, length(x.code) AS rank
-              FROM {name}_codes x JOIN concept c ON c.vocabulary_id = x.vocabulary_id
+              FROM {table}_codes x JOIN concept c ON c.vocabulary_id = x.vocabulary_id
                 AND starts_with(upper(replace(c.concept_code, '.', '')), x.code)
               WHERE x.prefix),
             mapped AS (
@@ -77,7 +88,7 @@ internal sealed partial class OmopSqlWriter
             SELECT concept_id, arg_max(member, rank) AS member, arg_max(ext_months, rank) AS ext_months, arg_max(ext_days, rank) AS ext_days
             FROM expanded GROUP BY concept_id
             """);
-        return name;
+        return table;
     }
 
     /// <summary>A duration as (months, days) for SQL calendar arithmetic: years and months first, then weeks and days.</summary>

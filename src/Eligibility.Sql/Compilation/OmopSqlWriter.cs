@@ -24,7 +24,7 @@ internal sealed partial class OmopSqlWriter
     private readonly StringBuilder sql = new();
     private readonly List<OmopSqlNode> nodes = new();
     private readonly List<OmopSqlDiagnostic> unsupported = new();
-    private readonly Dictionary<BoundConcept, string> conceptSets = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, string> conceptSets = new(ReferenceEqualityComparer.Instance);
     private readonly DateOnly asOf;
     private readonly string trialId;
     private readonly IReadOnlyCollection<string> unitCodes;
@@ -110,6 +110,9 @@ internal sealed partial class OmopSqlWriter
                 ProcedureNode => Procedure(rule),
                 MedicationNode => Medication(rule),
                 JudgementNode => Judgement(rule, scope),
+                CodedNode => Coded(rule),
+                PregnancyNode => Pregnancy(rule),
+                ImmunizationNode => Immunization(rule),
                 _ => throw new UnsupportedRuleException($"the SQL back end does not support '{rule.Kind}' rules yet"),
             };
         }
@@ -256,6 +259,7 @@ internal sealed partial class OmopSqlWriter
         CodeSystems.RxNorm => new[] { "RxNorm" },
         CodeSystems.Icd10 => new[] { "ICD10CM", "ICD10" },
         CodeSystems.Atc => new[] { "ATC" },
+        "http://hl7.org/fhir/sid/cvx" => new[] { "CVX" },
         _ => Array.Empty<string>(),
     };
 }

@@ -174,6 +174,25 @@ internal sealed class SyntheticPopulation
             }
         }
 
+        foreach (var (concept, windows) in profile.Qualitative)
+        {
+            int n = Chance(0.6) ? 0 : random.Next(1, 3);
+            for (int i = 0; i < n; i++)
+            {
+                Qualitative(personId, concept, windows, observationsOf);
+            }
+        }
+
+        var immunizationsOf = new List<ImmunizationRecord>();
+        foreach (var (concept, windows) in profile.Immunizations)
+        {
+            int n = Chance(0.8) ? 0 : random.Next(1, 3);
+            for (int i = 0; i < n; i++)
+            {
+                Immunization(personId, concept, windows, immunizationsOf);
+            }
+        }
+
         foreach (var (target, validity) in profile.Judgements)
         {
             int n = Chance(0.85) ? 0 : random.Next(1, 3);
@@ -193,6 +212,7 @@ internal sealed class SyntheticPopulation
             Procedures = proceduresOf,
             Medications = medicationsOf,
             Assessments = assessmentsOf,
+            Immunizations = immunizationsOf,
         });
     }
 
@@ -304,8 +324,102 @@ internal sealed class SyntheticPopulation
         measurements.Add(new object?[]
         {
             measurements.Count + 1, personId, conceptId, date, 0, numeric ? value : null,
-            recorded is null ? null : ConceptId("UCUM", recorded), high, conceptId, code, recorded,
+            recorded is null ? null : ConceptId("UCUM", recorded), high, conceptId, code, recorded, null, numeric ? null : "see report",
         });
+    }
+
+    /// <summary>
+    /// A qualitative result: a declared answer's code or words (spelled loosely: case, spaces, a final dot), words no
+    /// answer reads, a code and words that disagree, or only a number.
+    /// </summary>
+    private void Qualitative(int personId, BoundConcept concept, IReadOnlyList<IsoDuration> windows, List<ObservationRecord> into)
+    {
+        var list = CodesOf(concept);
+        if (list.Count == 0 || concept.Answers.Count == 0)
+        {
+            return;
+        }
+
+        var (system, vocabulary, code) = Pick(list);
+        var names = concept.Answers.Keys.Order(StringComparer.Ordinal).ToList();
+        var answer = concept.Answers[Pick(names)];
+        var answerCodes = answer.Codes.Entries().Where(e => OmopSqlWriter.VocabulariesOf(e.System).Count > 0).OrderBy(e => e.Code, StringComparer.Ordinal).ToList();
+        var texts = answer.Texts.Order(StringComparer.Ordinal).ToList();
+        (string System, string Vocabulary, string Code)? valueCode = null;
+        string? text = null;
+        decimal? number = null;
+        int mode = random.Next(10);
+        if (mode < 4 && answerCodes.Count > 0)
+        {
+            var e = Pick(answerCodes);
+            valueCode = (e.System, OmopSqlWriter.VocabulariesOf(e.System)[0], e.Code);
+        }
+        else if (mode < 8 && texts.Count > 0)
+        {
+            string t = Pick(texts);
+            text = random.Next(4) switch { 0 => t.ToUpperInvariant(), 1 => " " + t + ". ", 2 => t.Replace(' ', '-'), _ => t };
+        }
+        else if (mode == 8)
+        {
+            text = Pick(new[] { "weakly positive", "see comment", "indeterminate" });
+            if (answerCodes.Count > 0 && Chance(0.5))
+            {
+                var e = Pick(answerCodes);
+                valueCode = (e.System, OmopSqlWriter.VocabulariesOf(e.System)[0], e.Code);
+                var other = concept.Answers[Pick(names)].Texts.Order(StringComparer.Ordinal).ToList();
+                text = other.Count > 0 ? Pick(other) : text; // a code and words that may disagree
+            }
+        }
+        else
+        {
+            number = random.Next(0, 3);
+        }
+
+        DateOnly date = EdgeDate(windows, 1);
+        string? status = random.Next(10) == 0 ? "preliminary" : "final";
+        into.Add(new ObservationRecord
+        {
+            Id = "q" + measurements.Count.ToString(CultureInfo.InvariantCulture),
+            Codes = new[] { new Coding(system, code) },
+            ValueCodes = valueCode is { } v ? new[] { new Coding(v.System, v.Code) } : Array.Empty<Coding>(),
+            ValueText = text,
+            Value = number,
+            Status = status,
+            Date = date,
+        });
+        if (!EvaluationCounts(status))
+        {
+            return;
+        }
+
+        int conceptId = ConceptId(vocabulary, code);
+        measurements.Add(new object?[]
+        {
+            measurements.Count + 1, personId, conceptId, date, 0, number, null, null, conceptId, code, null,
+            valueCode is { } vc ? ConceptId(vc.Vocabulary, vc.Code) : null, text,
+        });
+    }
+
+    /// <summary>A vaccination, loaded as a one-day drug_exposure; not-done and erroneous ones are not loaded.</summary>
+    private void Immunization(int personId, BoundConcept concept, IReadOnlyList<IsoDuration> windows, List<ImmunizationRecord> into)
+    {
+        var list = CodesOf(concept);
+        if (list.Count == 0)
+        {
+            return;
+        }
+
+        var (system, vocabulary, code) = Pick(list);
+        DateOnly date = EdgeDate(windows, 2);
+        string status = Chance(0.05) ? "not-done" : "completed";
+        into.Add(new ImmunizationRecord { Id = "i" + drugs.Count.ToString(CultureInfo.InvariantCulture), Codes = new[] { new Coding(system, code) }, Date = date, Status = status });
+        if (status != "completed")
+        {
+            return;
+        }
+
+        int conceptId = ConceptId(vocabulary, code);
+        drugs.Add(new object?[] { drugs.Count + 1, personId, conceptId, date, date, 0, 1, conceptId, code });
     }
 
     private static bool EvaluationCounts(string? status) => Eligibility.Evaluation.EvaluationContext.CountsAsResult(status);
@@ -447,7 +561,7 @@ internal sealed class SyntheticPopulation
     {
         OmopSchema.Create(connection);
         Append(connection, "person", persons, "person_id", "gender_concept_id", "year_of_birth", "month_of_birth", "day_of_birth", "birth_datetime", "race_concept_id", "ethnicity_concept_id");
-        Append(connection, "measurement", measurements, "measurement_id", "person_id", "measurement_concept_id", "measurement_date", "measurement_type_concept_id", "value_as_number", "unit_concept_id", "range_high", "measurement_source_concept_id", "measurement_source_value", "unit_source_value");
+        Append(connection, "measurement", measurements, "measurement_id", "person_id", "measurement_concept_id", "measurement_date", "measurement_type_concept_id", "value_as_number", "unit_concept_id", "range_high", "measurement_source_concept_id", "measurement_source_value", "unit_source_value", "value_as_concept_id", "value_source_value");
         Append(connection, "condition_occurrence", conditions, "condition_occurrence_id", "person_id", "condition_concept_id", "condition_start_date", "condition_end_date", "condition_type_concept_id", "condition_source_concept_id", "condition_source_value");
         Append(connection, "procedure_occurrence", procedures, "procedure_occurrence_id", "person_id", "procedure_concept_id", "procedure_date", "procedure_type_concept_id", "procedure_source_concept_id", "procedure_source_value");
         Append(connection, "drug_exposure", drugs, "drug_exposure_id", "person_id", "drug_concept_id", "drug_exposure_start_date", "drug_exposure_end_date", "drug_type_concept_id", "days_supply", "drug_source_concept_id", "drug_source_value");
@@ -467,7 +581,7 @@ internal sealed class SyntheticPopulation
     private static string DomainOf(string vocabulary) => vocabulary switch
     {
         "LOINC" => "Measurement",
-        "RxNorm" or "ATC" => "Drug",
+        "RxNorm" or "ATC" or "CVX" => "Drug",
         "UCUM" => "Unit",
         _ => "Condition",
     };

@@ -29,6 +29,11 @@ internal sealed class TrialProfile
 
     public Dictionary<BoundConcept, List<IsoDuration>> Medications { get; } = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Qualitative concepts (coded rules, pregnancy status) with their lookbacks.</summary>
+    public Dictionary<BoundConcept, List<IsoDuration>> Qualitative { get; } = new(ReferenceEqualityComparer.Instance);
+
+    public Dictionary<BoundConcept, List<IsoDuration>> Immunizations { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Judgement targets <c>Trial/Id</c> with the answer validity, if any.</summary>
     public Dictionary<string, IsoDuration?> Judgements { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -149,6 +154,16 @@ internal sealed class TrialProfile
                     break;
                 case MedicationNode:
                     Add(Medications, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
+                    break;
+                case CodedNode:
+                    Add(Qualitative, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration>(node, "lookback"));
+                    break;
+                case PregnancyNode:
+                    Add(Qualitative, NodeFields.Get<BoundConcept>(node, "status"), NodeFields.Get<IsoDuration>(node, "lookback"));
+                    Add<IsoDuration>(Conditions, NodeFields.Get<BoundConcept>(node, "condition"), null);
+                    break;
+                case ImmunizationNode:
+                    Add(Immunizations, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration>(node, "window"));
                     break;
                 case JudgementNode:
                     var validity = NodeFields.Get<IsoDuration?>(node, "validity");
