@@ -6,7 +6,7 @@ namespace Eligibility.Sql.Tests;
 /// <summary>The reference trials of rules/ and one generated population, native and in a DuckDB database, shared by the tests.</summary>
 internal static class Population
 {
-    public const int Size = 2000;
+    public const int Size = 10000;
     public const int Seed = 20261206;
 
     /// <summary>1 March in a common year: 29 February birthdays fall on it, and the day before is 28 February.</summary>
