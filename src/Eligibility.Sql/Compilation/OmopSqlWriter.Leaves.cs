@@ -319,11 +319,7 @@ internal sealed partial class OmopSqlWriter
             throw new UnsupportedRuleException("daily dose bounds are not supported by the SQL back end yet (drug_exposure has no daily dose column; it needs quantity, days_supply and drug_strength)");
         }
 
-        if (NodeFields.Get<IsoDuration?>(rule, "longerThan") is not null)
-        {
-            throw new UnsupportedRuleException("cumulative exposure (longerThan) is not supported by the SQL back end yet");
-        }
-
+        var longerThan = NodeFields.Get<IsoDuration?>(rule, "longerThan");
         string set = ConceptSet(concept);
         string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
         string extended = $"CASE WHEN s.ext_months IS NULL THEN {end} ELSE {AddDuration(end, "s.ext_months", "s.ext_days")} END";
@@ -346,7 +342,7 @@ internal sealed partial class OmopSqlWriter
                 JOIN {set} s ON s.concept_id = d.drug_source_concept_id
                 WHERE d.drug_exposure_start_date <= {Date(asOf)} AND NOT COALESCE(d.drug_concept_id IN (SELECT concept_id FROM {set}), FALSE)
             """;
-        string findings = Findings(records, absentUnknown);
+        string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown) : Findings(records, absentUnknown);
         if (!onlyIfCurrent)
         {
             return findings;
@@ -358,6 +354,39 @@ internal sealed partial class OmopSqlWriter
             cur AS (SELECT person_id, bool_or(cur) AS cur FROM ({records}) GROUP BY person_id)
             SELECT f.person_id, CASE WHEN COALESCE(cur.cur, FALSE) THEN f.s ELSE 2 END AS s, FALSE AS p
             FROM f LEFT JOIN cur USING (person_id)
+            """;
+    }
+
+    /// <summary>
+    /// "For more than D in total": the days covered by the union of the exposure intervals inside the window (doses not
+    /// extended) must exceed D; any exposure in the window that does not reach it is false.
+    /// </summary>
+    private string Cumulative(string set, MedicationMode mode, IsoDuration? window, IsoDuration minimum, bool absentUnknown)
+    {
+        if (mode is not (MedicationMode.Ever or MedicationMode.Within))
+        {
+            throw new UnsupportedRuleException("cumulative exposure (longerThan) is supported for 'ever' and 'within' only");
+        }
+
+        string start = mode == MedicationMode.Within ? Date(Window(window!.Value).Start) : null!;
+        string from = mode == MedicationMode.Within ? $"GREATEST(d.drug_exposure_start_date, {start})" : "d.drug_exposure_start_date";
+        string last = $"LEAST(COALESCE(d.drug_exposure_end_date, {Date(asOf)}), {Date(asOf)})";
+        string inWindow = mode == MedicationMode.Within ? $" AND {last} >= {start}" : string.Empty;
+        int needed = asOf.DayNumber - minimum.SubtractFrom(asOf).DayNumber;
+        return $"""
+            WITH iv AS (
+              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM drug_exposure d
+              WHERE d.drug_exposure_start_date <= {Date(asOf)}{inWindow}
+                AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}),
+            ordered AS (
+              SELECT person_id, a, b, max(b) OVER (PARTITION BY person_id ORDER BY a, b, drug_exposure_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
+              FROM iv),
+            covered AS (
+              SELECT person_id, sum(CASE WHEN b >= (CASE WHEN reached IS NOT NULL AND reached >= a THEN reached + 1 ELSE a END)
+                THEN date_diff('day', CASE WHEN reached IS NOT NULL AND reached >= a THEN reached + 1 ELSE a END, b) + 1 ELSE 0 END) AS days
+              FROM ordered GROUP BY person_id)
+            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {(absentUnknown ? 1 : 0)} WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
+            FROM elig_person p LEFT JOIN covered c USING (person_id)
             """;
     }
 

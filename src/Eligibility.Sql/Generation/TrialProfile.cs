@@ -154,6 +154,7 @@ internal sealed class TrialProfile
                     break;
                 case MedicationNode:
                     Add(Medications, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
+                    Add(Medications, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "longerThan")); // starts at the edge of "longer than"
                     break;
                 case CodedNode:
                     Add(Qualitative, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration>(node, "lookback"));
