@@ -47,6 +47,27 @@ public sealed class CompilerTests
     }
 
     [Test]
+    [SetCulture("de-DE")]
+    public void The_SQL_does_not_depend_on_the_culture()
+    {
+        var trial = Population.Trials["NCT06394063"];
+        var options = new OmopSqlOptions { AsOf = Population.AsOf, UnitCodes = new[] { "mg/dL", "umol/L", "g/L", "U/L" } };
+        string german = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options).Sql;
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options).Sql.Should().Be(german);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+
+        german.Should().Contain("0.011312", "the umol/L → mg/dL factor of creatinine is written with a decimal point");
+    }
+
+    [Test]
     public void A_rule_the_back_end_cannot_express_is_reported_and_unknown_never_a_pass()
     {
         const string rules = """
