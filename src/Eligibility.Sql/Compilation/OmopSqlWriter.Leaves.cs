@@ -164,11 +164,14 @@ internal sealed partial class OmopSqlWriter
             ? "(SELECT NULL::VARCHAR AS code, NULL::DECIMAL(38,10) AS f, NULL::DECIMAL(38,10) AS m, NULL::DECIMAL(38,10) AS u WHERE FALSE)"
             : $"(SELECT * FROM (VALUES {string.Join(", ", defaults)}) AS v(code, f, m, u))";
         string range = upper ? "latest.hi" : "latest.lo";
+        // The result's own limit is in its own unit, but a blank unit code is no unit: unknown, as in the engine.
+        var readable = unitCodes.Where(code => Factor(code, code, concept.MolarMass) is not null).Select(Text).ToList();
+        string unreadable = readable.Count == 0 ? "TRUE" : $"latest.unit NOT IN ({string.Join(", ", readable)})";
         return $"""
             WITH latest AS ({latest}),
             limited AS (
               SELECT latest.person_id, latest.v, latest.unit,
-                CASE WHEN latest.unit IS NULL THEN NULL WHEN {range} IS NOT NULL THEN CAST({range} AS DECIMAL(38,10))
+                CASE WHEN latest.unit IS NULL OR {unreadable} THEN NULL WHEN {range} IS NOT NULL THEN CAST({range} AS DECIMAL(38,10))
                   ELSE CASE pp.sex WHEN 'F' THEN d.f WHEN 'M' THEN d.m ELSE d.u END END AS lim
               FROM latest JOIN elig_person pp USING (person_id) LEFT JOIN {defaultTable} d ON d.code = latest.unit)
             SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {absent} WHEN c.unit IS NULL OR c.lim IS NULL OR c.lim <= 0 THEN 1
