@@ -1,7 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Reflection;
-using Eligibility.Compilation;
 using Eligibility.Sql.Compilation;
 
 namespace Eligibility.Sql;
@@ -33,14 +30,6 @@ public static class OmopSqlCompiler
             throw new ArgumentOutOfRangeException(nameof(options), options.AsOf, "the as-of date must lie between 1900-01-01 and 2999-12-31");
         }
 
-        return new OmopSqlWriter(trial.Trial.Id, options).Write(CriteriaOf(trial));
-    }
-
-    /// <summary>The trial's compiled criteria, inclusion first, in file order (the evaluator keeps them privately).</summary>
-    private static IReadOnlyList<CompiledCriterion> CriteriaOf(TrialEvaluator trial)
-    {
-        var field = typeof(TrialEvaluator).GetField("criteria", BindingFlags.Instance | BindingFlags.NonPublic);
-        return field?.GetValue(trial) as IReadOnlyList<CompiledCriterion>
-            ?? throw new InvalidOperationException("Eligibility.Sql cannot read the trial's compiled criteria: this is a bug (the core changed under it)");
+        return new OmopSqlWriter(trial.Trial.Id, options).Write(NodeFields.CriteriaOf(trial));
     }
 }

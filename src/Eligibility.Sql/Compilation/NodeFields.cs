@@ -29,6 +29,11 @@ internal static class NodeFields
         throw new UnsupportedRuleException($"the compiled {KindOf(node)}'s field '{name}' is not a {typeof(T).Name}");
     }
 
+    /// <summary>The trial's compiled criteria, inclusion first, in file order (the evaluator keeps them privately).</summary>
+    public static System.Collections.Generic.IReadOnlyList<Eligibility.Compilation.CompiledCriterion> CriteriaOf(TrialEvaluator trial) =>
+        typeof(TrialEvaluator).GetField("criteria", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(trial) as System.Collections.Generic.IReadOnlyList<Eligibility.Compilation.CompiledCriterion>
+            ?? throw new InvalidOperationException("Eligibility.Sql cannot read the trial's compiled criteria: this is a bug (the core changed under it)");
+
     private static string KindOf(object node) => node is RuleNode rule ? rule.Kind + " rule" : node.GetType().Name;
 }
 

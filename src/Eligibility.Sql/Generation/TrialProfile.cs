@@ -42,7 +42,7 @@ internal sealed class TrialProfile
         var profile = new TrialProfile();
         foreach (var trial in trials)
         {
-            foreach (var c in CriteriaOf(trial))
+            foreach (var c in NodeFields.CriteriaOf(trial))
             {
                 profile.Walk(trial.Trial.Id, c.Rule, new Scope(c.Info.Id, null));
             }
@@ -50,9 +50,6 @@ internal sealed class TrialProfile
 
         return profile;
     }
-
-    internal static IReadOnlyList<CompiledCriterion> CriteriaOf(TrialEvaluator trial) =>
-        (IReadOnlyList<CompiledCriterion>)typeof(TrialEvaluator).GetField("criteria", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(trial)!;
 
     private static void Add<T>(Dictionary<BoundConcept, List<T>> map, BoundConcept concept, T? value)
         where T : struct
