@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Eligibility.Binding;
+using Eligibility.Compilation.Nodes;
+using Eligibility.Time;
+
+namespace Eligibility.Sql.Compilation;
+
+/// <summary>Qualitative results, pregnancy and immunizations.</summary>
+internal sealed partial class OmopSqlWriter
+{
+    /// <summary>
+    /// The latest result of the concept with any content in the window, read against the declared answers: per answer a
+    /// column <c>aN</c>, true when the coded value (<c>value_as_concept_id</c>) or the text (<c>value_source_value</c>,
+    /// compared as the engine compares words) means it. Exactly one answer ⇒ it; none, or several (contradictory) ⇒ unknown.
+    /// </summary>
+    private (string Sql, List<string> Answers) Read(BoundConcept concept, IsoDuration lookback)
+    {
+        var w = Window(lookback);
+        string set = ConceptSet(concept);
+        var answers = concept.Answers.Keys.ToList();
+        var columns = new List<string>();
+        for (int i = 0; i < answers.Count; i++)
+        {
+            var bound = concept.Answers[answers[i]];
+            string codes = $"COALESCE(m.value_as_concept_id IN (SELECT concept_id FROM {AnswerSet(concept, answers[i], bound)}), FALSE)";
+            string texts = bound.Texts.Count == 0 ? "FALSE" : $"COALESCE({NormalisedText("m.value_source_value")} IN ({string.Join(", ", bound.Texts.Order(System.StringComparer.Ordinal).Select(Text))}), FALSE)";
+            columns.Add($"({codes} OR {texts}) AS a{i.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        string sql = $"""
+            SELECT m.person_id{string.Concat(columns.Select(c => ", " + c))}
+              FROM measurement m
+              WHERE m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}
+                AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}
+                AND (m.value_as_number IS NOT NULL OR COALESCE(m.value_as_concept_id, 0) <> 0 OR m.value_source_value IS NOT NULL)
+              QUALIFY row_number() OVER (PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC) = 1
+            """;
+        return (sql, answers);
+    }
+
+    /// <summary>The engine's reading of a text answer: trimmed, trailing dots dropped, lower case, hyphens and underscores as spaces, single spaces.</summary>
+    private static string NormalisedText(string column) =>
+        $"array_to_string(list_filter(string_split(replace(replace(lower(rtrim(trim({column}), '.')), '-', ' '), '_', ' '), ' '), x -> x <> ''), ' ')";
+
+    /// <summary>The answer a read row means, as a SQL expression: its name, or NULL when none or several.</summary>
+    private static string AnswerOf(List<string> answers, string row)
+    {
+        if (answers.Count == 0)
+        {
+            return "NULL";
+        }
+
+        string count = string.Join(" + ", answers.Select((_, i) => $"CAST({row}.a{i.ToString(CultureInfo.InvariantCulture)} AS INTEGER)"));
+        string which = "CASE " + string.Concat(answers.Select((a, i) => $"WHEN {row}.a{i.ToString(CultureInfo.InvariantCulture)} THEN {Text(a)} ")) + "END";
+        return $"(CASE WHEN {count} = 1 THEN {which} END)";
+    }
+
+    private string Coded(RuleNode rule)
+    {
+        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
+        var wanted = NodeFields.Get<HashSet<string>>(rule, "wanted");
+        var lookback = NodeFields.Get<IsoDuration>(rule, "lookback");
+        bool absentFalse = NodeFields.Get<bool>(rule, "absentFalse");
+        var (read, answers) = Read(concept, lookback);
+        string wantedList = wanted.Count == 0 ? "NULL" : string.Join(", ", wanted.Order(System.StringComparer.Ordinal).Select(Text));
+        string unknownIsUnknown = wanted.Contains("unknown") ? string.Empty : "WHEN r.answer = 'unknown' THEN 1 ";
+        return $"""
+            WITH r AS (SELECT person_id, {AnswerOf(answers, "x")} AS answer FROM ({read}) x)
+            SELECT p.person_id, CASE WHEN r.person_id IS NULL THEN {(absentFalse ? 0 : 1)} WHEN r.answer IS NULL THEN 1 {unknownIsUnknown}
+              WHEN r.answer IN ({wantedList}) THEN 2 ELSE 0 END AS s, FALSE AS p
+            FROM elig_person p LEFT JOIN r USING (person_id)
+            """;
+    }
+
+    /// <summary>Male ⇒ false; an active pregnancy condition ⇒ true; else the latest status: pregnant, not pregnant, or unknown.</summary>
+    private string Pregnancy(RuleNode rule)
+    {
+        var status = NodeFields.Get<BoundConcept>(rule, "status");
+        var condition = NodeFields.Get<BoundConcept>(rule, "condition");
+        var lookback = NodeFields.Get<IsoDuration>(rule, "lookback");
+        var (read, answers) = Read(status, lookback);
+        string conditions = ConceptSet(condition);
+        return $"""
+            WITH r AS (SELECT person_id, {AnswerOf(answers, "x")} AS answer FROM ({read}) x),
+            active AS (SELECT DISTINCT c.person_id FROM condition_occurrence c
+              WHERE c.condition_start_date <= {Date(asOf)} AND (c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})
+                AND {InSet(conditions, "c.condition_concept_id", "c.condition_source_concept_id")})
+            SELECT p.person_id, CASE WHEN p.sex = 'M' THEN 0 WHEN a.person_id IS NOT NULL THEN 2
+              WHEN r.answer = 'pregnant' THEN 2 WHEN r.answer = 'not-pregnant' THEN 0 ELSE 1 END AS s, FALSE AS p
+            FROM elig_person p LEFT JOIN active a USING (person_id) LEFT JOIN r USING (person_id)
+            """;
+    }
+
+    /// <summary>A vaccination (an OMOP drug_exposure of a vaccine concept) given inside the window.</summary>
+    private string Immunization(RuleNode rule)
+    {
+        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
+        var window = NodeFields.Get<IsoDuration>(rule, "window");
+        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        string set = ConceptSet(concept);
+        return Findings($"""
+            SELECT d.person_id, d.drug_exposure_start_date >= {Date(Window(window).Start)} AS hit, FALSE AS undecided FROM drug_exposure d
+                WHERE d.drug_exposure_start_date <= {Date(asOf)} AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}
+            """, absentUnknown);
+    }
+}

@@ -1,0 +1,425 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Eligibility.Binding;
+using Eligibility.Codes;
+using Eligibility.Compilation.Nodes;
+using Eligibility.Evaluation;
+using Eligibility.Model;
+using Eligibility.Time;
+using Eligibility.Units;
+
+namespace Eligibility.Sql.Compilation;
+
+/// <summary>The leaves: concept sets, measurements, conditions, procedures, medications and judgements.</summary>
+internal sealed partial class OmopSqlWriter
+{
+    /// <summary>
+    /// The concept's codes resolved through the database's own vocabulary, once per concept: source codes → concept IDs
+    /// (ICD-10 and ATC by prefix, ignoring dots and case), then non-standard → standard through 'Maps to', then
+    /// descendants through <c>concept_ancestor</c>. Each concept ID keeps the member drug it came from and how long one
+    /// dose of it lasts (the longest prefix wins, as in the in-process matcher).
+    /// </summary>
+    private string ConceptSet(BoundConcept concept) => ConceptSet(concept, concept.Name, concept.Matcher, concept.ExposureLastsOf);
+
+    /// <summary>The concept set of a declared answer's codes.</summary>
+    private string AnswerSet(BoundConcept concept, string answer, BoundAnswer bound) =>
+        ConceptSet(bound, concept.Name + " answer " + answer, bound.Codes, _ => null, required: false);
+
+    private string ConceptSet(object key, string name, CodeMatcher matcher, Func<string, IsoDuration?> lasts, bool required = true)
+    {
+        if (conceptSets.TryGetValue(key, out string? existing))
+        {
+            return existing;
+        }
+
+        var rows = new List<string>();
+        foreach (var (system, code, member) in matcher.Entries())
+        {
+            bool prefix = CodeSystems.IsPrefixSystem(CodeSystems.Normalise(system));
+            var (months, days) = Parts(lasts(member));
+            foreach (string vocabulary in VocabulariesOf(system))
+            {
+                rows.Add($"({Text(member)}, {Text(vocabulary)}, {Text(code)}, {(prefix ? "TRUE" : "FALSE")}, {months}, {days})");
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            if (required)
+            {
+                throw new UnsupportedRuleException($"none of the codes of concept '{name}' is in an OMOP vocabulary (LOINC, SNOMED, RxNorm, ICD10CM/ICD10, ATC, CVX)");
+            }
+
+            rows.Add("(NULL, NULL, NULL, FALSE, NULL, NULL)"); // matches nothing
+        }
+
+        string table = "elig_set" + conceptSets.Count.ToString(CultureInfo.InvariantCulture);
+        conceptSets[key] = table;
+        Line($"-- concept set '{OneLine(name)}'");
+        Statement($"""
+            CREATE OR REPLACE TEMP TABLE {table}_codes AS
+            SELECT * FROM (VALUES
+              {string.Join(",\n  ", rows)}) AS v(member, vocabulary_id, code, prefix, ext_months, ext_days)
+            """);
+        Statement($"""
+            CREATE OR REPLACE TEMP TABLE {table} AS
+            WITH direct AS (
+              SELECT c.concept_id, x.member, x.ext_months, x.ext_days, 1000 AS rank
+              FROM {table}_codes x JOIN concept c ON c.vocabulary_id = x.vocabulary_id AND c.concept_code = x.code
+              WHERE NOT x.prefix
+              UNION ALL
+              SELECT c.concept_id, x.member, x.ext_months, x.ext_days, length(x.code) AS rank
+              FROM {table}_codes x JOIN concept c ON c.vocabulary_id = x.vocabulary_id
+                AND starts_with(upper(replace(c.concept_code, '.', '')), x.code)
+              WHERE x.prefix),
+            mapped AS (
+              SELECT * FROM direct
+              UNION ALL
+              SELECT r.concept_id_2, d.member, d.ext_months, d.ext_days, d.rank
+              FROM direct d JOIN concept_relationship r ON r.concept_id_1 = d.concept_id
+              WHERE r.relationship_id = 'Maps to' AND r.invalid_reason IS NULL),
+            expanded AS (
+              SELECT * FROM mapped
+              UNION ALL
+              SELECT a.descendant_concept_id, m.member, m.ext_months, m.ext_days, m.rank
+              FROM mapped m JOIN concept_ancestor a ON a.ancestor_concept_id = m.concept_id)
+            SELECT concept_id, arg_max(member, rank) AS member, arg_max(ext_months, rank) AS ext_months, arg_max(ext_days, rank) AS ext_days
+            FROM expanded GROUP BY concept_id
+            """);
+        return table;
+    }
+
+    /// <summary>A duration as (months, days) for SQL calendar arithmetic: years and months first, then weeks and days.</summary>
+    private static (string Months, string Days) Parts(IsoDuration? d) => d is { } x
+        ? (((x.Years * 12) + x.Months).ToString(CultureInfo.InvariantCulture), ((x.Weeks * 7) + x.Days).ToString(CultureInfo.InvariantCulture))
+        : ("NULL", "NULL");
+
+    /// <summary><paramref name="date"/> plus a duration given as months and days (months first, clamped to month end).</summary>
+    private static string AddDuration(string date, string months, string days) =>
+        $"CAST(CAST({date} + to_months(CAST({months} AS INTEGER)) AS DATE) + to_days(CAST({days} AS INTEGER)) AS DATE)";
+
+    /// <summary>Whether either concept column of a record lies in the set (NULL columns never match).</summary>
+    private static string InSet(string set, params string[] columns) =>
+        "(" + string.Join(" OR ", columns.Select(c => $"COALESCE({c} IN (SELECT concept_id FROM {set}), FALSE)")) + ")";
+
+    private string NotExcepted(IReadOnlyList<BoundConcept> except, params string[] columns) =>
+        except.Count == 0 ? "TRUE" : string.Join(" AND ", except.Select(e => "NOT " + InSet(ConceptSet(e), columns)));
+
+    /// <summary>Per person: 2 when some record is a hit, else 1 when one is undecided, else the absent status.</summary>
+    private static string Findings(string records, bool absentUnknown) => $"""
+        SELECT p.person_id, CASE WHEN h.hit THEN 2 WHEN h.undecided THEN 1 ELSE {(absentUnknown ? 1 : 0)} END AS s, FALSE AS p
+        FROM elig_person p LEFT JOIN (
+          SELECT person_id, bool_or(hit) AS hit, bool_or(undecided) AS undecided FROM (
+            {records}) GROUP BY person_id) h USING (person_id)
+        """;
+
+    private string Measurement(RuleNode rule)
+    {
+        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
+        var bounds = NodeFields.Get<Bounds>(rule, "bounds");
+        string? unit = NodeFields.Get<string?>(rule, "unit");
+        string? limit = NodeFields.Get<string?>(rule, "limit");
+        var lookback = NodeFields.Get<IsoDuration>(rule, "lookback");
+        bool absentFalse = NodeFields.Get<bool>(rule, "absentFalse");
+        var compute = NodeFields.Get<ComputedMeasure?>(rule, "compute");
+        string set = ConceptSet(concept);
+        var w = Window(lookback);
+        string latest = Latest(set, w);
+        string absent = absentFalse ? "0" : "1";
+        if (unit is not null)
+        {
+            string factors = Factors(code => Factor(code, unit, concept.MolarMass));
+            string computed = string.Empty;
+            if (compute is not null)
+            {
+                // No reported value in the window: computed from the latest creatinine (and weight), else unknown.
+                computed = ",\n" + Computed(compute, w, unit);
+                absent = $"CASE WHEN k.x IS NULL THEN 1 WHEN {Satisfies(bounds, "k.x")} THEN 2 ELSE 0 END";
+            }
+
+            return $"""
+                WITH latest AS ({latest}),
+                converted AS (SELECT latest.person_id, latest.v * f.factor AS x FROM latest LEFT JOIN {factors} f ON f.code = latest.unit){computed}
+                SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {absent} WHEN c.x IS NULL THEN 1 WHEN {Satisfies(bounds, "c.x")} THEN 2 ELSE 0 END AS s, FALSE AS p
+                FROM elig_person p LEFT JOIN converted c USING (person_id){(compute is null ? string.Empty : " LEFT JOIN computed k USING (person_id)")}
+                """;
+        }
+
+        if (compute is not null)
+        {
+            throw new UnsupportedRuleException("a computed value compared with a limit of normal is not supported");
+        }
+
+        bool upper = limit == "ULN";
+        string? limitUnit = upper ? concept.UlnUnit : concept.LlnUnit;
+        decimal? For(Eligibility.Patients.AdministrativeSex sex) => upper ? concept.DefaultUln(sex) : concept.DefaultLln(sex);
+        string Default(Eligibility.Patients.AdministrativeSex sex, string code) =>
+            For(sex) is { } declared && limitUnit is not null && UnitConverter.Instance.TryConvert(declared, limitUnit, code, concept.MolarMass, out decimal d, out _)
+                ? Number(d) : "NULL";
+        var defaults = unitCodes.Select(code =>
+            $"({Text(code)}, CAST({Default(Eligibility.Patients.AdministrativeSex.Female, code)} AS DECIMAL(38,10)), CAST({Default(Eligibility.Patients.AdministrativeSex.Male, code)} AS DECIMAL(38,10)), CAST({Default(Eligibility.Patients.AdministrativeSex.Unknown, code)} AS DECIMAL(38,10)))").ToList();
+        string defaultTable = defaults.Count == 0
+            ? "(SELECT NULL::VARCHAR AS code, NULL::DECIMAL(38,10) AS f, NULL::DECIMAL(38,10) AS m, NULL::DECIMAL(38,10) AS u WHERE FALSE)"
+            : $"(SELECT * FROM (VALUES {string.Join(", ", defaults)}) AS v(code, f, m, u))";
+        string range = upper ? "latest.hi" : "latest.lo";
+        // The result's own limit is in its own unit, but a blank unit code is no unit: unknown, as in the engine.
+        var readable = unitCodes.Where(code => Factor(code, code, concept.MolarMass) is not null).Select(Text).ToList();
+        string unreadable = readable.Count == 0 ? "TRUE" : $"latest.unit NOT IN ({string.Join(", ", readable)})";
+        return $"""
+            WITH latest AS ({latest}),
+            limited AS (
+              SELECT latest.person_id, latest.v, latest.unit,
+                CASE WHEN latest.unit IS NULL OR {unreadable} THEN NULL WHEN {range} IS NOT NULL THEN CAST({range} AS DECIMAL(38,10))
+                  ELSE CASE pp.sex WHEN 'F' THEN d.f WHEN 'M' THEN d.m ELSE d.u END END AS lim
+              FROM latest JOIN elig_person pp USING (person_id) LEFT JOIN {defaultTable} d ON d.code = latest.unit)
+            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {absent} WHEN c.unit IS NULL OR c.lim IS NULL OR c.lim <= 0 THEN 1
+              WHEN {SatisfiesRatio(bounds, "c.v", "c.lim")} THEN 2 ELSE 0 END AS s, FALSE AS p
+            FROM elig_person p LEFT JOIN limited c USING (person_id)
+            """;
+    }
+
+    /// <summary>The most recent numeric result of the concept set in the window (ties: the highest row ID), with its UCUM unit.</summary>
+    private static string Latest(string set, DateWindow w) => $"""
+        SELECT m.person_id, m.value_as_number AS v, u.concept_code AS unit, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d
+          FROM measurement m LEFT JOIN concept u ON u.concept_id = m.unit_concept_id AND u.vocabulary_id = 'UCUM'
+          WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}
+            AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}
+          QUALIFY row_number() OVER (PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC) = 1
+        """;
+
+    /// <summary>
+    /// The CTEs <c>scr</c> (creatinine in mg/dL), <c>wt</c> (weight in kg, Cockcroft–Gault only) and <c>computed</c>
+    /// (person_id, x: the computed value rounded to one decimal, in the rule's unit; NULL when an input is missing or unusable).
+    /// CKD-EPI 2021 in doubles in the engine's order of operations; Cockcroft–Gault in decimals.
+    /// </summary>
+    private string Computed(ComputedMeasure compute, DateWindow w, string unit)
+    {
+        string kind = NodeFields.Get<string>(compute, "kind");
+        var creatinine = NodeFields.Get<BoundConcept>(compute, "creatinine");
+        var weight = NodeFields.Get<BoundConcept?>(compute, "weight");
+        bool ckd = kind == ComputedMeasure.CkdEpi2021;
+        if (!ckd && weight is null)
+        {
+            throw new UnsupportedRuleException("Cockcroft–Gault without a weight concept");
+        }
+
+        string resultFactor = Factor(compute.ResultUnit, unit, null) is { } rf ? Number(rf) : "NULL";
+        string scr = $"""
+            scr AS (SELECT s.person_id, s.d, s.v * f.factor AS mg FROM ({Latest(ConceptSet(creatinine), w)}) s
+              LEFT JOIN {Factors(code => Factor(code, "mg/dL", creatinine.MolarMass))} f ON f.code = s.unit)
+            """;
+        string age = AgeAt("p.birth", "s.d");
+        string formula;
+        string weightCte = string.Empty;
+        string weightJoin = string.Empty;
+        string weightMissing = string.Empty;
+        if (ckd)
+        {
+            string r = "(CAST(s.mg AS DOUBLE) / (CASE p.sex WHEN 'F' THEN 0.7 ELSE 0.9 END))";
+            formula = $"round(142 * pow(least({r}, 1), CASE p.sex WHEN 'F' THEN -0.241 ELSE -0.302 END) * pow(greatest({r}, 1), -1.200) * pow(0.9938, {age}) * (CASE p.sex WHEN 'F' THEN 1.012 ELSE 1.0 END), 1)";
+        }
+        else
+        {
+            weightCte = $"""
+                ,
+                wt AS (SELECT s.person_id, s.v * f.factor AS kg FROM ({Latest(ConceptSet(weight!), w)}) s
+                  LEFT JOIN {Factors(code => Factor(code, "kg", weight!.MolarMass))} f ON f.code = s.unit)
+                """;
+            weightJoin = " LEFT JOIN wt USING (person_id)";
+            weightMissing = " OR wt.kg IS NULL";
+            formula = $"round(CAST((140 - {age}) AS DECIMAL(38,10)) * CAST(wt.kg AS DECIMAL(38,10)) / (72 * CAST(s.mg AS DECIMAL(38,10))) * (CASE p.sex WHEN 'F' THEN 0.85 ELSE 1 END), 1)";
+        }
+
+        return $"""
+            {scr}{weightCte},
+            computed AS (SELECT s.person_id,
+              CASE WHEN s.mg IS NULL OR s.mg <= 0 OR p.birth IS NULL OR p.sex IS NULL{weightMissing} THEN NULL
+                ELSE CAST({formula} AS DECIMAL(18,1)) * {resultFactor} END AS x
+              FROM scr s JOIN elig_person p USING (person_id){weightJoin})
+            """;
+    }
+
+    /// <summary>Completed years from a birth date column to a date column; a 29 February birthday is 1 March in common years.</summary>
+    private static string AgeAt(string birth, string on) =>
+        $"(year({on}) - year({birth}) - CASE WHEN (CASE WHEN month({birth}) = 2 AND day({birth}) = 29 AND NOT (year({on}) % 4 = 0 AND (year({on}) % 100 <> 0 OR year({on}) % 400 = 0)) THEN 301 ELSE month({birth}) * 100 + day({birth}) END) > month({on}) * 100 + day({on}) THEN 1 ELSE 0 END)";
+
+    /// <summary>The factor from a database unit to the rule's unit by the library's converter, or null when it does not convert.</summary>
+    private static decimal? Factor(string code, string unit, decimal? molarMass) =>
+        UnitConverter.Instance.TryConvert(1m, code, unit, molarMass, out decimal f, out _) ? f : null;
+
+    /// <summary>
+    /// A table (code, factor) over the database's unit codes. Factors exact at 12 decimals stay decimals (exact
+    /// comparisons at thresholds); others are doubles.
+    /// </summary>
+    private string Factors(Func<string, decimal?> factor)
+    {
+        var known = unitCodes.Select(c => (Code: c, Factor: factor(c))).Where(x => x.Factor is not null).ToList();
+        if (known.Count == 0)
+        {
+            return "(SELECT NULL::VARCHAR AS code, NULL::DECIMAL(20,12) AS factor WHERE FALSE)";
+        }
+
+        bool exact = known.All(x => Math.Abs(x.Factor!.Value) < 100_000_000m && decimal.Round(x.Factor.Value, 12) == x.Factor.Value);
+        string type = exact ? "DECIMAL(20,12)" : "DOUBLE";
+        return $"(SELECT * FROM (VALUES {string.Join(", ", known.Select(x => $"({Text(x.Code)}, CAST({Number(x.Factor!.Value)} AS {type}))"))}) AS v(code, factor))";
+    }
+
+    private string Condition(RuleNode rule)
+    {
+        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
+        var mode = NodeFields.Get<EventMode>(rule, "mode");
+        var window = NodeFields.Get<IsoDuration?>(rule, "window");
+        var except = NodeFields.Get<IReadOnlyList<BoundConcept>>(rule, "except");
+        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        string set = ConceptSet(concept);
+        string[] columns = { "c.condition_concept_id", "c.condition_source_concept_id" };
+        string hit = mode switch
+        {
+            EventMode.History => "TRUE",
+            EventMode.Active => $"(c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})",
+            EventMode.OccurredWithin => $"c.condition_start_date >= {Date(Window(window!.Value).Start)}",
+            EventMode.ActiveWithin => $"COALESCE(c.condition_end_date, {Date(asOf)}) >= {Date(Window(window!.Value).Start)}",
+            EventMode.OnsetBefore => $"c.condition_start_date <= {Date(window!.Value.SubtractFrom(asOf))}",
+            _ => throw new UnsupportedRuleException($"condition mode {mode} is not supported"),
+        };
+        return Findings($"""
+            SELECT c.person_id, {hit} AS hit, FALSE AS undecided FROM condition_occurrence c
+                WHERE c.condition_start_date <= {Date(asOf)} AND {InSet(set, columns)} AND {NotExcepted(except, columns)}
+            """, absentUnknown);
+    }
+
+    private string Procedure(RuleNode rule)
+    {
+        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
+        var window = NodeFields.Get<IsoDuration?>(rule, "window");
+        var except = NodeFields.Get<IReadOnlyList<BoundConcept>>(rule, "except");
+        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        string set = ConceptSet(concept);
+        string[] columns = { "x.procedure_concept_id", "x.procedure_source_concept_id" };
+        string hit = window is { } d ? $"x.procedure_date >= {Date(Window(d).Start)}" : "TRUE";
+        return Findings($"""
+            SELECT x.person_id, {hit} AS hit, FALSE AS undecided FROM procedure_occurrence x
+                WHERE x.procedure_date <= {Date(asOf)} AND {InSet(set, columns)} AND {NotExcepted(except, columns)}
+            """, absentUnknown);
+    }
+
+    private string Medication(RuleNode rule)
+    {
+        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
+        var mode = NodeFields.Get<MedicationMode>(rule, "mode");
+        var window = NodeFields.Get<IsoDuration?>(rule, "window");
+        bool onlyIfCurrent = NodeFields.Get<bool>(rule, "onlyIfCurrent");
+        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        if (mode == MedicationMode.Stable)
+        {
+            throw new UnsupportedRuleException("stable regimens (stableFor) are not supported by the SQL back end yet");
+        }
+
+        if (NodeFields.Get<Bounds?>(rule, "dose") is not null)
+        {
+            throw new UnsupportedRuleException("daily dose bounds are not supported by the SQL back end yet (drug_exposure has no daily dose column; it needs quantity, days_supply and drug_strength)");
+        }
+
+        var longerThan = NodeFields.Get<IsoDuration?>(rule, "longerThan");
+        string set = ConceptSet(concept);
+        string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
+        string extended = $"CASE WHEN s.ext_months IS NULL THEN {end} ELSE {AddDuration(end, "s.ext_months", "s.ext_days")} END";
+        string lastExtended = $"LEAST({extended}, {Date(asOf)})";
+        string current = $"{lastExtended} >= {Date(asOf)}";
+        string hit = mode switch
+        {
+            MedicationMode.Current => current,
+            MedicationMode.Within => $"LEAST({end}, {Date(asOf)}) >= {Date(Window(window!.Value).Start)}",
+            _ => "TRUE",
+        };
+        string records = $"""
+            SELECT d.person_id, {hit} AS hit, FALSE AS undecided, {current} AS cur
+                FROM drug_exposure d
+                JOIN {set} s ON s.concept_id = d.drug_concept_id
+                WHERE d.drug_exposure_start_date <= {Date(asOf)}
+                UNION ALL
+                SELECT d.person_id, {hit} AS hit, FALSE AS undecided, {current} AS cur
+                FROM drug_exposure d
+                JOIN {set} s ON s.concept_id = d.drug_source_concept_id
+                WHERE d.drug_exposure_start_date <= {Date(asOf)} AND NOT COALESCE(d.drug_concept_id IN (SELECT concept_id FROM {set}), FALSE)
+            """;
+        string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown) : Findings(records, absentUnknown);
+        if (!onlyIfCurrent)
+        {
+            return findings;
+        }
+
+        // "If currently on it": a patient not currently exposed meets the criterion.
+        return $"""
+            WITH f AS ({findings}),
+            cur AS (SELECT person_id, bool_or(cur) AS cur FROM ({records}) GROUP BY person_id)
+            SELECT f.person_id, CASE WHEN COALESCE(cur.cur, FALSE) THEN f.s ELSE 2 END AS s, FALSE AS p
+            FROM f LEFT JOIN cur USING (person_id)
+            """;
+    }
+
+    /// <summary>
+    /// "For more than D in total": the days covered by the union of the exposure intervals inside the window (doses not
+    /// extended) must exceed D; any exposure in the window that does not reach it is false.
+    /// </summary>
+    private string Cumulative(string set, MedicationMode mode, IsoDuration? window, IsoDuration minimum, bool absentUnknown)
+    {
+        if (mode is not (MedicationMode.Ever or MedicationMode.Within))
+        {
+            throw new UnsupportedRuleException("cumulative exposure (longerThan) is supported for 'ever' and 'within' only");
+        }
+
+        string start = mode == MedicationMode.Within ? Date(Window(window!.Value).Start) : null!;
+        string from = mode == MedicationMode.Within ? $"GREATEST(d.drug_exposure_start_date, {start})" : "d.drug_exposure_start_date";
+        string last = $"LEAST(COALESCE(d.drug_exposure_end_date, {Date(asOf)}), {Date(asOf)})";
+        string inWindow = mode == MedicationMode.Within ? $" AND {last} >= {start}" : string.Empty;
+        int needed = asOf.DayNumber - minimum.SubtractFrom(asOf).DayNumber;
+        return $"""
+            WITH iv AS (
+              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM drug_exposure d
+              WHERE d.drug_exposure_start_date <= {Date(asOf)}{inWindow}
+                AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}),
+            ordered AS (
+              SELECT person_id, a, b, max(b) OVER (PARTITION BY person_id ORDER BY a, b, drug_exposure_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
+              FROM iv),
+            covered AS (
+              SELECT person_id, sum(CASE WHEN b >= (CASE WHEN reached IS NOT NULL AND reached >= a THEN reached + 1 ELSE a END)
+                THEN date_diff('day', CASE WHEN reached IS NOT NULL AND reached >= a THEN reached + 1 ELSE a END, b) + 1 ELSE 0 END) AS days
+              FROM ordered GROUP BY person_id)
+            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {(absentUnknown ? 1 : 0)} WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
+            FROM elig_person p LEFT JOIN covered c USING (person_id)
+            """;
+    }
+
+    private string Judgement(RuleNode rule, Scope scope)
+    {
+        var validity = NodeFields.Get<IsoDuration?>(rule, "validity");
+        var targets = new List<string>();
+        for (Scope? s = scope; s is not null; s = s.Parent)
+        {
+            string target = (trialId + "/" + s.Id).ToLowerInvariant();
+            if (!targets.Contains(target))
+            {
+                targets.Add(target);
+            }
+        }
+
+        string rank = "CASE target " + string.Concat(targets.Select((t, i) => $"WHEN {Text(t)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
+        var (months, days) = Parts(validity);
+        string expired = validity is null ? "FALSE" : $"{AddDuration("a.d", months, days)} < {Date(asOf)}";
+        return $"""
+            WITH answers AS (
+              SELECT person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d
+              FROM observation
+              WHERE lower(observation_source_value) IN ({string.Join(", ", targets.Select(Text))}) AND observation_date <= {Date(asOf)}
+                AND value_as_number IN (0, 1)
+              QUALIFY row_number() OVER (PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC) = 1),
+            innermost AS (SELECT person_id, arg_min(v, r) AS v, arg_min(d, r) AS d FROM (SELECT *, {rank} AS r FROM answers) GROUP BY person_id),
+            decided AS (SELECT a.person_id, CASE WHEN {expired} THEN NULL ELSE a.v END AS v FROM innermost a)
+            SELECT p.person_id, CASE WHEN a.v IS NULL THEN 1 WHEN a.v = 1 THEN 2 ELSE 0 END AS s, a.v IS NULL AS p
+            FROM elig_person p LEFT JOIN decided a USING (person_id)
+            """;
+    }
+}

@@ -1,0 +1,197 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Eligibility.Binding;
+using Eligibility.Compilation;
+using Eligibility.Compilation.Nodes;
+using Eligibility.Evaluation;
+using Eligibility.Model;
+using Eligibility.Sql.Compilation;
+using Eligibility.Time;
+
+namespace Eligibility.Sql.Generation;
+
+/// <summary>
+/// What a population must exercise to test some trials: their concepts (the only source of codes — none is invented),
+/// thresholds, windows, age bounds and judgement targets, read from the compiled rules.
+/// </summary>
+internal sealed class TrialProfile
+{
+    public List<decimal> Ages { get; } = new();
+
+    /// <summary>Measured concepts with the thresholds (in <c>Unit</c>, or as multiples of ULN/LLN) and lookbacks the rules use.</summary>
+    public Dictionary<BoundConcept, MeasuredConcept> Measured { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Condition and procedure concepts, with the window lengths the rules use.</summary>
+    public Dictionary<BoundConcept, List<IsoDuration>> Conditions { get; } = new(ReferenceEqualityComparer.Instance);
+
+    public Dictionary<BoundConcept, List<IsoDuration>> Procedures { get; } = new(ReferenceEqualityComparer.Instance);
+
+    public Dictionary<BoundConcept, List<IsoDuration>> Medications { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Qualitative concepts (coded rules, pregnancy status) with their lookbacks.</summary>
+    public Dictionary<BoundConcept, List<IsoDuration>> Qualitative { get; } = new(ReferenceEqualityComparer.Instance);
+
+    public Dictionary<BoundConcept, List<IsoDuration>> Immunizations { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Judgement targets <c>Trial/Id</c> with the answer validity, if any.</summary>
+    public Dictionary<string, IsoDuration?> Judgements { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public static TrialProfile Of(IEnumerable<TrialEvaluator> trials)
+    {
+        var profile = new TrialProfile();
+        foreach (var trial in trials)
+        {
+            foreach (var c in NodeFields.CriteriaOf(trial))
+            {
+                profile.Walk(trial.Trial.Id, c.Rule, new Scope(c.Info.Id, null));
+            }
+        }
+
+        return profile;
+    }
+
+    private static void Add<T>(Dictionary<BoundConcept, List<T>> map, BoundConcept concept, T? value)
+        where T : struct
+    {
+        if (!map.TryGetValue(concept, out var list))
+        {
+            list = new List<T>();
+            map[concept] = list;
+        }
+
+        if (value is { } v)
+        {
+            list.Add(v);
+        }
+    }
+
+    private void Input(BoundConcept concept, string unit, IsoDuration lookback, params decimal[] values)
+    {
+        if (!Measured.TryGetValue(concept, out var measured))
+        {
+            measured = new MeasuredConcept(concept) { Unit = unit };
+            Measured[concept] = measured;
+        }
+
+        if (measured.Unit == unit)
+        {
+            measured.Thresholds.AddRange(values);
+        }
+
+        measured.Lookbacks.Add(lookback);
+    }
+
+    private void Walk(string trialId, RuleNode node, Scope scope)
+    {
+        if (node.Id is { } id)
+        {
+            scope = scope.Push(id);
+        }
+
+        foreach (var child in node.Children)
+        {
+            Walk(trialId, child, scope);
+        }
+
+        try
+        {
+            switch (node)
+            {
+                case AgeNode:
+                    var b = NodeFields.Get<Bounds>(node, "bounds");
+                    Ages.AddRange(new[] { b.Gt, b.Gte, b.Lt, b.Lte }.Where(x => x is not null).Select(x => x!.Value));
+                    break;
+                case MeasurementNode:
+                    var concept = NodeFields.Get<BoundConcept>(node, "concept");
+                    if (!Measured.TryGetValue(concept, out var measured))
+                    {
+                        measured = new MeasuredConcept(concept);
+                        Measured[concept] = measured;
+                    }
+
+                    var bounds = NodeFields.Get<Bounds>(node, "bounds");
+                    var values = new[] { bounds.Gt, bounds.Gte, bounds.Lt, bounds.Lte }.Where(x => x is not null).Select(x => x!.Value);
+                    if (NodeFields.Get<string?>(node, "unit") is { } unit)
+                    {
+                        measured.Unit ??= unit;
+                        if (unit == measured.Unit)
+                        {
+                            measured.Thresholds.AddRange(values);
+                        }
+                    }
+                    else
+                    {
+                        measured.LimitMultiples.AddRange(values);
+                    }
+
+                    var lookback = NodeFields.Get<IsoDuration>(node, "lookback");
+                    measured.Lookbacks.Add(lookback);
+                    if (NodeFields.Get<ComputedMeasure?>(node, "compute") is { } compute)
+                    {
+                        // The inputs of the computed fallback, around the values where the formulas turn.
+                        Input(NodeFields.Get<BoundConcept>(compute, "creatinine"), "mg/dL", lookback, 0.5m, 0.7m, 0.9m, 1.2m, 2m, 4m);
+                        if (NodeFields.Get<BoundConcept?>(compute, "weight") is { } weight)
+                        {
+                            Input(weight, "kg", lookback, 45m, 70m, 100m);
+                        }
+                    }
+
+                    break;
+                case ConditionNode:
+                    Add(Conditions, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
+                    foreach (var e in NodeFields.Get<IReadOnlyList<BoundConcept>>(node, "except"))
+                    {
+                        Add<IsoDuration>(Conditions, e, null);
+                    }
+
+                    break;
+                case ProcedureNode:
+                    Add(Procedures, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
+                    break;
+                case MedicationNode:
+                    Add(Medications, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
+                    Add(Medications, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "longerThan")); // starts at the edge of "longer than"
+                    break;
+                case CodedNode:
+                    Add(Qualitative, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration>(node, "lookback"));
+                    break;
+                case PregnancyNode:
+                    Add(Qualitative, NodeFields.Get<BoundConcept>(node, "status"), NodeFields.Get<IsoDuration>(node, "lookback"));
+                    Add<IsoDuration>(Conditions, NodeFields.Get<BoundConcept>(node, "condition"), null);
+                    break;
+                case ImmunizationNode:
+                    Add(Immunizations, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration>(node, "window"));
+                    break;
+                case JudgementNode:
+                    var validity = NodeFields.Get<IsoDuration?>(node, "validity");
+                    for (Scope? s = scope; s is not null; s = s.Parent)
+                    {
+                        Judgements[trialId + "/" + s.Id] = validity;
+                    }
+
+                    break;
+            }
+        }
+        catch (UnsupportedRuleException)
+        {
+            // A node the profile cannot read adds nothing to the population; the compiler reports it.
+        }
+    }
+}
+
+/// <summary>A measured concept: its unit, the thresholds the rules compare with, and their lookbacks.</summary>
+internal sealed class MeasuredConcept
+{
+    public MeasuredConcept(BoundConcept concept) => Concept = concept;
+
+    public BoundConcept Concept { get; }
+
+    public string? Unit { get; set; }
+
+    public List<decimal> Thresholds { get; } = new();
+
+    public List<decimal> LimitMultiples { get; } = new();
+
+    public List<IsoDuration> Lookbacks { get; } = new();
+}

@@ -1,0 +1,19 @@
+using System;
+using System.Collections.Generic;
+
+namespace Eligibility.Sql;
+
+/// <summary>What a compilation to SQL needs besides the trial: the as-of date and the units the database uses.</summary>
+public sealed class OmopSqlOptions
+{
+    /// <summary>The screening date: data after it is ignored, windows end on it (as for in-process evaluation).</summary>
+    public required DateOnly AsOf { get; init; }
+
+    /// <summary>
+    /// The UCUM codes of the database's unit concepts (<c>concept.concept_code</c> where <c>vocabulary_id = 'UCUM'</c>).
+    /// Conversion factors from each to the rules' units are computed at compile time by the library's own converter; a
+    /// measurement in a unit not listed here (or not convertible) is unknown. <see cref="DuckDbOmopRunner.UnitCodes"/>
+    /// reads them from a database.
+    /// </summary>
+    public IReadOnlyCollection<string> UnitCodes { get; init; } = Array.Empty<string>();
+}

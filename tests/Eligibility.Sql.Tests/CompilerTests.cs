@@ -1,0 +1,111 @@
+using DuckDB.NET.Data;
+
+namespace Eligibility.Sql.Tests;
+
+/// <summary>The compiler's contract besides agreement with the engine: the DDL, determinism, and unsupported rules.</summary>
+[TestFixture]
+public sealed class CompilerTests
+{
+    private static readonly string[] CdmTables =
+    {
+        "person", "observation_period", "measurement", "observation", "condition_occurrence", "drug_exposure",
+        "procedure_occurrence", "device_exposure", "concept", "concept_ancestor", "concept_relationship",
+    };
+
+    [Test]
+    public void The_DDL_creates_the_CDM_5_4_tables_the_SQL_reads()
+    {
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        OmopSchema.Create(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT table_name, column_name, data_type FROM information_schema.columns";
+        using var reader = command.ExecuteReader();
+        var columns = new List<(string Table, string Column, string Type)>();
+        while (reader.Read())
+        {
+            columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        columns.Select(c => c.Table).Distinct().Should().BeEquivalentTo(CdmTables);
+        columns.Should().Contain(("measurement", "value_as_number", "DECIMAL(18,3)"));
+        columns.Should().Contain(("drug_exposure", "drug_exposure_end_date", "DATE"));
+        columns.Should().Contain(("concept", "vocabulary_id", "VARCHAR"));
+        columns.Should().Contain(("observation", "observation_source_value", "VARCHAR"));
+    }
+
+    [Test]
+    public void The_same_trial_and_options_give_the_same_SQL()
+    {
+        var trial = Population.Trials["NCT07077486"];
+        var options = new OmopSqlOptions { AsOf = Population.AsOf, UnitCodes = new[] { "mg/dL", "umol/L", "U/L" } };
+        var first = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options);
+        var second = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options);
+        second.Sql.Should().Be(first.Sql);
+        first.Nodes.Select(n => n.Path).Should().OnlyHaveUniqueItems();
+        first.Nodes.Where(n => n.IsCriterion).Select(n => n.CriterionId).Should().Equal(trial.Criteria.Select(c => c.Id));
+    }
+
+    [Test]
+    [SetCulture("de-DE")]
+    public void The_SQL_does_not_depend_on_the_culture()
+    {
+        var trial = Population.Trials["NCT06394063"];
+        var options = new OmopSqlOptions { AsOf = Population.AsOf, UnitCodes = new[] { "mg/dL", "umol/L", "g/L", "U/L" } };
+        string german = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options).Sql;
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options).Sql.Should().Be(german);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+
+        german.Should().Contain("0.011312", "the umol/L → mg/dL factor of creatinine is written with a decimal point");
+    }
+
+    [Test]
+    public void A_rule_the_back_end_cannot_express_is_reported_and_unknown_never_a_pass()
+    {
+        const string rules = """
+            {
+              "formatVersion": 1,
+              "trial": {"id": "SQL-TINY", "title": "Unsupported parts in SQL"},
+              "defaults": {"lookback": "P28D"},
+              "concepts": {},
+              "inclusion": [
+                {"id": "INCL01", "text": "Adults", "rule": {"kind": "age", "gte": 18}}
+              ],
+              "exclusion": [
+                {"id": "EXCL01", "text": "Older than 120 by expression", "rule": {"kind": "expression", "expression": "Age > 120"}}
+              ]
+            }
+            """;
+        var trial = RuleCompiler.CompileText(rules, "tiny.json").EnsureSuccess();
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        OmopSchema.Create(connection);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "INSERT INTO person (person_id, gender_concept_id, year_of_birth, month_of_birth, day_of_birth, race_concept_id, ethnicity_concept_id) VALUES (1, 8532, 1980, 5, 17, 0, 0), (2, 8507, 2015, 1, 2, 0, 0)";
+            command.ExecuteNonQuery();
+        }
+
+        var result = DuckDbOmopRunner.Run(connection, trial, Population.AsOf);
+
+        var unsupported = result.Compilation.Unsupported.Should().ContainSingle().Subject;
+        unsupported.CriterionId.Should().Be("EXCL01");
+        unsupported.Kind.Should().Be("expression");
+        unsupported.Message.Should().Contain("expression");
+        var adult = result.Rows.Single(r => r.PersonId == 1);
+        adult.Outcomes.Should().Equal(Outcome.Pass, Outcome.Unknown);
+        adult.Verdict.Should().Be(Verdict.Undetermined, "an exclusion the SQL cannot check never counts as passed");
+        var child = result.Rows.Single(r => r.PersonId == 2);
+        child.Outcomes[0].Should().Be(Outcome.Fail);
+        child.Verdict.Should().Be(Verdict.Ineligible);
+        result.Attrition.Select(a => (a.CriterionId, a.Excluded, a.Unknown, a.Remaining)).Should().Equal(("INCL01", 1L, 0L, 1L), ("EXCL01", 0L, 2L, 1L));
+    }
+}
