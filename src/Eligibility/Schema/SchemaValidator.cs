@@ -170,6 +170,24 @@ internal static class SchemaValidator
         }
     }
 
+    /// <summary>
+    /// Loads the schema for <paramref name="kind"/> now (on a background thread, ahead of the first validation), unless it is
+    /// loaded. Never throws: a failure is kept by the lazy schema and thrown by the validation that needs it, as without
+    /// preloading.
+    /// </summary>
+    /// <param name="kind">Which schema.</param>
+    internal static void Preload(SchemaKind kind)
+    {
+        try
+        {
+            _ = SchemaFor(kind);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Kept by the Lazy (ExecutionAndPublication caches the exception) and rethrown where the schema is used.
+        }
+    }
+
     private static JsonSchema SchemaFor(SchemaKind kind) => kind switch
     {
         SchemaKind.RuleFile => RuleFileSchema.Value,
