@@ -17,7 +17,6 @@ using Eligibility.Model;
 using Eligibility.Schema;
 using Eligibility.Shared;
 using Eligibility.Time;
-using Eligibility.Units;
 
 namespace Eligibility;
 
@@ -134,7 +133,7 @@ public static class RuleCompiler
             return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; rule files are limited to {MaxFileBytes} bytes");
         }
 
-        StartOneTimeInit(utf8);
+        StartOneTimeInit();
 
         // Read once: one parse, and every later stage works on that document (positions included; see JsonSource).
         var sink = new DiagnosticSink(fileName, utf8);
@@ -208,13 +207,12 @@ public static class RuleCompiler
     }
 
     /// <summary>
-    /// The first compile in a process starts the one-time initialisations it will wait for on other threads, so that they
-    /// overlap with reading the file and with each other: the rule-file schema (<see cref="SchemaValidator.Preload"/>), and
-    /// the UCUM table (<see cref="UnitConverter.Preload"/>) when the file mentions a unit. Each is the same lazy,
-    /// thread-safe initialisation the compile would otherwise run where it first needs it; a failure is kept by it and
-    /// reported there, as before. Later compiles find both done.
+    /// The first compile in a process starts loading the rule-file schema (<see cref="SchemaValidator.Preload"/>) on
+    /// another thread, so that it overlaps with reading the file. It is the same lazy, thread-safe initialisation the
+    /// schema check would otherwise run where it first needs it; a failure is kept by it and reported there, as before.
+    /// (The UCUM table is not loaded ahead: binding, on the calling thread, loads it while the schema check runs.)
     /// </summary>
-    private static void StartOneTimeInit(byte[] utf8)
+    private static void StartOneTimeInit()
     {
         if (Volatile.Read(ref oneTimeInitStarted) != 0 || Interlocked.Exchange(ref oneTimeInitStarted, 1) != 0)
         {
@@ -222,10 +220,6 @@ public static class RuleCompiler
         }
 
         _ = Task.Run(() => SchemaValidator.Preload(SchemaKind.RuleFile));
-        if (utf8.AsSpan().IndexOf("\"unit"u8) >= 0)
-        {
-            _ = Task.Run(UnitConverter.Preload);
-        }
     }
 
     /// <summary>Reads the lock file when it exists; a broken lock file is an error (its codes cannot be trusted).</summary>

@@ -50,23 +50,6 @@ internal sealed class UnitConverter
     /// <summary>The shared converter; it loads the UCUM table once.</summary>
     public static UnitConverter Instance { get; } = new();
 
-    /// <summary>
-    /// Loads the UCUM table now (on a background thread, ahead of the first conversion), unless it is loaded. Never throws:
-    /// a failure is kept by the type's initialiser and thrown where <see cref="Instance"/> is first used, as without
-    /// preloading.
-    /// </summary>
-    internal static void Preload()
-    {
-        try
-        {
-            _ = Instance;
-        }
-        catch (TypeInitializationException)
-        {
-            // The runtime keeps it and throws it again at every use of the type.
-        }
-    }
-
     /// <summary>Whether <paramref name="unit"/> is a valid UCUM unit.</summary>
     /// <param name="unit">The unit, e.g. <c>mg/dL</c> or <c>10*9/L</c>.</param>
     /// <param name="error">
