@@ -5,7 +5,11 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Eligibility.Benchmarks.Comparison;
+using Eligibility.Diagnostics;
+using Eligibility.Loading;
 using Eligibility.Patients;
+using Eligibility.Schema;
+using Eligibility.Units;
 
 namespace Eligibility.Benchmarks;
 
@@ -14,7 +18,9 @@ namespace Eligibility.Benchmarks;
 /// in this fresh process and prints how long it took; <c>--cold-start-report [N]</c> runs every mode N times (default
 /// 10), each run a new process, interleaved, and prints the median, minimum and maximum. Modes: <c>library</c> compiles
 /// <c>rules/NCT07077486.json</c>, reads the trial's native eligible sample and evaluates it; <c>library-14</c> does the
-/// same with the 14-criterion file of the side-by-side comparison (<see cref="Nct14"/>); <c>rulesengine</c> builds the
+/// same with the 14-criterion file of the side-by-side comparison (<see cref="Nct14"/>); <c>library-phases</c> does the
+/// <c>library</c> mode's compile in parts, on one thread and in order, timing each one-time cost (parse, schema load,
+/// schema check, model, UCUM table, then the rest); <c>rulesengine</c> builds the
 /// 14-rule RulesEngine workflow (<see cref="RulesEngineWorkflow"/>) and runs it once on an eligible patient's fields.
 /// </summary>
 public static class ColdStart
@@ -25,7 +31,7 @@ public static class ColdStart
     /// <summary>The switch for the report over N runs per mode.</summary>
     public const string ReportSwitch = "--cold-start-report";
 
-    private static readonly string[] Modes = ["library", "library-14", "rulesengine"];
+    private static readonly string[] Modes = ["library", "library-14", "library-phases", "rulesengine"];
 
     /// <summary>One measured run; prints <c>cold-start mode=… since_process_start_ms=… in_main_ms=… work_ms=…</c>.</summary>
     /// <param name="mode">The mode.</param>
@@ -53,6 +59,26 @@ public static class ColdStart
                 Done("read");
                 outcome = evaluator.Evaluate(patient, SampleData.AsOf).Verdict.ToString();
                 Done("evaluate");
+                break;
+            case "library-phases":
+                // The library mode's compile in its parts, each one-time cost paid in turn (one thread, in order).
+                byte[] bytes = File.ReadAllBytes(SampleData.PathOf("rules", Nct14.Trial + ".json"));
+                using (var source = JsonSource.Read(bytes, new DiagnosticSink(Nct14.Trial + ".json", bytes), "rule files")!)
+                {
+                    Done("parse");
+                    SchemaValidator.Preload(SchemaKind.RuleFile);
+                    Done("schema_load");
+                    SchemaValidator.Validate(source.Root, SchemaKind.RuleFile, source.Text);
+                    Done("schema_check");
+                    RuleFileReader.Read(new JsonObjectReader(source.Root, string.Empty));
+                    Done("model");
+                }
+
+                UnitConverter.Instance.IsValid("mg/dL", out _);
+                Done("ucum");
+                var compiled = RuleCompiler.Compile(bytes, Nct14.Trial + ".json", CompileOptions.Default, null, overlap: false);
+                Done("bind");
+                outcome = compiled.Succeeded ? "compiled" : "failed";
                 break;
             case "rulesengine":
                 var workflow = new RulesEngineWorkflow();
@@ -147,6 +173,12 @@ public static class ColdStart
         ["read_ms"] = "… read the sample patient",
         ["evaluate_ms"] = "… evaluate it",
         ["compile_again_ms"] = "(after: the same compile again, warm)",
+        ["parse_ms"] = "… parse the rule file (System.Text.Json)",
+        ["schema_load_ms"] = "… load the rule-file schema",
+        ["schema_check_ms"] = "… the schema check",
+        ["model_ms"] = "… read the model",
+        ["ucum_ms"] = "… load the UCUM table",
+        ["bind_ms"] = "… the rest, in sequence (binding, nodes; parse and check again, warm)",
         ["build_ms"] = "… build the workflow and engine",
         ["execute_ms"] = "… first execution",
         ["spawn_to_exit_ms"] = "spawn → exit (seen by the parent)",

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -31,6 +32,9 @@ public static class RuleCompiler
 
     /// <summary>Lock files larger than this are refused (ELIG0003).</summary>
     public const int MaxLockFileBytes = 64 * 1024 * 1024;
+
+    /// <summary>1 once a compile has started the one-time initialisations (<see cref="StartOneTimeInit"/>).</summary>
+    private static int oneTimeInitStarted;
 
     /// <summary>
     /// Compiles the rule file at <paramref name="path"/>; the path is used as given in diagnostics. Unless
@@ -115,12 +119,21 @@ public static class RuleCompiler
     private static CompilationResult Failed(string? file, string code, string message) =>
         new(new[] { new Diagnostic { Code = code, Severity = DiagnosticSeverity.Error, Message = message, File = file, Pointer = string.Empty } }, null);
 
-    private static CompilationResult Compile(byte[] utf8, string? fileName, CompileOptions options, string? lockPath)
+    private static CompilationResult Compile(byte[] utf8, string? fileName, CompileOptions options, string? lockPath) =>
+        Compile(utf8, fileName, options, lockPath, overlap: true);
+
+    /// <summary>
+    /// Compiles the bytes; <paramref name="overlap"/> false keeps the schema check and binding in sequence on this thread
+    /// (tests compare the two ways).
+    /// </summary>
+    internal static CompilationResult Compile(byte[] utf8, string? fileName, CompileOptions options, string? lockPath, bool overlap)
     {
         if (utf8.Length > MaxFileBytes)
         {
             return Failed(fileName, DiagnosticCodes.InputTooLarge, $"the input is {utf8.Length} bytes; rule files are limited to {MaxFileBytes} bytes");
         }
+
+        StartOneTimeInit();
 
         // Read once: one parse, and every later stage works on that document (positions included; see JsonSource).
         var sink = new DiagnosticSink(fileName, utf8);
@@ -130,17 +143,57 @@ public static class RuleCompiler
             return new CompilationResult(sink.Items, null);
         }
 
-        foreach (var error in SchemaValidator.Validate(source.Root, SchemaKind.RuleFile, source.Text))
+        var root = new JsonObjectReader(source.Root, string.Empty);
+
+        // Binding reads the schema's errors (an error already explained by the schema is not reported again), so it
+        // comes after the schema check. Where binding has no effect outside this compile (no terminology to consult),
+        // the check runs on another thread meanwhile and binding starts at once into a sink of its own: when the check
+        // finds nothing, which is the case for every valid file, that binding is the one the sequence would have made
+        // (nothing was reported before it), and its result is returned. Otherwise it is dropped and the file is bound
+        // again after the schema errors, as in the sequence; an exception from the early binding is thrown only where the
+        // sequence would have thrown it.
+        if (overlap && options.Terminology is null && sink.Items.Count == 0 && root.IsObject)
+        {
+            var validation = Task.Run(() => SchemaValidator.Validate(source.Root, SchemaKind.RuleFile, source.Text));
+            CompilationResult? early = null;
+            ExceptionDispatchInfo? earlyFailure = null;
+            try
+            {
+                early = ReadAndBind(root, new DiagnosticSink(fileName, utf8), fileName, options, lockPath);
+            }
+            catch (Exception exception)
+            {
+                earlyFailure = ExceptionDispatchInfo.Capture(exception);
+            }
+
+            var errors = validation.GetAwaiter().GetResult();
+            if (errors.Count == 0)
+            {
+                earlyFailure?.Throw();
+                return early!;
+            }
+
+            return Report(errors, sink, root, fileName, options, lockPath);
+        }
+
+        return Report(SchemaValidator.Validate(source.Root, SchemaKind.RuleFile, source.Text), sink, root, fileName, options, lockPath);
+    }
+
+    /// <summary>Reports the schema's errors, then reads and binds the file when its root is an object.</summary>
+    private static CompilationResult Report(
+        IReadOnlyList<SchemaError> schemaErrors, DiagnosticSink sink, JsonObjectReader root, string? fileName, CompileOptions options, string? lockPath)
+    {
+        foreach (var error in schemaErrors)
         {
             SchemaDiagnostics.Report(sink, error);
         }
 
-        var root = new JsonObjectReader(source.Root, string.Empty);
-        if (!root.IsObject)
-        {
-            return new CompilationResult(sink.Items, null);
-        }
+        return root.IsObject ? ReadAndBind(root, sink, fileName, options, lockPath) : new CompilationResult(sink.Items, null);
+    }
 
+    /// <summary>Reads the rule file's model and the lock file, binds concepts and builds the nodes.</summary>
+    private static CompilationResult ReadAndBind(JsonObjectReader root, DiagnosticSink sink, string? fileName, CompileOptions options, string? lockPath)
+    {
         var model = RuleFileReader.Read(root);
         var (lockFile, lockDiagnostics) = ReadLock(lockPath);
         var expander = new ConceptExpander(model.Concepts, options.Terminology, lockFile, lockPath is null ? null : Path.GetFileName(lockPath), sink);
@@ -151,6 +204,22 @@ public static class RuleCompiler
         {
             LockFileText = failed ? null : expander.LockText(fileName is null ? null : Path.GetFileName(fileName)),
         };
+    }
+
+    /// <summary>
+    /// The first compile in a process starts loading the rule-file schema (<see cref="SchemaValidator.Preload"/>) on
+    /// another thread, so that it overlaps with reading the file. It is the same lazy, thread-safe initialisation the
+    /// schema check would otherwise run where it first needs it; a failure is kept by it and reported there, as before.
+    /// (The UCUM table is not loaded ahead: binding, on the calling thread, loads it while the schema check runs.)
+    /// </summary>
+    private static void StartOneTimeInit()
+    {
+        if (Volatile.Read(ref oneTimeInitStarted) != 0 || Interlocked.Exchange(ref oneTimeInitStarted, 1) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(() => SchemaValidator.Preload(SchemaKind.RuleFile));
     }
 
     /// <summary>Reads the lock file when it exists; a broken lock file is an error (its codes cannot be trusted).</summary>

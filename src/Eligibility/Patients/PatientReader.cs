@@ -272,7 +272,7 @@ public static class PatientReader
 
             if (NativeFormat.DateOrDateTimeRegex().IsMatch(text))
             {
-                return DateOnly.ParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                return NativeFormat.MatchedDate(text);
             }
 
             sink.Error(DiagnosticCodes.PatientInvalidValue, o.Child(name), $"'{text}' is not a date: use a calendar date YYYY-MM-DD, or a date and time YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm] (only the date is used)");
@@ -291,7 +291,7 @@ public static class PatientReader
 
             if (NativeFormat.AsOfRegex().IsMatch(text))
             {
-                return DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                return NativeFormat.MatchedDate(text);
             }
 
             string message = DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)

@@ -22,7 +22,7 @@ namespace Eligibility.Schema;
 /// under <c>definitions</c>.</item>
 /// </list>
 /// Any other keyword NJsonSchema would silently ignore makes loading fail, so a schema edit cannot quietly stop being checked.
-/// Loading is synchronous: with every reference internal, NJsonSchema's asynchronous reader completes before it returns.
+/// The rewritten document is then turned into NJsonSchema's objects by <see cref="SchemaObjectBuilder"/>.
 /// </summary>
 internal static class SchemaLoader
 {
@@ -44,11 +44,24 @@ internal static class SchemaLoader
     private static readonly string[] SimplePropertyNamesKeys =
         ["type", "pattern", "title", "description", "patternErrorMessage"];
 
-    /// <summary>Loads, rewrites and parses the embedded schema file <paramref name="fileName"/>.</summary>
+    /// <summary>
+    /// Loads and rewrites the embedded schema file <paramref name="fileName"/> and builds its schema objects directly
+    /// (<see cref="SchemaObjectBuilder"/>): the same objects NJsonSchema's reader makes (<see cref="LoadWithSchemaReader"/>),
+    /// without the reader's first-use cost.
+    /// </summary>
     /// <param name="fileName">File name under <c>Schema/</c>, e.g. <c>rule-file.schema.json</c>.</param>
     /// <returns>The parsed schema.</returns>
     /// <exception cref="InvalidOperationException">The resource is missing or uses an unsupported keyword.</exception>
-    public static JsonSchema Load(string fileName)
+    public static JsonSchema Load(string fileName) => SchemaObjectBuilder.Build(LoadRewritten(fileName));
+
+    /// <summary>
+    /// As <see cref="Load"/>, through NJsonSchema's own reader (<see cref="JsonSchema.FromJsonAsync(string, System.Threading.CancellationToken)"/>);
+    /// kept so that tests can check the built objects against the reader's.
+    /// </summary>
+    /// <param name="fileName">File name under <c>Schema/</c>.</param>
+    /// <returns>The parsed schema.</returns>
+    /// <exception cref="InvalidOperationException">The resource is missing or uses an unsupported keyword.</exception>
+    internal static JsonSchema LoadWithSchemaReader(string fileName)
     {
         var root = LoadRewritten(fileName);
         var json = root.ToString(Newtonsoft.Json.Formatting.None);

@@ -117,7 +117,22 @@ internal static class SchemaValidator
     /// nesting-depth error as the text parser would; may be empty.</param>
     /// <returns>The violations, empty when the document is valid. Never throws for bad input.</returns>
     /// <exception cref="EligibilityBugException">Validation itself failed (a defect, not a problem with the input).</exception>
-    public static IReadOnlyList<SchemaError> Validate(StjJsonElement root, SchemaKind kind, ReadOnlySpan<byte> text)
+    public static IReadOnlyList<SchemaError> Validate(StjJsonElement root, SchemaKind kind, ReadOnlySpan<byte> text) =>
+        Validate(root, kind, null, text);
+
+    /// <summary>
+    /// As <see cref="Validate(StjJsonElement, SchemaKind, ReadOnlySpan{byte})"/>, against a given schema (one of the
+    /// embedded schemas loaded another way: tests compare the built schema objects with NJsonSchema's reader).
+    /// </summary>
+    /// <param name="root">The document's root.</param>
+    /// <param name="schema">The schema, loaded by <see cref="SchemaLoader"/>.</param>
+    /// <param name="text">The UTF-8 text the document was parsed from; may be empty.</param>
+    /// <returns>The violations, empty when the document is valid.</returns>
+    /// <exception cref="EligibilityBugException">Validation itself failed (a defect, not a problem with the input).</exception>
+    internal static IReadOnlyList<SchemaError> Validate(StjJsonElement root, JsonSchema schema, ReadOnlySpan<byte> text) =>
+        Validate(root, default, schema, text);
+
+    private static IReadOnlyList<SchemaError> Validate(StjJsonElement root, SchemaKind kind, JsonSchema? schema, ReadOnlySpan<byte> text)
     {
         try
         {
@@ -129,7 +144,7 @@ internal static class SchemaValidator
             var built = new List<Issue>();
             var token = ToToken(root, built);
             var structural = built.Select(i => i with { Pointer = PointerOf(i.Token) }).ToList();
-            var raw = new IfThenValidator().Validate(token, SchemaFor(kind));
+            var raw = new IfThenValidator().Validate(token, schema ?? SchemaFor(kind));
             if (raw.Count == 0 && structural.Count == 0)
             {
                 return [];
@@ -152,6 +167,24 @@ internal static class SchemaValidator
         finally
         {
             arrayIndexes = null;
+        }
+    }
+
+    /// <summary>
+    /// Loads the schema for <paramref name="kind"/> now (on a background thread, ahead of the first validation), unless it is
+    /// loaded. Never throws: a failure is kept by the lazy schema and thrown by the validation that needs it, as without
+    /// preloading.
+    /// </summary>
+    /// <param name="kind">Which schema.</param>
+    internal static void Preload(SchemaKind kind)
+    {
+        try
+        {
+            _ = SchemaFor(kind);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Kept by the Lazy (ExecutionAndPublication caches the exception) and rethrown where the schema is used.
         }
     }
 
