@@ -92,7 +92,7 @@ public sealed class PatientIndex
             observationGroups[g] = new CodingGroup(groupCodings[g], members);
         }
 
-        observationCodings = new CodingTable(groupCodings);
+        observationCodings = new CodingTable(groupCodings, alwaysLookup: true);
         conditionCodings = CodingTable.Of(record.Conditions);
         procedureCodings = CodingTable.Of(record.Procedures);
         medicationCodings = CodingTable.Of(record.Medications);
@@ -266,12 +266,22 @@ public sealed class PatientIndex
     /// </summary>
     private sealed class CodingTable
     {
-        private readonly Coding[] codings;
-        private readonly Dictionary<(string System, string Code), int[]> byKey = new();
+        // Below this many codings a table of the rarely searched kinds keeps no lookup: testing each coding is about as
+        // quick as hashing the concept's codes. Observations, searched for every measurement, always keep one.
+        private const int LookupFrom = 8;
 
-        public CodingTable(Coding[] codings)
+        private readonly Coding[] codings;
+        private readonly Dictionary<(string System, string Code), int[]>? byKey;
+
+        public CodingTable(Coding[] codings, bool alwaysLookup = false)
         {
             this.codings = codings;
+            if (codings.Length < LookupFrom && !alwaysLookup)
+            {
+                return;
+            }
+
+            byKey = new Dictionary<(string System, string Code), int[]>();
             var build = new Dictionary<(string, string), List<int>>();
             for (int i = 0; i < codings.Length; i++)
             {
@@ -310,10 +320,10 @@ public sealed class PatientIndex
         }
 
         /// <summary>Whether looking the matcher's codes up is the cheaper way: it matches exactly only, and lists no more codes than there are codings.</summary>
-        public bool PreferLookup(CodeMatcher matcher) => !matcher.HasPrefixes && matcher.ExactKeys.Length <= codings.Length;
+        public bool PreferLookup(CodeMatcher matcher) => byKey is not null && !matcher.HasPrefixes && matcher.ExactKeys.Length <= codings.Length;
 
-        /// <summary>The positions of the codings under an exact-match key, or <c>null</c>.</summary>
-        public int[]? Find((string System, string Code) key) => byKey.TryGetValue(key, out var found) ? found : null;
+        /// <summary>The positions of the codings under an exact-match key, or <c>null</c> (only when <see cref="PreferLookup"/>).</summary>
+        public int[]? Find((string System, string Code) key) => byKey!.TryGetValue(key, out var found) ? found : null;
 
         /// <summary>Whether the matcher matches any of the codings.</summary>
         public bool AnyMatch(CodeMatcher matcher)
@@ -322,7 +332,7 @@ public sealed class PatientIndex
             {
                 foreach (var key in matcher.ExactKeys)
                 {
-                    if (byKey.ContainsKey(key))
+                    if (byKey!.ContainsKey(key))
                     {
                         return true;
                     }
