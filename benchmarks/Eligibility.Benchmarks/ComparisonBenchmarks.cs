@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using BenchmarkDotNet.Attributes;
 using Eligibility.Benchmarks.Comparison;
 using Eligibility.Patients;
@@ -14,9 +15,11 @@ namespace Eligibility.Benchmarks;
 /// compare the same work.
 /// </summary>
 /// <remarks>
-/// The library's verdict path (evaluation without explanations, issue 14) has no public API yet; when
-/// <see cref="TrialEvaluator"/> gains one, it gets its own method here, <c>LibraryVerdictPath</c>, beside
-/// <see cref="Library"/>, and its own agreement check. Nothing stands in for it until then.
+/// The library's verdict path (<see cref="TrialEvaluator.Decide(PatientIndex, DateOnly, Span{Outcome})"/>: outcomes
+/// without explanations) has two rows: <see cref="LibraryVerdictPath"/> builds each patient's <see cref="PatientIndex"/>
+/// inside the measured loop — the fair comparison with the hand-written criteria, which read the record as it is — and
+/// <see cref="LibraryVerdictPathPrebuiltIndex"/> uses indexes built in setup, as when one index serves several trials.
+/// <see cref="Agreement"/> checks the verdict path's outcomes against evaluation's.
 /// </remarks>
 [MemoryDiagnoser]
 public class ComparisonBenchmarks
@@ -24,6 +27,7 @@ public class ComparisonBenchmarks
     private const int Patients = ComparisonPatients.Count;
 
     private PatientRecord[] patients = [];
+    private PatientIndex[] indexes = [];
     private PatientFields[] extracted = [];
     private readonly PatientFields scratch = new();
     private TrialEvaluator library = null!;
@@ -39,6 +43,7 @@ public class ComparisonBenchmarks
         library = Nct14.Compile();
         fullTrial = SampleData.Compile(Nct14.Trial);
         rulesEngine = new RulesEngineWorkflow();
+        indexes = patients.Select(PatientIndex.Build).ToArray();
         extracted = new PatientFields[patients.Length];
         for (int i = 0; i < patients.Length; i++)
         {
@@ -67,6 +72,37 @@ public class ComparisonBenchmarks
             {
                 seen += Code(criteria[i].Truth);
             }
+        }
+
+        return seen;
+    }
+
+    /// <summary>The library's verdict path: each patient indexed, then the 14 criteria decided (outcomes and verdict, no
+    /// explanations). The index is built inside the loop, so this row pays for everything from the record on.</summary>
+    /// <returns>The outcomes folded into one number.</returns>
+    [Benchmark(OperationsPerInvoke = Patients)]
+    public int LibraryVerdictPath()
+    {
+        int seen = 0;
+        Span<Outcome> outcomes = stackalloc Outcome[Nct14.Count];
+        foreach (var patient in patients)
+        {
+            seen += Decide(PatientIndex.Build(patient), outcomes);
+        }
+
+        return seen;
+    }
+
+    /// <summary>The verdict path on indexes built in setup: the per-trial cost when one index serves several trials.</summary>
+    /// <returns>The outcomes folded into one number.</returns>
+    [Benchmark(OperationsPerInvoke = Patients)]
+    public int LibraryVerdictPathPrebuiltIndex()
+    {
+        Span<Outcome> outcomes = stackalloc Outcome[Nct14.Count];
+        int seen = 0;
+        for (int i = 0; i < indexes.Length; i++)
+        {
+            seen += Decide(indexes[i], outcomes);
         }
 
         return seen;
@@ -154,6 +190,19 @@ public class ComparisonBenchmarks
     }
 
     private static int Code(Truth truth) => truth.IsTrue ? 1 : truth.IsFalse ? 2 : 3;
+
+    private int Decide(PatientIndex index, Span<Outcome> outcomes) => (int)library.Decide(index, SampleData.AsOf, outcomes) + Fold(outcomes);
+
+    private static int Fold(ReadOnlySpan<Outcome> outcomes)
+    {
+        int seen = 0;
+        foreach (var outcome in outcomes)
+        {
+            seen += (int)outcome + 1;
+        }
+
+        return seen;
+    }
 
     private static int Fold(ReadOnlySpan<Truth> truths)
     {

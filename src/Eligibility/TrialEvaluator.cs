@@ -37,6 +37,7 @@ public sealed class TrialEvaluator
         foreach (var c in criteria)
         {
             IndexTargets(c.Info.Id, c.Rule);
+            SetScopes(c.Rule, new List<string> { c.Info.Id });
         }
         // Inclusion first, then exclusion, each in file order (docs/cli.md).
         this.criteria = criteria.Where(c => c.Info.Type == CriterionType.Inclusion)
@@ -78,6 +79,35 @@ public sealed class TrialEvaluator
     }
 
     /// <summary>
+    /// Gives every judgement the IDs enclosing it, innermost first, ending at the criterion: where its answer is looked
+    /// up. The tree is static, so this is done once here and evaluation builds no scope.
+    /// </summary>
+    private static void SetScopes(Compilation.Nodes.RuleNode node, List<string> enclosing)
+    {
+        if (node.Id is not null)
+        {
+            enclosing.Add(node.Id);
+        }
+
+        if (node is Compilation.Nodes.JudgementNode judgement)
+        {
+            var ids = enclosing.ToArray();
+            Array.Reverse(ids);
+            judgement.SetScope(ids);
+        }
+
+        foreach (var child in node.Children)
+        {
+            SetScopes(child, enclosing);
+        }
+
+        if (node.Id is not null)
+        {
+            enclosing.RemoveAt(enclosing.Count - 1);
+        }
+    }
+
+    /// <summary>
     /// Whether any concept of this trial's rule file matches the coding (after expansion: descendants, value sets, lock
     /// file; ICD-10 and ATC by prefix). Thread-safe.
     /// </summary>
@@ -89,16 +119,16 @@ public sealed class TrialEvaluator
         return recognised.Match(coding) is not null;
     }
 
-    /// <summary>The earliest as-of date <see cref="Evaluate"/> accepts: 1900-01-01. Patient records and example cases
+    /// <summary>The earliest as-of date <see cref="Evaluate(PatientRecord, DateOnly)"/> accepts: 1900-01-01. Patient records and example cases
     /// with an earlier <c>asOf</c> are refused when read.</summary>
     public static DateOnly EarliestAsOf { get; } = new(1900, 1, 1);
 
-    /// <summary>The latest as-of date <see cref="Evaluate"/> accepts: 2999-12-31.</summary>
+    /// <summary>The latest as-of date <see cref="Evaluate(PatientRecord, DateOnly)"/> accepts: 2999-12-31.</summary>
     public static DateOnly LatestAsOf { get; } = new(2999, 12, 31);
 
     /// <summary>Whether <paramref name="asOf"/> lies within <see cref="EarliestAsOf"/>..<see cref="LatestAsOf"/>.</summary>
     /// <param name="asOf">A screening date.</param>
-    /// <returns><c>true</c> when <see cref="Evaluate"/> accepts it.</returns>
+    /// <returns><c>true</c> when <see cref="Evaluate(PatientRecord, DateOnly)"/> accepts it.</returns>
     public static bool IsValidAsOf(DateOnly asOf) => asOf >= EarliestAsOf && asOf <= LatestAsOf;
 
     /// <summary>Evaluates every criterion for the patient as of <paramref name="asOf"/>.</summary>
@@ -110,34 +140,120 @@ public sealed class TrialEvaluator
     public EvaluationResult Evaluate(PatientRecord patient, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(patient);
-        if (!IsValidAsOf(asOf))
-        {
-            throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"the as-of date must lie between {EarliestAsOf:yyyy-MM-dd} and {LatestAsOf:yyyy-MM-dd}");
-        }
+        CheckAsOf(asOf);
+        return Evaluate(PatientIndex.Build(patient), asOf);
+    }
 
+    /// <summary>
+    /// Evaluates every criterion for an indexed patient as of <paramref name="asOf"/>: the same results as
+    /// <see cref="Evaluate(PatientRecord, DateOnly)"/> on the index's record. Build the index once
+    /// (<see cref="PatientIndex.Build"/>) and pass it to every trial the patient is screened against.
+    /// </summary>
+    /// <param name="patient">The indexed patient record.</param>
+    /// <param name="asOf">The screening date: data after it is ignored, windows end on it. It must lie within
+    /// <see cref="EarliestAsOf"/>..<see cref="LatestAsOf"/> (<see cref="IsValidAsOf"/>).</param>
+    /// <returns>The verdict and per-criterion results.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is outside the accepted range.</exception>
+    public EvaluationResult Evaluate(PatientIndex patient, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        CheckAsOf(asOf);
         var context = new EvaluationContext(patient, asOf, Trial.Id);
         var results = new List<CriterionResult>(criteria.Count);
+        var tally = default(OutcomeTally);
         foreach (var c in criteria)
         {
-            var node = c.Rule.Evaluate(context, new Scope(c.Info.Id, null));
-            results.Add(ToResult(node, c.Info.Type, c.Info.Id, c.Info.Text));
+            var node = c.Rule.Evaluate(context);
+            var result = ToResult(node, c.Info.Type, c.Info.Id, c.Info.Text);
+            tally.Add(result.Outcome);
+            results.Add(result);
         }
 
-        Verdict verdict = results.Any(r => r.Outcome == Outcome.Fail) ? Verdict.Ineligible
-            : results.Any(r => r.Outcome == Outcome.Unknown) ? Verdict.Undetermined
-            : results.Any(r => r.Outcome == Outcome.Review) ? Verdict.Review
-            : Verdict.Eligible;
         return new EvaluationResult
         {
             TrialId = Trial.Id,
-            PatientId = patient.Id,
+            PatientId = patient.Record.Id,
             AsOf = asOf,
-            Verdict = verdict,
+            Verdict = tally.Verdict,
             Criteria = results,
             NeedsReview = results.Where(r => r.Outcome == Outcome.Review).Select(r => r.Id!).ToList(),
             Missing = results.Where(r => r.Outcome == Outcome.Unknown).SelectMany(r => r.Missing).Distinct(StringComparer.Ordinal).ToList(),
             Questions = results.Where(r => r.Outcome == Outcome.Review).SelectMany(r => r.Questions).Distinct(StringComparer.Ordinal).ToList(),
         };
+    }
+
+    /// <summary>
+    /// The verdict path: each criterion's outcome, in <see cref="Criteria"/> order, into <paramref name="outcomes"/>, and
+    /// the verdict — exactly what <see cref="Evaluate(PatientIndex, DateOnly)"/> gives, computed without explanations,
+    /// facts or missing lists. With a prebuilt <see cref="PatientIndex"/> it allocates nothing (rules of the
+    /// <c>expression</c> kind excepted).
+    /// </summary>
+    /// <param name="patient">The indexed patient record (build it once and share it across trials).</param>
+    /// <param name="asOf">The screening date, within <see cref="EarliestAsOf"/>..<see cref="LatestAsOf"/>.</param>
+    /// <param name="outcomes">Receives one outcome per criterion; its length must be the number of <see cref="Criteria"/>.</param>
+    /// <returns>The verdict.</returns>
+    /// <exception cref="ArgumentException"><paramref name="outcomes"/> is not as long as <see cref="Criteria"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is outside the accepted range.</exception>
+    public Verdict Decide(PatientIndex patient, DateOnly asOf, Span<Outcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        CheckAsOf(asOf);
+        if (outcomes.Length != criteria.Count)
+        {
+            throw new ArgumentException($"the span has {outcomes.Length} places; the trial has {criteria.Count} criteria", nameof(outcomes));
+        }
+
+        var context = new EvaluationContext(patient, asOf, Trial.Id);
+        var tally = default(OutcomeTally);
+        for (int i = 0; i < criteria.Count; i++)
+        {
+            var c = criteria[i];
+            var decision = c.Rule.Decide(context);
+            outcomes[i] = OutcomeOf(decision.Truth, c.Info.Type, decision.PendingJudgement);
+            tally.Add(outcomes[i]);
+        }
+
+        return tally.Verdict;
+    }
+
+    /// <summary>
+    /// The verdict path for a record not yet indexed: indexes it, then <see cref="Decide(PatientIndex, DateOnly, Span{Outcome})"/>.
+    /// Screening one patient against several trials, build the <see cref="PatientIndex"/> once instead.
+    /// </summary>
+    /// <param name="patient">The patient record.</param>
+    /// <param name="asOf">The screening date, within <see cref="EarliestAsOf"/>..<see cref="LatestAsOf"/>.</param>
+    /// <param name="outcomes">Receives one outcome per criterion; its length must be the number of <see cref="Criteria"/>.</param>
+    /// <returns>The verdict.</returns>
+    /// <exception cref="ArgumentException"><paramref name="outcomes"/> is not as long as <see cref="Criteria"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is outside the accepted range.</exception>
+    public Verdict Decide(PatientRecord patient, DateOnly asOf, Span<Outcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        CheckAsOf(asOf);
+        return Decide(PatientIndex.Build(patient), asOf, outcomes);
+    }
+
+    private static void CheckAsOf(DateOnly asOf)
+    {
+        if (!IsValidAsOf(asOf))
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"the as-of date must lie between {EarliestAsOf:yyyy-MM-dd} and {LatestAsOf:yyyy-MM-dd}");
+        }
+    }
+
+    /// <summary>The verdict from the criteria's outcomes: any fail ⇒ ineligible; else any unknown ⇒ undetermined; else any review ⇒ review; else eligible.</summary>
+    private struct OutcomeTally
+    {
+        private bool fail, unknown, review;
+
+        public void Add(Outcome outcome)
+        {
+            fail |= outcome == Outcome.Fail;
+            unknown |= outcome == Outcome.Unknown;
+            review |= outcome == Outcome.Review;
+        }
+
+        public readonly Verdict Verdict => fail ? Verdict.Ineligible : unknown ? Verdict.Undetermined : review ? Verdict.Review : Verdict.Eligible;
     }
 
     /// <summary>docs/semantics.md: inclusion true ⇒ pass, false ⇒ fail; exclusion the reverse; unknown ⇒ review when only judgement is pending.</summary>

@@ -60,6 +60,45 @@ public class ComparisonAgreementTests
     }
 
     [Test]
+    public void The_verdict_path_gives_evaluation_s_outcomes_on_every_generated_patient_with_a_shared_or_own_index()
+    {
+        var patients = ComparisonPatients.Generate(2_000, ComparisonPatients.Seed);
+        var library = Nct14.Compile();
+        var outcomes = new Outcome[Nct14.Count];
+        var fromRecord = new Outcome[Nct14.Count];
+        int checkedPatients = 0;
+        foreach (var patient in patients)
+        {
+            var evaluated = library.Evaluate(patient, SampleData.AsOf);
+            var verdict = library.Decide(Patients.PatientIndex.Build(patient), SampleData.AsOf, outcomes);
+            Assert.That(Agreement.VerdictPathDifference(patient.Id ?? "?", evaluated, verdict, outcomes), Is.Null);
+            Assert.That(library.Decide(patient, SampleData.AsOf, fromRecord), Is.EqualTo(verdict));
+            Assert.That(fromRecord, Is.EqualTo(outcomes));
+            checkedPatients++;
+        }
+
+        Assert.That(checkedPatients, Is.EqualTo(2_000));
+    }
+
+    [Test]
+    public void A_verdict_path_difference_names_the_patient_the_criterion_and_both_outcomes()
+    {
+        var patient = ComparisonPatients.Generate(1, ComparisonPatients.Seed)[0];
+        var library = Nct14.Compile();
+        var evaluated = library.Evaluate(patient, SampleData.AsOf);
+        var outcomes = evaluated.Criteria.Select(c => c.Outcome).ToArray();
+
+        Assert.That(Agreement.VerdictPathDifference("p7", evaluated, evaluated.Verdict, outcomes), Is.Null);
+        var changed = (Outcome[])outcomes.Clone();
+        changed[5] = changed[5] == Outcome.Pass ? Outcome.Fail : Outcome.Pass;
+        Assert.That(Agreement.VerdictPathDifference("p7", evaluated, evaluated.Verdict, changed),
+            Is.EqualTo($"patient p7, criterion alt (EXCL01): verdict path {ResultJson.Name(changed[5])}, evaluation {ResultJson.Name(outcomes[5])}"));
+        var otherVerdict = evaluated.Verdict == Verdict.Eligible ? Verdict.Ineligible : Verdict.Eligible;
+        Assert.That(Agreement.VerdictPathDifference("p7", evaluated, otherVerdict, outcomes),
+            Is.EqualTo($"patient p7: verdict path {ResultJson.Name(otherVerdict)}, evaluation {ResultJson.Name(evaluated.Verdict)}"));
+    }
+
+    [Test]
     public void The_14_criteria_are_the_rule_file_s_own_rule_nodes()
     {
         var evaluator = Nct14.Compile();

@@ -11,7 +11,9 @@ namespace Eligibility.Benchmarks.Comparison;
 /// Checks that the three comparison points give the same answer, criterion by criterion, on every patient: the library
 /// (the 14-criterion file), the RulesEngine workflow over extracted fields and the hand-written criteria. The answers
 /// must be equal as three-valued truths: where the record gives the fact all three compare it, and where it does not the
-/// library's unknown must be the field the other two leave <c>null</c>.
+/// library's unknown must be the field the other two leave <c>null</c>. The library's verdict path
+/// (<see cref="TrialEvaluator.Decide(PatientIndex, DateOnly, Span{Outcome})"/>) is checked too: its outcomes must be the
+/// ones evaluation gives, criterion by criterion, and its verdict the same.
 /// </summary>
 public static class Agreement
 {
@@ -31,9 +33,18 @@ public static class Agreement
         Span<Truth> byRulesEngine = stackalloc Truth[Nct14.Count];
         Span<Truth> byHand = stackalloc Truth[Nct14.Count];
         var scratch = new PatientFields();
+        var outcomes = new Outcome[library.Criteria.Count];
         foreach (var patient in patients)
         {
             var result = library.Evaluate(patient, asOf);
+            var verdict = library.Decide(PatientIndex.Build(patient), asOf, outcomes);
+            if (VerdictPathDifference(patient.Id ?? "?", result, verdict, outcomes) is { } pathDifference)
+            {
+                report.Disagreements++;
+                report.FirstDisagreement ??= pathDifference;
+                continue;
+            }
+
             for (int i = 0; i < Nct14.Count; i++)
             {
                 byLibrary[i] = result.Criteria[i].Truth;
@@ -73,6 +84,28 @@ public static class Agreement
         }
 
         return null;
+    }
+
+    /// <summary>Where the verdict path's outcomes or verdict differ from the evaluation's, described, or <c>null</c>.</summary>
+    /// <param name="patient">The patient's id, for the message.</param>
+    /// <param name="evaluated">What <see cref="TrialEvaluator.Evaluate(PatientRecord, DateOnly)"/> gave.</param>
+    /// <param name="verdict">The verdict path's verdict.</param>
+    /// <param name="outcomes">The verdict path's outcomes.</param>
+    /// <returns>"patient p3, criterion alt (EXCL01): verdict path fail, evaluation pass", or <c>null</c>.</returns>
+    public static string? VerdictPathDifference(string patient, EvaluationResult evaluated, Verdict verdict, ReadOnlySpan<Outcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(evaluated);
+        for (int i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i] != evaluated.Criteria[i].Outcome)
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"patient {patient}, criterion {Nct14.Names[i]} ({Nct14.Criteria[i].Id}): verdict path {ResultJson.Name(outcomes[i])}, evaluation {ResultJson.Name(evaluated.Criteria[i].Outcome)}");
+            }
+        }
+
+        return verdict == evaluated.Verdict ? null
+            : string.Create(CultureInfo.InvariantCulture, $"patient {patient}: verdict path {ResultJson.Name(verdict)}, evaluation {ResultJson.Name(evaluated.Verdict)}");
     }
 
     private static int Index(string disagreement)

@@ -29,6 +29,7 @@ internal sealed class CodeMatcher
     private FrozenDictionary<string, FrozenDictionary<string, string>> prefixes = FrozenDictionary<string, FrozenDictionary<string, string>>.Empty;
     private int longestPrefix;
     private int count;
+    private (string System, string Code)[] exactKeys = [];
 
     public bool IsEmpty => Count == 0;
 
@@ -80,10 +81,33 @@ internal sealed class CodeMatcher
             }
         }
 
+        var keys = new List<(string, string)>();
+        foreach (var (system, codes) in exact)
+        {
+            foreach (var code in codes.Keys)
+            {
+                keys.Add((system, code));
+            }
+        }
+
+        exactKeys = keys.ToArray();
         exactBuild = null;
         prefixBuild = null;
         return this;
     }
+
+    /// <summary>Whether any binding matches by prefix (ICD-10, ATC).</summary>
+    public bool HasPrefixes => Freeze().prefixes.Count > 0;
+
+    /// <summary>
+    /// Every exactly matched (normalised system, trimmed code): a coding matches one of them exactly when
+    /// <see cref="Match(Coding)"/> finds it in an exact system, so a patient index can look a few codes up directly
+    /// instead of testing each of its codings.
+    /// </summary>
+    public (string System, string Code)[] ExactKeys => Freeze().exactKeys;
+
+    /// <summary>The key a coding is looked up under in an exact system: (normalised system, trimmed code).</summary>
+    public static (string System, string Code) ExactKey(Coding coding) => (CodeSystems.Normalise(coding.System), coding.Code.Trim());
 
     /// <summary>Every (system, code, member) bound, for tools (prefix systems give their prefixes).</summary>
     public IEnumerable<(string System, string Code, string Member)> Entries()

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using Eligibility.Binding;
 using Eligibility.Patients;
 using Eligibility.Time;
@@ -7,21 +6,22 @@ using Eligibility.Time;
 namespace Eligibility.Evaluation;
 
 /// <summary>
-/// One evaluation: a patient, an as-of date and the trial. Created per call, never shared between threads;
-/// compiled nodes are immutable and read only from here. Nothing here reads the clock.
+/// One evaluation: a patient (indexed), an as-of date and the trial. A small value passed down the compiled nodes, so
+/// neither evaluation nor the verdict path allocates one; compiled nodes are immutable and read only from here. Nothing
+/// here reads the clock.
 /// </summary>
-internal sealed class EvaluationContext
+internal readonly struct EvaluationContext
 {
-    private Dictionary<string, Assessment>? answers;
-
-    public EvaluationContext(PatientRecord patient, DateOnly asOf, string trialId)
+    public EvaluationContext(PatientIndex index, DateOnly asOf, string trialId)
     {
-        Patient = patient;
+        Index = index;
         AsOf = asOf;
         TrialId = trialId;
     }
 
-    public PatientRecord Patient { get; }
+    public PatientIndex Index { get; }
+
+    public PatientRecord Patient => Index.Record;
 
     public DateOnly AsOf { get; }
 
@@ -38,65 +38,32 @@ internal sealed class EvaluationContext
     /// The most recent valid result of the concept dated inside the window that satisfies <paramref name="usable"/>
     /// (docs/semantics.md "Which data is used"): final/amended/corrected only, nothing after as-of. Ties go to the later record.
     /// </summary>
-    public ObservationRecord? Latest(BoundConcept concept, DateWindow window, Func<ObservationRecord, bool> usable)
+    public ObservationRecord? Latest(BoundConcept concept, DateWindow window, Func<ObservationRecord, bool> usable) =>
+        LatestAt(concept, window, usable) is var i and >= 0 ? Patient.Observations[i] : null;
+
+    /// <summary><see cref="Latest"/> as a position in the record's observations (-1 when none).</summary>
+    public int LatestAt(BoundConcept concept, DateWindow window, Func<ObservationRecord, bool> usable) =>
+        Index.Latest(concept.Matcher, window, usable);
+
+    /// <summary>
+    /// The latest answer (dated on or before as-of) to the innermost of <paramref name="scopeIds"/> (innermost first,
+    /// ending at the criterion) that has one.
+    /// </summary>
+    public Assessment? AnswerFor(string[] scopeIds)
     {
-        ObservationRecord? best = null;
-        var observations = Patient.Observations;
-        for (int i = 0; i < observations.Count; i++)
+        if (!Index.HasAnswers)
         {
-            var o = observations[i];
-            if (o.Date is not { } date || !window.Contains(date) || !CountsAsResult(o.Status) || !usable(o))
-            {
-                continue;
-            }
-
-            if (concept.Matcher.Match(o.Codes) is null)
-            {
-                continue;
-            }
-
-            if (best is null || date >= best.Date!.Value)
-            {
-                best = o;
-            }
+            return null;
         }
 
-        return best;
-    }
-
-    /// <summary>The latest answer (dated on or before as-of) to the innermost scope that has one.</summary>
-    public Assessment? AnswerFor(Scope scope)
-    {
-        answers ??= IndexAnswers();
-        for (Scope? s = scope; s is not null; s = s.Parent)
+        foreach (var id in scopeIds)
         {
-            if (answers.TryGetValue(TrialId + "/" + s.Id, out var answer))
+            if (Index.AnswerTo(TrialId, id, AsOf) is { } answer)
             {
                 return answer;
             }
         }
 
         return null;
-    }
-
-    private Dictionary<string, Assessment> IndexAnswers()
-    {
-        var index = new Dictionary<string, Assessment>(StringComparer.OrdinalIgnoreCase);
-        foreach (var a in Patient.Assessments)
-        {
-            if (a.Date is { } d && d > AsOf)
-            {
-                continue;
-            }
-
-            // Latest dated answer wins; an undated answer only stands in when nothing dated exists.
-            if (!index.TryGetValue(a.Criterion, out var existing)
-                || (existing.Date ?? DateOnly.MinValue) <= (a.Date ?? DateOnly.MinValue))
-            {
-                index[a.Criterion] = a;
-            }
-        }
-
-        return index;
     }
 }

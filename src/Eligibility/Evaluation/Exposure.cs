@@ -21,15 +21,18 @@ internal static class Exposure
         var medications = context.Patient.Medications;
         for (int i = 0; i < medications.Count; i++)
         {
-            var m = medications[i];
-            if (m.IsExposure && !(m.Start > context.AsOf) && concept.Matcher.Match(m.Codes) is { } member)
+            if (MemberOf(medications[i], concept, context.AsOf) is { } member)
             {
-                records.Add((m, member));
+                records.Add((medications[i], member));
             }
         }
 
         return records;
     }
+
+    /// <summary>The member concept a record is exposure to, or <c>null</c> when it is not real exposure to the concept or started after as-of.</summary>
+    public static string? MemberOf(MedicationRecord m, BoundConcept concept, DateOnly asOf) =>
+        m.IsExposure && !(m.Start > asOf) ? concept.Matcher.Match(m.Codes) : null;
 
     /// <summary>
     /// How long after its last recorded day a record keeps the patient on the therapy: the longer of the concept's

@@ -12,17 +12,26 @@ internal readonly record struct Reading(ObservationRecord Observation, decimal? 
     public static Reading In(ObservationRecord o, BoundConcept concept, string unit)
     {
         decimal value = o.Value!.Value;
-        if (string.IsNullOrWhiteSpace(o.Unit))
+        if (TryConvert(o, concept, unit, out decimal converted, out string? error))
         {
-            return new Reading(o, null, $"{concept.Label} {Phrase.Exact(value)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)} has no unit, so it cannot be compared in {unit}");
+            return new Reading(o, converted, null);
         }
 
-        if (!UnitConverter.Instance.TryConvert(value, o.Unit, unit, concept.MolarMass, out decimal converted, out string? error))
-        {
-            return new Reading(o, null, $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)} cannot be converted to {unit} ({error})");
-        }
+        return error is null
+            ? new Reading(o, null, $"{concept.Label} {Phrase.Exact(value)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)} has no unit, so it cannot be compared in {unit}")
+            : new Reading(o, null, $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)} cannot be converted to {unit} ({error})");
+    }
 
-        return new Reading(o, converted, null);
+    /// <summary>
+    /// The result's value in <paramref name="unit"/>, as <see cref="In"/> reads it, without wording a problem (the verdict
+    /// path): false when the result has no unit (<paramref name="error"/> null) or the unit does not convert.
+    /// </summary>
+    public static bool TryConvert(ObservationRecord o, BoundConcept concept, string unit, out decimal converted, out string? error)
+    {
+        converted = 0m;
+        error = null;
+        return !string.IsNullOrWhiteSpace(o.Unit)
+            && UnitConverter.Instance.TryConvert(o.Value!.Value, o.Unit, unit, concept.MolarMass, out converted, out error);
     }
 
     /// <summary>"alt 212 U/L on 2026-01-10 (Observation/abc)", with the converted value when the unit differs.</summary>

@@ -20,11 +20,13 @@ internal sealed class CodedNode : RuleNode
     private readonly HashSet<string> wanted;
     private readonly IsoDuration lookback;
     private readonly bool absentFalse;
+    private readonly KeyValuePair<string, BoundAnswer>[] answers;
 
     public CodedNode(BoundConcept concept, IReadOnlyList<string> wanted, IsoDuration lookback, bool absentFalse = false)
         : base("coded")
     {
         this.concept = concept;
+        answers = AnswersOf(concept);
         this.wanted = wanted.ToHashSet(StringComparer.Ordinal);
         this.lookback = lookback;
         this.absentFalse = absentFalse;
@@ -33,20 +35,23 @@ internal sealed class CodedNode : RuleNode
     public override string Describe() =>
         $"{concept.Label} is {string.Join(" or ", wanted)} (most recent result within {lookback.ToPhrase()}{(absentFalse ? "; no result means not met" : string.Empty)})";
 
-    /// <summary>The declared answer a result carries, or <c>null</c> when none (or several that disagree).</summary>
-    public static string? AnswerOf(BoundConcept concept, ObservationRecord o) => Read(concept, o).Answer;
+    /// <summary>A concept's declared answers in the order they are read (kept in an array, so reading allocates nothing).</summary>
+    public static KeyValuePair<string, BoundAnswer>[] AnswersOf(BoundConcept concept) => concept.Answers.ToArray();
+
+    /// <summary>Usable as a qualitative result: it carries something.</summary>
+    public static readonly Func<ObservationRecord, bool> HasContent = r => r.HasContent;
 
     /// <summary>
     /// Reads a result against the concept's declared answers (SEMANTICS "Qualitative results"): its coded value (any
-    /// coding), yes/no value, text and interpretation each may name an answer; one answer ⇒ it; none ⇒ unreadable;
-    /// different answers ⇒ contradictory (both <c>null</c> answer, <paramref name="o"/> described in Conflict).
+    /// coding), yes/no value, text (<paramref name="text"/>, normalised as the declared texts are) and interpretation
+    /// each may name an answer; one answer ⇒ it; none ⇒ unreadable (<c>null</c>); different answers ⇒ contradictory
+    /// (<c>null</c>, with the last answer that disagrees with the first in <paramref name="conflicting"/>). Allocates nothing.
     /// </summary>
-    public static (string? Answer, string? Conflict) Read(BoundConcept concept, ObservationRecord o)
+    public static string? ReadAnswer(KeyValuePair<string, BoundAnswer>[] answers, ObservationRecord o, string? text, out string? firstRead, out string? conflicting)
     {
         string? found = null;
-        string? conflict = null;
-        string? text = string.IsNullOrWhiteSpace(o.ValueText) ? null : ConceptBinder.NormaliseText(o.ValueText);
-        foreach (var (name, answer) in concept.Answers)
+        conflicting = null;
+        foreach (var (name, answer) in answers)
         {
             bool means = answer.Codes.Match(o.ValueCodes) is not null
                 || (o.ValueBoolean is { } b && answer.Boolean == b)
@@ -63,12 +68,17 @@ internal sealed class CodedNode : RuleNode
             }
             else if (found != name)
             {
-                conflict = $"{found.Replace('-', ' ')} and {name.Replace('-', ' ')}";
+                conflicting = name;
             }
         }
 
-        return conflict is null ? (found, null) : (null, conflict);
+        firstRead = found;
+        return conflicting is null ? found : null;
     }
+
+    /// <summary>The truth a read answer gives: contradictory, unreadable or "unknown" (unless wanted) ⇒ unknown; else whether it is wanted.</summary>
+    private Truth Judge(string? answer, string? conflicting) =>
+        conflicting is not null || answer is null || (answer == "unknown" && !wanted.Contains(answer)) ? Truth.Unknown : Truth.From(wanted.Contains(answer));
 
     /// <summary>What the result says, for explanations: its codes, yes/no, text, number and interpretation.</summary>
     public static string ValueText(ObservationRecord o)
@@ -103,10 +113,23 @@ internal sealed class CodedNode : RuleNode
         return parts.Count == 0 ? "no value" : string.Join(", ", parts);
     }
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context)
+    {
+        int at = context.LatestAt(concept, DateWindow.Before(context.AsOf, lookback), HasContent);
+        if (at < 0)
+        {
+            return absentFalse ? Decision.False : Decision.Unknown;
+        }
+
+        var answer = ReadAnswer(answers, context.Patient.Observations[at], context.Index.NormalisedText(at), out _, out string? conflicting);
+        return Decision.Of(Judge(answer, conflicting));
+    }
+
+    protected override NodeResult Run(EvaluationContext context)
     {
         var window = DateWindow.Before(context.AsOf, lookback);
-        var o = context.Latest(concept, window, r => r.HasContent);
+        int at = context.LatestAt(concept, window, HasContent);
+        var o = at < 0 ? null : context.Patient.Observations[at];
         string missing = concept.Label + " within the last " + lookback.ToPhrase();
         if (o is null)
         {
@@ -117,9 +140,11 @@ internal sealed class CodedNode : RuleNode
 
         string described = $"{concept.Label} {ValueText(o)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
         var fact = new FactUsed { Concept = concept.Name, Date = o.Date, Source = o.Reference, Detail = ValueText(o) };
-        var (answer, conflict) = Read(concept, o);
-        if (conflict is not null)
+        var answer = ReadAnswer(answers, o, context.Index.NormalisedText(at), out string? first, out string? conflicting);
+        var truth = Judge(answer, conflicting);
+        if (conflicting is not null)
         {
+            string conflict = $"{first!.Replace('-', ' ')} and {conflicting.Replace('-', ' ')}";
             return NodeResult.Unknown(() => $"{described} is present but contradicts itself (it reads as {conflict})", concept.Label + " result that can be read", new[] { fact });
         }
 
@@ -134,7 +159,7 @@ internal sealed class CodedNode : RuleNode
             return NodeResult.Unknown(() => described + " records the answer as unknown", missing, new[] { fact });
         }
 
-        bool ok = wanted.Contains(answer);
-        return NodeResult.Of(Truth.From(ok), () => $"{described} means {answer.Replace('-', ' ')}: {(ok ? "met" : "not met")} (wanted {string.Join(" or ", wanted)})", new[] { fact });
+        bool ok = truth.IsTrue;
+        return NodeResult.Of(truth, () => $"{described} means {answer.Replace('-', ' ')}: {(ok ? "met" : "not met")} (wanted {string.Join(" or ", wanted)})", new[] { fact });
     }
 }

@@ -36,19 +36,41 @@ internal sealed class CompositeNode : RuleNode
         return head + ": " + string.Join("; ", parts.Select(p => "(" + p.Describe() + ")"));
     }
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context)
+    {
+        int trueCount = 0, unknownCount = 0;
+        bool allPending = true;
+        foreach (var part in parts)
+        {
+            var d = part.Decide(context);
+            if (d.Truth.IsTrue) trueCount++;
+            else if (d.Truth.IsUnknown)
+            {
+                unknownCount++;
+                allPending &= d.PendingJudgement;
+            }
+        }
+
+        Truth truth = Combine(trueCount, unknownCount);
+        return new Decision(truth, truth.IsUnknown && allPending);
+    }
+
+    /// <summary>At least n true ⇒ true; too few could still be true ⇒ false; else unknown. With n = all / 1 this is Kleene AND / OR.</summary>
+    private Truth Combine(int trueCount, int unknownCount) =>
+        trueCount >= n ? Truth.True : trueCount + unknownCount < n ? Truth.False : Truth.Unknown;
+
+    protected override NodeResult Run(EvaluationContext context)
     {
         var results = new NodeResult[parts.Length];
         int trueCount = 0, unknownCount = 0;
         for (int i = 0; i < parts.Length; i++)
         {
-            results[i] = parts[i].Evaluate(context, scope);
+            results[i] = parts[i].Evaluate(context);
             if (results[i].Truth.IsTrue) trueCount++;
             else if (results[i].Truth.IsUnknown) unknownCount++;
         }
 
-        // At least n true ⇒ true; too few could still be true ⇒ false; else unknown. With n = all / 1 this is Kleene AND / OR.
-        Truth truth = trueCount >= n ? Truth.True : trueCount + unknownCount < n ? Truth.False : Truth.Unknown;
+        Truth truth = Combine(trueCount, unknownCount);
         IEnumerable<NodeResult> shown = truth.IsUnknown
             ? results.Where(r => r.Truth.IsUnknown)
             : Kind == "all" && truth.IsFalse ? results.Where(r => r.Truth.IsFalse)

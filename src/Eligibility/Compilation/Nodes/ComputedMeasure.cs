@@ -60,75 +60,155 @@ internal sealed class ComputedMeasure
         return Math.Round(value, 1, MidpointRounding.AwayFromZero);
     }
 
+    /// <summary>The verdict path: whether the computed value meets the bounds; unknown whenever <see cref="Evaluate"/> is.</summary>
+    public Decision Decide(EvaluationContext context, DateWindow window, Bounds bounds, string unit) =>
+        Compute(context, window, unit, out var inputs) == Step.Computed ? Decision.Of(Phrase.Satisfies(bounds, inputs.InRuleUnit)) : Decision.Unknown;
+
     public NodeResult Evaluate(EvaluationContext context, DateWindow window, Bounds bounds, string unit, string conceptName, string missing, string lookbackPhrase)
     {
         string between = $"between {Phrase.Date(window.Start)} and {Phrase.Date(window.End)}";
-        var scrObservation = context.Latest(creatinine, window, o => o.Value is not null);
-        if (scrObservation is null)
+        var step = Compute(context, window, unit, out var x);
+        if (step == Step.NoCreatinine)
         {
             return NodeResult.Unknown(() => $"No reported {conceptName} and no {creatinine.Label} result {between} to compute it ({Formula})", missing);
         }
 
-        var scr = Reading.In(scrObservation, creatinine, "mg/dL");
-        if (scr.Value is not { } scrMgDl)
+        var scr = Reading.In(x.Creatinine!, creatinine, "mg/dL");
+        switch (step)
         {
-            return NodeResult.Unknown(scr.Problem!, creatinine.Label + " with a unit convertible to mg/dL");
-        }
-
-        if (scrMgDl <= 0)
-        {
-            return NodeResult.Unknown(() => $"{scr.Describe(creatinine.Label, "mg/dL")} is not a usable creatinine value", creatinine.Label + " within range");
+            case Step.CreatinineNotConvertible:
+                return NodeResult.Unknown(scr.Problem!, creatinine.Label + " with a unit convertible to mg/dL");
+            case Step.CreatinineNotUsable:
+                return NodeResult.Unknown(() => $"{scr.Describe(creatinine.Label, "mg/dL")} is not a usable creatinine value", creatinine.Label + " within range");
         }
 
         var facts = new System.Collections.Generic.List<FactUsed> { scr.ToFact(creatinine.Name, "mg/dL") };
-        DateOnly specimenDate = scrObservation.Date!.Value;
-        if (context.AgeAt(specimenDate) is not { } age)
+        switch (step)
         {
-            return NodeResult.Unknown(() => $"{Formula} needs the age at the creatinine date, but no birth date is recorded", "birth date", facts);
-        }
-
-        var sex = context.Patient.Sex;
-        if (sex is not (AdministrativeSex.Female or AdministrativeSex.Male))
-        {
-            return NodeResult.Unknown(() => $"{Formula} needs administrative sex (female or male), which is not recorded as either", "sex", facts);
-        }
-
-        bool female = sex == AdministrativeSex.Female;
-        decimal computed;
-        string inputs = $"{scr.Describe(creatinine.Label, "mg/dL")}, age {age} at that date, {(female ? "female" : "male")}";
-        if (kind == CkdEpi2021)
-        {
-            computed = CkdEpi(scrMgDl, age, female);
-        }
-        else
-        {
-            var weightObservation = context.Latest(weight!, window, o => o.Value is not null);
-            if (weightObservation is null)
-            {
+            case Step.NoBirthDate:
+                return NodeResult.Unknown(() => $"{Formula} needs the age at the creatinine date, but no birth date is recorded", "birth date", facts);
+            case Step.NoSex:
+                return NodeResult.Unknown(() => $"{Formula} needs administrative sex (female or male), which is not recorded as either", "sex", facts);
+            case Step.NoWeight:
                 return NodeResult.Unknown(() => $"{Formula} needs a {weight!.Label} result {between}; none found", $"{weight!.Label} within the last {lookbackPhrase}", facts);
-            }
+        }
 
-            var kg = Reading.In(weightObservation, weight!, "kg");
-            if (kg.Value is not { } weightKg)
+        string inputs = $"{scr.Describe(creatinine.Label, "mg/dL")}, age {x.Age} at that date, {(x.Female ? "female" : "male")}";
+        if (kind != CkdEpi2021)
+        {
+            var kg = Reading.In(x.Weight!, weight!, "kg");
+            if (step == Step.WeightNotConvertible)
             {
                 return NodeResult.Unknown(kg.Problem!, weight!.Label + " with a unit convertible to kg", facts);
             }
 
             facts.Add(kg.ToFact(weight!.Name, "kg"));
             inputs += ", " + kg.Describe(weight!.Label, "kg");
-            computed = CockcroftGaultClearance(scrMgDl, age, weightKg, female);
         }
 
-        if (!UnitConverter.Instance.TryConvert(computed, ResultUnit, unit, null, out decimal inRuleUnit, out string? error))
+        decimal computed = x.Computed;
+        if (step == Step.ResultNotConvertible)
         {
+            string? error = x.Error;
             return NodeResult.Unknown(() => $"the {Formula} result cannot be expressed in {unit}: {error}", conceptName + " in " + unit, facts);
         }
 
-        bool ok = Phrase.Satisfies(bounds, inRuleUnit);
-        facts.Add(new FactUsed { Concept = conceptName, Value = computed, Unit = ResultUnit, Date = specimenDate, Formula = Formula });
+        bool ok = Phrase.Satisfies(bounds, x.InRuleUnit);
+        facts.Add(new FactUsed { Concept = conceptName, Value = computed, Unit = ResultUnit, Date = x.Creatinine!.Date, Formula = Formula });
         return NodeResult.Of(
             Truth.From(ok),
             () => $"No reported {conceptName}; computed {conceptName} {Phrase.Number(computed)} {Phrase.Unit(ResultUnit)} ({Formula} from {inputs}) is {(ok ? string.Empty : "not ")}{Phrase.Bounds(bounds, unit)}",
             facts);
+    }
+
+    /// <summary>
+    /// The one computation both paths run: the latest creatinine (and weight) in the window, the age at the creatinine's
+    /// date and the sex, the formula, and the result in the rule's unit — or the step at which it stopped.
+    /// </summary>
+    private Step Compute(EvaluationContext context, DateWindow window, string unit, out Inputs x)
+    {
+        x = default;
+        x.Creatinine = context.Latest(creatinine, window, MeasurementNode.HasValue);
+        if (x.Creatinine is null)
+        {
+            return Step.NoCreatinine;
+        }
+
+        if (!Reading.TryConvert(x.Creatinine, creatinine, "mg/dL", out decimal scrMgDl, out _))
+        {
+            return Step.CreatinineNotConvertible;
+        }
+
+        if (scrMgDl <= 0)
+        {
+            return Step.CreatinineNotUsable;
+        }
+
+        if (context.AgeAt(x.Creatinine.Date!.Value) is not { } age)
+        {
+            return Step.NoBirthDate;
+        }
+
+        x.Age = age;
+        var sex = context.Patient.Sex;
+        if (sex is not (AdministrativeSex.Female or AdministrativeSex.Male))
+        {
+            return Step.NoSex;
+        }
+
+        x.Female = sex == AdministrativeSex.Female;
+        if (kind == CkdEpi2021)
+        {
+            x.Computed = CkdEpi(scrMgDl, age, x.Female);
+        }
+        else
+        {
+            x.Weight = context.Latest(weight!, window, MeasurementNode.HasValue);
+            if (x.Weight is null)
+            {
+                return Step.NoWeight;
+            }
+
+            if (!Reading.TryConvert(x.Weight, weight!, "kg", out decimal weightKg, out _))
+            {
+                return Step.WeightNotConvertible;
+            }
+
+            x.Computed = CockcroftGaultClearance(scrMgDl, age, weightKg, x.Female);
+        }
+
+        if (!UnitConverter.Instance.TryConvert(x.Computed, ResultUnit, unit, null, out decimal inRuleUnit, out string? error))
+        {
+            x.Error = error;
+            return Step.ResultNotConvertible;
+        }
+
+        x.InRuleUnit = inRuleUnit;
+        return Step.Computed;
+    }
+
+    private enum Step
+    {
+        NoCreatinine,
+        CreatinineNotConvertible,
+        CreatinineNotUsable,
+        NoBirthDate,
+        NoSex,
+        NoWeight,
+        WeightNotConvertible,
+        ResultNotConvertible,
+        Computed,
+    }
+
+    /// <summary>What <see cref="Compute"/> read and computed, as far as it got.</summary>
+    private struct Inputs
+    {
+        public ObservationRecord? Creatinine;
+        public ObservationRecord? Weight;
+        public int Age;
+        public bool Female;
+        public decimal Computed;
+        public decimal InRuleUnit;
+        public string? Error;
     }
 }

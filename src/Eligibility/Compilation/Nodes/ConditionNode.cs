@@ -57,7 +57,7 @@ internal sealed class ConditionNode : RuleNode
             return false;
         }
 
-        return c.ClinicalStatus is null || ActiveStatuses.Contains(c.ClinicalStatus, StringComparer.OrdinalIgnoreCase);
+        return c.ClinicalStatus is null || EventFindings.IsOneOf(c.ClinicalStatus, ActiveStatuses);
     }
 
     public override string Describe()
@@ -74,51 +74,20 @@ internal sealed class ConditionNode : RuleNode
         };
     }
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context)
+    {
+        var tally = default(EventTally);
+        Search(context, ref tally, null);
+        return Decision.Of(tally.Truth(absentUnknown));
+    }
+
+    protected override NodeResult Run(EvaluationContext context)
     {
         var asOf = context.AsOf;
-        DateWindow? w = window is { } d && mode != EventMode.OnsetBefore ? DateWindow.Before(asOf, d) : null;
-        DateOnly? latestOnset = mode == EventMode.OnsetBefore ? window!.Value.SubtractFrom(asOf) : null;
+        var (w, latestOnset) = Windows(asOf);
         var findings = new EventFindings();
-        foreach (var c in context.Patient.Conditions)
-        {
-            if (!Counts(c) || concept.Matcher.Match(c.Codes) is null || except.Any(e => e.Matcher.Match(c.Codes) is not null))
-            {
-                continue;
-            }
-
-            if (c.Onset is { } onsetDate && onsetDate > asOf)
-            {
-                continue; // recorded after as-of: ignored
-            }
-
-            string code = c.Codes.Count > 0 ? (c.Codes[0].Display is { } display ? c.Codes[0].Code + " " + display : c.Codes[0].Code) : "?";
-            string onsetText = c.Onset is { } o ? "onset " + Phrase.Date(o) : "onset not recorded";
-            string abatementText = c.Abatement is { } a ? ", abated " + Phrase.Date(a) : string.Empty;
-            string described = $"[{code}] {onsetText}{abatementText}{(c.ClinicalStatus is null ? string.Empty : ", " + c.ClinicalStatus)}{Phrase.Source(c.Reference)}";
-            var fact = new FactUsed { Concept = concept.Name, Date = c.Onset, Source = c.Reference, Detail = described };
-            switch (mode)
-            {
-                case EventMode.History:
-                    findings.Hit(described, fact);
-                    break;
-                case EventMode.Active:
-                    if (IsActiveAt(c, asOf) == true) findings.Hit(described, fact);
-                    break;
-                case EventMode.OccurredWithin:
-                    if (c.Onset is not { } onset) findings.Undecided(described, fact);
-                    else if (w!.Value.Contains(onset)) findings.Hit(described, fact);
-                    break;
-                case EventMode.OnsetBefore:
-                    if (c.Onset is not { } started) findings.Undecided(described, fact);
-                    else if (started <= latestOnset!.Value) findings.Hit(described, fact);
-                    break;
-                default:
-                    ActiveWithin(c, w!.Value, asOf, described, fact, findings);
-                    break;
-            }
-        }
-
+        var tally = default(EventTally);
+        Search(context, ref tally, findings);
         string within = w is { } ww ? $" between {Phrase.Date(ww.Start)} and {Phrase.Date(ww.End)}"
             : mode == EventMode.Active ? " active on " + Phrase.Date(asOf)
             : " with onset on or before " + Phrase.Date(latestOnset ?? asOf);
@@ -129,35 +98,104 @@ internal sealed class ConditionNode : RuleNode
             concept.Label + (mode == EventMode.OnsetBefore ? " onset date" : w is null ? " history" : " within the last " + window!.Value.ToPhrase()));
     }
 
-    /// <summary>The episode [onset, abatement or as-of] intersects the window; a resolved episode with no abatement date ends when unknown.</summary>
-    private static void ActiveWithin(ConditionRecord c, DateWindow w, DateOnly asOf, string described, FactUsed fact, EventFindings findings)
-    {
-        if (c.Onset is not { } onset)
-        {
-            if (IsActiveAt(c, asOf) == true && c.ClinicalStatus is not null)
-            {
-                findings.Hit(described, fact); // active now, so active inside any window ending at as-of
-            }
-            else
-            {
-                findings.Undecided(described, fact);
-            }
+    /// <summary>The window the windowed modes look in, and the latest onset "onset before" accepts.</summary>
+    private (DateWindow? Window, DateOnly? LatestOnset) Windows(DateOnly asOf) =>
+        (window is { } d && mode != EventMode.OnsetBefore ? DateWindow.Before(asOf, d) : null,
+         mode == EventMode.OnsetBefore ? window!.Value.SubtractFrom(asOf) : null);
 
+    /// <summary>
+    /// The one search both paths run: every record that counts, matches and is not excepted, recorded after as-of
+    /// ignored, classified by the mode; worded into <paramref name="findings"/> only when it is given.
+    /// </summary>
+    private void Search(EvaluationContext context, ref EventTally tally, EventFindings? findings)
+    {
+        if (!context.Index.MayHaveCondition(concept.Matcher))
+        {
             return;
         }
 
-        DateOnly? end = c.Abatement ?? (c.ClinicalStatus is null || ActiveStatuses.Contains(c.ClinicalStatus, StringComparer.OrdinalIgnoreCase) ? asOf : null);
+        var asOf = context.AsOf;
+        var (w, latestOnset) = Windows(asOf);
+        var conditions = context.Patient.Conditions;
+        for (int i = 0; i < conditions.Count; i++)
+        {
+            var c = conditions[i];
+            if (!Counts(c) || concept.Matcher.Match(c.Codes) is null || EventFindings.AnyMatches(except, c.Codes))
+            {
+                continue;
+            }
+
+            if (c.Onset is { } onsetDate && onsetDate > asOf)
+            {
+                continue; // recorded after as-of: ignored
+            }
+
+            var found = Classify(c, asOf, w, latestOnset);
+            if (found == Found.None)
+            {
+                continue;
+            }
+
+            string described = string.Empty;
+            FactUsed fact = null!;
+            if (findings is not null)
+            {
+                string code = c.Codes.Count > 0 ? (c.Codes[0].Display is { } display ? c.Codes[0].Code + " " + display : c.Codes[0].Code) : "?";
+                string onsetText = c.Onset is { } o ? "onset " + Phrase.Date(o) : "onset not recorded";
+                string abatementText = c.Abatement is { } a ? ", abated " + Phrase.Date(a) : string.Empty;
+                described = $"[{code}] {onsetText}{abatementText}{(c.ClinicalStatus is null ? string.Empty : ", " + c.ClinicalStatus)}{Phrase.Source(c.Reference)}";
+                fact = new FactUsed { Concept = concept.Name, Date = c.Onset, Source = c.Reference, Detail = described };
+                if (found == Found.UndecidedResolved)
+                {
+                    described += " (resolved, but no abatement date)";
+                }
+            }
+
+            EventFindings.Add(ref tally, findings, found == Found.Hit, described, fact);
+        }
+    }
+
+    /// <summary>Whether a selected record qualifies under the mode, might (undated), or does not.</summary>
+    private Found Classify(ConditionRecord c, DateOnly asOf, DateWindow? w, DateOnly? latestOnset)
+    {
+        switch (mode)
+        {
+            case EventMode.History:
+                return Found.Hit;
+            case EventMode.Active:
+                return IsActiveAt(c, asOf) == true ? Found.Hit : Found.None;
+            case EventMode.OccurredWithin:
+                return c.Onset is not { } onset ? Found.Undecided : w!.Value.Contains(onset) ? Found.Hit : Found.None;
+            case EventMode.OnsetBefore:
+                return c.Onset is not { } started ? Found.Undecided : started <= latestOnset!.Value ? Found.Hit : Found.None;
+            default:
+                return ActiveWithin(c, w!.Value, asOf);
+        }
+    }
+
+    /// <summary>The episode [onset, abatement or as-of] intersects the window; a resolved episode with no abatement date ends when unknown.</summary>
+    private static Found ActiveWithin(ConditionRecord c, DateWindow w, DateOnly asOf)
+    {
+        if (c.Onset is not { } onset)
+        {
+            // Active now, so active inside any window ending at as-of.
+            return IsActiveAt(c, asOf) == true && c.ClinicalStatus is not null ? Found.Hit : Found.Undecided;
+        }
+
+        DateOnly? end = c.Abatement ?? (c.ClinicalStatus is null || EventFindings.IsOneOf(c.ClinicalStatus, ActiveStatuses) ? asOf : null);
         if (end is { } e)
         {
-            if (w.Intersects(onset, e)) findings.Hit(described, fact);
+            return w.Intersects(onset, e) ? Found.Hit : Found.None;
         }
-        else if (w.Contains(onset))
-        {
-            findings.Hit(described, fact);
-        }
-        else
-        {
-            findings.Undecided(described + " (resolved, but no abatement date)", fact);
-        }
+
+        return w.Contains(onset) ? Found.Hit : Found.UndecidedResolved;
+    }
+
+    private enum Found
+    {
+        None,
+        Hit,
+        Undecided,
+        UndecidedResolved,
     }
 }

@@ -31,7 +31,13 @@ internal sealed class ExpressionNode : RuleNode
 
     public override string Describe() => "expression: " + expression.Source;
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    /// <summary>
+    /// The expression's truth, computed as <see cref="Run"/> computes it: the compiled expression builds its fact model
+    /// and missing list per evaluation, so this node is the one kind whose verdict path allocates (no reference trial uses it).
+    /// </summary>
+    public override Decision Decide(EvaluationContext context) => Decision.Of(Run(context).Truth);
+
+    protected override NodeResult Run(EvaluationContext context)
     {
         var facts = new FactSource(context, concepts, lookback);
         bool? value = expression.Evaluate(facts, out var missing);

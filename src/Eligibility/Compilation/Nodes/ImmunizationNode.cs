@@ -26,30 +26,55 @@ internal sealed class ImmunizationNode : RuleNode
 
     public override string Describe() => $"{concept.Label} given within the last {window.ToPhrase()}" + (absentUnknown ? "; no record means unknown" : string.Empty);
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context)
+    {
+        var tally = default(EventTally);
+        Search(context, ref tally, null);
+        return Decision.Of(tally.Truth(absentUnknown));
+    }
+
+    protected override NodeResult Run(EvaluationContext context)
     {
         var w = DateWindow.Before(context.AsOf, window);
         var findings = new EventFindings();
-        foreach (var i in context.Patient.Immunizations)
+        var tally = default(EventTally);
+        Search(context, ref tally, findings);
+        return findings.Result($"Found {concept.Label}", $"No {concept.Label} between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}", absentUnknown, concept.Label + " within the last " + window.ToPhrase());
+    }
+
+    /// <summary>The one search both paths run; worded into <paramref name="findings"/> only when it is given.</summary>
+    private void Search(EvaluationContext context, ref EventTally tally, EventFindings? findings)
+    {
+        if (!context.Index.MayHaveImmunization(concept.Matcher))
         {
-            if ((i.Status is { } s && NeverCount.Contains(s, StringComparer.OrdinalIgnoreCase)) || concept.Matcher.Match(i.Codes) is null || i.Date > context.AsOf)
+            return;
+        }
+
+        var w = DateWindow.Before(context.AsOf, window);
+        var immunizations = context.Patient.Immunizations;
+        for (int k = 0; k < immunizations.Count; k++)
+        {
+            var i = immunizations[k];
+            if (EventFindings.IsOneOf(i.Status, NeverCount) || concept.Matcher.Match(i.Codes) is null || i.Date > context.AsOf)
             {
                 continue;
             }
 
-            string code = i.Codes.Count > 0 ? i.Codes[0].Code : "?";
-            string described = $"{concept.Label} [{code}] {(i.Date is { } d ? "given " + Phrase.Date(d) : "(date not recorded)")}{Phrase.Source(i.Reference)}";
-            var fact = new FactUsed { Concept = concept.Name, Date = i.Date, Source = i.Reference, Detail = code };
-            if (i.Date is not { } date)
+            if (i.Date is { } given && !w.Contains(given))
             {
-                findings.Undecided(described, fact);
+                continue;
             }
-            else if (w.Contains(date))
-            {
-                findings.Hit(described, fact);
-            }
-        }
 
-        return findings.Result($"Found {concept.Label}", $"No {concept.Label} between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}", absentUnknown, concept.Label + " within the last " + window.ToPhrase());
+            string described = string.Empty;
+            FactUsed fact = null!;
+            if (findings is not null)
+            {
+                string code = i.Codes.Count > 0 ? i.Codes[0].Code : "?";
+                described = $"{concept.Label} [{code}] {(i.Date is { } d ? "given " + Phrase.Date(d) : "(date not recorded)")}{Phrase.Source(i.Reference)}";
+                fact = new FactUsed { Concept = concept.Name, Date = i.Date, Source = i.Reference, Detail = code };
+            }
+
+            EventFindings.Add(ref tally, findings, hit: i.Date is not null, described, fact);
+        }
     }
 }

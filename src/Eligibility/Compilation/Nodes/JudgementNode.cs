@@ -1,4 +1,5 @@
 using Eligibility.Evaluation;
+using Eligibility.Patients;
 using Eligibility.Explanation;
 using Eligibility.Time;
 
@@ -29,13 +30,37 @@ internal sealed class JudgementNode : RuleNode
     public override string Describe() =>
         "judgement: " + (question ?? "investigator's assessment") + (validity is { } v ? $" (answers valid for {v.ToPhrase()})" : string.Empty);
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    /// <summary>
+    /// The IDs that enclose this judgement, innermost first, ending at the criterion: an answer to any of them counts, the
+    /// innermost winning. Fixed when the trial's evaluator is built (the tree is static).
+    /// </summary>
+    internal string[] ScopeIds { get; private set; } = System.Array.Empty<string>();
+
+    /// <summary>Sets <see cref="ScopeIds"/>; called once per node while the evaluator is built, before any evaluation.</summary>
+    internal void SetScope(string[] scopeIds) => ScopeIds = scopeIds;
+
+    public override Decision Decide(EvaluationContext context)
     {
-        var answer = context.AnswerFor(scope);
+        var answer = context.AnswerFor(ScopeIds);
+        return answer is null || ExpiryOf(answer, context.AsOf) != Expiry.Valid
+            ? new Decision(Truth.Unknown, PendingJudgement: true)
+            : Decision.Of(answer.Value);
+    }
+
+    /// <summary>Whether an answer still counts: always without a validity; else undated or older than it does not.</summary>
+    private Expiry ExpiryOf(Assessment answer, System.DateOnly asOf) =>
+        validity is not { } valid ? Expiry.Valid
+        : answer.Date is not { } given ? Expiry.Undated
+        : valid.AddTo(given) < asOf ? Expiry.Expired
+        : Expiry.Valid;
+
+    protected override NodeResult Run(EvaluationContext context)
+    {
+        var answer = context.AnswerFor(ScopeIds);
         string what = question ?? "investigator's judgement";
         if (answer is null)
         {
-            return new NodeResult(Truth.Unknown, () => $"Needs review: {what} (no assessment recorded for {context.TrialId}/{scope.Id})")
+            return new NodeResult(Truth.Unknown, () => $"Needs review: {what} (no assessment recorded for {context.TrialId}/{ScopeIds[0]})")
             {
                 PendingJudgement = true,
                 Questions = new[] { what },
@@ -51,25 +76,29 @@ internal sealed class JudgementNode : RuleNode
             Source = answer.Source,
             Detail = (answer.Value ? "met" : "not met") + by + when,
         };
-        if (validity is { } valid)
+        var expiry = ExpiryOf(answer, context.AsOf);
+        if (expiry != Expiry.Valid && validity is { } valid)
         {
-            string? expired = answer.Date is not { } given ? "it is undated, so its age cannot be checked"
-                : valid.AddTo(given) < context.AsOf ? $"answers are valid for {valid.ToPhrase()}, so it expired on {Phrase.Date(valid.AddTo(given))}"
-                : null;
-            if (expired is not null)
+            string expired = expiry == Expiry.Undated ? "it is undated, so its age cannot be checked"
+                : $"answers are valid for {valid.ToPhrase()}, so it expired on {Phrase.Date(valid.AddTo(answer.Date!.Value))}";
+            return new NodeResult(Truth.Unknown, () => $"Needs review: {what} (the answer '{(answer.Value ? "met" : "not met")}'{by}{when}{Phrase.Source(answer.Source)} no longer counts: {expired})")
             {
-                return new NodeResult(Truth.Unknown, () => $"Needs review: {what} (the answer '{(answer.Value ? "met" : "not met")}'{by}{when}{Phrase.Source(answer.Source)} no longer counts: {expired})")
-                {
-                    PendingJudgement = true,
-                    Facts = new[] { fact },
-                    Questions = new[] { what },
-                };
-            }
+                PendingJudgement = true,
+                Facts = new[] { fact },
+                Questions = new[] { what },
+            };
         }
 
         return NodeResult.Of(
             Truth.From(answer.Value),
             () => $"Assessed{by}{when}{Phrase.Source(answer.Source)}: {what} — {(answer.Value ? "met" : "not met")}",
             new[] { fact });
+    }
+
+    private enum Expiry
+    {
+        Valid,
+        Undated,
+        Expired,
     }
 }

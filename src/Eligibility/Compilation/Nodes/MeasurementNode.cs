@@ -50,10 +50,33 @@ internal sealed class MeasurementNode : RuleNode
         return $"{what} (most recent result within {lookback.ToPhrase()}{source}{absent})";
     }
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    /// <summary>Usable as a measurement: it carries a number.</summary>
+    internal static readonly Func<ObservationRecord, bool> HasValue = o => o.Value is not null;
+
+    public override Decision Decide(EvaluationContext context)
     {
         var window = DateWindow.Before(context.AsOf, lookback);
-        var observation = context.Latest(concept, window, o => o.Value is not null);
+        var observation = context.Latest(concept, window, HasValue);
+        if (observation is null)
+        {
+            return compute is not null ? compute.Decide(context, window, bounds, unit!)
+                : absentFalse ? Decision.False : Decision.Unknown;
+        }
+
+        if (Relative)
+        {
+            return Limit(context, observation, out decimal reference, out _) == LimitFound.Yes
+                ? Decision.Of(Phrase.Satisfies(bounds, observation.Value!.Value / reference))
+                : Decision.Unknown;
+        }
+
+        return Reading.TryConvert(observation, concept, unit!, out decimal value, out _) ? Decision.Of(Phrase.Satisfies(bounds, value)) : Decision.Unknown;
+    }
+
+    protected override NodeResult Run(EvaluationContext context)
+    {
+        var window = DateWindow.Before(context.AsOf, lookback);
+        var observation = context.Latest(concept, window, HasValue);
         if (observation is null)
         {
             if (compute is not null)
@@ -84,48 +107,70 @@ internal sealed class MeasurementNode : RuleNode
             new[] { reading.ToFact(concept.Name, unit!) });
     }
 
-    private NodeResult CompareToLimit(EvaluationContext context, ObservationRecord o)
+    /// <summary>
+    /// The limit (ULN or LLN) a result is compared with, in the result's unit: from its reference range (in the range's
+    /// unit, else the result's), else the rule file's default for the patient's sex. <see cref="LimitFound.Yes"/> with a
+    /// positive <paramref name="reference"/>, or why there is none.
+    /// </summary>
+    private LimitFound Limit(EvaluationContext context, ObservationRecord o, out decimal reference, out bool fromRange)
     {
-        decimal value = o.Value!.Value;
-        string described = $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
+        reference = 0m;
+        fromRange = false;
         if (string.IsNullOrWhiteSpace(o.Unit))
         {
-            return NodeResult.Unknown(() => described + $" has no unit, so it cannot be compared with its {limit}", concept.Label + " with a unit");
+            return LimitFound.NoUnit;
         }
 
         decimal? uln;
-        string ulnSource;
         var units = UnitConverter.Instance;
         bool upper = limit == "ULN";
         if ((upper ? o.ReferenceRange?.High : o.ReferenceRange?.Low) is { } high)
         {
+            fromRange = true;
             string rangeUnit = string.IsNullOrWhiteSpace(o.ReferenceRange!.Unit) ? o.Unit : o.ReferenceRange.Unit;
             uln = units.TryConvert(high, rangeUnit, o.Unit, concept.MolarMass, out decimal h, out _) ? h : null;
-            ulnSource = "from the result's reference range";
         }
         else
         {
             decimal? declared = upper ? concept.DefaultUln(context.Patient.Sex) : concept.DefaultLln(context.Patient.Sex);
-
             if (declared is null)
             {
-                bool sexSpecific = upper ? concept.UlnFemale is not null || concept.UlnMale is not null : concept.LlnFemale is not null || concept.LlnMale is not null;
-                string why = sexSpecific ? $"the rule file's default {limit} depends on sex, which is not recorded" : $"the rule file declares no default {limit}";
-                return NodeResult.Unknown(() => $"{described} has no reference range and {why}", $"{concept.Label} {limit} (reference range)");
+                return LimitFound.NoDefault;
             }
 
             uln = units.TryConvert(declared.Value, (upper ? concept.UlnUnit : concept.LlnUnit)!, o.Unit, concept.MolarMass, out decimal d, out _) ? d : null;
-            string sex = (upper ? concept.UlnFemale ?? concept.UlnMale : concept.LlnFemale ?? concept.LlnMale) is not null
-                ? " for " + (context.Patient.Sex == AdministrativeSex.Female ? "females" : context.Patient.Sex == AdministrativeSex.Male ? "males" : "either sex")
-                : string.Empty;
-            ulnSource = "from the rule file's default" + sex;
         }
 
-        if (uln is not { } reference || reference <= 0)
+        if (uln is not { } found || found <= 0)
         {
-            return NodeResult.Unknown(() => $"{described}: its {limit} cannot be expressed in {o.Unit}", $"{concept.Label} {limit} in a convertible unit");
+            return LimitFound.NotConvertible;
         }
 
+        reference = found;
+        return LimitFound.Yes;
+    }
+
+    private NodeResult CompareToLimit(EvaluationContext context, ObservationRecord o)
+    {
+        decimal value = o.Value!.Value;
+        string described = $"{concept.Label} {Phrase.Quantity(value, o.Unit)} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
+        bool upper = limit == "ULN";
+        switch (Limit(context, o, out decimal reference, out bool fromRange))
+        {
+            case LimitFound.NoUnit:
+                return NodeResult.Unknown(() => described + $" has no unit, so it cannot be compared with its {limit}", concept.Label + " with a unit");
+            case LimitFound.NoDefault:
+                bool sexSpecific = upper ? concept.UlnFemale is not null || concept.UlnMale is not null : concept.LlnFemale is not null || concept.LlnMale is not null;
+                string why = sexSpecific ? $"the rule file's default {limit} depends on sex, which is not recorded" : $"the rule file declares no default {limit}";
+                return NodeResult.Unknown(() => $"{described} has no reference range and {why}", $"{concept.Label} {limit} (reference range)");
+            case LimitFound.NotConvertible:
+                return NodeResult.Unknown(() => $"{described}: its {limit} cannot be expressed in {o.Unit}", $"{concept.Label} {limit} in a convertible unit");
+        }
+
+        string ulnSource = fromRange ? "from the result's reference range"
+            : "from the rule file's default" + ((upper ? concept.UlnFemale ?? concept.UlnMale : concept.LlnFemale ?? concept.LlnMale) is not null
+                ? " for " + (context.Patient.Sex == AdministrativeSex.Female ? "females" : context.Patient.Sex == AdministrativeSex.Male ? "males" : "either sex")
+                : string.Empty);
         decimal ratio = value / reference;
         bool ok = Phrase.Satisfies(bounds, ratio);
         string ulnText = $"{limit} {Phrase.Number(reference)} {o.Unit} {ulnSource}";
@@ -133,5 +178,13 @@ internal sealed class MeasurementNode : RuleNode
             Truth.From(ok),
             () => $"{described} is {Phrase.Number(ratio)} × {limit} ({ulnText}), {(ok ? string.Empty : "not ")}{Threshold}",
             new[] { new FactUsed { Concept = concept.Name, Value = value, Unit = o.Unit, Date = o.Date, Source = o.Reference, Uln = ulnText, Detail = Phrase.Number(ratio) + " × " + limit } });
+    }
+
+    private enum LimitFound
+    {
+        Yes,
+        NoUnit,
+        NoDefault,
+        NotConvertible,
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
 using Eligibility.Binding;
@@ -61,36 +62,82 @@ internal sealed class MedicationNode : RuleNode
         return condition + core + lasting + (absentUnknown ? "; no record means unknown" : string.Empty);
     }
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context)
     {
-        var records = Exposure.Select(concept, context);
+        if (!context.Index.MayHaveMedication(concept.Matcher))
+        {
+            return Decision.Of(Absent());
+        }
+
         if (mode == MedicationMode.Stable)
         {
-            return Stable(records, context.AsOf);
+            return Decision.Of(Stable(context, null));
+        }
+
+        if (onlyIfCurrent)
+        {
+            var current = Exposed(context, Current(context.AsOf), null, applyDose: false, extend: true, null);
+            if (current.IsFalse)
+            {
+                return Decision.True;
+            }
+
+            if (current.IsUnknown)
+            {
+                return Decision.Unknown;
+            }
+        }
+
+        var (w, minimum, extend) = Search(context.AsOf);
+        return Decision.Of(Exposed(context, w, minimum, applyDose: true, extend, null));
+    }
+
+    protected override NodeResult Run(EvaluationContext context)
+    {
+        if (mode == MedicationMode.Stable)
+        {
+            var stable = new Wording();
+            Stable(context, stable);
+            return stable.Result!;
         }
 
         if (onlyIfCurrent)
         {
             // Whether the treatment applies at all: any dose counts here, the dose bound belongs to the criterion proper.
-            var current = Exposed(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null, applyDose: false, extend: true);
-            if (current.Truth.IsFalse)
+            var wording = new Wording();
+            var current = Exposed(context, Current(context.AsOf), null, applyDose: false, extend: true, wording);
+            if (current.IsFalse)
             {
                 return NodeResult.Of(Truth.True, () => $"Not currently on {concept.Label}, so the condition does not apply");
             }
 
-            if (current.Truth.IsUnknown)
+            if (current.IsUnknown)
             {
-                return current;
+                return wording.Result!;
             }
         }
 
-        return mode switch
-        {
-            MedicationMode.Current => Exposed(records, context.AsOf, new DateWindow(context.AsOf, context.AsOf), null, extend: true),
-            MedicationMode.Within => Exposed(records, context.AsOf, DateWindow.Before(context.AsOf, window!.Value), longerThan),
-            _ => Exposed(records, context.AsOf, new DateWindow(DateOnly.MinValue, context.AsOf), longerThan),
-        };
+        var (w, minimum, extend) = Search(context.AsOf);
+        var words = new Wording();
+        Exposed(context, w, minimum, applyDose: true, extend, words);
+        return words.Result!;
     }
+
+    private static DateWindow Current(DateOnly asOf) => new(asOf, asOf);
+
+    /// <summary>The window, minimum total and dose extension of the non-stable modes.</summary>
+    private (DateWindow Window, IsoDuration? Minimum, bool Extend) Search(DateOnly asOf) => mode switch
+    {
+        MedicationMode.Current => (Current(asOf), null, true),
+        MedicationMode.Within => (DateWindow.Before(asOf, window!.Value), longerThan, false),
+        _ => (new DateWindow(DateOnly.MinValue, asOf), longerThan, false),
+    };
+
+    /// <summary>The truth when no record of the concept exists at all: as <see cref="Exposed"/> and <see cref="Stable"/> find it.</summary>
+    private Truth Absent() =>
+        mode == MedicationMode.Stable ? (onlyIfCurrent ? Truth.True : absentUnknown ? Truth.Unknown : Truth.False)
+        : absentUnknown ? Truth.Unknown // "if currently on it" too: whether it applies is then unknown
+        : onlyIfCurrent ? Truth.True : Truth.False;
 
     private static string Interval(MedicationRecord m) =>
         m.Start is { } s && m.End == s ? "on " + Phrase.Date(s)
@@ -114,20 +161,19 @@ internal sealed class MedicationNode : RuleNode
     private static FactUsed Fact(MedicationRecord m, string member) =>
         new() { Concept = member, Value = m.DailyDose?.Value, Unit = m.DailyDose?.Unit, Date = m.Start, Source = m.Reference, Detail = Interval(m) };
 
-    /// <summary>The daily dose in the rule's unit (prednisone-equivalent when asked), or why it is not known.</summary>
-    private decimal? DailyDose(MedicationRecord m, string member, out string? problem)
+    /// <summary>The daily dose in the rule's unit (prednisone-equivalent when asked), or <c>null</c> and why not (worded by <see cref="ProblemText"/>).</summary>
+    private decimal? DailyDose(MedicationRecord m, string member, out DoseProblem problem)
     {
-        problem = null;
+        problem = DoseProblem.None;
         if (m.DailyDose is not { } q)
         {
-            problem = "no daily dose recorded";
+            problem = DoseProblem.NoDose;
             return null;
         }
 
-        string unit = doseUnit ?? q.Unit;
-        if (!UnitConverter.Instance.TryConvert(q.Value, q.Unit, unit, null, out decimal value, out string? error))
+        if (!UnitConverter.Instance.TryConvert(q.Value, q.Unit, doseUnit ?? q.Unit, null, out decimal value, out _))
         {
-            problem = $"dose {q} cannot be converted to {unit} ({error})";
+            problem = DoseProblem.NotConvertible;
             return null;
         }
 
@@ -135,7 +181,7 @@ internal sealed class MedicationNode : RuleNode
         {
             if (!concept.PrednisoneEquivalence.TryGetValue(member, out decimal factor))
             {
-                problem = $"no prednisone equivalence declared for {member}";
+                problem = DoseProblem.NoEquivalence;
                 return null;
             }
 
@@ -145,21 +191,46 @@ internal sealed class MedicationNode : RuleNode
         return value;
     }
 
+    private string ProblemText(MedicationRecord m, string member, DoseProblem problem)
+    {
+        if (problem == DoseProblem.NotConvertible && m.DailyDose is { } q)
+        {
+            string unit = doseUnit ?? q.Unit;
+            UnitConverter.Instance.TryConvert(q.Value, q.Unit, unit, null, out _, out string? error);
+            return $"dose {q} cannot be converted to {unit} ({error})";
+        }
+
+        return problem == DoseProblem.NoEquivalence ? $"no prednisone equivalence declared for {member}" : "no daily dose recorded";
+    }
+
     /// <summary>
     /// Exposure intersecting the window: records dated inside it (each dose extended when <paramref name="extend"/> —
-    /// "currently using" — never for washouts), at a dose inside the bounds, for longer than <paramref name="minimum"/> in total when given.
+    /// "currently using" — never for washouts), at a dose inside the bounds, for longer than <paramref name="minimum"/> in
+    /// total when given. Both paths run this one search; it words its result into <paramref name="wording"/> only when given.
     /// </summary>
-    private NodeResult Exposed(List<(MedicationRecord Record, string Member)> records, DateOnly asOf, DateWindow w, IsoDuration? minimum, bool applyDose = true, bool extend = false)
+    private Truth Exposed(EvaluationContext context, DateWindow w, IsoDuration? minimum, bool applyDose, bool extend, Wording? wording)
     {
-        var findings = new EventFindings();
-        var qualifying = new List<(DateOnly Start, DateOnly End)>();
-        var counted = new List<string>();
-        foreach (var (m, member) in records)
+        var asOf = context.AsOf;
+        var medications = context.Patient.Medications;
+        var findings = wording is null ? null : new EventFindings();
+        var counted = wording is null || minimum is null ? null : new List<string>();
+        var tally = default(EventTally);
+        Entry[]? rented = null;
+        Span<Entry> qualifying = minimum is null ? default
+            : medications.Count <= StackEntries ? stackalloc Entry[StackEntries]
+            : (rented = ArrayPool<Entry>.Shared.Rent(medications.Count));
+        int qualified = 0;
+        for (int i = 0; i < medications.Count; i++)
         {
-            var fact = Fact(m, member);
+            var m = medications[i];
+            if (Exposure.MemberOf(m, concept, asOf) is not { } member)
+            {
+                continue;
+            }
+
             if (m.Start is not { } start || Exposure.LastDay(m, concept, member, asOf, extend) is not { } end)
             {
-                findings.Undecided(Describe(m, member) + " (no usable date)", fact);
+                EventFindings.Add(ref tally, findings, false, wording is null ? string.Empty : Describe(m, member) + " (no usable date)", wording is null ? null! : Fact(m, member));
                 continue;
             }
 
@@ -171,10 +242,10 @@ internal sealed class MedicationNode : RuleNode
             decimal? converted = null;
             if (dose is not null && applyDose)
             {
-                converted = DailyDose(m, member, out string? problem);
+                converted = DailyDose(m, member, out var problem);
                 if (converted is not { } d)
                 {
-                    findings.Undecided(Describe(m, member) + " (" + problem + ")", fact);
+                    EventFindings.Add(ref tally, findings, false, wording is null ? string.Empty : Describe(m, member) + " (" + ProblemText(m, member, problem) + ")", wording is null ? null! : Fact(m, member));
                     continue;
                 }
 
@@ -184,128 +255,274 @@ internal sealed class MedicationNode : RuleNode
                 }
             }
 
-            string described = Describe(m, member, converted, extend ? end : null);
-            if (minimum is null)
+            string described = wording is null ? string.Empty : Describe(m, member, converted, extend ? end : null);
+            if (minimum is not null)
             {
-                findings.Hit(described, fact);
+                qualifying[qualified++] = new Entry(i, start < w.Start ? w.Start : start, end);
+                counted?.Add(described);
             }
-            else
-            {
-                qualifying.Add((start < w.Start ? w.Start : start, end));
-                counted.Add(described);
-                findings.Undecided(described, fact);
-            }
+
+            EventFindings.Add(ref tally, findings, minimum is null, described, wording is null ? null! : Fact(m, member));
         }
 
-        string range = w.Start == w.End ? " on " + Phrase.Date(w.End) : w.Start == DateOnly.MinValue ? " on or before " + Phrase.Date(w.End) : $" between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}";
-        string missing = concept.Label + (mode is MedicationMode.Current or MedicationMode.Ever ? " exposure dates" : " exposure within the last " + window!.Value.ToPhrase());
-        if (minimum is { } min)
+        try
         {
-            int days = CoveredDays(qualifying);
-            int needed = w.End.DayNumber - min.SubtractFrom(w.End).DayNumber;
-            string which = counted.Count == 0 ? string.Empty : ": " + string.Join("; ", counted);
-            if (days > needed)
+            if (minimum is { } min)
             {
-                return NodeResult.Of(Truth.True, () => $"{concept.Label}{DoseText} for {days} days{range}, more than {min.ToPhrase()}{which}");
+                int days = CoveredDays(qualifying[..qualified]);
+                int needed = w.End.DayNumber - min.SubtractFrom(w.End).DayNumber;
+                if (days > needed || qualified > 0)
+                {
+                    bool more = days > needed;
+                    if (wording is not null)
+                    {
+                        wording.Result = WordTotal(w, min, days, more, counted!);
+                    }
+
+                    return Truth.From(more);
+                }
             }
 
-            if (qualifying.Count > 0)
+            if (wording is not null)
             {
-                return NodeResult.Of(Truth.False, () => $"{concept.Label}{DoseText} for only {days} days{range}, not more than {min.ToPhrase()}{which}");
+                string missing = concept.Label + (mode is MedicationMode.Current or MedicationMode.Ever ? " exposure dates" : " exposure within the last " + window!.Value.ToPhrase());
+                wording.Result = findings!.Result($"On {concept.Label}{DoseText}", $"No {concept.Label}{DoseText}{RangeText(w)}", absentUnknown, missing);
+            }
+
+            return tally.Truth(absentUnknown);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<Entry>.Shared.Return(rented);
             }
         }
-
-        return findings.Result($"On {concept.Label}{DoseText}", $"No {concept.Label}{DoseText}{range}", absentUnknown, missing);
     }
+
+    /// <summary>The explanation of a total exposure compared with its minimum (its own method: the closures would
+    /// otherwise be allocated on the verdict path too).</summary>
+    private NodeResult WordTotal(DateWindow w, IsoDuration min, int days, bool more, List<string> counted)
+    {
+        string range = RangeText(w);
+        string which = counted.Count == 0 ? string.Empty : ": " + string.Join("; ", counted);
+        return more
+            ? NodeResult.Of(Truth.True, () => $"{concept.Label}{DoseText} for {days} days{range}, more than {min.ToPhrase()}{which}")
+            : NodeResult.Of(Truth.False, () => $"{concept.Label}{DoseText} for only {days} days{range}, not more than {min.ToPhrase()}{which}");
+    }
+
+    private static string RangeText(DateWindow w) =>
+        w.Start == w.End ? " on " + Phrase.Date(w.End) : w.Start == DateOnly.MinValue ? " on or before " + Phrase.Date(w.End) : $" between {Phrase.Date(w.Start)} and {Phrase.Date(w.End)}";
 
     /// <summary>
     /// SEMANTICS "Stable regimen for D": every drug of the regimen taken at any time inside the window (each dose
     /// extended by how long it lasts) was taken throughout the window at one unchanged dose, inside the dose bounds.
     /// Starting, stopping or changing one inside the window breaks stability. None taken: not met — or, for "stable if
-    /// on it" (<c>onlyIfCurrent</c>), met.
+    /// on it" (<c>onlyIfCurrent</c>), met. Both paths run this; it words its result into <paramref name="wording"/> only when given.
     /// </summary>
-    private NodeResult Stable(List<(MedicationRecord Record, string Member)> records, DateOnly asOf)
+    private Truth Stable(EvaluationContext context, Wording? wording)
     {
+        var asOf = context.AsOf;
         var w = DateWindow.Before(asOf, window!.Value);
-        string range = $"{Phrase.Date(w.Start)} to {Phrase.Date(w.End)}";
-        var results = new List<(Truth Truth, string Text)>();
-        var facts = new List<FactUsed>();
-        foreach (var group in records.GroupBy(r => r.Member))
+        var medications = context.Patient.Medications;
+        var results = wording is null ? null : new List<(Truth Truth, string Text)>();
+        var facts = wording is null ? null : new List<FactUsed>();
+        Entry[]? rented = null;
+        Span<Entry> inWindow = medications.Count <= StackEntries ? stackalloc Entry[StackEntries] : (rented = ArrayPool<Entry>.Shared.Rent(medications.Count));
+        Truth truth = Truth.True;
+        bool any = false;
+        try
         {
-            var inWindow = new List<(MedicationRecord Record, DateOnly Start, DateOnly Last)>();
-            var undated = new List<MedicationRecord>();
-            foreach (var (m, _) in group)
+            for (int first = 0; first < medications.Count; first++)
             {
-                if (m.Start is not { } start || Exposure.LastDay(m, concept, group.Key, asOf, extend: true) is not { } last)
+                // Each drug (member) once, in the order it first appears, with its records in record order.
+                if (Exposure.MemberOf(medications[first], concept, asOf) is not { } member || SeenBefore(medications, first, member, asOf))
                 {
-                    undated.Add(m);
-                    facts.Add(Fact(m, group.Key));
-                }
-                else if (w.Intersects(start, last))
-                {
-                    inWindow.Add((m, start, last));
-                    facts.Add(Fact(m, group.Key));
-                }
-            }
-
-            if (inWindow.Count == 0)
-            {
-                if (undated.Count > 0)
-                {
-                    results.Add((Truth.Unknown, $"{group.Key} has records without a start date, so whether it was taken in the window is unknown ({string.Join(", ", undated.Select(m => Describe(m, group.Key)))})"));
+                    continue;
                 }
 
-                continue;
-            }
-
-            inWindow.Sort((a, b) => a.Start.CompareTo(b.Start));
-            var doses = new List<decimal>();
-            string? problem = null;
-            foreach (var (m, _, _) in inWindow)
-            {
-                if (DailyDose(m, group.Key, out string? p) is { } d)
+                int count = 0, undated = 0;
+                List<MedicationRecord>? undatedRecords = wording is null ? null : new List<MedicationRecord>();
+                for (int i = first; i < medications.Count; i++)
                 {
-                    doses.Add(d);
+                    var m = medications[i];
+                    if (!string.Equals(Exposure.MemberOf(m, concept, asOf), member, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    if (m.Start is not { } start || Exposure.LastDay(m, concept, member, asOf, extend: true) is not { } last)
+                    {
+                        undated++;
+                        undatedRecords?.Add(m);
+                        facts?.Add(Fact(m, member));
+                    }
+                    else if (w.Intersects(start, last))
+                    {
+                        inWindow[count++] = new Entry(i, start, last);
+                        facts?.Add(Fact(m, member));
+                    }
                 }
-                else
+
+                if (count == 0)
                 {
-                    problem ??= p;
+                    if (undated > 0)
+                    {
+                        any = true;
+                        truth &= Truth.Unknown;
+                        results?.Add((Truth.Unknown, WordUndated(member, undatedRecords!)));
+                    }
+
+                    continue;
+                }
+
+                any = true;
+                var entries = inWindow[..count];
+                var finding = StableFinding(medications, entries, undated, w, member, out decimal firstDose);
+                var one = finding is Stability.Stable ? Truth.True
+                    : finding is Stability.DoseUnknown or Stability.StableButUndated ? Truth.Unknown
+                    : Truth.False;
+                truth &= one;
+                if (results is not null)
+                {
+                    results.Add((one, WordStable(medications, entries, undated, w, member, finding, firstDose)));
                 }
             }
-
-            string described = string.Join(", ", inWindow.Select(r => Describe(r.Record, group.Key, dose is null ? null : DailyDose(r.Record, group.Key, out _), r.Last)));
-            if (!Covers(inWindow.Select(r => (r.Start, r.Last)).ToList(), w))
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                string how = inWindow[0].Start > w.Start ? $"started inside the window (first on {Phrase.Date(inWindow[0].Start)})" : "not taken throughout the window (stopped or interrupted)";
-                results.Add((Truth.False, $"{described}: {how}"));
-                continue;
+                ArrayPool<Entry>.Shared.Return(rented);
             }
-
-            bool needDose = dose is not null || inWindow.Count > 1;
-            if (needDose && problem is not null)
-            {
-                results.Add((Truth.Unknown, $"{described}: {problem}"));
-                continue;
-            }
-
-            if (doses.Distinct().Count() > 1)
-            {
-                results.Add((Truth.False, $"{described}: the dose changed within the window"));
-                continue;
-            }
-
-            if (dose is not null && !Phrase.Satisfies(dose, doses[0]))
-            {
-                string equivalent = prednisoneEquivalent ? " prednisone-equivalent" : string.Empty;
-                results.Add((Truth.False, $"{described}: stable, but the{equivalent} dose {Phrase.Number(doses[0])} {Phrase.Unit(doseUnit!)} is not {Phrase.Bounds(dose, doseUnit!)}"));
-                continue;
-            }
-
-            results.Add((undated.Count > 0 ? Truth.Unknown : Truth.True, $"{described}: one unchanged dose throughout" +
-                (undated.Count > 0 ? $", but {undated.Count} other {group.Key} record(s) have no start date" : string.Empty)));
         }
 
-        if (results.Count == 0)
+        if (!any)
+        {
+            truth = Absent();
+        }
+
+        if (wording is not null)
+        {
+            wording.Result = WordStableResult(w, truth, any, results!, facts!);
+        }
+
+        return truth;
+    }
+
+    private string WordUndated(string member, List<MedicationRecord> undated)
+    {
+        var described = new List<string>(undated.Count);
+        foreach (var m in undated)
+        {
+            described.Add(Describe(m, member));
+        }
+
+        return $"{member} has records without a start date, so whether it was taken in the window is unknown ({string.Join(", ", described)})";
+    }
+
+    private bool SeenBefore(IReadOnlyList<MedicationRecord> medications, int index, string member, DateOnly asOf)
+    {
+        for (int i = 0; i < index; i++)
+        {
+            if (string.Equals(Exposure.MemberOf(medications[i], concept, asOf), member, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One drug's records in the window (sorted here by start): covered throughout, at one known dose inside the bounds?</summary>
+    private Stability StableFinding(IReadOnlyList<MedicationRecord> medications, Span<Entry> entries, int undated, DateWindow w, string member, out decimal firstDose)
+    {
+        entries.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+        bool problem = false, haveDose = false, changed = false;
+        firstDose = 0m;
+        foreach (var e in entries)
+        {
+            if (DailyDose(medications[e.Record], member, out _) is { } d)
+            {
+                if (!haveDose)
+                {
+                    firstDose = d;
+                    haveDose = true;
+                }
+                else if (d != firstDose)
+                {
+                    changed = true;
+                }
+            }
+            else
+            {
+                problem = true;
+            }
+        }
+
+        if (!Covers(entries, w))
+        {
+            return Stability.NotCovered;
+        }
+
+        bool needDose = dose is not null || entries.Length > 1;
+        if (needDose && problem)
+        {
+            return Stability.DoseUnknown;
+        }
+
+        if (changed)
+        {
+            return Stability.DoseChanged;
+        }
+
+        if (dose is not null && !Phrase.Satisfies(dose, firstDose))
+        {
+            return Stability.DoseOutside;
+        }
+
+        return undated > 0 ? Stability.StableButUndated : Stability.Stable;
+    }
+
+    private string WordStable(IReadOnlyList<MedicationRecord> medications, Span<Entry> entries, int undated, DateWindow w, string member, Stability finding, decimal firstDose)
+    {
+        var parts = new List<string>(entries.Length);
+        string? problem = null;
+        foreach (var e in entries)
+        {
+            var m = medications[e.Record];
+            var converted = DailyDose(m, member, out var p);
+            if (converted is null)
+            {
+                problem ??= ProblemText(m, member, p);
+            }
+
+            parts.Add(Describe(m, member, dose is null ? null : converted, e.Last));
+        }
+
+        string described = string.Join(", ", parts);
+        switch (finding)
+        {
+            case Stability.NotCovered:
+                string how = entries[0].Start > w.Start ? $"started inside the window (first on {Phrase.Date(entries[0].Start)})" : "not taken throughout the window (stopped or interrupted)";
+                return $"{described}: {how}";
+            case Stability.DoseUnknown:
+                return $"{described}: {problem}";
+            case Stability.DoseChanged:
+                return $"{described}: the dose changed within the window";
+            case Stability.DoseOutside:
+                string equivalent = prednisoneEquivalent ? " prednisone-equivalent" : string.Empty;
+                return $"{described}: stable, but the{equivalent} dose {Phrase.Number(firstDose)} {Phrase.Unit(doseUnit!)} is not {Phrase.Bounds(dose!, doseUnit!)}";
+            default:
+                return $"{described}: one unchanged dose throughout" +
+                    (undated > 0 ? $", but {undated} other {member} record(s) have no start date" : string.Empty);
+        }
+    }
+
+    private NodeResult WordStableResult(DateWindow w, Truth truth, bool any, List<(Truth Truth, string Text)> results, List<FactUsed> facts)
+    {
+        string range = $"{Phrase.Date(w.Start)} to {Phrase.Date(w.End)}";
+        if (!any)
         {
             if (onlyIfCurrent)
             {
@@ -318,7 +535,6 @@ internal sealed class MedicationNode : RuleNode
         }
 
         // Every drug taken must be stable: Kleene AND over the drugs.
-        Truth truth = results.Aggregate(Truth.True, (t, r) => t & r.Truth);
         var shown = results.Where(r => r.Truth == truth).ToList();
         string verdict = truth.IsTrue ? "stable" : truth.IsFalse ? "not stable" : "cannot tell whether stable";
         return new NodeResult(truth, () => $"{concept.Label} from {range} {verdict}: " + string.Join("; ", shown.Select(r => r.Text)))
@@ -328,39 +544,70 @@ internal sealed class MedicationNode : RuleNode
         };
     }
 
-    private static bool Covers(List<(DateOnly Start, DateOnly End)> intervals, DateWindow w)
+    private static bool Covers(ReadOnlySpan<Entry> intervals, DateWindow w)
     {
         DateOnly reached = w.Start.AddDays(-1);
-        foreach (var (start, end) in intervals)
+        foreach (var e in intervals)
         {
-            if (start > reached.AddDays(1))
+            if (e.Start > reached.AddDays(1))
             {
                 return false;
             }
 
-            if (end > reached)
+            if (e.Last > reached)
             {
-                reached = end;
+                reached = e.Last;
             }
         }
 
         return reached >= w.End;
     }
 
-    private static int CoveredDays(List<(DateOnly Start, DateOnly End)> intervals)
+    /// <summary>Days covered by the union of the intervals (sorted here by start).</summary>
+    private static int CoveredDays(Span<Entry> intervals)
     {
+        intervals.Sort(static (a, b) => a.Start.CompareTo(b.Start));
         int days = 0;
         DateOnly? reached = null;
-        foreach (var (start, end) in intervals.OrderBy(i => i.Start))
+        foreach (var e in intervals)
         {
-            DateOnly from = reached is { } r && r >= start ? r.AddDays(1) : start;
-            if (end >= from)
+            DateOnly from = reached is { } r && r >= e.Start ? r.AddDays(1) : e.Start;
+            if (e.Last >= from)
             {
-                days += end.DayNumber - from.DayNumber + 1;
-                reached = end;
+                days += e.Last.DayNumber - from.DayNumber + 1;
+                reached = e.Last;
             }
         }
 
         return days;
+    }
+
+    private const int StackEntries = 32;
+
+    /// <summary>A medication record (its position in the record) as an interval of exposure.</summary>
+    private readonly record struct Entry(int Record, DateOnly Start, DateOnly Last);
+
+    /// <summary>Where the explaining path leaves its result.</summary>
+    private sealed class Wording
+    {
+        public NodeResult? Result { get; set; }
+    }
+
+    private enum DoseProblem
+    {
+        None,
+        NoDose,
+        NotConvertible,
+        NoEquivalence,
+    }
+
+    private enum Stability
+    {
+        Stable,
+        StableButUndated,
+        NotCovered,
+        DoseUnknown,
+        DoseChanged,
+        DoseOutside,
     }
 }

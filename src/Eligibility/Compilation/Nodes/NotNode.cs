@@ -18,9 +18,15 @@ internal sealed class NotNode : RuleNode
 
     public override string Describe() => "not (" + part.Describe() + ")";
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context)
     {
-        var inner = part.Evaluate(context, scope);
+        var inner = part.Decide(context);
+        return new Decision(!inner.Truth, inner.PendingJudgement);
+    }
+
+    protected override NodeResult Run(EvaluationContext context)
+    {
+        var inner = part.Evaluate(context);
         return new NodeResult(!inner.Truth, () => inner.Explanation)
         {
             Parts = new[] { inner },

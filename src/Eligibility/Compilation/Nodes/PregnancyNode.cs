@@ -16,6 +16,7 @@ internal sealed class PregnancyNode : RuleNode
     private readonly BoundConcept status;
     private readonly BoundConcept condition;
     private readonly IsoDuration lookback;
+    private readonly KeyValuePair<string, BoundAnswer>[] statusAnswers;
 
     public PregnancyNode(BoundConcept status, BoundConcept condition, IsoDuration lookback)
         : base("pregnancy")
@@ -23,45 +24,90 @@ internal sealed class PregnancyNode : RuleNode
         this.status = status;
         this.condition = condition;
         this.lookback = lookback;
+        statusAnswers = CodedNode.AnswersOf(status);
     }
 
     public override string Describe() =>
         $"pregnant: latest {status.Label} within {lookback.ToPhrase()} says pregnant, or an active {condition.Label} condition (never for male patients)";
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context)
+    {
+        if (context.Patient.Sex == AdministrativeSex.Male)
+        {
+            return Decision.False;
+        }
+
+        if (ActiveCondition(context) is not null)
+        {
+            return Decision.True;
+        }
+
+        int at = context.LatestAt(status, DateWindow.Before(context.AsOf, lookback), CodedNode.HasContent);
+        return at < 0 ? Decision.Unknown : Decision.Of(TruthOf(Answer(context, at)));
+    }
+
+    protected override NodeResult Run(EvaluationContext context)
     {
         if (context.Patient.Sex == AdministrativeSex.Male)
         {
             return NodeResult.Of(Truth.False, "Not pregnant: the patient is male");
         }
 
-        foreach (var c in context.Patient.Conditions)
+        if (ActiveCondition(context) is { } c)
         {
-            if (ConditionNode.Counts(c) && condition.Matcher.Match(c.Codes) is not null && ConditionNode.IsActiveAt(c, context.AsOf) == true)
-            {
-                string onset = c.Onset is { } d ? " since " + Phrase.Date(d) : string.Empty;
-                return NodeResult.Of(Truth.True, () => $"Pregnant: active {condition.Label} condition{onset}{Phrase.Source(c.Reference)}",
-                    new[] { new FactUsed { Concept = condition.Name, Date = c.Onset, Source = c.Reference, Detail = c.ClinicalStatus } });
-            }
+            string onset = c.Onset is { } d ? " since " + Phrase.Date(d) : string.Empty;
+            return NodeResult.Of(Truth.True, () => $"Pregnant: active {condition.Label} condition{onset}{Phrase.Source(c.Reference)}",
+                new[] { new FactUsed { Concept = condition.Name, Date = c.Onset, Source = c.Reference, Detail = c.ClinicalStatus } });
         }
 
         var window = DateWindow.Before(context.AsOf, lookback);
-        var o = context.Latest(status, window, r => r.HasContent);
+        int at = context.LatestAt(status, window, CodedNode.HasContent);
         string missing = status.Label + " within the last " + lookback.ToPhrase();
-        if (o is null)
+        if (at < 0)
         {
             return NodeResult.Unknown(() => $"{Phrase.NoResult(status.Label, window)} and no active {condition.Label} condition", missing);
         }
 
+        var o = context.Patient.Observations[at];
         var fact = new FactUsed { Concept = status.Name, Date = o.Date, Source = o.Reference, Detail = CodedNode.ValueText(o) };
-        string? answer = CodedNode.AnswerOf(status, o);
+        string? answer = Answer(context, at);
         string value = answer is null ? CodedNode.ValueText(o) : answer.Replace('-', ' ') + " (" + CodedNode.ValueText(o) + ")";
         string described = $"{status.Label} {value} on {Phrase.Date(o.Date!.Value)}{Phrase.Source(o.Reference)}";
-        return answer switch
+        var truth = TruthOf(answer);
+        return truth.IsTrue ? NodeResult.Of(truth, () => $"Pregnant: {described}", new[] { fact })
+            : truth.IsFalse ? NodeResult.Of(truth, () => $"Not pregnant: {described}", new[] { fact })
+            : NodeResult.Unknown(() => $"Pregnancy status undetermined: {described}", missing, new[] { fact });
+    }
+
+    private static Truth TruthOf(string? answer) => answer switch
+    {
+        "pregnant" => Truth.True,
+        "not-pregnant" => Truth.False,
+        _ => Truth.Unknown,
+    };
+
+    /// <summary>The answer the status result at <paramref name="at"/> reads as, or <c>null</c> when unreadable or contradictory.</summary>
+    private string? Answer(EvaluationContext context, int at) =>
+        CodedNode.ReadAnswer(statusAnswers, context.Patient.Observations[at], context.Index.NormalisedText(at), out _, out _);
+
+    /// <summary>The first counting pregnancy condition active at as-of, if any.</summary>
+    private ConditionRecord? ActiveCondition(EvaluationContext context)
+    {
+        if (!context.Index.MayHaveCondition(condition.Matcher))
         {
-            "pregnant" => NodeResult.Of(Truth.True, () => $"Pregnant: {described}", new[] { fact }),
-            "not-pregnant" => NodeResult.Of(Truth.False, () => $"Not pregnant: {described}", new[] { fact }),
-            _ => NodeResult.Unknown(() => $"Pregnancy status undetermined: {described}", missing, new[] { fact }),
-        };
+            return null;
+        }
+
+        var conditions = context.Patient.Conditions;
+        for (int i = 0; i < conditions.Count; i++)
+        {
+            var c = conditions[i];
+            if (ConditionNode.Counts(c) && condition.Matcher.Match(c.Codes) is not null && ConditionNode.IsActiveAt(c, context.AsOf) == true)
+            {
+                return c;
+            }
+        }
+
+        return null;
     }
 }

@@ -35,40 +35,64 @@ internal sealed class ProcedureNode : RuleNode
         + (except.Count == 0 ? string.Empty : " (except " + string.Join(", ", except.Select(e => e.Name)) + ")")
         + (absentUnknown ? "; no record means unknown" : string.Empty);
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context)
+    {
+        var tally = default(EventTally);
+        Search(context, ref tally, null);
+        return Decision.Of(tally.Truth(absentUnknown));
+    }
+
+    protected override NodeResult Run(EvaluationContext context)
     {
         var asOf = context.AsOf;
         DateWindow? w = window is { } d ? DateWindow.Before(asOf, d) : null;
         var findings = new EventFindings();
-        foreach (var p in context.Patient.Procedures)
-        {
-            if (p.Status is { } s && NeverCount.Contains(s, StringComparer.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            if (concept.Matcher.Match(p.Codes) is null || except.Any(e => e.Matcher.Match(p.Codes) is not null) || p.Performed > asOf)
-            {
-                continue;
-            }
-
-            string described = $"{concept.Label} {(p.Performed is { } pd ? "performed " + Phrase.Date(pd) : "(date not recorded)")}{Phrase.Source(p.Reference)}";
-            var fact = new FactUsed { Concept = concept.Name, Date = p.Performed, Source = p.Reference, Detail = p.Status };
-            if (w is null)
-            {
-                findings.Hit(described, fact);
-            }
-            else if (p.Performed is not { } performed)
-            {
-                findings.Undecided(described, fact);
-            }
-            else if (w.Value.Contains(performed))
-            {
-                findings.Hit(described, fact);
-            }
-        }
-
+        var tally = default(EventTally);
+        Search(context, ref tally, findings);
         string range = w is { } ww ? $" between {Phrase.Date(ww.Start)} and {Phrase.Date(ww.End)}" : " on or before " + Phrase.Date(asOf);
         return findings.Result($"Found {concept.Label}", $"No {concept.Label} procedure{range}", absentUnknown, concept.Label + (window is null ? " history" : " within the last " + window.Value.ToPhrase()));
+    }
+
+    /// <summary>The one search both paths run; worded into <paramref name="findings"/> only when it is given.</summary>
+    private void Search(EvaluationContext context, ref EventTally tally, EventFindings? findings)
+    {
+        if (!context.Index.MayHaveProcedure(concept.Matcher))
+        {
+            return;
+        }
+
+        var asOf = context.AsOf;
+        DateWindow? w = window is { } d ? DateWindow.Before(asOf, d) : null;
+        var procedures = context.Patient.Procedures;
+        for (int i = 0; i < procedures.Count; i++)
+        {
+            var p = procedures[i];
+            if (EventFindings.IsOneOf(p.Status, NeverCount))
+            {
+                continue;
+            }
+
+            if (concept.Matcher.Match(p.Codes) is null || EventFindings.AnyMatches(except, p.Codes) || p.Performed > asOf)
+            {
+                continue;
+            }
+
+            // History: every record counts, dated or not; a window leaves undated records undecided.
+            bool hit = w is null || p.Performed is { } performed && w.Value.Contains(performed);
+            if (!hit && p.Performed is not null)
+            {
+                continue;
+            }
+
+            string described = string.Empty;
+            FactUsed fact = null!;
+            if (findings is not null)
+            {
+                described = $"{concept.Label} {(p.Performed is { } pd ? "performed " + Phrase.Date(pd) : "(date not recorded)")}{Phrase.Source(p.Reference)}";
+                fact = new FactUsed { Concept = concept.Name, Date = p.Performed, Source = p.Reference, Detail = p.Status };
+            }
+
+            EventFindings.Add(ref tally, findings, hit, described, fact);
+        }
     }
 }

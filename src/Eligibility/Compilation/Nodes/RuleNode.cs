@@ -32,14 +32,22 @@ internal abstract class RuleNode
     /// <summary>What the rule checks, in English, for clinical review of the encoding.</summary>
     public abstract string Describe();
 
-    public NodeResult Evaluate(EvaluationContext context, Scope scope)
+    /// <summary>Evaluates the rule with explanations, facts and missing data (<see cref="NodeResult"/>).</summary>
+    public NodeResult Evaluate(EvaluationContext context)
     {
-        var result = Run(context, Id is null ? scope : scope.Push(Id));
+        var result = Run(context);
         result.Id = Id;
         result.Kind = Kind;
         result.Text = Text;
         return result;
     }
 
-    protected abstract NodeResult Run(EvaluationContext context, Scope scope);
+    /// <summary>
+    /// The verdict path: the same truth value and pending-judgement flag as <see cref="Evaluate"/>, computed without
+    /// explanations, facts, missing lists or closures — allocation-free. Each node shares its deciding logic with
+    /// <see cref="Run"/> (the same record selection and comparison helpers), and tests check the two agree.
+    /// </summary>
+    public abstract Decision Decide(EvaluationContext context);
+
+    protected abstract NodeResult Run(EvaluationContext context);
 }

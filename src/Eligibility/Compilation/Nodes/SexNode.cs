@@ -20,7 +20,10 @@ internal sealed class SexNode : RuleNode
 
     public override string Describe() => "sex is " + listed;
 
-    protected override NodeResult Run(EvaluationContext context, Scope scope)
+    public override Decision Decide(EvaluationContext context) =>
+        context.Patient.Sex == AdministrativeSex.Unknown ? Decision.Unknown : Decision.Of(allowed.Contains(context.Patient.Sex));
+
+    protected override NodeResult Run(EvaluationContext context)
     {
         var sex = context.Patient.Sex;
         if (sex == AdministrativeSex.Unknown)
