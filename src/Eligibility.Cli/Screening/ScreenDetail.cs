@@ -43,7 +43,7 @@ internal static class ScreenRows
     };
 
     /// <summary>
-    /// The <see cref="ScreenDetail.Verdict"/> row from a decision without results (the verdict path, <c>TrialEvaluator.Decide</c>):
+    /// The <see cref="ScreenDetail.Verdict"/> row from a decision without results (<see cref="TrialEvaluator.Decide(Eligibility.Patients.PatientIndex, DateOnly, Span{Outcome})"/>):
     /// byte for byte what <see cref="Row"/> writes for the same trial, patient, date and verdict.
     /// </summary>
     public static string VerdictRow(string prefix, string trialId, string? patientId, DateOnly asOf, Verdict verdict)

@@ -216,13 +216,25 @@ internal sealed class ScreenPipeline
         var rows = new List<string>(trials.Count);
         var results = new List<TrialDecision>(trials.Count);
         var (date, _) = AsOfDate.Resolve(asOf, patient, today);
+        // One index of the record serves every trial; the verdict detail needs no results, only the verdict path.
+        var index = PatientIndex.Build(patient);
         foreach (var trial in trials)
         {
             try
             {
-                var result = trial.Evaluate(patient, date);
-                results.Add(TrialDecision.Of(result));
-                rows.Add(ScreenRows.Row(prefix, result, detail));
+                if (detail == ScreenDetail.Verdict)
+                {
+                    var outcomes = new Outcome[trial.Criteria.Count];
+                    var verdict = trial.Decide(index, date, outcomes);
+                    results.Add(new TrialDecision(verdict, outcomes));
+                    rows.Add(ScreenRows.VerdictRow(prefix, trial.Trial.Id, patient.Id, date, verdict));
+                }
+                else
+                {
+                    var result = trial.Evaluate(index, date);
+                    results.Add(TrialDecision.Of(result));
+                    rows.Add(ScreenRows.Row(prefix, result, detail));
+                }
             }
 #pragma warning disable CA1031 // one record's failure must not end a long run: it becomes an error row, and the exit code says 3
             catch (Exception ex)
