@@ -18,6 +18,7 @@ namespace Eligibility.Benchmarks;
 /// reference point: it is what every read did before the reader parsed without a validator first.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class FhirReadPhaseBenchmarks
 {
     private byte[][] bundles = [];
@@ -84,6 +85,20 @@ public class FhirReadPhaseBenchmarks
         }
 
         return entries;
+    }
+
+    /// <summary>The input limits' own scan (<see cref="Eligibility.Patients.InputLimits.Check"/>): a pass the read made
+    /// before the layout pass until the limits were checked in that pass (a read of the samples no longer runs it).</summary>
+    [Benchmark]
+    public int LimitCheck()
+    {
+        int clean = 0;
+        foreach (var bundle in bundles)
+        {
+            clean += Eligibility.Patients.InputLimits.Default.Check(bundle, null) is null ? 1 : 0;
+        }
+
+        return clean;
     }
 
     /// <summary>The floor of any read: <see cref="Utf8JsonReader"/> reading every token of the five bundles, building nothing.</summary>

@@ -10,6 +10,7 @@ namespace Eligibility.Benchmarks;
 /// already in memory. The bundle is the larger file (a realistic EHR export: Encounter, Practitioner, Medication
 /// resources, contained resources), so the ratio is the price of FHIR input per patient, not per byte.
 /// </summary>
+[BenchmarkDotNet.Attributes.MinColumn]
 public class ReadBenchmarks : TrialBenchmarks
 {
     private byte[] native = [];

@@ -119,11 +119,15 @@ internal sealed class BundleLayout
     /// resource of a type eligibility uses whose first member is its <c>resourceType</c> is read by
     /// <see cref="FastResourceReader"/> in the same pass (<see cref="EntryLayout.Parsed"/>); when the reader does not take
     /// it, the scan reads the resource again as it does without, so the layout and any error are the same either way.</summary>
-    public static BundleLayout Scan(ReadOnlySpan<byte> utf8, bool parseResources = false)
+    /// <param name="utf8">The text, without a byte order mark.</param>
+    /// <param name="parseResources">Whether to read the used resources with <see cref="FastResourceReader"/> in the pass.</param>
+    /// <param name="maxDepth">The reader's nesting limit (at most <see cref="MaxDepth"/>): <see cref="FhirBundleReader"/>
+    /// passes the input limits' depth, so the one pass also checks it (deeper text throws, as it does at <see cref="MaxDepth"/>).</param>
+    public static BundleLayout Scan(ReadOnlySpan<byte> utf8, bool parseResources = false, int maxDepth = MaxDepth)
     {
         try
         {
-            return ScanText(utf8, parseResources);
+            return ScanText(utf8, parseResources, new JsonReaderOptions { MaxDepth = Math.Clamp(maxDepth, 1, MaxDepth) });
         }
         catch (InvalidOperationException)
         {
@@ -146,9 +150,9 @@ internal sealed class BundleLayout
         return new JsonException("the text is not valid UTF-8", null, line, at - lineStart);
     }
 
-    private static BundleLayout ScanText(ReadOnlySpan<byte> utf8, bool parseResources)
+    private static BundleLayout ScanText(ReadOnlySpan<byte> utf8, bool parseResources, JsonReaderOptions options)
     {
-        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        var reader = new Utf8JsonReader(utf8, options);
         var entries = new List<EntryLayout>();
         if (!reader.Read())
         {
@@ -298,9 +302,9 @@ internal sealed class BundleLayout
             return null;
         }
 
-        foreach (string type in BundleMapper.UsedTypes)
+        foreach (var (utf8, type) in UsedTypeNames)
         {
-            if (ahead.ValueTextEquals(type))
+            if (ahead.ValueTextEquals(utf8))
             {
                 return type;
             }
@@ -308,6 +312,11 @@ internal sealed class BundleLayout
 
         return null;
     }
+
+    /// <summary>The types of <see cref="BundleMapper.UsedTypes"/> with their UTF-8 spelling, compared as bytes (comparing a
+    /// <see cref="string"/> makes the reader transcode it on every call).</summary>
+    private static readonly (byte[] Utf8, string Name)[] UsedTypeNames =
+        [.. System.Linq.Enumerable.Select(BundleMapper.UsedTypes, t => (System.Text.Encoding.UTF8.GetBytes(t), t))];
 
     /// <summary>Reads a resource object to its end, picking up its top-level <c>resourceType</c> and <c>id</c>.</summary>
     private static void ReadResourceHead(ref Utf8JsonReader reader, out string? type, out string? id)

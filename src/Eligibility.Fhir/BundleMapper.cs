@@ -107,7 +107,7 @@ internal sealed partial class BundleMapper
     public PatientRecord Map()
     {
         FaultForTests?.Invoke();
-        var parsed = new List<Parsed>();
+        var parsed = new List<Parsed>(layout.Entries.Count);
         var ignored = new SortedDictionary<string, int>(StringComparer.Ordinal);
         EntryLayout? firstIgnored = null;
         foreach (var entry in layout.Entries)

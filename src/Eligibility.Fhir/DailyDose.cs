@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using Hl7.Fhir.Model;
 using FhirCoding = Hl7.Fhir.Model.Coding;
 using FhirQuantity = Hl7.Fhir.Model.Quantity;
@@ -28,8 +27,7 @@ internal static class DailyDose
     public static (Quantity? Dose, FhirQuantity? Source) From(IReadOnlyList<Dosage> dosages)
     {
         // "dosageInstruction": [null] parses (a warning, ELIG3109) with a null in the list: it says nothing.
-        dosages = dosages.Where(d => d is not null).ToList();
-        if (dosages.Count == 0 || dosages.Select(d => d.Sequence).Distinct().Count() > 1)
+        if (!Concurrent(dosages))
         {
             return (null, null);
         }
@@ -39,6 +37,11 @@ internal static class DailyDose
         FhirQuantity? source = null;
         foreach (var dosage in dosages)
         {
+            if (dosage is null)
+            {
+                continue;
+            }
+
             if (IsAsNeeded(dosage) || dosage.DoseAndRate.Count != 1 || dosage.DoseAndRate[0].Dose is not FhirQuantity dose
                 || dose.Value is not { } value || FhirValues.Raw(dose.ComparatorElement) is not null)
             {
@@ -62,6 +65,30 @@ internal static class DailyDose
         }
 
         return (new Quantity(Normalize(total), PerDayUnit(unit!)), source);
+    }
+
+    /// <summary>Whether there is an instruction (a null says nothing) and every one has the same <c>sequence</c> (or none):
+    /// instructions given together, whose doses add up.</summary>
+    private static bool Concurrent(IReadOnlyList<Dosage> dosages)
+    {
+        bool any = false;
+        int? sequence = null;
+        foreach (var dosage in dosages)
+        {
+            if (dosage is null)
+            {
+                continue;
+            }
+
+            if (any && dosage.Sequence != sequence)
+            {
+                return false;
+            }
+
+            (any, sequence) = (true, dosage.Sequence);
+        }
+
+        return any;
     }
 
     /// <summary>A single administration's dose as the amount given that day.</summary>

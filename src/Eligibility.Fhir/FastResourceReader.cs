@@ -275,6 +275,9 @@ internal static class FastResourceReader
         return ReadObject(ref reader, resource, type, type.Mapping.Name) ? resource : null;
     }
 
+    private static readonly object True = true;
+    private static readonly object False = false;
+
     private static PrimitiveType? ReadPrimitive(ref Utf8JsonReader reader, Element element)
     {
         object value;
@@ -306,7 +309,7 @@ internal static class FastResourceReader
                 value = whole;
                 break;
             case ValueKind.Boolean when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
-                value = reader.GetBoolean();
+                value = reader.TokenType == JsonTokenType.True ? True : False; // one box of each, not one per value
                 break;
             default:
                 return null;

@@ -42,9 +42,11 @@ public static class FhirBundleReader
     public static PatientReadResult ReadFile(string path, InputLimits? limits = null) => BoundedPatientInput.ReadFile(path, limits, Read);
 
     /// <summary>
-    /// Reads a bundle from UTF-8 JSON. The bytes are first scanned against <paramref name="limits"/> (size, longest
-    /// string, nesting, array length: ELIG0003, ELIG0005) and for text that is not valid UTF-8 anywhere in the bundle
-    /// (ELIG0001), before anything is parsed, so a hostile input costs bounded time and memory.
+    /// Reads a bundle from UTF-8 JSON. The bytes are checked against <paramref name="limits"/> (size, longest string,
+    /// nesting, array length: ELIG0003, ELIG0005) and for text that is not valid UTF-8 anywhere in the bundle (ELIG0001):
+    /// in the one pass that reads the bundle when whole-text tests show that only the nesting can be over its limit, else
+    /// by a scan of their own before anything is parsed; either way with the same diagnostics, and a hostile input costs
+    /// bounded time and memory.
     /// </summary>
     /// <param name="utf8">The JSON text, UTF-8 (a byte order mark is allowed).</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
@@ -106,12 +108,23 @@ public static class FhirBundleReader
     {
         ArgumentNullException.ThrowIfNull(utf8);
         limits ??= InputLimits.Default;
-        if (limits.Check(utf8, fileName) is { } problem)
+        bool parseResources = parsing == ResourceParsing.Fast;
+
+        // One pass: when nothing but the nesting depth can exceed the limits, the layout pass checks it; any problem in
+        // that pass (deeper text, or a syntax error) and the check and the pass run as before, so diagnostics are theirs.
+        var (bom, positions, diagnostics, scanned) = LayoutLimits.OnlyDepthLeft(utf8, limits)
+            ? Scan(utf8, fileName, parseResources, limits.MaxDepth)
+            : default;
+        if (scanned is null)
         {
-            return new PatientReadResult(null, new[] { problem });
+            if (limits.Check(utf8, fileName) is { } problem)
+            {
+                return new PatientReadResult(null, new[] { problem });
+            }
+
+            (bom, positions, diagnostics, scanned) = Scan(utf8, fileName, parseResources);
         }
 
-        var (bom, positions, diagnostics, scanned) = Scan(utf8, fileName, parseResources: parsing == ResourceParsing.Fast);
         if (scanned is not { } layout)
         {
             return new PatientReadResult(null, diagnostics.Items);
@@ -157,14 +170,14 @@ public static class FhirBundleReader
     /// text after it, the diagnostics that use them, and the top-level layout, or <c>null</c> with the syntax error
     /// (ELIG0001) already added when the text is not well-formed JSON.
     /// </summary>
-    internal static (int Bom, SourcePositions Positions, MappingDiagnostics Diagnostics, BundleLayout? Layout) Scan(byte[] utf8, string? fileName, bool parseResources = false)
+    internal static (int Bom, SourcePositions Positions, MappingDiagnostics Diagnostics, BundleLayout? Layout) Scan(byte[] utf8, string? fileName, bool parseResources = false, int maxDepth = BundleLayout.MaxDepth)
     {
         int bom = utf8.Length - BundleLayout.WithoutBom(utf8).Length;
         var positions = new SourcePositions(utf8, bom, utf8.Length - bom);
         var diagnostics = new MappingDiagnostics(fileName, positions);
         try
         {
-            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom), parseResources));
+            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom), parseResources, maxDepth));
         }
         catch (JsonException ex)
         {

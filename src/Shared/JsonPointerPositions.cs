@@ -12,7 +12,10 @@ namespace Eligibility.Shared;
 
 /// <summary>
 /// Lines of a window of UTF-8 text (<c>utf8[start..start+length]</c>): turns byte offsets into the window into 1-based
-/// line and column, the column counted in UTF-16 code units. Line starts are found on first use.
+/// line and column, the column counted in UTF-16 code units. Nothing is counted until a position is asked for; then the
+/// line breaks are counted (vectorised, without a table) from the last offset asked for, so positions asked for in
+/// text order, as a reader asks for them, cost one pass over the text up to the last of them. A table of line starts is
+/// built only when positions are asked for out of order more than a few times, or by line number (a reader error).
 /// </summary>
 internal sealed class Utf8Lines
 {
@@ -20,6 +23,15 @@ internal sealed class Utf8Lines
     private readonly int start;
     private readonly int length;
     private List<int>? lineStarts;
+
+    // The cursor of the look-ups without a table (an offset, its 0-based line and that line's start), replaced whole so
+    // that threads sharing the lines never see a torn one; and how many look-ups went back before the cursor (each
+    // counts again from the start of the text).
+    private Cursor cursor = new(0, 0, 0);
+    private int backwards;
+
+    /// <summary>Look-ups before the cursor that are counted from the start of the text before the table is built.</summary>
+    private const int BackwardsBeforeTable = 8;
 
     /// <summary>Lines of <c>utf8[start..start+length]</c>; offsets and columns count from <paramref name="start"/>.</summary>
     public Utf8Lines(byte[] utf8, int start, int length)
@@ -42,11 +54,35 @@ internal sealed class Utf8Lines
     /// <summary>The 1-based line and column of a byte offset into the window (clamped to the window).</summary>
     public (int Line, int Column) LineColumn(long offset)
     {
-        var starts = Starts;
         int target = (int)Math.Clamp(offset, 0, length);
-        int index = starts.BinarySearch(target);
-        int line = index >= 0 ? index : ~index - 1;
-        int lineStart = starts[line];
+        int line, lineStart;
+        var from = cursor;
+        if (lineStarts is null && target < from.Offset && ++backwards > BackwardsBeforeTable)
+        {
+            _ = Starts; // out of order too often: the table answers every look-up from now on
+        }
+
+        if (lineStarts is { } starts)
+        {
+            int index = starts.BinarySearch(target);
+            line = index >= 0 ? index : ~index - 1;
+            lineStart = starts[line];
+        }
+        else
+        {
+            if (target < from.Offset)
+            {
+                from = new Cursor(0, 0, 0);
+            }
+
+            // The line breaks between the cursor and the target; a break at the target itself belongs to the target's line.
+            var between = Text[from.Offset..target];
+            int breaks = between.Count((byte)'\n');
+            line = from.Line + breaks;
+            lineStart = breaks == 0 ? from.LineStart : from.Offset + between.LastIndexOf((byte)'\n') + 1;
+            cursor = new Cursor(target, line, lineStart);
+        }
+
         return (line + 1, Encoding.UTF8.GetCharCount(Text[lineStart..target]) + 1);
     }
 
@@ -58,6 +94,9 @@ internal sealed class Utf8Lines
         int end = (int)Math.Clamp(lineStart + bytePositionInLine, lineStart, length);
         return Encoding.UTF8.GetCharCount(Text[lineStart..end]) + 1;
     }
+
+    /// <summary>An offset, its 0-based line and the offset that line starts at.</summary>
+    private sealed record Cursor(int Offset, int Line, int LineStart);
 
     private static List<int> FindLineStarts(ReadOnlySpan<byte> text)
     {

@@ -48,6 +48,12 @@ internal sealed class BulkExport
     private readonly long maxRecordBytes;
     private readonly IReadOnlyList<string> files;
 
+    /// <summary>The bytes of the bucket being grouped, kept for the next bucket (<see cref="Slab"/>).</summary>
+    private Slab? slab;
+
+    /// <summary>The Bundle being written, kept for the next patient.</summary>
+    private MemoryStream? bundleBuffer;
+
     public BulkExport(string folder, long maxRecordBytes)
     {
         this.maxRecordBytes = maxRecordBytes;
@@ -159,6 +165,8 @@ internal sealed class BulkExport
             JoinMedications(medications, buckets);
             buckets.Close();
             var ready = new List<string>(count + 1) { issues };
+            slab = new Slab();
+            bundleBuffer = new MemoryStream();
             for (int b = 0; b < count; b++)
             {
                 ready.Add(Group(buckets.Path(b)));
@@ -175,6 +183,8 @@ internal sealed class BulkExport
         {
             buckets.Close();
             medications.Close();
+            slab = null; // the screening that follows needs none of it
+            bundleBuffer = null;
         }
     }
 
@@ -293,11 +303,15 @@ internal sealed class BulkExport
 
     /// <summary>
     /// Pass 2: one bucket in memory, grouped by patient; writes (and returns) a file of its records sorted by where they
-    /// are in the export: a Bundle per Patient, an error row per id named only by resources.
+    /// are in the export: a Bundle per Patient, an error row per id named only by resources. The bucket's lines are read
+    /// into the slab every bucket reuses, and each Bundle into the one buffer, so grouping bucket after bucket leaves
+    /// no bucket-sized garbage behind.
     /// </summary>
     private string Group(string bucketPath)
     {
         string readyPath = bucketPath + ".ready";
+        var slab = this.slab ??= new Slab();
+        slab.Clear();
         var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
         var medicationsById = new SortedDictionary<string, ExportLine>(StringComparer.Ordinal);
         if (File.Exists(bucketPath))
@@ -306,7 +320,8 @@ internal sealed class BulkExport
             while (reader.BaseStream.Position < reader.BaseStream.Length)
             {
                 var kind = (Kind)reader.ReadByte();
-                var (file, line, id, medication, bytes) = ReadRecord(reader);
+                var (file, line, id, medication) = ReadHead(reader);
+                var bytes = slab.Read(reader, reader.ReadInt32());
                 if (kind == Kind.Medication)
                 {
                     medicationsById.TryAdd(id, new ExportLine(file, line, bytes));
@@ -333,18 +348,19 @@ internal sealed class BulkExport
                     continue;
                 }
 
-                var (bundle, entries) = Bundle(patient, medicationsById);
-                if (bundle.LongLength > maxRecordBytes)
+                var bundle = bundleBuffer ??= new MemoryStream();
+                var entries = Bundle(bundle, patient, medicationsById);
+                if (bundle.Length > maxRecordBytes)
                 {
-                    WriteIssue(writer, first.File, first.Line, Invariant($"ELIG0003: the patient's Bundle (the Patient and the {patient.Resources.Count} resource(s) naming it) would be {bundle.LongLength} bytes, more than {maxRecordBytes}, the limit for one record (--max-record-bytes)"));
+                    WriteIssue(writer, first.File, first.Line, Invariant($"ELIG0003: the patient's Bundle (the Patient and the {patient.Resources.Count} resource(s) naming it) would be {bundle.Length} bytes, more than {maxRecordBytes}, the limit for one record (--max-record-bytes)"));
                     continue;
                 }
 
                 writer.Write(first.File);
                 writer.Write(first.Line);
                 writer.Write((byte)0);
-                writer.Write(bundle.Length);
-                writer.Write(bundle);
+                writer.Write((int)bundle.Length);
+                writer.Write(bundle.GetBuffer(), 0, (int)bundle.Length);
                 writer.Write(entries.Count);
                 foreach (var (file, line, column) in entries)
                 {
@@ -364,12 +380,13 @@ internal sealed class BulkExport
     }
 
     /// <summary>
-    /// The patient's collection Bundle: its Patient line(s), its resources in export order, then the Medications they
-    /// name (by id); and where each entry comes from: file index, line, and the column (UTF-16) its resource starts at.
+    /// The patient's collection Bundle, written over <paramref name="bundle"/> (emptied first): its Patient line(s), its
+    /// resources in export order, then the Medications they name (by id); returns where each entry comes from: file
+    /// index, line, and the column (UTF-16) its resource starts at.
     /// </summary>
-    private static (byte[] Bundle, List<(int File, int Line, int Column)> Entries) Bundle(Patient patient, SortedDictionary<string, ExportLine> medicationsById)
+    private static List<(int File, int Line, int Column)> Bundle(MemoryStream bundle, Patient patient, SortedDictionary<string, ExportLine> medicationsById)
     {
-        using var bundle = new MemoryStream();
+        bundle.SetLength(0);
         var entries = new List<(int File, int Line, int Column)>();
         ReadOnlySpan<byte> start = """{"resourceType":"Bundle","type":"collection","entry":["""u8;
         bundle.Write(start);
@@ -380,9 +397,9 @@ internal sealed class BulkExport
             bundle.Write(open);
             characters += open.Length;
             entries.Add((line.File, line.Line, (int)Math.Min(int.MaxValue, characters + 1)));
-            bundle.Write(line.Bytes);
+            bundle.Write(line.Bytes.Span);
             bundle.WriteByte((byte)'}');
-            characters += Encoding.UTF8.GetCharCount(line.Bytes) + 1;
+            characters += Encoding.UTF8.GetCharCount(line.Bytes.Span) + 1;
         }
 
         foreach (var line in patient.Patients)
@@ -409,7 +426,7 @@ internal sealed class BulkExport
         }
 
         bundle.Write("]}"u8);
-        return (bundle.ToArray(), entries);
+        return entries;
     }
 
     /// <summary>Pass 3: the sorted files merged by place in the export; the first <paramref name="start"/>.Offset records skipped (a resumed run).</summary>
@@ -634,12 +651,18 @@ internal sealed class BulkExport
 
     private static (int File, int Line, string Id, string? Medication, byte[] Bytes) ReadRecord(BinaryReader reader)
     {
+        var (file, line, id, medication) = ReadHead(reader);
+        return (file, line, id, medication, reader.ReadBytes(reader.ReadInt32()));
+    }
+
+    /// <summary>A record's fields before its bytes (the reader is left on the bytes' length).</summary>
+    private static (int File, int Line, string Id, string? Medication) ReadHead(BinaryReader reader)
+    {
         int file = reader.ReadInt32();
         int line = reader.ReadInt32();
         string id = reader.ReadString();
         string medication = reader.ReadString();
-        var bytes = reader.ReadBytes(reader.ReadInt32());
-        return (file, line, id, medication.Length == 0 ? null : medication, bytes);
+        return (file, line, id, medication.Length == 0 ? null : medication);
     }
 
     /// <summary>An error row's record in a sorted file: its place, then its text.</summary>
@@ -665,7 +688,54 @@ internal sealed class BulkExport
     private sealed record Resource(string Type, string? Id, bool HasSubject, string? Reference, string? Patient, string? Medication);
 
     /// <summary>One line of the export: file index, line number, bytes, and the Medication it names by id (if any).</summary>
-    private sealed record ExportLine(int File, int Line, byte[] Bytes, string? Medication = null);
+    private sealed record ExportLine(int File, int Line, ReadOnlyMemory<byte> Bytes, string? Medication = null);
+
+    /// <summary>
+    /// The bytes of one bucket's lines, in chunks kept from bucket to bucket: without it each line of every bucket was an
+    /// array of its own, all alive until the bucket was grouped, and with the server collector (which collects its oldest
+    /// generation seldom) the dead buckets piled up: peak memory grew with the export (Bulk FHIR, 10,000 patients 354 MB,
+    /// 100,000 patients 586 MB). A line larger than a chunk gets an array of its own.
+    /// </summary>
+    private sealed class Slab
+    {
+        private const int ChunkBytes = 1 << 20;
+
+        private readonly List<byte[]> chunks = [];
+        private int chunk;
+        private int used;
+
+        /// <summary>Forgets the lines read so far; the chunks are kept.</summary>
+        public void Clear() => (chunk, used) = (0, 0);
+
+        /// <summary>Reads <paramref name="length"/> bytes into the slab.</summary>
+        public ReadOnlyMemory<byte> Read(BinaryReader reader, int length)
+        {
+            if (length > ChunkBytes)
+            {
+                return reader.ReadBytes(length);
+            }
+
+            if (chunks.Count == 0 || used + length > ChunkBytes)
+            {
+                if (chunks.Count > 0)
+                {
+                    chunk++;
+                }
+
+                if (chunk == chunks.Count)
+                {
+                    chunks.Add(new byte[ChunkBytes]);
+                }
+
+                used = 0;
+            }
+
+            var memory = chunks[chunk].AsMemory(used, length);
+            reader.BaseStream.ReadExactly(memory.Span);
+            used += length;
+            return memory;
+        }
+    }
 
     /// <summary>One patient of a bucket: its Patient line(s) and the lines of the resources naming it, in export order.</summary>
     private sealed class Patient

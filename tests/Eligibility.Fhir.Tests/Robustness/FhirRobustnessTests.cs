@@ -15,7 +15,8 @@ namespace Eligibility.Fhir.Tests.Robustness;
 [NonParallelizable] // one test sets the mapper's static fault hook
 public sealed class FhirRobustnessTests
 {
-    private const string Bundle = """
+    /// <summary>A clean bundle of a Patient and an Observation (also read by <see cref="OnePassLimitTests"/>).</summary>
+    internal const string Bundle = """
         {
           "resourceType": "Bundle",
           "type": "collection",
