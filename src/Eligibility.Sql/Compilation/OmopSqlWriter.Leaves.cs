@@ -58,10 +58,9 @@ internal sealed partial class OmopSqlWriter
         string table = "elig_set" + conceptSets.Count.ToString(CultureInfo.InvariantCulture);
         conceptSets[key] = table;
         Line($"-- concept set '{OneLine(name)}'");
-        CreateTable(table + "_codes", $"""
-            SELECT * FROM (VALUES
-              {string.Join(",\n  ", rows)}) AS v(member, vocabulary_id, code, prefix, ext_months, ext_days)
-            """);
+        CreateTable(table + "_codes", dialect.Values(
+            rows,
+            ("member", "VARCHAR"), ("vocabulary_id", "VARCHAR"), ("code", "VARCHAR"), ("prefix", "BOOLEAN"), ("ext_months", "INTEGER"), ("ext_days", "INTEGER")));
         CreateTable(table, $"""
             WITH direct AS (
               SELECT c.concept_id, x.member, x.ext_months, x.ext_days, 1000 AS rank

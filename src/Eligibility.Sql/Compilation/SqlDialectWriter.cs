@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
@@ -34,6 +35,13 @@ internal abstract class SqlDialectWriter
 
     /// <summary>The statement(s) creating an intermediate table from a query (without the final <c>;</c>), statistics included.</summary>
     public abstract string CreateTable(string name, string query);
+
+    /// <summary>
+    /// A table of literal rows with typed columns (a column of NULLs only would otherwise have no type: text in PostgreSQL,
+    /// a void column Delta cannot store).
+    /// </summary>
+    public virtual string Values(IReadOnlyList<string> rows, params (string Name, string Type)[] columns) =>
+        $"SELECT {string.Join(", ", columns.Select(c => $"CAST({c.Name} AS {Type(c.Type)}) AS {c.Name}"))} FROM (VALUES\n  {string.Join(",\n  ", rows)}) AS v({string.Join(", ", columns.Select(c => c.Name))})";
 
     /// <summary>A type name (written as DuckDB spells it: INTEGER, DOUBLE, VARCHAR, DECIMAL(p,s)).</summary>
     public virtual string Type(string duckDbType) => duckDbType;
@@ -111,6 +119,9 @@ internal sealed class DuckDbDialect : SqlDialectWriter
     public override string DerivedAlias(string alias) => string.Empty;
 
     public override string CommentText(string text) => text;
+
+    public override string Values(IReadOnlyList<string> rows, params (string Name, string Type)[] columns) =>
+        $"SELECT * FROM (VALUES\n  {string.Join(",\n  ", rows)}) AS v({string.Join(", ", columns.Select(c => c.Name))})";
 
     public override string DaysBetween(string from, string to) => $"date_diff('day', {from}, {to})";
 
