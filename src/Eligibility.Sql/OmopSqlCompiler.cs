@@ -12,7 +12,7 @@ public static class OmopSqlCompiler
 {
     /// <summary>Compiles the trial to one SQL script.</summary>
     /// <param name="trial">The compiled trial.</param>
-    /// <param name="dialect">The SQL engine (only <see cref="SqlDialect.DuckDb"/> so far).</param>
+    /// <param name="dialect">The SQL engine.</param>
     /// <param name="options">The as-of date and the database's unit codes.</param>
     /// <returns>The script, its nodes and the unsupported rules.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The dialect is not supported or the as-of date is out of range.</exception>
@@ -20,9 +20,9 @@ public static class OmopSqlCompiler
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(options);
-        if (dialect != SqlDialect.DuckDb)
+        if (!Enum.IsDefined(dialect))
         {
-            throw new ArgumentOutOfRangeException(nameof(dialect), dialect, "only DuckDB is supported so far");
+            throw new ArgumentOutOfRangeException(nameof(dialect), dialect, "unknown SQL dialect");
         }
 
         if (!TrialEvaluator.IsValidAsOf(options.AsOf))
@@ -30,6 +30,6 @@ public static class OmopSqlCompiler
             throw new ArgumentOutOfRangeException(nameof(options), options.AsOf, "the as-of date must lie between 1900-01-01 and 2999-12-31");
         }
 
-        return new OmopSqlWriter(trial.Trial.Id, options).Write(NodeFields.CriteriaOf(trial));
+        return new OmopSqlWriter(trial.Trial.Id, dialect, options).Write(NodeFields.CriteriaOf(trial));
     }
 }

@@ -12,8 +12,16 @@ public sealed class OmopSqlOptions
     /// <summary>
     /// The UCUM codes of the database's unit concepts (<c>concept.concept_code</c> where <c>vocabulary_id = 'UCUM'</c>).
     /// Conversion factors from each to the rules' units are computed at compile time by the library's own converter; a
-    /// measurement in a unit not listed here (or not convertible) is unknown. <see cref="DuckDbOmopRunner.UnitCodes"/>
+    /// measurement in a unit not listed here (or not convertible) is unknown. <see cref="DuckDbOmopRunner.UnitCodes(DuckDB.NET.Data.DuckDBConnection)"/>
     /// reads them from a database.
     /// </summary>
     public IReadOnlyCollection<string> UnitCodes { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// The schema holding the CDM tables (<c>cdm</c>, or <c>catalog.schema</c> on Databricks), quoted as an identifier in
+    /// the SQL; <c>null</c> (the default) leaves the tables unqualified, found through the connection's search path or
+    /// current schema. The intermediate tables are written where the dialect keeps them (temp tables; on Spark, the
+    /// current schema).
+    /// </summary>
+    public string? CdmSchema { get; init; }
 }

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Npgsql;
 using Eligibility.Sql.Generation;
 
 namespace Eligibility.Sql.Tests;
@@ -46,6 +47,48 @@ internal static class Population
             name => name,
             name => RuleCompiler.CompileFile(Path.Combine(RepositoryRoot, "rules", name + ".json")).EnsureSuccess(),
             StringComparer.Ordinal);
+
+    /// <summary>The environment variable holding the test PostgreSQL server's connection string (.ci/run sets it).</summary>
+    public const string PostgresVariable = "ELIGIBILITY_TEST_POSTGRES";
+
+    /// <summary>The PostgreSQL schema the population is loaded into (and the CDM schema the SQL is compiled for).</summary>
+    public const string PostgresSchema = "elig_cdm_test";
+
+    private static readonly object PostgresLoad = new();
+    private static bool postgresLoaded;
+
+    /// <summary>
+    /// A connection to the test PostgreSQL server, the population loaded (once per test run) into <see cref="PostgresSchema"/>.
+    /// Without a server: a failure when CI=true, else the test is ignored with the reason.
+    /// </summary>
+    public static NpgsqlConnection OpenPostgres()
+    {
+        string? connectionString = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            string reason = $"{PostgresVariable} is not set: no PostgreSQL server to run the SQL on (.ci/run starts one and sets it)";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail(reason);
+            }
+
+            Assert.Ignore(reason);
+        }
+
+        var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        lock (PostgresLoad)
+        {
+            if (!postgresLoaded)
+            {
+                using var duck = OpenDatabase();
+                PostgreSqlOmopLoader.Copy(duck, connection, PostgresSchema);
+                postgresLoaded = true;
+            }
+        }
+
+        return connection;
+    }
 
     /// <summary>A new in-memory database holding the population.</summary>
     public static DuckDBConnection OpenDatabase()

@@ -24,12 +24,19 @@ public sealed class VocabularyTests
         }
         """;
 
-    [Test]
-    public void A_source_code_reaches_its_standard_concept_and_the_descendants_of_it()
+    [TestCase(null)]
+    [TestCase("omop cdm")]
+    public void A_source_code_reaches_its_standard_concept_and_the_descendants_of_it(string? cdmSchema)
     {
         var trial = RuleCompiler.CompileText(Rules, "vocab.json").EnsureSuccess();
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
+        if (cdmSchema is not null)
+        {
+            // The CDM in its own schema, the connection's current schema elsewhere: the SQL must name the schema.
+            Execute(connection, $"CREATE SCHEMA \"{cdmSchema}\"; SET schema = '{cdmSchema}'");
+        }
+
         OmopSchema.Create(connection);
         Execute(connection, """
             INSERT INTO concept VALUES
@@ -47,7 +54,12 @@ public sealed class VocabularyTests
               (4, 5, 102, DATE '2026-03-02', 0, 0);
             """);
 
-        var result = DuckDbOmopRunner.Run(connection, trial, Population.AsOf);
+        if (cdmSchema is not null)
+        {
+            Execute(connection, "SET schema = 'main'");
+        }
+
+        var result = DuckDbOmopRunner.Run(connection, trial, Population.AsOf, cdmSchema);
 
         result.Compilation.Unsupported.Should().BeEmpty();
         result.Rows.Select(r => (r.PersonId, r.Outcomes[0])).Should().Equal(

@@ -29,20 +29,20 @@ internal sealed partial class OmopSqlWriter
             columns.Add($"({codes} OR {texts}) AS a{i.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        string sql = $"""
-            SELECT m.person_id{string.Concat(columns.Select(c => ", " + c))}
-              FROM measurement m
-              WHERE m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}
-                AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}
-                AND (m.value_as_number IS NOT NULL OR COALESCE(m.value_as_concept_id, 0) <> 0 OR m.value_source_value IS NOT NULL)
-              QUALIFY row_number() OVER (PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC) = 1
-            """;
+        string sql = dialect.FirstInGroup(
+            $"m.person_id{string.Concat(columns.Select(c => ", " + c))}",
+            $"\n  FROM {dialect.Cdm("measurement")} m"
+            + $"\n  WHERE m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}"
+            + $"\n    AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}"
+            + "\n    AND (m.value_as_number IS NOT NULL OR COALESCE(m.value_as_concept_id, 0) <> 0 OR m.value_source_value IS NOT NULL)",
+            "PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC",
+            "  ");
         return (sql, answers);
     }
 
     /// <summary>The engine's reading of a text answer: trimmed, trailing dots dropped, lower case, hyphens and underscores as spaces, single spaces.</summary>
-    private static string NormalisedText(string column) =>
-        $"array_to_string(list_filter(string_split(replace(replace(lower(rtrim(trim({column}), '.')), '-', ' '), '_', ' '), ' '), x -> x <> ''), ' ')";
+    private string NormalisedText(string column) =>
+        dialect.CollapseSpaces($"replace(replace(lower({dialect.TrimTrailingDots($"trim({column})")}), '-', ' '), '_', ' ')");
 
     /// <summary>The answer a read row means, as a SQL expression: its name, or NULL when none or several.</summary>
     private static string AnswerOf(List<string> answers, string row)
@@ -84,7 +84,7 @@ internal sealed partial class OmopSqlWriter
         string conditions = ConceptSet(condition);
         return $"""
             WITH r AS (SELECT person_id, {AnswerOf(answers, "x")} AS answer FROM ({read}) x),
-            active AS (SELECT DISTINCT c.person_id FROM condition_occurrence c
+            active AS (SELECT DISTINCT c.person_id FROM {dialect.Cdm("condition_occurrence")} c
               WHERE c.condition_start_date <= {Date(asOf)} AND (c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})
                 AND {InSet(conditions, "c.condition_concept_id", "c.condition_source_concept_id")})
             SELECT p.person_id, CASE WHEN p.sex = 'M' THEN 0 WHEN a.person_id IS NOT NULL THEN 2
@@ -101,7 +101,7 @@ internal sealed partial class OmopSqlWriter
         bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
         string set = ConceptSet(concept);
         return Findings($"""
-            SELECT d.person_id, d.drug_exposure_start_date >= {Date(Window(window).Start)} AS hit, FALSE AS undecided FROM drug_exposure d
+            SELECT d.person_id, d.drug_exposure_start_date >= {Date(Window(window).Start)} AS hit, FALSE AS undecided FROM {dialect.Cdm("drug_exposure")} d
                 WHERE d.drug_exposure_start_date <= {Date(asOf)} AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}
             """, absentUnknown);
     }

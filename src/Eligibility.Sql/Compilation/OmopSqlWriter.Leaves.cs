@@ -58,34 +58,31 @@ internal sealed partial class OmopSqlWriter
         string table = "elig_set" + conceptSets.Count.ToString(CultureInfo.InvariantCulture);
         conceptSets[key] = table;
         Line($"-- concept set '{OneLine(name)}'");
-        Statement($"""
-            CREATE OR REPLACE TEMP TABLE {table}_codes AS
-            SELECT * FROM (VALUES
-              {string.Join(",\n  ", rows)}) AS v(member, vocabulary_id, code, prefix, ext_months, ext_days)
-            """);
-        Statement($"""
-            CREATE OR REPLACE TEMP TABLE {table} AS
+        CreateTable(table + "_codes", dialect.Values(
+            rows,
+            ("member", "VARCHAR"), ("vocabulary_id", "VARCHAR"), ("code", "VARCHAR"), ("prefix", "BOOLEAN"), ("ext_months", "INTEGER"), ("ext_days", "INTEGER")));
+        CreateTable(table, $"""
             WITH direct AS (
               SELECT c.concept_id, x.member, x.ext_months, x.ext_days, 1000 AS rank
-              FROM {table}_codes x JOIN concept c ON c.vocabulary_id = x.vocabulary_id AND c.concept_code = x.code
+              FROM {table}_codes x JOIN {dialect.Cdm("concept")} c ON c.vocabulary_id = x.vocabulary_id AND c.concept_code = x.code
               WHERE NOT x.prefix
               UNION ALL
               SELECT c.concept_id, x.member, x.ext_months, x.ext_days, length(x.code) AS rank
-              FROM {table}_codes x JOIN concept c ON c.vocabulary_id = x.vocabulary_id
-                AND starts_with(upper(replace(c.concept_code, '.', '')), x.code)
+              FROM {table}_codes x JOIN {dialect.Cdm("concept")} c ON c.vocabulary_id = x.vocabulary_id
+                AND {dialect.StartsWith("upper(replace(c.concept_code, '.', ''))", "x.code")}
               WHERE x.prefix),
             mapped AS (
               SELECT * FROM direct
               UNION ALL
               SELECT r.concept_id_2, d.member, d.ext_months, d.ext_days, d.rank
-              FROM direct d JOIN concept_relationship r ON r.concept_id_1 = d.concept_id
+              FROM direct d JOIN {dialect.Cdm("concept_relationship")} r ON r.concept_id_1 = d.concept_id
               WHERE r.relationship_id = 'Maps to' AND r.invalid_reason IS NULL),
             expanded AS (
               SELECT * FROM mapped
               UNION ALL
               SELECT a.descendant_concept_id, m.member, m.ext_months, m.ext_days, m.rank
-              FROM mapped m JOIN concept_ancestor a ON a.ancestor_concept_id = m.concept_id)
-            SELECT concept_id, arg_max(member, rank) AS member, arg_max(ext_months, rank) AS ext_months, arg_max(ext_days, rank) AS ext_days
+              FROM mapped m JOIN {dialect.Cdm("concept_ancestor")} a ON a.ancestor_concept_id = m.concept_id)
+            SELECT concept_id, {dialect.ArgBy("member", "rank", largest: true)} AS member, {dialect.ArgBy("ext_months", "rank", largest: true)} AS ext_months, {dialect.ArgBy("ext_days", "rank", largest: true)} AS ext_days
             FROM expanded GROUP BY concept_id
             """);
         return table;
@@ -97,8 +94,7 @@ internal sealed partial class OmopSqlWriter
         : ("NULL", "NULL");
 
     /// <summary><paramref name="date"/> plus a duration given as months and days (months first, clamped to month end).</summary>
-    private static string AddDuration(string date, string months, string days) =>
-        $"CAST(CAST({date} + to_months(CAST({months} AS INTEGER)) AS DATE) + to_days(CAST({days} AS INTEGER)) AS DATE)";
+    private string AddDuration(string date, string months, string days) => dialect.AddMonthsThenDays(date, months, days);
 
     /// <summary>Whether either concept column of a record lies in the set (NULL columns never match).</summary>
     private static string InSet(string set, params string[] columns) =>
@@ -108,11 +104,11 @@ internal sealed partial class OmopSqlWriter
         except.Count == 0 ? "TRUE" : string.Join(" AND ", except.Select(e => "NOT " + InSet(ConceptSet(e), columns)));
 
     /// <summary>Per person: 2 when some record is a hit, else 1 when one is undecided, else the absent status.</summary>
-    private static string Findings(string records, bool absentUnknown) => $"""
+    private string Findings(string records, bool absentUnknown) => $"""
         SELECT p.person_id, CASE WHEN h.hit THEN 2 WHEN h.undecided THEN 1 ELSE {(absentUnknown ? 1 : 0)} END AS s, FALSE AS p
         FROM elig_person p LEFT JOIN (
           SELECT person_id, bool_or(hit) AS hit, bool_or(undecided) AS undecided FROM (
-            {records}) GROUP BY person_id) h USING (person_id)
+            {records}){dialect.DerivedAlias("r")} GROUP BY person_id) h USING (person_id)
         """;
 
     private string Measurement(RuleNode rule)
@@ -161,7 +157,7 @@ internal sealed partial class OmopSqlWriter
         var defaults = unitCodes.Select(code =>
             $"({Text(code)}, CAST({Default(Eligibility.Patients.AdministrativeSex.Female, code)} AS DECIMAL(38,10)), CAST({Default(Eligibility.Patients.AdministrativeSex.Male, code)} AS DECIMAL(38,10)), CAST({Default(Eligibility.Patients.AdministrativeSex.Unknown, code)} AS DECIMAL(38,10)))").ToList();
         string defaultTable = defaults.Count == 0
-            ? "(SELECT NULL::VARCHAR AS code, NULL::DECIMAL(38,10) AS f, NULL::DECIMAL(38,10) AS m, NULL::DECIMAL(38,10) AS u WHERE FALSE)"
+            ? $"(SELECT {dialect.TypedNull("VARCHAR")} AS code, {dialect.TypedNull("DECIMAL(38,10)")} AS f, {dialect.TypedNull("DECIMAL(38,10)")} AS m, {dialect.TypedNull("DECIMAL(38,10)")} AS u WHERE FALSE)"
             : $"(SELECT * FROM (VALUES {string.Join(", ", defaults)}) AS v(code, f, m, u))";
         string range = upper ? "latest.hi" : "latest.lo";
         // The result's own limit is in its own unit, but a blank unit code is no unit: unknown, as in the engine.
@@ -181,13 +177,13 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>The most recent numeric result of the concept set in the window (ties: the highest row ID), with its UCUM unit.</summary>
-    private static string Latest(string set, DateWindow w) => $"""
-        SELECT m.person_id, m.value_as_number AS v, u.concept_code AS unit, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d
-          FROM measurement m LEFT JOIN concept u ON u.concept_id = m.unit_concept_id AND u.vocabulary_id = 'UCUM'
-          WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}
-            AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}
-          QUALIFY row_number() OVER (PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC) = 1
-        """;
+    private string Latest(string set, DateWindow w) => dialect.FirstInGroup(
+        "m.person_id, m.value_as_number AS v, u.concept_code AS unit, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d",
+        $"\n  FROM {dialect.Cdm("measurement")} m LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = m.unit_concept_id AND u.vocabulary_id = 'UCUM'"
+        + $"\n  WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}"
+        + $"\n    AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}",
+        "PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC",
+        "  ");
 
     /// <summary>
     /// The CTEs <c>scr</c> (creatinine in mg/dL), <c>wt</c> (weight in kg, Cockcroft–Gault only) and <c>computed</c>
@@ -217,8 +213,8 @@ internal sealed partial class OmopSqlWriter
         string weightMissing = string.Empty;
         if (ckd)
         {
-            string r = "(CAST(s.mg AS DOUBLE) / (CASE p.sex WHEN 'F' THEN 0.7 ELSE 0.9 END))";
-            formula = $"round(142 * pow(least({r}, 1), CASE p.sex WHEN 'F' THEN -0.241 ELSE -0.302 END) * pow(greatest({r}, 1), -1.200) * pow(0.9938, {age}) * (CASE p.sex WHEN 'F' THEN 1.012 ELSE 1.0 END), 1)";
+            string r = $"(CAST(s.mg AS {dialect.Type("DOUBLE")}) / (CASE p.sex WHEN 'F' THEN 0.7 ELSE 0.9 END))";
+            formula = dialect.RoundDouble($"142 * pow(least({r}, 1), CASE p.sex WHEN 'F' THEN -0.241 ELSE -0.302 END) * pow(greatest({r}, 1), -1.200) * pow({dialect.DoubleLiteral("0.9938")}, {age}) * (CASE p.sex WHEN 'F' THEN 1.012 ELSE 1.0 END)", 1);
         }
         else
         {
@@ -242,8 +238,11 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>Completed years from a birth date column to a date column; a 29 February birthday is 1 March in common years.</summary>
-    private static string AgeAt(string birth, string on) =>
-        $"(year({on}) - year({birth}) - CASE WHEN (CASE WHEN month({birth}) = 2 AND day({birth}) = 29 AND NOT (year({on}) % 4 = 0 AND (year({on}) % 100 <> 0 OR year({on}) % 400 = 0)) THEN 301 ELSE month({birth}) * 100 + day({birth}) END) > month({on}) * 100 + day({on}) THEN 1 ELSE 0 END)";
+    private string AgeAt(string birth, string on)
+    {
+        string yOn = dialect.Year(on), yBirth = dialect.Year(birth), mBirth = dialect.Month(birth), dBirth = dialect.Day(birth);
+        return $"({yOn} - {yBirth} - CASE WHEN (CASE WHEN {mBirth} = 2 AND {dBirth} = 29 AND NOT ({yOn} % 4 = 0 AND ({yOn} % 100 <> 0 OR {yOn} % 400 = 0)) THEN 301 ELSE {mBirth} * 100 + {dBirth} END) > {dialect.Month(on)} * 100 + {dialect.Day(on)} THEN 1 ELSE 0 END)";
+    }
 
     /// <summary>The factor from a database unit to the rule's unit by the library's converter, or null when it does not convert.</summary>
     private static decimal? Factor(string code, string unit, decimal? molarMass) =>
@@ -258,11 +257,11 @@ internal sealed partial class OmopSqlWriter
         var known = unitCodes.Select(c => (Code: c, Factor: factor(c))).Where(x => x.Factor is not null).ToList();
         if (known.Count == 0)
         {
-            return "(SELECT NULL::VARCHAR AS code, NULL::DECIMAL(20,12) AS factor WHERE FALSE)";
+            return $"(SELECT {dialect.TypedNull("VARCHAR")} AS code, {dialect.TypedNull("DECIMAL(20,12)")} AS factor WHERE FALSE)";
         }
 
         bool exact = known.All(x => Math.Abs(x.Factor!.Value) < 100_000_000m && decimal.Round(x.Factor.Value, 12) == x.Factor.Value);
-        string type = exact ? "DECIMAL(20,12)" : "DOUBLE";
+        string type = exact ? "DECIMAL(20,12)" : dialect.Type("DOUBLE");
         return $"(SELECT * FROM (VALUES {string.Join(", ", known.Select(x => $"({Text(x.Code)}, CAST({Number(x.Factor!.Value)} AS {type}))"))}) AS v(code, factor))";
     }
 
@@ -285,7 +284,7 @@ internal sealed partial class OmopSqlWriter
             _ => throw new UnsupportedRuleException($"condition mode {mode} is not supported"),
         };
         return Findings($"""
-            SELECT c.person_id, {hit} AS hit, FALSE AS undecided FROM condition_occurrence c
+            SELECT c.person_id, {hit} AS hit, FALSE AS undecided FROM {dialect.Cdm("condition_occurrence")} c
                 WHERE c.condition_start_date <= {Date(asOf)} AND {InSet(set, columns)} AND {NotExcepted(except, columns)}
             """, absentUnknown);
     }
@@ -300,7 +299,7 @@ internal sealed partial class OmopSqlWriter
         string[] columns = { "x.procedure_concept_id", "x.procedure_source_concept_id" };
         string hit = window is { } d ? $"x.procedure_date >= {Date(Window(d).Start)}" : "TRUE";
         return Findings($"""
-            SELECT x.person_id, {hit} AS hit, FALSE AS undecided FROM procedure_occurrence x
+            SELECT x.person_id, {hit} AS hit, FALSE AS undecided FROM {dialect.Cdm("procedure_occurrence")} x
                 WHERE x.procedure_date <= {Date(asOf)} AND {InSet(set, columns)} AND {NotExcepted(except, columns)}
             """, absentUnknown);
     }
@@ -336,12 +335,12 @@ internal sealed partial class OmopSqlWriter
         };
         string records = $"""
             SELECT d.person_id, {hit} AS hit, FALSE AS undecided, {current} AS cur
-                FROM drug_exposure d
+                FROM {dialect.Cdm("drug_exposure")} d
                 JOIN {set} s ON s.concept_id = d.drug_concept_id
                 WHERE d.drug_exposure_start_date <= {Date(asOf)}
                 UNION ALL
                 SELECT d.person_id, {hit} AS hit, FALSE AS undecided, {current} AS cur
-                FROM drug_exposure d
+                FROM {dialect.Cdm("drug_exposure")} d
                 JOIN {set} s ON s.concept_id = d.drug_source_concept_id
                 WHERE d.drug_exposure_start_date <= {Date(asOf)} AND NOT COALESCE(d.drug_concept_id IN (SELECT concept_id FROM {set}), FALSE)
             """;
@@ -354,7 +353,7 @@ internal sealed partial class OmopSqlWriter
         // "If currently on it": a patient not currently exposed meets the criterion.
         return $"""
             WITH f AS ({findings}),
-            cur AS (SELECT person_id, bool_or(cur) AS cur FROM ({records}) GROUP BY person_id)
+            cur AS (SELECT person_id, bool_or(cur) AS cur FROM ({records}){dialect.DerivedAlias("r")} GROUP BY person_id)
             SELECT f.person_id, CASE WHEN COALESCE(cur.cur, FALSE) THEN f.s ELSE 2 END AS s, FALSE AS p
             FROM f LEFT JOIN cur USING (person_id)
             """;
@@ -378,15 +377,15 @@ internal sealed partial class OmopSqlWriter
         int needed = asOf.DayNumber - minimum.SubtractFrom(asOf).DayNumber;
         return $"""
             WITH iv AS (
-              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM drug_exposure d
+              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM {dialect.Cdm("drug_exposure")} d
               WHERE d.drug_exposure_start_date <= {Date(asOf)}{inWindow}
                 AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}),
             ordered AS (
               SELECT person_id, a, b, max(b) OVER (PARTITION BY person_id ORDER BY a, b, drug_exposure_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
               FROM iv),
             covered AS (
-              SELECT person_id, sum(CASE WHEN b >= (CASE WHEN reached IS NOT NULL AND reached >= a THEN reached + 1 ELSE a END)
-                THEN date_diff('day', CASE WHEN reached IS NOT NULL AND reached >= a THEN reached + 1 ELSE a END, b) + 1 ELSE 0 END) AS days
+              SELECT person_id, sum(CASE WHEN b >= (CASE WHEN reached IS NOT NULL AND reached >= a THEN {dialect.AddDays("reached", "1")} ELSE a END)
+                THEN {dialect.DaysBetween($"CASE WHEN reached IS NOT NULL AND reached >= a THEN {dialect.AddDays("reached", "1")} ELSE a END", "b")} + 1 ELSE 0 END) AS days
               FROM ordered GROUP BY person_id)
             SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {(absentUnknown ? 1 : 0)} WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
             FROM elig_person p LEFT JOIN covered c USING (person_id)
@@ -409,14 +408,17 @@ internal sealed partial class OmopSqlWriter
         string rank = "CASE target " + string.Concat(targets.Select((t, i) => $"WHEN {Text(t)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
         var (months, days) = Parts(validity);
         string expired = validity is null ? "FALSE" : $"{AddDuration("a.d", months, days)} < {Date(asOf)}";
+        string answers = dialect.FirstInGroup(
+            "person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d",
+            $"\n  FROM {dialect.Cdm("observation")}"
+            + $"\n  WHERE lower(observation_source_value) IN ({string.Join(", ", targets.Select(Text))}) AND observation_date <= {Date(asOf)}"
+            + "\n    AND value_as_number IN (0, 1)",
+            "PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC",
+            "  ");
         return $"""
             WITH answers AS (
-              SELECT person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d
-              FROM observation
-              WHERE lower(observation_source_value) IN ({string.Join(", ", targets.Select(Text))}) AND observation_date <= {Date(asOf)}
-                AND value_as_number IN (0, 1)
-              QUALIFY row_number() OVER (PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC) = 1),
-            innermost AS (SELECT person_id, arg_min(v, r) AS v, arg_min(d, r) AS d FROM (SELECT *, {rank} AS r FROM answers) GROUP BY person_id),
+              {answers}),
+            innermost AS (SELECT person_id, {dialect.ArgBy("v", "r", largest: false)} AS v, {dialect.ArgBy("d", "r", largest: false)} AS d FROM (SELECT *, {rank} AS r FROM answers){dialect.DerivedAlias("a")} GROUP BY person_id),
             decided AS (SELECT a.person_id, CASE WHEN {expired} THEN NULL ELSE a.v END AS v FROM innermost a)
             SELECT p.person_id, CASE WHEN a.v IS NULL THEN 1 WHEN a.v = 1 THEN 2 ELSE 0 END AS s, a.v IS NULL AS p
             FROM elig_person p LEFT JOIN decided a USING (person_id)

@@ -28,9 +28,11 @@ internal sealed partial class OmopSqlWriter
     private readonly DateOnly asOf;
     private readonly string trialId;
     private readonly IReadOnlyCollection<string> unitCodes;
+    private readonly SqlDialectWriter dialect;
 
-    public OmopSqlWriter(string trialId, OmopSqlOptions options)
+    public OmopSqlWriter(string trialId, SqlDialect dialect, OmopSqlOptions options)
     {
+        this.dialect = SqlDialectWriter.For(dialect, options.CdmSchema);
         this.trialId = trialId;
         asOf = options.AsOf;
         unitCodes = options.UnitCodes;
@@ -38,7 +40,7 @@ internal sealed partial class OmopSqlWriter
 
     public OmopSqlCompilation Write(IReadOnlyList<CompiledCriterion> criteria)
     {
-        Line("-- Eligibility: trial " + trialId + " as of " + Date(asOf) + " over OMOP CDM 5.4 (DuckDB). Status 0 false, 1 unknown, 2 true.");
+        Line("-- Eligibility: trial " + trialId + " as of " + Date(asOf) + " over OMOP CDM 5.4 (" + dialect.Name + "). Status 0 false, 1 unknown, 2 true.");
         WritePersons();
         var roots = new List<(CompiledCriterion Criterion, OmopSqlNode Node)>();
         foreach (var c in criteria)
@@ -52,9 +54,13 @@ internal sealed partial class OmopSqlWriter
         return new OmopSqlCompilation(trialId, sql.ToString(), nodes, unsupported);
     }
 
-    private void Line(string text) => sql.Append(text).Append('\n');
+    /// <summary>A comment line.</summary>
+    private void Line(string text) => sql.Append(dialect.CommentText(text)).Append('\n');
 
     private void Statement(string text) => sql.Append(text.TrimEnd()).Append(";\n");
+
+    /// <summary>An intermediate table from a query, with the dialect's statistics.</summary>
+    private void CreateTable(string name, string query) => Statement(dialect.CreateTable(name, query.TrimEnd()));
 
     private static string Table(int index) => "elig_n" + index.ToString(CultureInfo.InvariantCulture);
 
@@ -67,15 +73,14 @@ internal sealed partial class OmopSqlWriter
     /// <summary>Persons with sex ('F', 'M' or NULL), birth date (NULL unless day and month are known), age at as-of and the day before.</summary>
     private void WritePersons()
     {
-        Statement($"""
-            CREATE OR REPLACE TEMP TABLE elig_person AS
+        CreateTable("elig_person", $"""
             SELECT person_id, sex, birth, {AgeAt("birth", Date(asOf))} AS age, {AgeAt("birth", Date(asOf.AddDays(-1)))} AS age_prev
             FROM (
               SELECT person_id,
                 CASE gender_concept_id WHEN 8532 THEN 'F' WHEN 8507 THEN 'M' END AS sex,
                 COALESCE(CAST(birth_datetime AS DATE),
                   CASE WHEN month_of_birth IS NOT NULL AND day_of_birth IS NOT NULL THEN make_date(year_of_birth, month_of_birth, day_of_birth) END) AS birth
-              FROM person)
+              FROM {dialect.Cdm("person")}){dialect.DerivedAlias("b")}
             """);
     }
 
@@ -135,7 +140,7 @@ internal sealed partial class OmopSqlWriter
             Line($"-- {path} ({rule.Kind}){(rule.Text is { } t ? ": " + OneLine(t) : string.Empty)}");
         }
 
-        Statement($"CREATE OR REPLACE TEMP TABLE {Table(index)} AS\n{body}");
+        CreateTable(Table(index), body);
         return node;
     }
 
@@ -146,7 +151,7 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>Kleene <c>all</c> (LEAST), <c>any</c> (GREATEST), <c>atLeast n</c> (count of true and unknown parts).</summary>
-    private static string Composite(RuleNode rule, List<OmopSqlNode> parts)
+    private string Composite(RuleNode rule, List<OmopSqlNode> parts)
     {
         int n = rule.Kind switch
         {
@@ -161,7 +166,7 @@ internal sealed partial class OmopSqlWriter
         string status = $"CASE WHEN {trues} >= {n} THEN 2 WHEN {trues} + {unknowns} < {n} THEN 0 ELSE 1 END";
         // Pending: unknown, and every unknown part is pending judgement.
         string allPending = string.Join(" AND ", aliases.Select(a => $"({a}.s <> 1 OR {a}.p)"));
-        return $"SELECT person_id, s, s = 1 AND pending AS p FROM (SELECT t0.person_id, {status} AS s, {allPending} AS pending FROM {from})";
+        return $"SELECT person_id, s, s = 1 AND pending AS p FROM (SELECT t0.person_id, {status} AS s, {allPending} AS pending FROM {from}){dialect.DerivedAlias("c")}";
     }
 
     private string Age(RuleNode rule)
@@ -237,17 +242,16 @@ internal sealed partial class OmopSqlWriter
 
             string next = "elig_wide" + step.ToString(CultureInfo.InvariantCulture);
             string previous = wide == "elig_person" ? "w.person_id" : "w.*";
-            Statement($"CREATE OR REPLACE TEMP TABLE {next} AS\nSELECT {previous}{columns}\nFROM {wide} w{joins}");
+            CreateTable(next, $"SELECT {previous}{columns}\nFROM {wide} w{joins}");
             wide = next;
         }
 
         var outcomes = roots.Select(r => "o_" + r.Node.Index.ToString(CultureInfo.InvariantCulture)).ToList();
         string Any(string outcome) => outcomes.Count == 0 ? "FALSE" : string.Join(" OR ", outcomes.Select(o => $"{o} = '{outcome}'"));
-        Statement($"""
-            CREATE OR REPLACE TEMP TABLE elig_result AS
+        CreateTable("elig_result", $"""
             SELECT *, CASE WHEN {Any("fail")} THEN 'ineligible' WHEN {Any("unknown")} THEN 'undetermined' WHEN {Any("review")} THEN 'review' ELSE 'eligible' END AS verdict
             FROM (SELECT person_id{select}
-            FROM {wide})
+            FROM {wide}){dialect.DerivedAlias("r")}
             """);
         var attrition = new List<string>();
         for (int i = 0; i < roots.Count; i++)
@@ -255,13 +259,13 @@ internal sealed partial class OmopSqlWriter
             string o = outcomes[i];
             string failedSoFar = string.Join(" OR ", outcomes.Take(i + 1).Select(x => $"{x} = 'fail'"));
             attrition.Add($"SELECT {i.ToString(CultureInfo.InvariantCulture)} AS ordinal, {Text(roots[i].Criterion.Info.Id)} AS criterion_id, "
-                + $"count(*) FILTER (WHERE {o} = 'review') AS review, count(*) FILTER (WHERE {o} = 'unknown') AS unknown, "
-                + $"count(*) FILTER (WHERE {o} = 'fail') AS excluded, count(*) FILTER (WHERE NOT ({failedSoFar})) AS remaining FROM elig_result");
+                + $"{dialect.CountWhere($"{o} = 'review'")} AS review, {dialect.CountWhere($"{o} = 'unknown'")} AS unknown, "
+                + $"{dialect.CountWhere($"{o} = 'fail'")} AS excluded, {dialect.CountWhere($"NOT ({failedSoFar})")} AS remaining FROM elig_result");
         }
 
-        Statement("CREATE OR REPLACE TEMP TABLE elig_attrition AS\n" + (attrition.Count == 0
+        CreateTable("elig_attrition", attrition.Count == 0
             ? "SELECT 0 AS ordinal, '' AS criterion_id, 0 AS review, 0 AS unknown, 0 AS excluded, 0 AS remaining WHERE FALSE"
-            : string.Join("\nUNION ALL\n", attrition)));
+            : string.Join("\nUNION ALL\n", attrition));
         Statement("SELECT * FROM elig_result ORDER BY person_id");
     }
 

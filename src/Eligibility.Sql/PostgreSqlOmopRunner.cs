@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using Npgsql;
+
+namespace Eligibility.Sql;
+
+/// <summary>Runs compiled trials in PostgreSQL over a database holding the OMOP CDM 5.4 tables (see <see cref="OmopSchema"/>).</summary>
+public static class PostgreSqlOmopRunner
+{
+    /// <summary>The UCUM codes of the database's unit concepts, for <see cref="OmopSqlOptions.UnitCodes"/>.</summary>
+    /// <param name="connection">An open connection to the CDM database.</param>
+    /// <returns>The distinct <c>concept_code</c>s of vocabulary <c>UCUM</c>, sorted.</returns>
+    public static IReadOnlyList<string> UnitCodes(NpgsqlConnection connection) => UnitCodes(connection, null);
+
+    /// <summary>The UCUM codes of the database's unit concepts, for <see cref="OmopSqlOptions.UnitCodes"/>.</summary>
+    /// <param name="connection">An open connection to the CDM database.</param>
+    /// <param name="cdmSchema">The schema of the CDM tables, or <c>null</c> for the search path.</param>
+    /// <returns>The distinct <c>concept_code</c>s of vocabulary <c>UCUM</c>, sorted.</returns>
+    public static IReadOnlyList<string> UnitCodes(NpgsqlConnection connection, string? cdmSchema)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return OmopResults.Strings(connection, OmopResults.UnitCodesQuery(SqlDialect.PostgreSql, cdmSchema));
+    }
+
+    /// <summary>Reads the database's units, compiles the trial for PostgreSQL and runs it.</summary>
+    /// <param name="connection">An open connection to the CDM database.</param>
+    /// <param name="trial">The compiled trial.</param>
+    /// <param name="asOf">The screening date.</param>
+    /// <returns>Per-person rows and the attrition table.</returns>
+    public static OmopScreenResult Run(NpgsqlConnection connection, TrialEvaluator trial, DateOnly asOf) => Run(connection, trial, asOf, null);
+
+    /// <summary>Reads the database's units, compiles the trial for PostgreSQL and runs it over the CDM tables of a schema.</summary>
+    /// <param name="connection">An open connection to the CDM database.</param>
+    /// <param name="trial">The compiled trial.</param>
+    /// <param name="asOf">The screening date.</param>
+    /// <param name="cdmSchema">The schema of the CDM tables, or <c>null</c> for the search path.</param>
+    /// <returns>Per-person rows and the attrition table.</returns>
+    public static OmopScreenResult Run(NpgsqlConnection connection, TrialEvaluator trial, DateOnly asOf, string? cdmSchema)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var options = new OmopSqlOptions { AsOf = asOf, UnitCodes = UnitCodes(connection, cdmSchema), CdmSchema = cdmSchema };
+        return Run(connection, OmopSqlCompiler.Compile(trial, SqlDialect.PostgreSql, options));
+    }
+
+    /// <summary>Runs a compiled script: its temp tables live on this connection until it closes.</summary>
+    /// <param name="connection">An open connection to the CDM database.</param>
+    /// <param name="compilation">The compiled trial (PostgreSQL dialect).</param>
+    /// <returns>Per-person rows and the attrition table.</returns>
+    public static OmopScreenResult Run(NpgsqlConnection connection, OmopSqlCompilation compilation)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(compilation);
+        return OmopResults.Run(connection, compilation);
+    }
+}
