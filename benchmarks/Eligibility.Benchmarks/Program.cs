@@ -13,7 +13,8 @@ public static class Program
     /// Runs the benchmarks chosen by the BenchmarkDotNet command line (<c>--filter</c>, <c>--job</c>, ...), or with
     /// <c>--terminology-report</c> alone prints <see cref="TerminologyReport"/> instead, or measures a cold start
     /// (<see cref="ColdStart"/>: <c>--cold-start MODE</c>, <c>--cold-start-report [N]</c>), or screens generated populations
-    /// with the published tool as a process (<see cref="ScreenThroughput"/>: <c>--screen-throughput TOOL N...</c>).
+    /// with the published tool as a process (<see cref="ScreenThroughput"/>: <c>--screen-throughput TOOL N...</c>), or runs the
+    /// five trials' SQL over N generated OMOP persons in DuckDB (<see cref="OmopScaleBenchmark"/>: <c>--omop-scale N [SAMPLE]</c>).
     /// </summary>
     /// <param name="args">BenchmarkDotNet's command-line arguments.</param>
     /// <returns>0; 1 when a benchmark failed to run, a validation error stopped the run or a filter matched nothing;
@@ -35,6 +36,11 @@ public static class Program
                 return counts.All(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
                     ? ScreenThroughput.Run(tool, counts.Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray())
                     : Usage($"{ScreenThroughput.Switch}: expected the tool's path and positive patient counts");
+            case [OmopScaleBenchmark.Switch, string n, .. var rest] when rest.Length <= 1:
+                return int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int persons) && persons > 0
+                    && (rest.Length == 0 || (int.TryParse(rest[0], NumberStyles.None, CultureInfo.InvariantCulture, out int s) && s > 0))
+                    ? OmopScaleBenchmark.Run(persons, rest.Length == 0 ? 20_000 : int.Parse(rest[0], CultureInfo.InvariantCulture))
+                    : Usage($"{OmopScaleBenchmark.Switch}: expected a positive number of persons and, optionally, a positive sample size");
             case [TerminologyReport.Switch]:
                 TerminologyReport.Run(System.Console.Out);
                 return 0;

@@ -106,6 +106,8 @@ internal static class EligibilityCli
             new ScreenCommand(console),
             new RenderCommand(console),
             new LockCommand(console),
+            new SqlCommand(console),
+            new OmopGenerateCommand(console),
         ];
         foreach (var command in commands)
         {

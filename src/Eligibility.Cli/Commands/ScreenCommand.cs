@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using Eligibility.Cli.Input;
+using Eligibility.Cli.Omop;
 using Eligibility.Cli.Output;
 using Eligibility.Cli.Screening;
 using Spectre.Console;
@@ -29,7 +30,9 @@ internal sealed class ScreenCommand : CliCommand
     internal static readonly AsyncLocal<Action<StopSignals>?> Started = new();
 
     private readonly Option<string[]> rules = new("--rules") { Description = "Rule files or folders of them (one result per patient per trial).", Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "PATH" };
-    private readonly Option<string> patients = new("--patients") { Description = "NDJSON (one native record or FHIR Bundle per line; - for stdin), a folder of patient files, or a FHIR Bulk Data export (a folder of Patient.ndjson, Observation.ndjson, …: one Bundle per Patient).", Required = true, HelpName = "PATH" };
+    private readonly Option<string> patients = new("--patients") { Description = "NDJSON (one native record or FHIR Bundle per line; - for stdin), a folder of patient files, or a FHIR Bulk Data export (a folder of Patient.ndjson, Observation.ndjson, …: one Bundle per Patient).", HelpName = "PATH" };
+    private readonly Option<string?> omop = new("--omop") { Description = "Screen an OMOP CDM 5.4 database in SQL instead of --patients: duckdb:PATH (a DuckDB file). PostgreSQL connection strings are not yet supported.", HelpName = "CONNECTION" };
+    private readonly Option<string?> cdmSchema = new("--cdm-schema") { Description = "With --omop: the schema holding the CDM tables. Default: the database's default schema.", HelpName = "NAME" };
     private readonly Option<DateOnly?> asOf = AsOfDate.CreateOption("The screening date for every patient. Default: each record's asOf, else today.");
     private readonly Option<string?> outFile = new("--out") { Description = "Write the NDJSON results to FILE instead of stdout (as FILE.partial until every record is done).", HelpName = "FILE" };
     private readonly Option<int?> parallel = new("--parallel") { Description = "Worker count. Default: all cores. The output is the same for any count.", HelpName = "N" };
@@ -60,6 +63,8 @@ internal sealed class ScreenCommand : CliCommand
         };
         Options.Add(rules);
         Options.Add(patients);
+        Options.Add(omop);
+        Options.Add(cdmSchema);
         Options.Add(asOf);
         Options.Add(outFile);
         Options.Add(parallel);
@@ -70,6 +75,22 @@ internal sealed class ScreenCommand : CliCommand
         detail.AcceptOnlyFromAmong(ScreenRows.Names);
         Options.Add(detail);
         LimitOptions.AddTo(this);
+        Validators.Add(r =>
+        {
+            bool hasPatients = r.GetResult(patients) is not null, hasOmop = r.GetResult(omop) is not null;
+            if (hasPatients == hasOmop)
+            {
+                r.AddError(hasPatients ? "--patients and --omop cannot be combined: give one input" : "Option '--patients' is required (or --omop CONNECTION).");
+            }
+            else if (hasOmop && r.GetResult(resume) is not null)
+            {
+                r.AddError("--resume is not available with --omop: an OMOP screen runs as a whole");
+            }
+            else if (!hasOmop && r.GetResult(cdmSchema) is not null)
+            {
+                r.AddError("--cdm-schema needs --omop");
+            }
+        });
     }
 
     public override IReadOnlyList<(string CommandLine, string Comment)> Examples { get; } =
@@ -79,6 +100,7 @@ internal sealed class ScreenCommand : CliCommand
         ("eligibility screen --rules rules --patients samples/fhir/ --as-of 2026-01-15", "A folder of patient files (native or FHIR Bundles) on one screening date"),
         ("eligibility screen --rules rules/NCT07077486.json --patients samples/patients/ --out results.ndjson", "One trial; answers recorded for the other trials are counted as answer warnings (ELIG3005)"),
         ("eligibility screen --rules rules --patients samples/patients.ndjson --detail verdict --out verdicts.ndjson", "One short row per patient and trial: where it comes from, the trial, the patient, the date and the verdict (--detail full: every explanation)"),
+        ("eligibility omop-generate --rules rules --persons 1000 --as-of 2026-03-01 --out duckdb:cdm.duckdb && eligibility screen --omop duckdb:cdm.duckdb --rules rules --as-of 2026-03-01 --detail verdict --summary summary.json > rows.ndjson", "Every trial in SQL over an OMOP CDM database in DuckDB (here a synthetic one of 1,000 persons)"),
         ("cat samples/patients.ndjson | eligibility screen --rules rules --patients - --parallel 4 | grep '\"verdict\":\"eligible\"'", "From stdin, four workers, keep the eligible"),
         ("eligibility screen --rules rules --patients samples/patients.ndjson --terminology vocab/ --summary summary.json", "Bindings expanded from your OMOP vocabulary (vocab/ stands for your Athena download; it is not shipped)"),
     ];
@@ -95,7 +117,15 @@ internal sealed class ScreenCommand : CliCommand
         string[] terminologyPaths = parseResult.GetValue(terminology) ?? [];
         var compiler = new RuleFiles(TerminologyInput.Load(terminologyPaths, Console));
         var trials = ruleFiles.Select(f => compiler.LoadOrThrow(f.Path, Console)).ToList();
-        var source = PatientSource.Open(parseResult.GetRequiredValue(patients), limits.MaxRecordBytes);
+        if (parseResult.GetValue(omop) is { } connection)
+        {
+            var omopDetail = ScreenRows.Parse(parseResult.GetValue(detail) ?? "criteria") ?? ScreenDetail.Criteria;
+            return OmopScreen.Run(Console, ruleFiles.Select((f, i) => (f.Path, trials[i])).ToList(), new OmopScreen.Request(
+                connection, parseResult.GetValue(cdmSchema), parseResult.GetValue(asOf), parseResult.GetValue(parallel), omopDetail,
+                parseResult.GetValue(outFile), parseResult.GetValue(summaryFile), parseResult.GetValue(reportFile), compiler.Options.Terminology?.Description));
+        }
+
+        var source = PatientSource.Open(parseResult.GetValue(patients)!, limits.MaxRecordBytes);
         DateOnly? fixedAsOf = parseResult.GetValue(asOf);
         int workers = parseResult.GetValue(parallel) ?? Environment.ProcessorCount;
         string? outPath = parseResult.GetValue(outFile);

@@ -47,6 +47,16 @@ internal sealed class SyntheticPopulation
     private readonly List<object?[]> observations = new();
     private readonly Dictionary<BoundConcept, List<(string System, string Vocabulary, string Code)>> codes = new(ReferenceEqualityComparer.Instance);
 
+    // Rows already written to the database by Flush (the lists hold only the rows since): row IDs go on from these.
+    private int flushedMeasurements;
+    private int flushedConditions;
+    private int flushedDrugs;
+    private int flushedProcedures;
+    private int flushedObservations;
+
+    // Only records the native NDJSON format can hold: no coded result with contradicting words, answers spelled as the rule file spells them.
+    private bool nativeFormat;
+
     private SyntheticPopulation(int seed, DateOnly asOf, TrialProfile profile)
     {
         random = new Random(seed);
@@ -55,6 +65,16 @@ internal sealed class SyntheticPopulation
     }
 
     public IReadOnlyList<PatientRecord> Patients => patients;
+
+    private int MeasurementRows => flushedMeasurements + measurements.Count;
+
+    private int ConditionRows => flushedConditions + conditions.Count;
+
+    private int DrugRows => flushedDrugs + drugs.Count;
+
+    private int ProcedureRows => flushedProcedures + procedures.Count;
+
+    private int ObservationRows => flushedObservations + observations.Count;
 
     /// <summary>The concept IDs used, by (vocabulary_id, concept_code).</summary>
     public IReadOnlyDictionary<(string Vocabulary, string Code), int> Concepts => concepts;
@@ -306,7 +326,7 @@ internal sealed class SyntheticPopulation
         string? status = random.Next(12) switch { 0 => "preliminary", 1 => "amended", 2 => null, 3 => "cancelled", _ => "final" };
         into.Add(new ObservationRecord
         {
-            Id = "m" + measurements.Count.ToString(CultureInfo.InvariantCulture),
+            Id = "m" + MeasurementRows.ToString(CultureInfo.InvariantCulture),
             Codes = new[] { new Coding(system, code) },
             Value = numeric ? value : null,
             ValueText = numeric ? null : "see report",
@@ -323,7 +343,7 @@ internal sealed class SyntheticPopulation
         int conceptId = ConceptId(vocabulary, code);
         measurements.Add(new object?[]
         {
-            measurements.Count + 1, personId, conceptId, date, 0, numeric ? value : null,
+            MeasurementRows + 1, personId, conceptId, date, 0, numeric ? value : null,
             recorded is null ? null : ConceptId("UCUM", recorded), high, conceptId, code, recorded, null, numeric ? null : "see report",
         });
     }
@@ -368,6 +388,7 @@ internal sealed class SyntheticPopulation
                 valueCode = (e.System, OmopSqlWriter.VocabulariesOf(e.System)[0], e.Code);
                 var other = concept.Answers[Pick(names)].Texts.Order(StringComparer.Ordinal).ToList();
                 text = other.Count > 0 ? Pick(other) : text; // a code and words that may disagree
+                text = nativeFormat ? null : text; // the native format holds one value: the code
             }
         }
         else
@@ -379,7 +400,7 @@ internal sealed class SyntheticPopulation
         string? status = random.Next(10) == 0 ? "preliminary" : "final";
         into.Add(new ObservationRecord
         {
-            Id = "q" + measurements.Count.ToString(CultureInfo.InvariantCulture),
+            Id = "q" + MeasurementRows.ToString(CultureInfo.InvariantCulture),
             Codes = new[] { new Coding(system, code) },
             ValueCodes = valueCode is { } v ? new[] { new Coding(v.System, v.Code) } : Array.Empty<Coding>(),
             ValueText = text,
@@ -395,7 +416,7 @@ internal sealed class SyntheticPopulation
         int conceptId = ConceptId(vocabulary, code);
         measurements.Add(new object?[]
         {
-            measurements.Count + 1, personId, conceptId, date, 0, number, null, null, conceptId, code, null,
+            MeasurementRows + 1, personId, conceptId, date, 0, number, null, null, conceptId, code, null,
             valueCode is { } vc ? ConceptId(vc.Vocabulary, vc.Code) : null, text,
         });
     }
@@ -412,14 +433,14 @@ internal sealed class SyntheticPopulation
         var (system, vocabulary, code) = Pick(list);
         DateOnly date = EdgeDate(windows, 2);
         string status = Chance(0.05) ? "not-done" : "completed";
-        into.Add(new ImmunizationRecord { Id = "i" + drugs.Count.ToString(CultureInfo.InvariantCulture), Codes = new[] { new Coding(system, code) }, Date = date, Status = status });
+        into.Add(new ImmunizationRecord { Id = "i" + DrugRows.ToString(CultureInfo.InvariantCulture), Codes = new[] { new Coding(system, code) }, Date = date, Status = status });
         if (status != "completed")
         {
             return;
         }
 
         int conceptId = ConceptId(vocabulary, code);
-        drugs.Add(new object?[] { drugs.Count + 1, personId, conceptId, date, date, 0, 1, conceptId, code });
+        drugs.Add(new object?[] { DrugRows + 1, personId, conceptId, date, date, 0, 1, conceptId, code });
     }
 
     private static bool EvaluationCounts(string? status) => Eligibility.Evaluation.EvaluationContext.CountsAsResult(status);
@@ -449,7 +470,7 @@ internal sealed class SyntheticPopulation
         string? verification = random.Next(30) switch { 0 => "refuted", 1 => "entered-in-error", 2 => "confirmed", _ => null };
         into.Add(new ConditionRecord
         {
-            Id = "c" + conditions.Count.ToString(CultureInfo.InvariantCulture),
+            Id = "c" + ConditionRows.ToString(CultureInfo.InvariantCulture),
             Codes = new[] { new Coding(system, code) },
             Onset = onset,
             Abatement = abatement,
@@ -462,7 +483,7 @@ internal sealed class SyntheticPopulation
         }
 
         int conceptId = ConceptId(vocabulary, code);
-        conditions.Add(new object?[] { conditions.Count + 1, personId, conceptId, onset, abatement, 0, conceptId, code });
+        conditions.Add(new object?[] { ConditionRows + 1, personId, conceptId, onset, abatement, 0, conceptId, code });
     }
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
@@ -478,14 +499,14 @@ internal sealed class SyntheticPopulation
         var (system, vocabulary, code) = Pick(list);
         DateOnly performed = EdgeDate(windows, 10);
         string status = Chance(0.05) ? "not-done" : "completed";
-        into.Add(new ProcedureRecord { Id = "p" + procedures.Count.ToString(CultureInfo.InvariantCulture), Codes = new[] { new Coding(system, code) }, Performed = performed, Status = status });
+        into.Add(new ProcedureRecord { Id = "p" + ProcedureRows.ToString(CultureInfo.InvariantCulture), Codes = new[] { new Coding(system, code) }, Performed = performed, Status = status });
         if (status != "completed")
         {
             return;
         }
 
         int conceptId = ConceptId(vocabulary, code);
-        procedures.Add(new object?[] { procedures.Count + 1, personId, conceptId, performed, 0, conceptId, code });
+        procedures.Add(new object?[] { ProcedureRows + 1, personId, conceptId, performed, 0, conceptId, code });
     }
 
     private void Medication(int personId, BoundConcept concept, IReadOnlyList<IsoDuration> windows, List<MedicationRecord> into)
@@ -522,7 +543,7 @@ internal sealed class SyntheticPopulation
         string? intent = Chance(0.03) ? "plan" : null;
         var record = new MedicationRecord
         {
-            Id = "d" + drugs.Count.ToString(CultureInfo.InvariantCulture),
+            Id = "d" + DrugRows.ToString(CultureInfo.InvariantCulture),
             Codes = new[] { new Coding(entry.System, entry.Code) },
             Start = start,
             End = end,
@@ -537,7 +558,7 @@ internal sealed class SyntheticPopulation
 
         int conceptId = ConceptId(entry.Vocabulary, entry.Code);
         int? daysSupply = end is { } e ? e.DayNumber - start.DayNumber + 1 : null;
-        drugs.Add(new object?[] { drugs.Count + 1, personId, conceptId, start, end ?? Ongoing, 0, daysSupply, conceptId, entry.Code });
+        drugs.Add(new object?[] { DrugRows + 1, personId, conceptId, start, end ?? Ongoing, 0, daysSupply, conceptId, entry.Code });
     }
 
     private void Answer(int personId, string target, IsoDuration? validity, List<Assessment> into)
@@ -551,15 +572,52 @@ internal sealed class SyntheticPopulation
             _ => asOf.AddDays(-random.Next(400)),
         };
         bool value = Chance(0.7);
-        string spelled = Chance(0.1) ? target.ToLowerInvariant() : target;
-        into.Add(new Assessment { Criterion = spelled, Value = value, Date = date, Source = "Observation/a" + observations.Count.ToString(CultureInfo.InvariantCulture) });
-        observations.Add(new object?[] { observations.Count + 1, personId, 0, date, 0, value ? 1m : 0m, spelled });
+        // The native format names criteria as the rule file spells them; in-memory records may spell them in any case.
+        string spelled = Chance(0.1) && !nativeFormat ? target.ToLowerInvariant() : target;
+        into.Add(new Assessment { Criterion = spelled, Value = value, Date = date, Source = "Observation/a" + ObservationRows.ToString(CultureInfo.InvariantCulture) });
+        observations.Add(new object?[] { ObservationRows + 1, personId, 0, date, 0, value ? 1m : 0m, spelled });
     }
 
     /// <summary>Creates the CDM tables on the connection and loads the population and its vocabulary.</summary>
     public void WriteOmop(DuckDBConnection connection)
     {
         OmopSchema.Create(connection);
+        Flush(connection);
+        WriteVocabulary(connection);
+    }
+
+    /// <summary>
+    /// Generates <paramref name="count"/> persons in batches straight into the connection's CDM tables (created first),
+    /// handing each native record to <paramref name="patient"/> and keeping none: memory stays flat however many persons.
+    /// The persons are those <see cref="Generate"/> gives for the same seed, size and trials, except that every record is
+    /// one the native NDJSON format can hold: a coded qualitative result carries no contradicting words, and answers name
+    /// criteria as the rule file spells them.
+    /// </summary>
+    public static void Stream(DuckDBConnection connection, int seed, int count, DateOnly asOf, IEnumerable<TrialEvaluator> trials, Action<PatientRecord>? patient, int batch = 20_000)
+    {
+        var population = new SyntheticPopulation(seed, asOf, TrialProfile.Of(trials)) { nativeFormat = true };
+        OmopSchema.Create(connection);
+        for (int i = 1; i <= count; i++)
+        {
+            population.AddPatient(i);
+            if (i % batch == 0 || i == count)
+            {
+                foreach (var record in population.patients)
+                {
+                    patient?.Invoke(record);
+                }
+
+                population.Flush(connection);
+                population.Forget();
+            }
+        }
+
+        population.WriteVocabulary(connection);
+    }
+
+    /// <summary>Appends the persons and rows generated since the last <see cref="Forget"/> to the CDM tables.</summary>
+    private void Flush(DuckDBConnection connection)
+    {
         Append(connection, "person", persons, "person_id", "gender_concept_id", "year_of_birth", "month_of_birth", "day_of_birth", "birth_datetime", "race_concept_id", "ethnicity_concept_id");
         Append(connection, "measurement", measurements, "measurement_id", "person_id", "measurement_concept_id", "measurement_date", "measurement_type_concept_id", "value_as_number", "unit_concept_id", "range_high", "measurement_source_concept_id", "measurement_source_value", "unit_source_value", "value_as_concept_id", "value_source_value");
         Append(connection, "condition_occurrence", conditions, "condition_occurrence_id", "person_id", "condition_concept_id", "condition_start_date", "condition_end_date", "condition_type_concept_id", "condition_source_concept_id", "condition_source_value");
@@ -568,6 +626,27 @@ internal sealed class SyntheticPopulation
         Append(connection, "observation", observations, "observation_id", "person_id", "observation_concept_id", "observation_date", "observation_type_concept_id", "value_as_number", "observation_source_value");
         var periods = persons.Select(p => new object?[] { p[0], p[0], new DateOnly((int)p[2]!, 1, 1), asOf, 0 }).ToList();
         Append(connection, "observation_period", periods, "observation_period_id", "person_id", "observation_period_start_date", "observation_period_end_date", "period_type_concept_id");
+    }
+
+    /// <summary>Drops the persons, rows and native records written so far; the rows generated next go on numbering from them.</summary>
+    private void Forget()
+    {
+        flushedMeasurements += measurements.Count;
+        flushedConditions += conditions.Count;
+        flushedDrugs += drugs.Count;
+        flushedProcedures += procedures.Count;
+        flushedObservations += observations.Count;
+        foreach (var list in new[] { persons, measurements, conditions, drugs, procedures, observations })
+        {
+            list.Clear();
+        }
+
+        patients.Clear();
+    }
+
+    /// <summary>Loads the concepts the rows use (one <c>concept</c> and one self <c>concept_ancestor</c> row each).</summary>
+    private void WriteVocabulary(DuckDBConnection connection)
+    {
         var vocabulary = concepts.OrderBy(c => c.Value).Select(c => new object?[]
         {
             c.Value, c.Key.Vocabulary + " " + c.Key.Code, DomainOf(c.Key.Vocabulary), c.Key.Vocabulary, c.Key.Vocabulary == "UCUM" ? "Unit" : "Synthetic",
