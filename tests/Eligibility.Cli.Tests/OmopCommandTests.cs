@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 using Eligibility.Cli.Omop;
@@ -230,24 +231,77 @@ public sealed class OmopCommandTests
         units.Out.Should().StartWith("-- Eligibility: trial NCT06394063");
     }
 
-    [TestCase("postgres", "--dialect postgres is not yet supported")]
-    [TestCase("spark", "--dialect spark is not yet supported")]
-    [TestCase("oracle", "'oracle' is not a dialect")]
-    public void Sql_refuses_the_dialects_that_do_not_exist_yet(string dialect, string message)
+    [TestCase("postgres", "SQL for PostgreSQL")]
+    [TestCase("spark", "SQL for Spark SQL")]
+    public void Sql_writes_each_dialect_and_names_the_CDM_schema(string dialect, string said)
     {
-        var r = CliRunner.Run("sql", "--dialect", dialect, "--rules", TestPaths.TinyRules);
+        string rules = Path.Combine(Rules, "NCT06394063.json");
+        var duck = CliRunner.Run("sql", "--rules", rules, "--as-of", AsOf);
+        var r = CliRunner.Run("sql", "--dialect", dialect, "--rules", rules, "--as-of", AsOf);
+        var inSchema = CliRunner.Run("sql", "--dialect", dialect, "--rules", rules, "--as-of", AsOf, "--cdm-schema", "cdm_54");
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Err.Should().Contain(said);
+        r.Out.Should().StartWith("-- Eligibility: trial NCT06394063").And.NotBe(duck.Out, "each dialect writes its own SQL");
+        inSchema.ExitCode.Should().Be(0, inSchema.ToString());
+        inSchema.Out.Should().Contain("cdm_54").And.NotBe(r.Out);
+    }
+
+    [Test]
+    public void Sql_refuses_a_dialect_it_does_not_know()
+    {
+        var r = CliRunner.Run("sql", "--dialect", "oracle", "--rules", TestPaths.TinyRules);
         r.ExitCode.Should().Be(2, r.ToString());
-        r.Err.Should().Contain(message);
+        r.Err.Should().Contain("'oracle' is not a dialect");
         r.Out.Should().BeEmpty();
+    }
+
+    [Test]
+    public void A_PostgreSQL_database_screens_as_the_same_population_in_DuckDB_does()
+    {
+        string? server = Environment.GetEnvironmentVariable("ELIGIBILITY_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            string reason = "ELIGIBILITY_TEST_POSTGRES is not set: no PostgreSQL server (.ci/run starts one and sets it)";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail(reason);
+            }
+
+            Assert.Ignore(reason);
+        }
+
+        const string schema = "elig_cli_test";
+        using (var source = new DuckDB.NET.Data.DuckDBConnection("Data Source=" + database + ";ACCESS_MODE=READ_ONLY"))
+        using (var target = new Npgsql.NpgsqlConnection(server))
+        {
+            source.Open();
+            target.Open();
+            Eligibility.Sql.PostgreSqlOmopLoader.Copy(source, target, schema);
+        }
+
+        string duckRows = Path.Combine(dir, "duck-rows.ndjson"), pgRows = Path.Combine(dir, "pg-rows.ndjson");
+        string duckSummary = Path.Combine(dir, "duck-summary.json"), pgSummary = Path.Combine(dir, "pg-summary.json");
+        var duck = CliRunner.Run("screen", "--omop", "duckdb:" + database, "--rules", Rules, "--as-of", AsOf, "--out", duckRows, "--summary", duckSummary);
+        var pg = CliRunner.Run("screen", "--omop", server, "--cdm-schema", schema, "--rules", Rules, "--as-of", AsOf, "--out", pgRows, "--summary", pgSummary);
+
+        duck.ExitCode.Should().Be(0, duck.ToString());
+        pg.ExitCode.Should().Be(0, pg.ToString());
+        pg.Err.Should().Contain("Screening PostgreSQL ").And.NotContain("Password", "the connection string is not echoed");
+        File.ReadAllText(pgRows).Should().Be(File.ReadAllText(duckRows));
+        File.ReadAllLines(pgRows).Should().HaveCount(Persons * 5);
+        var a = JsonNode.Parse(File.ReadAllText(duckSummary))!["trials"]!.ToJsonString();
+        var b = JsonNode.Parse(File.ReadAllText(pgSummary))!["trials"]!.ToJsonString();
+        b.Should().Be(a, "the attrition is the same");
     }
 
     [Test]
     public void Screen_refuses_what_an_OMOP_run_cannot_do()
     {
         string rules = Path.Combine(Rules, "NCT07077486.json");
-        var postgres = CliRunner.Run("screen", "--omop", "Host=localhost;Database=cdm", "--rules", rules);
+        var postgres = CliRunner.Run("screen", "--omop", "Host=127.0.0.1;Port=1;Database=cdm;Timeout=3", "--rules", rules);
         postgres.ExitCode.Should().Be(2, postgres.ToString());
-        postgres.Err.Should().Contain("PostgreSQL connection strings are not yet supported");
+        postgres.Err.Should().Contain("ELIG4152").And.Contain("PostgreSQL 127.0.0.1:1/cdm");
 
         var full = CliRunner.Run("screen", "--omop", "duckdb:" + database, "--rules", rules, "--detail", "full");
         full.ExitCode.Should().Be(2, full.ToString());

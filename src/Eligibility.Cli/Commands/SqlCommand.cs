@@ -27,14 +27,14 @@ internal sealed class SqlCommand : CliCommand
     private readonly Option<string> rules = new("--rules") { Description = "The rule file (rules/<TrialId>.json).", Required = true, HelpName = "FILE" };
     private readonly Option<string> dialect = new("--dialect")
     {
-        Description = "The SQL engine: duckdb (the only dialect so far; postgres and spark are pending).",
+        Description = "The SQL engine: duckdb (embedded, the default), postgres (PostgreSQL) or spark (Spark SQL for Databricks).",
         DefaultValueFactory = _ => "duckdb",
-        HelpName = "duckdb",
+        HelpName = "duckdb|postgres|spark",
     };
 
     private readonly Option<DateOnly?> asOf = AsOfDate.CreateOption("The screening date the SQL is written for. Default: today (the SQL has no per-record as-of date).");
-    private readonly Option<string?> omop = new("--omop") { Description = "Read the unit concepts (UCUM) of this OMOP database (duckdb:PATH) so the SQL converts every unit it holds. Default: a built-in list of common laboratory units.", HelpName = "CONNECTION" };
-    private readonly Option<string?> cdmSchema = new("--cdm-schema") { Description = "With --omop: the schema holding the CDM tables.", HelpName = "NAME" };
+    private readonly Option<string?> omop = new("--omop") { Description = "Read the unit concepts (UCUM) of this OMOP database (duckdb:PATH, or a PostgreSQL connection string) so the SQL converts every unit it holds. Default: a built-in list of common laboratory units.", HelpName = "CONNECTION" };
+    private readonly Option<string?> cdmSchema = new("--cdm-schema") { Description = "The schema holding the CDM tables: the SQL names it (and --omop reads the units from it).", HelpName = "NAME" };
     private readonly Option<string[]> terminology = TerminologyInput.CreateOption();
 
     public SqlCommand(CliConsole console)
@@ -54,13 +54,9 @@ internal sealed class SqlCommand : CliCommand
             }
 
             string value = r.Tokens[0].Value;
-            if (value is "postgres" or "spark")
+            if (DialectOf(value) is null)
             {
-                r.AddError($"--dialect {value} is not yet supported (pending); the only dialect so far is duckdb");
-            }
-            else if (value != "duckdb")
-            {
-                r.AddError($"--dialect: '{value}' is not a dialect; the only dialect so far is duckdb");
+                r.AddError($"--dialect: '{value}' is not a dialect; use duckdb, postgres or spark");
             }
         });
     }
@@ -77,18 +73,16 @@ internal sealed class SqlCommand : CliCommand
         var compiler = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
         var trial = compiler.LoadOrThrow(rulesPath, Console);
         DateOnly date = parseResult.GetValue(asOf) ?? Console.Today;
+        var sqlDialect = DialectOf(parseResult.GetValue(dialect) ?? "duckdb") ?? SqlDialect.DuckDb;
+        string? schema = parseResult.GetValue(cdmSchema);
         IReadOnlyCollection<string> units = CommonUnits;
         if (parseResult.GetValue(omop) is { } connection)
         {
-            using var database = OmopDatabase.Open(OmopDatabase.DuckDbPath(connection, "--omop"), parseResult.GetValue(cdmSchema), null, Console);
-            units = DuckDbOmopRunner.UnitCodes(database);
-        }
-        else if (parseResult.GetValue(cdmSchema) is not null)
-        {
-            throw new CliInputException("--cdm-schema needs --omop");
+            using var database = OmopConnection.Open(connection, "--omop", schema, null, Console);
+            units = database.UnitCodes();
         }
 
-        var compilation = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, new OmopSqlOptions { AsOf = date, UnitCodes = units });
+        var compilation = OmopSqlCompiler.Compile(trial, sqlDialect, new OmopSqlOptions { AsOf = date, UnitCodes = units, CdmSchema = schema });
         OmopDatabase.WriteUnsupported(rulesPath, compilation, Console);
         Console.Out.Write(compilation.Sql);
         if (!compilation.Sql.EndsWith('\n'))
@@ -97,7 +91,23 @@ internal sealed class SqlCommand : CliCommand
         }
 
         string from = parseResult.GetValue(asOf) is null ? "today: no --as-of" : "from --as-of";
-        Console.Error.WriteLine($"{trial.Trial.Id}: SQL for DuckDB as of {AsOfDate.Format(date)} ({from}); {compilation.Nodes.Count} criteria and parts, {compilation.Unsupported.Count} not expressible in SQL (unknown for every person).");
+        Console.Error.WriteLine($"{trial.Trial.Id}: SQL for {DialectName(sqlDialect)} as of {AsOfDate.Format(date)} ({from}); {compilation.Nodes.Count} criteria and parts, {compilation.Unsupported.Count} not expressible in SQL (unknown for every person).");
         return ExitCodes.Success;
     }
+
+    /// <summary>The dialect an option word names; null when it names none.</summary>
+    internal static SqlDialect? DialectOf(string word) => word switch
+    {
+        "duckdb" => SqlDialect.DuckDb,
+        "postgres" => SqlDialect.PostgreSql,
+        "spark" => SqlDialect.Spark,
+        _ => null,
+    };
+
+    private static string DialectName(SqlDialect d) => d switch
+    {
+        SqlDialect.PostgreSql => "PostgreSQL",
+        SqlDialect.Spark => "Spark SQL",
+        _ => "DuckDB",
+    };
 }

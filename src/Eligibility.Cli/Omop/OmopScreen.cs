@@ -6,7 +6,6 @@ using System.IO;
 using System.Linq;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using DuckDB.NET.Data;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
 using Eligibility.Cli.Screening;
@@ -15,7 +14,7 @@ using Eligibility.Sql;
 namespace Eligibility.Cli.Omop;
 
 /// <summary>
-/// <c>screen --omop duckdb:PATH</c>: each trial's SQL run over an OMOP CDM database, written as the rows and the
+/// <c>screen --omop duckdb:PATH|POSTGRESQL-CONNECTION-STRING</c>: each trial's SQL run over an OMOP CDM database, written as the rows and the
 /// attrition summary of a file-based screen (<see cref="ScreenRows"/>, <see cref="ScreenSummary"/>,
 /// <see cref="ScreenOutput"/>). One record per person, in person_id order; the patient is the person_id.
 /// </summary>
@@ -32,30 +31,21 @@ internal static class OmopScreen
             throw new CliInputException("--detail full is not available with --omop: explanations are not computed in SQL; use --detail verdict or criteria");
         }
 
-        string path = OmopDatabase.DuckDbPath(request.Connection, "--omop");
         DateOnly asOf = request.AsOf ?? console.Today;
         string asOfText = request.AsOf is { } d ? $"{AsOfDate.Format(d)} (from --as-of)" : $"today ({AsOfDate.Format(asOf)}; an OMOP database has no per-record as-of date)";
-        console.Error.WriteLine($"Screening {request.Connection} against {string.Join(", ", trials.Select(t => t.Trial.Trial.Id))} in SQL; as-of: {asOfText}.");
         var clock = Stopwatch.StartNew();
         var decisions = new List<(long[] Persons, TrialDecision[] Decisions)>(trials.Count);
-        using (var connection = OmopDatabase.Open(path, request.Schema, request.Threads, console))
+        string name;
+        using (var connection = OmopConnection.Open(request.Connection, "--omop", request.Schema, request.Threads, console))
         {
-            var units = DuckDbOmopRunner.UnitCodes(connection);
+            name = connection.Name;
+            console.Error.WriteLine($"Screening {name} against {string.Join(", ", trials.Select(t => t.Trial.Trial.Id))} in SQL; as-of: {asOfText}.");
+            var units = connection.UnitCodes();
             foreach (var (rulePath, trial) in trials)
             {
-                var compilation = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, new OmopSqlOptions { AsOf = asOf, UnitCodes = units });
+                var compilation = OmopSqlCompiler.Compile(trial, connection.Dialect, connection.Options(asOf, units));
                 OmopDatabase.WriteUnsupported(rulePath, compilation, console);
-                OmopScreenResult result;
-                try
-                {
-                    result = DuckDbOmopRunner.Run(connection, compilation);
-                }
-                catch (DuckDBException ex)
-                {
-                    throw OmopDatabase.Unusable(path, $"the SQL of {trial.Trial.Id} failed: {ex.Message.ReplaceLineEndings(" ")}", console);
-                }
-
-                decisions.Add(Decisions(trial, result));
+                decisions.Add(Decisions(trial, connection.Run(compilation, trial.Trial.Id, console)));
             }
         }
 
@@ -65,7 +55,7 @@ internal static class OmopScreen
             throw new InvalidOperationException("the trials' SQL returned different persons");
         }
 
-        var summary = new ScreenSummary(trials.Select(t => t.Trial).ToList(), request.Connection, listCodes: false);
+        var summary = new ScreenSummary(trials.Select(t => t.Trial).ToList(), name, listCodes: false);
         ScreenOutput output;
         try
         {
@@ -105,7 +95,7 @@ internal static class OmopScreen
 
             if (request.ReportPath is { } reportPath)
             {
-                WriteFile(reportPath, ScreenReport.Render(summary, new ScreenReport.Run(request.Connection, $"{AsOfDate.Format(asOf)}", 0, request.Terminology)));
+                WriteFile(reportPath, ScreenReport.Render(summary, new ScreenReport.Run(name, $"{AsOfDate.Format(asOf)}", 0, request.Terminology)));
             }
 
             output.Complete();
