@@ -52,10 +52,12 @@ public sealed class PatientIndex
             occurrences += observations[i].Codes.Count;
         }
 
+        // Every buffer is rented: there are at most as many groups as coding occurrences.
         int[] occurrenceGroups = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
-        var firstCodings = new List<Coding>();
-        var counts = new List<int>();
-        var lastMember = new List<int>();
+        int[] counts = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
+        int[] lastMember = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
+        Coding[] firstCodings = ArrayPool<Coding>.Shared.Rent(Math.Max(occurrences, 1));
+        int groupCount = 0;
         int at = 0;
         for (int i = 0; i < observations.Count; i++)
         {
@@ -77,10 +79,10 @@ public sealed class PatientIndex
                 var key = CodeMatcher.ExactKey(coding);
                 if (!observationGroupByKey.TryGetValue(key, out int g))
                 {
-                    observationGroupByKey[key] = g = firstCodings.Count;
-                    firstCodings.Add(coding);
-                    counts.Add(0);
-                    lastMember.Add(-1);
+                    observationGroupByKey[key] = g = groupCount++;
+                    firstCodings[g] = coding;
+                    counts[g] = 0;
+                    lastMember[g] = -1;
                 }
 
                 if (lastMember[g] == i)
@@ -95,7 +97,7 @@ public sealed class PatientIndex
             }
         }
 
-        observationGroups = new CodingGroup[firstCodings.Count];
+        observationGroups = new CodingGroup[groupCount];
         for (int g = 0; g < observationGroups.Length; g++)
         {
             observationGroups[g] = new CodingGroup(firstCodings[g], new int[counts[g]]);
@@ -121,6 +123,9 @@ public sealed class PatientIndex
         }
 
         ArrayPool<int>.Shared.Return(occurrenceGroups);
+        ArrayPool<int>.Shared.Return(counts);
+        ArrayPool<int>.Shared.Return(lastMember);
+        ArrayPool<Coding>.Shared.Return(firstCodings, clearArray: true);
         SortByDate(observationGroups, observationDates);
         answers = IndexAnswers(record.Assessments);
     }
