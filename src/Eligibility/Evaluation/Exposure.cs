@@ -32,7 +32,12 @@ internal static class Exposure
 
     /// <summary>The member concept a record is exposure to, or <c>null</c> when it is not real exposure to the concept or started after as-of.</summary>
     public static string? MemberOf(MedicationRecord m, BoundConcept concept, DateOnly asOf) =>
-        m.IsExposure && !(m.Start > asOf) ? concept.Matcher.Match(m.Codes) : null;
+        MemberOf(m, m.IsExposure ? concept.Matcher.Match(m.Codes) : null, asOf);
+
+    /// <summary><see cref="MemberOf(MedicationRecord, BoundConcept, DateOnly)"/> given the member the record's codes match
+    /// (<paramref name="matched"/>, as <see cref="PatientIndex.MedicationMembers"/> keeps it).</summary>
+    public static string? MemberOf(MedicationRecord m, string? matched, DateOnly asOf) =>
+        m.IsExposure && !(m.Start > asOf) ? matched : null;
 
     /// <summary>
     /// How long after its last recorded day a record keeps the patient on the therapy: the longer of the concept's

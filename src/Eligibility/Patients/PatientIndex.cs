@@ -1,5 +1,8 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Eligibility.Binding;
 using Eligibility.Time;
 
@@ -9,42 +12,60 @@ namespace Eligibility.Patients;
 /// A patient record indexed for evaluation: built once per patient, then shared by every trial the patient is screened
 /// against (<see cref="TrialEvaluator.Evaluate(PatientIndex, DateOnly)"/>,
 /// <see cref="TrialEvaluator.Decide(PatientIndex, DateOnly, Span{Outcome})"/>). The results that count as observations
-/// are grouped by coding (system and code), each group sorted by date, so finding a concept's latest result tests each of
-/// the patient's distinct codings once instead of every record; the other record kinds keep their distinct codings, so a
-/// concept the patient has no record of is ruled out without a scan. Answers to judgements are grouped by what they answer.
+/// are grouped by coding (normalised system and trimmed code), each group sorted by date, so finding a concept's latest
+/// result reads only the groups the concept matches. Which groups and which records of the other kinds a concept matches
+/// is worked out the first time any trial asks, then kept in the index (per concept), so a concept is matched against a
+/// patient's codes once however many trials and criteria use it. Answers to judgements are grouped by what they answer.
 /// </summary>
 /// <remarks>
 /// Nothing in the index depends on a trial or an as-of date, and which data a rule uses is exactly what it uses reading
 /// the <see cref="PatientRecord"/> (docs/semantics.md "Which data is used"): evaluating with the index or with the record
-/// gives the same results. Immutable and thread-safe once built; it keeps a reference to the record, which must not be
-/// changed while the index is in use (records are immutable unless their lists are mutated by the caller).
+/// gives the same results. Thread-safe once built (its only mutable part is the per-concept match cache, filled safely
+/// under concurrent use); it keeps a reference to the record, which must not be changed while the index is in use
+/// (records are immutable unless their lists are mutated by the caller).
 /// </remarks>
 public sealed class PatientIndex
 {
     private static readonly Dictionary<string, Assessment[]> NoAnswers = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly object NoMembers = new();
 
     private readonly CodingGroup[] observationGroups;
-    private readonly CodingTable observationCodings;
+    private readonly Dictionary<(string System, string Code), int> observationGroupByKey;
     private readonly DateOnly[] observationDates;
-    private readonly string?[] normalisedTexts;
-    private readonly CodingTable conditionCodings;
-    private readonly CodingTable procedureCodings;
-    private readonly CodingTable medicationCodings;
-    private readonly CodingTable immunizationCodings;
+    private readonly string?[]? normalisedTexts;
     private readonly Dictionary<string, Assessment[]> answers;
+    private MatchCache? matches;
 
     private PatientIndex(PatientRecord record)
     {
         Record = record;
         var observations = record.Observations;
         observationDates = new DateOnly[observations.Count];
-        normalisedTexts = new string?[observations.Count];
-        var groups = new Dictionary<(string System, string Code), List<int>>();
-        var order = new List<(string System, string Code)>();
+        observationGroupByKey = new Dictionary<(string System, string Code), int>();
+
+        // One pass groups every counting result's codings by exact-match key (normalised system, trimmed code): the
+        // codings of one key match the same concepts, so they share a group. The group of each coding goes into a
+        // pooled buffer (-1 for a repeat within one result), and the second pass fills arrays of exactly the right size.
+        int occurrences = 0;
+        for (int i = 0; i < observations.Count; i++)
+        {
+            occurrences += observations[i].Codes.Count;
+        }
+
+        // Every buffer is rented: there are at most as many groups as coding occurrences.
+        int[] occurrenceGroups = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
+        int[] counts = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
+        int[] lastMember = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
+        Coding[] firstCodings = ArrayPool<Coding>.Shared.Rent(Math.Max(occurrences, 1));
+        int groupCount = 0;
+        int at = 0;
         for (int i = 0; i < observations.Count; i++)
         {
             var o = observations[i];
-            normalisedTexts[i] = string.IsNullOrWhiteSpace(o.ValueText) ? null : ConceptBinder.NormaliseText(o.ValueText);
+            if (!string.IsNullOrWhiteSpace(o.ValueText))
+            {
+                (normalisedTexts ??= new string?[observations.Count])[i] = ConceptBinder.NormaliseText(o.ValueText);
+            }
 
             // Only a dated result of final, amended or corrected status is ever used (EvaluationContext.CountsAsResult).
             if (o.Date is not { } date || !Evaluation.EvaluationContext.CountsAsResult(o.Status))
@@ -55,49 +76,94 @@ public sealed class PatientIndex
             observationDates[i] = date;
             foreach (var coding in o.Codes)
             {
-                var key = (coding.System, coding.Code);
-                if (!groups.TryGetValue(key, out var members))
+                var key = CodeMatcher.ExactKey(coding);
+                if (!observationGroupByKey.TryGetValue(key, out int g))
                 {
-                    groups[key] = members = new List<int>();
-                    order.Add(key);
+                    observationGroupByKey[key] = g = groupCount++;
+                    firstCodings[g] = coding;
+                    counts[g] = 0;
+                    lastMember[g] = -1;
                 }
 
-                if (members.Count == 0 || members[^1] != i)
+                if (lastMember[g] == i)
                 {
-                    members.Add(i);
+                    occurrenceGroups[at++] = -1;
+                    continue;
+                }
+
+                lastMember[g] = i;
+                counts[g]++;
+                occurrenceGroups[at++] = g;
+            }
+        }
+
+        observationGroups = new CodingGroup[groupCount];
+        for (int g = 0; g < observationGroups.Length; g++)
+        {
+            observationGroups[g] = new CodingGroup(firstCodings[g], new int[counts[g]]);
+            counts[g] = 0;
+        }
+
+        at = 0;
+        for (int i = 0; i < observations.Count; i++)
+        {
+            var o = observations[i];
+            if (o.Date is null || !Evaluation.EvaluationContext.CountsAsResult(o.Status))
+            {
+                continue;
+            }
+
+            for (int c = 0; c < o.Codes.Count; c++)
+            {
+                if (occurrenceGroups[at++] is var g and >= 0)
+                {
+                    observationGroups[g].Members[counts[g]++] = i;
                 }
             }
         }
 
-        observationGroups = new CodingGroup[order.Count];
-        var groupCodings = new Coding[order.Count];
-        var keys = new long[0];
-        for (int g = 0; g < order.Count; g++)
-        {
-            var members = groups[order[g]].ToArray();
+        ArrayPool<int>.Shared.Return(occurrenceGroups);
+        ArrayPool<int>.Shared.Return(counts);
+        ArrayPool<int>.Shared.Return(lastMember);
+        ArrayPool<Coding>.Shared.Return(firstCodings, clearArray: true);
+        SortByDate(observationGroups, observationDates);
+        answers = IndexAnswers(record.Assessments);
+    }
 
-            // By date, then by position in the record: the last of equal dates is the later record, which wins a tie.
-            if (keys.Length < members.Length)
+    /// <summary>Sorts each group by date, then by position in the record: the last of equal dates is the later record, which wins a tie.</summary>
+    private static void SortByDate(CodingGroup[] groups, DateOnly[] dates)
+    {
+        long[]? keys = null;
+        foreach (var group in groups)
+        {
+            int[] members = group.Members;
+            if (members.Length < 2)
             {
-                keys = new long[Math.Max(members.Length, 2 * keys.Length)];
+                continue;
+            }
+
+            if (keys is null || keys.Length < members.Length)
+            {
+                if (keys is not null)
+                {
+                    ArrayPool<long>.Shared.Return(keys);
+                }
+
+                keys = ArrayPool<long>.Shared.Rent(members.Length);
             }
 
             for (int k = 0; k < members.Length; k++)
             {
-                keys[k] = ((long)observationDates[members[k]].DayNumber << 32) | (uint)members[k];
+                keys[k] = ((long)dates[members[k]].DayNumber << 32) | (uint)members[k];
             }
 
             Array.Sort(keys, members, 0, members.Length);
-            groupCodings[g] = new Coding(order[g].System, order[g].Code);
-            observationGroups[g] = new CodingGroup(groupCodings[g], members);
         }
 
-        observationCodings = new CodingTable(groupCodings, alwaysLookup: true);
-        conditionCodings = CodingTable.Of(record.Conditions);
-        procedureCodings = CodingTable.Of(record.Procedures);
-        medicationCodings = CodingTable.Of(record.Medications);
-        immunizationCodings = CodingTable.Of(record.Immunizations);
-        answers = IndexAnswers(record.Assessments);
+        if (keys is not null)
+        {
+            ArrayPool<long>.Shared.Return(keys);
+        }
     }
 
     /// <summary>The record the index was built from.</summary>
@@ -124,31 +190,53 @@ public sealed class PatientIndex
     {
         int best = -1;
         DateOnly bestDate = default;
-        if (observationCodings.PreferLookup(matcher))
+        foreach (int g in ObservationGroupsOf(matcher))
+        {
+            LatestIn(observationGroups[g].Members, window, usable, ref best, ref bestDate);
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// The observation groups whose coding the matcher matches, found once per index and concept (by exact-key lookup
+    /// when that is cheaper, else by testing each group's coding) and kept in the index's match cache.
+    /// </summary>
+    private int[] ObservationGroupsOf(CodeMatcher matcher)
+    {
+        if (Matches.Find(matcher, MatchKind.Observation) is int[] cached)
+        {
+            return cached;
+        }
+
+        int[] buffer = ArrayPool<int>.Shared.Rent(Math.Max(observationGroups.Length, 1));
+        int found = 0;
+
+        // Looking the concept's codes up is the cheaper way when it matches exactly only, with no more codes than groups.
+        if (!matcher.HasPrefixes && matcher.ExactKeys.Length <= observationGroups.Length)
         {
             foreach (var key in matcher.ExactKeys)
             {
-                if (observationCodings.Find(key) is { } found)
+                if (observationGroupByKey.TryGetValue(key, out int g))
                 {
-                    foreach (int g in found)
-                    {
-                        LatestIn(observationGroups[g].Members, window, usable, ref best, ref bestDate);
-                    }
+                    buffer[found++] = g;
                 }
             }
         }
         else
         {
-            foreach (var group in observationGroups)
+            for (int g = 0; g < observationGroups.Length; g++)
             {
-                if (matcher.Match(group.Coding) is not null)
+                if (matcher.Match(observationGroups[g].Coding) is not null)
                 {
-                    LatestIn(group.Members, window, usable, ref best, ref bestDate);
+                    buffer[found++] = g;
                 }
             }
         }
 
-        return best;
+        int[] groups = found == 0 ? [] : buffer[..found];
+        ArrayPool<int>.Shared.Return(buffer);
+        return (int[])Matches.Add(matcher, MatchKind.Observation, groups);
     }
 
     /// <summary>The latest usable result of one coding's group that beats <paramref name="best"/> (by date, then position).</summary>
@@ -179,19 +267,63 @@ public sealed class PatientIndex
     }
 
     /// <summary>The observation's value text normalised as declared answer texts are (null when it has none).</summary>
-    internal string? NormalisedText(int observation) => normalisedTexts[observation];
+    internal string? NormalisedText(int observation) => normalisedTexts?[observation];
 
-    /// <summary>Whether some condition record may match (one of the patient's distinct condition codings matches).</summary>
-    internal bool MayHaveCondition(CodeMatcher matcher) => conditionCodings.AnyMatch(matcher);
+    /// <summary>
+    /// The member concept each condition record matches (<see cref="CodeMatcher.Match(IReadOnlyList{Coding})"/>, by
+    /// position in <see cref="PatientRecord.Conditions"/>, <c>null</c> for none); <c>null</c> when no record matches.
+    /// Matched once per index and concept, then kept: the verdict path hashes no code twice.
+    /// </summary>
+    internal string?[]? ConditionMembers(CodeMatcher matcher) => RecordMembers(matcher, MatchKind.Condition, Record.Conditions);
 
-    /// <summary>Whether some procedure record may match.</summary>
-    internal bool MayHaveProcedure(CodeMatcher matcher) => procedureCodings.AnyMatch(matcher);
+    /// <summary>The member concept each procedure record matches, as <see cref="ConditionMembers"/>.</summary>
+    internal string?[]? ProcedureMembers(CodeMatcher matcher) => RecordMembers(matcher, MatchKind.Procedure, Record.Procedures);
 
-    /// <summary>Whether some medication record may match.</summary>
-    internal bool MayHaveMedication(CodeMatcher matcher) => medicationCodings.AnyMatch(matcher);
+    /// <summary>The member concept each medication record matches, as <see cref="ConditionMembers"/>.</summary>
+    internal string?[]? MedicationMembers(CodeMatcher matcher) => RecordMembers(matcher, MatchKind.Medication, Record.Medications);
 
-    /// <summary>Whether some immunization record may match.</summary>
-    internal bool MayHaveImmunization(CodeMatcher matcher) => immunizationCodings.AnyMatch(matcher);
+    /// <summary>The member concept each immunization record matches, as <see cref="ConditionMembers"/>.</summary>
+    internal string?[]? ImmunizationMembers(CodeMatcher matcher) => RecordMembers(matcher, MatchKind.Immunization, Record.Immunizations);
+
+    /// <summary>Whether some medication record may match (one of the patient's distinct medication codings matches).</summary>
+    internal bool MayHaveMedication(CodeMatcher matcher) => MedicationMembers(matcher) is not null;
+
+    private MatchCache Matches
+    {
+        get
+        {
+            var cache = Volatile.Read(ref matches);
+            if (cache is null)
+            {
+                Interlocked.CompareExchange(ref matches, new MatchCache(), null);
+                cache = Volatile.Read(ref matches)!;
+            }
+
+            return cache;
+        }
+    }
+
+    private string?[]? RecordMembers<T>(CodeMatcher matcher, MatchKind kind, IReadOnlyList<T> records)
+        where T : ClinicalRecord
+    {
+        var cached = Matches.Find(matcher, kind);
+        if (cached is not null)
+        {
+            return ReferenceEquals(cached, NoMembers) ? null : (string?[])cached;
+        }
+
+        string?[]? members = null;
+        for (int i = 0; i < records.Count; i++)
+        {
+            if (matcher.Match(records[i].Codes) is { } member)
+            {
+                (members ??= new string?[records.Count])[i] = member;
+            }
+        }
+
+        var added = Matches.Add(matcher, kind, (object?)members ?? NoMembers);
+        return ReferenceEquals(added, NoMembers) ? null : (string?[])added;
+    }
 
     /// <summary>
     /// The answer to <c>trialId/id</c> (case-insensitive) that counts at <paramref name="asOf"/>: answers dated after it
@@ -260,96 +392,93 @@ public sealed class PatientIndex
 
     private readonly record struct CodingGroup(Coding Coding, int[] Members);
 
-    /// <summary>
-    /// A record kind's distinct codings, each also under its exact-match key (normalised system, trimmed code), so a
-    /// concept with few exact codes is looked up code by code, and any other is tested against each coding once.
-    /// </summary>
-    private sealed class CodingTable
+    private enum MatchKind
     {
-        // Below this many codings a table of the rarely searched kinds keeps no lookup: testing each coding is about as
-        // quick as hashing the concept's codes. Observations, searched for every measurement, always keep one.
-        private const int LookupFrom = 8;
+        Observation,
+        Condition,
+        Procedure,
+        Medication,
+        Immunization,
+    }
 
-        private readonly Coding[] codings;
-        private readonly Dictionary<(string System, string Code), int[]>? byKey;
+    /// <summary>
+    /// What each concept (by its compiled matcher) matches in this index, per record kind: filled on first use by any
+    /// trial, then read without locks or allocation. Local to the index, so nothing is shared between patients; safe
+    /// under concurrent use (entries are immutable and published whole; two threads may compute the same entry, and the
+    /// first one stored wins).
+    /// </summary>
+    private sealed class MatchCache
+    {
+        private readonly object gate = new();
+        private Entry?[] slots = new Entry?[32];
+        private int count;
 
-        public CodingTable(Coding[] codings, bool alwaysLookup = false)
+        /// <summary>The stored value for the matcher and kind, or <c>null</c>.</summary>
+        public object? Find(CodeMatcher matcher, MatchKind kind)
         {
-            this.codings = codings;
-            if (codings.Length < LookupFrom && !alwaysLookup)
+            var table = Volatile.Read(ref slots);
+            int mask = table.Length - 1;
+            for (int i = Slot(matcher, kind) & mask; ; i = (i + 1) & mask)
             {
-                return;
-            }
-
-            byKey = new Dictionary<(string System, string Code), int[]>();
-            var build = new Dictionary<(string, string), List<int>>();
-            for (int i = 0; i < codings.Length; i++)
-            {
-                var key = CodeMatcher.ExactKey(codings[i]);
-                if (!build.TryGetValue(key, out var list))
+                var entry = Volatile.Read(ref table[i]);
+                if (entry is null)
                 {
-                    build[key] = list = new List<int>();
+                    return null;
                 }
 
-                list.Add(i);
-            }
-
-            foreach (var (key, list) in build)
-            {
-                byKey[key] = list.ToArray();
+                if (ReferenceEquals(entry.Matcher, matcher) && entry.Kind == kind)
+                {
+                    return entry.Value;
+                }
             }
         }
 
-        public static CodingTable Of<T>(IReadOnlyList<T> records)
-            where T : ClinicalRecord
+        /// <summary>Stores a value unless one is there already; returns the one that is stored.</summary>
+        public object Add(CodeMatcher matcher, MatchKind kind, object value)
         {
-            var seen = new HashSet<(string, string)>();
-            var distinct = new List<Coding>();
-            foreach (var r in records)
+            lock (gate)
             {
-                foreach (var coding in r.Codes)
+                if (Find(matcher, kind) is { } existing)
                 {
-                    if (seen.Add((coding.System, coding.Code)))
+                    return existing;
+                }
+
+                var table = slots;
+                if ((count + 1) * 4 > table.Length * 3)
+                {
+                    var grown = new Entry?[table.Length * 2];
+                    foreach (var e in table)
                     {
-                        distinct.Add(coding);
+                        if (e is not null)
+                        {
+                            Insert(grown, e);
+                        }
                     }
-                }
-            }
 
-            return new CodingTable(distinct.ToArray());
+                    table = grown;
+                }
+
+                Insert(table, new Entry(matcher, kind, value));
+                count++;
+                Volatile.Write(ref slots, table);
+                return value;
+            }
         }
 
-        /// <summary>Whether looking the matcher's codes up is the cheaper way: it matches exactly only, and lists no more codes than there are codings.</summary>
-        public bool PreferLookup(CodeMatcher matcher) => byKey is not null && !matcher.HasPrefixes && matcher.ExactKeys.Length <= codings.Length;
+        private static int Slot(CodeMatcher matcher, MatchKind kind) => (RuntimeHelpers.GetHashCode(matcher) * 5) + (int)kind;
 
-        /// <summary>The positions of the codings under an exact-match key, or <c>null</c> (only when <see cref="PreferLookup"/>).</summary>
-        public int[]? Find((string System, string Code) key) => byKey!.TryGetValue(key, out var found) ? found : null;
-
-        /// <summary>Whether the matcher matches any of the codings.</summary>
-        public bool AnyMatch(CodeMatcher matcher)
+        private static void Insert(Entry?[] table, Entry entry)
         {
-            if (PreferLookup(matcher))
+            int mask = table.Length - 1;
+            int i = Slot(entry.Matcher, entry.Kind) & mask;
+            while (table[i] is not null)
             {
-                foreach (var key in matcher.ExactKeys)
-                {
-                    if (byKey!.ContainsKey(key))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
+                i = (i + 1) & mask;
             }
 
-            foreach (var coding in codings)
-            {
-                if (matcher.Match(coding) is not null)
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            Volatile.Write(ref table[i], entry);
         }
+
+        private sealed record Entry(CodeMatcher Matcher, MatchKind Kind, object Value);
     }
 }

@@ -109,7 +109,7 @@ internal sealed class ConditionNode : RuleNode
     /// </summary>
     private void Search(EvaluationContext context, ref EventTally tally, EventFindings? findings)
     {
-        if (!context.Index.MayHaveCondition(concept.Matcher))
+        if (context.Index.ConditionMembers(concept.Matcher) is not { } members)
         {
             return;
         }
@@ -120,7 +120,7 @@ internal sealed class ConditionNode : RuleNode
         for (int i = 0; i < conditions.Count; i++)
         {
             var c = conditions[i];
-            if (!Counts(c) || concept.Matcher.Match(c.Codes) is null || EventFindings.AnyMatches(except, c.Codes))
+            if (!Counts(c) || members[i] is null || EventFindings.AnyMatches(except, c.Codes))
             {
                 continue;
             }

@@ -45,7 +45,7 @@ internal sealed class ImmunizationNode : RuleNode
     /// <summary>The one search both paths run; worded into <paramref name="findings"/> only when it is given.</summary>
     private void Search(EvaluationContext context, ref EventTally tally, EventFindings? findings)
     {
-        if (!context.Index.MayHaveImmunization(concept.Matcher))
+        if (context.Index.ImmunizationMembers(concept.Matcher) is not { } members)
         {
             return;
         }
@@ -55,7 +55,7 @@ internal sealed class ImmunizationNode : RuleNode
         for (int k = 0; k < immunizations.Count; k++)
         {
             var i = immunizations[k];
-            if (EventFindings.IsOneOf(i.Status, NeverCount) || concept.Matcher.Match(i.Codes) is null || i.Date > context.AsOf)
+            if (EventFindings.IsOneOf(i.Status, NeverCount) || members[k] is null || i.Date > context.AsOf)
             {
                 continue;
             }

@@ -212,6 +212,12 @@ internal sealed class MedicationNode : RuleNode
     {
         var asOf = context.AsOf;
         var medications = context.Patient.Medications;
+        var matched = context.Index.MedicationMembers(concept.Matcher);
+        if (matched is null)
+        {
+            medications = [];
+        }
+
         var findings = wording is null ? null : new EventFindings();
         var counted = wording is null || minimum is null ? null : new List<string>();
         var tally = default(EventTally);
@@ -223,7 +229,7 @@ internal sealed class MedicationNode : RuleNode
         for (int i = 0; i < medications.Count; i++)
         {
             var m = medications[i];
-            if (Exposure.MemberOf(m, concept, asOf) is not { } member)
+            if (Exposure.MemberOf(m, matched![i], asOf) is not { } member)
             {
                 continue;
             }

@@ -93,7 +93,7 @@ internal sealed class PregnancyNode : RuleNode
     /// <summary>The first counting pregnancy condition active at as-of, if any.</summary>
     private ConditionRecord? ActiveCondition(EvaluationContext context)
     {
-        if (!context.Index.MayHaveCondition(condition.Matcher))
+        if (context.Index.ConditionMembers(condition.Matcher) is not { } members)
         {
             return null;
         }
@@ -102,7 +102,7 @@ internal sealed class PregnancyNode : RuleNode
         for (int i = 0; i < conditions.Count; i++)
         {
             var c = conditions[i];
-            if (ConditionNode.Counts(c) && condition.Matcher.Match(c.Codes) is not null && ConditionNode.IsActiveAt(c, context.AsOf) == true)
+            if (ConditionNode.Counts(c) && members[i] is not null && ConditionNode.IsActiveAt(c, context.AsOf) == true)
             {
                 return c;
             }

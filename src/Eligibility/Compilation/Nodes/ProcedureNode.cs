@@ -56,7 +56,7 @@ internal sealed class ProcedureNode : RuleNode
     /// <summary>The one search both paths run; worded into <paramref name="findings"/> only when it is given.</summary>
     private void Search(EvaluationContext context, ref EventTally tally, EventFindings? findings)
     {
-        if (!context.Index.MayHaveProcedure(concept.Matcher))
+        if (context.Index.ProcedureMembers(concept.Matcher) is not { } members)
         {
             return;
         }
@@ -72,7 +72,7 @@ internal sealed class ProcedureNode : RuleNode
                 continue;
             }
 
-            if (concept.Matcher.Match(p.Codes) is null || EventFindings.AnyMatches(except, p.Codes) || p.Performed > asOf)
+            if (members[i] is null || EventFindings.AnyMatches(except, p.Codes) || p.Performed > asOf)
             {
                 continue;
             }
