@@ -41,10 +41,10 @@ public partial class PackageReadmeTests
             .Select(r => new TestCaseData(r).SetName("No relative links: " + r.Replace('\\', '/')));
 
     [Test]
-    public void The_four_packages_are_found()
+    public void The_five_packages_are_found()
     {
         PackableProjects().Select(c => Path.GetFileName((string)c.Arguments[0]!)).Should()
-            .BeEquivalentTo("Eligibility.csproj", "Eligibility.Fhir.csproj", "Eligibility.Testing.csproj", "Eligibility.Cli.csproj");
+            .BeEquivalentTo("Eligibility.csproj", "Eligibility.Fhir.csproj", "Eligibility.Testing.csproj", "Eligibility.Sql.csproj", "Eligibility.Cli.csproj");
     }
 
     [TestCaseSource(nameof(PackableProjects))]
