@@ -31,7 +31,7 @@ internal sealed class ScreenCommand : CliCommand
 
     private readonly Option<string[]> rules = new("--rules") { Description = "Rule files or folders of them (one result per patient per trial).", Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "PATH" };
     private readonly Option<string> patients = new("--patients") { Description = "NDJSON (one native record or FHIR Bundle per line; - for stdin), a folder of patient files, or a FHIR Bulk Data export (a folder of Patient.ndjson, Observation.ndjson, …: one Bundle per Patient).", HelpName = "PATH" };
-    private readonly Option<string?> omop = new("--omop") { Description = "Screen an OMOP CDM 5.4 database in SQL instead of --patients: duckdb:PATH (a DuckDB file). PostgreSQL connection strings are not yet supported.", HelpName = "CONNECTION" };
+    private readonly Option<string?> omop = new("--omop") { Description = "Screen an OMOP CDM 5.4 database in SQL instead of --patients: duckdb:PATH (a DuckDB file) or a PostgreSQL connection string (Host=…;Database=…).", HelpName = "CONNECTION" };
     private readonly Option<string?> cdmSchema = new("--cdm-schema") { Description = "With --omop: the schema holding the CDM tables. Default: the database's default schema.", HelpName = "NAME" };
     private readonly Option<DateOnly?> asOf = AsOfDate.CreateOption("The screening date for every patient. Default: each record's asOf, else today.");
     private readonly Option<string?> outFile = new("--out") { Description = "Write the NDJSON results to FILE instead of stdout (as FILE.partial until every record is done).", HelpName = "FILE" };

@@ -8,9 +8,8 @@ using Eligibility.Sql;
 namespace Eligibility.Cli.Omop;
 
 /// <summary>
-/// The <c>--omop CONNECTION</c> of <c>screen</c> and <c>omop-generate</c>: <c>duckdb:PATH</c> (a DuckDB database file).
-/// A PostgreSQL connection string (<c>Host=…;Database=…</c>) is recognised and refused (exit 2) until the PostgreSQL
-/// runner exists.
+/// A DuckDB CDM database named <c>duckdb:PATH</c>: the DuckDB side of <see cref="OmopConnection"/>, and where
+/// <c>omop-generate --out</c> writes (DuckDB only: a PostgreSQL connection string is refused there, exit 2).
 /// </summary>
 internal static class OmopDatabase
 {
@@ -24,9 +23,9 @@ internal static class OmopDatabase
             return connection[DuckDbPrefix.Length..];
         }
 
-        if (connection.Contains('=', StringComparison.Ordinal) && connection.Contains("host", StringComparison.OrdinalIgnoreCase))
+        if (OmopConnection.IsPostgres(connection))
         {
-            throw new CliInputException($"{option}: PostgreSQL connection strings are not yet supported (the PostgreSQL runner is pending); use duckdb:PATH");
+            throw new CliInputException($"{option} takes a DuckDB file here (duckdb:PATH), not a PostgreSQL connection string");
         }
 
         throw new CliInputException($"{option}: '{connection}' is not a connection: use duckdb:PATH (a DuckDB database file)");
