@@ -109,14 +109,15 @@ public sealed class PatientIndex
                     lastNormalised = CodeSystems.Normalise(coding.System);
                 }
 
-                string code = coding.Code.Trim();
-                int g = GroupOf(groups, byCode, lastNormalised, code);
+                // One hash of the code finds its chain of groups, or makes room for the first.
+                ref int head = ref CollectionsMarshal.GetValueRefOrAddDefault(byCode, coding.Code.Trim(), out bool exists);
+                int g = exists ? InChain(groups, head, lastNormalised) : -1;
+
                 if (g < 0)
                 {
                     g = groupCount++;
-                    ref int first = ref CollectionsMarshal.GetValueRefOrAddDefault(byCode, code, out bool exists);
-                    groups[g] = new CodingGroup(coding, lastNormalised, exists ? first : -1, 0, 0);
-                    first = g; // the newest group of the code heads its chain
+                    groups[g] = new CodingGroup(coding, lastNormalised, exists ? head : -1, 0, 0);
+                    head = g; // the newest group of the code heads its chain
                     counts[g] = 0;
                     lastMember[g] = -1;
                 }
@@ -160,22 +161,18 @@ public sealed class PatientIndex
     }
 
     /// <summary>The group of (normalised system, trimmed code) among the groups found so far, or -1.</summary>
-    private static int GroupOf(CodingGroup[] groups, Dictionary<string, int> byCode, string system, string code)
+    private static int GroupOf(CodingGroup[] groups, Dictionary<string, int> byCode, string system, string code) =>
+        byCode.TryGetValue(code, out int g) ? InChain(groups, g, system) : -1;
+
+    /// <summary>The group of <paramref name="system"/> in the chain of one code's groups that starts at <paramref name="g"/>, or -1.</summary>
+    private static int InChain(CodingGroup[] groups, int g, string system)
     {
-        if (!byCode.TryGetValue(code, out int g))
+        while (g >= 0 && !string.Equals(groups[g].System, system, StringComparison.Ordinal))
         {
-            return -1;
+            g = groups[g].Next;
         }
 
-        for (; g >= 0; g = groups[g].Next)
-        {
-            if (string.Equals(groups[g].System, system, StringComparison.Ordinal))
-            {
-                return g;
-            }
-        }
-
-        return -1;
+        return g;
     }
 
     /// <summary>Sorts each group by date, then by position in the record: the last of equal dates is the later record, which wins a tie.</summary>
