@@ -59,7 +59,7 @@ public sealed class PatientIndex
 
         // One pass groups every counting result's codings by exact-match key (normalised system, trimmed code): the
         // codings of one key match the same concepts, so they share a group. Each occurrence's group and result go into
-        // pooled buffers (a repeat of a key within one result is left out), and the members are then laid out group
+        // working buffers (a repeat of a key within one result is left out), and the members are then laid out group
         // after group in one array (a counting sort), so the index allocates one array for all the groups' members.
         int occurrences = 0;
         for (int i = 0; i < observations.Count; i++)
