@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Eligibility.Binding;
 using Eligibility.Time;
@@ -27,10 +28,24 @@ namespace Eligibility.Patients;
 public sealed class PatientIndex
 {
     private static readonly Dictionary<string, Assessment[]> NoAnswers = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, int> NoGroups = new(StringComparer.Ordinal);
     private static readonly object NoMembers = new();
 
+    // Working space on the stack: coding occurrences of a record's results (four ints each), groups matched by a concept.
+    private const int StackOccurrences = 64;
+    private const int StackGroups = 128;
+
+    // The groups, found in one pass (the array may be longer than observationGroupCount: it is allocated before the
+    // groups are counted, as long as there are coding occurrences, so nothing is copied).
     private readonly CodingGroup[] observationGroups;
-    private readonly Dictionary<(string System, string Code), int> observationGroupByKey;
+    private readonly int observationGroupCount;
+
+    // The first group of each trimmed code; the groups of one code in other systems follow it through CodingGroup.Next.
+    // Keyed by the code alone so a lookup hashes one short string (the default string comparer's fast hash).
+    private readonly Dictionary<string, int> observationGroupByCode;
+
+    // The members of every group, group after group (CodingGroup.Start, CodingGroup.Length), each group sorted by date.
+    private readonly int[] observationMembers;
     private readonly DateOnly[] observationDates;
     private readonly string?[]? normalisedTexts;
     private readonly Dictionary<string, Assessment[]> answers;
@@ -41,24 +56,32 @@ public sealed class PatientIndex
         Record = record;
         var observations = record.Observations;
         observationDates = new DateOnly[observations.Count];
-        observationGroupByKey = new Dictionary<(string System, string Code), int>();
 
         // One pass groups every counting result's codings by exact-match key (normalised system, trimmed code): the
-        // codings of one key match the same concepts, so they share a group. The group of each coding goes into a
-        // pooled buffer (-1 for a repeat within one result), and the second pass fills arrays of exactly the right size.
+        // codings of one key match the same concepts, so they share a group. Each occurrence's group and result go into
+        // working buffers (a repeat of a key within one result is left out), and the members are then laid out group
+        // after group in one array (a counting sort), so the index allocates one array for all the groups' members.
         int occurrences = 0;
         for (int i = 0; i < observations.Count; i++)
         {
             occurrences += observations[i].Codes.Count;
         }
 
-        // Every buffer is rented: there are at most as many groups as coding occurrences.
-        int[] occurrenceGroups = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
-        int[] counts = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
-        int[] lastMember = ArrayPool<int>.Shared.Rent(Math.Max(occurrences, 1));
-        Coding[] firstCodings = ArrayPool<Coding>.Shared.Rent(Math.Max(occurrences, 1));
+        // There are at most as many groups as coding occurrences. The four working buffers share one span, on the stack
+        // for a usual record, else rented.
+        int[]? rented = null;
+        Span<int> buffers = occurrences <= StackOccurrences ? stackalloc int[4 * StackOccurrences]
+            : (rented = ArrayPool<int>.Shared.Rent(4 * occurrences));
+        Span<int> occurrenceGroups = buffers[..occurrences];
+        Span<int> occurrenceResults = buffers.Slice(occurrences, occurrences);
+        Span<int> counts = buffers.Slice(2 * occurrences, occurrences);
+        Span<int> lastMember = buffers.Slice(3 * occurrences, occurrences);
+        var groups = occurrences == 0 ? [] : new CodingGroup[occurrences];
+        var byCode = occurrences == 0 ? NoGroups : new Dictionary<string, int>(occurrences, StringComparer.Ordinal);
         int groupCount = 0;
         int at = 0;
+        string? lastSystem = null;
+        string lastNormalised = string.Empty;
         for (int i = 0; i < observations.Count; i++)
         {
             var o = observations[i];
@@ -74,96 +97,138 @@ public sealed class PatientIndex
             }
 
             observationDates[i] = date;
-            foreach (var coding in o.Codes)
+            var codes = o.Codes;
+            for (int c = 0; c < codes.Count; c++)
             {
-                var key = CodeMatcher.ExactKey(coding);
-                if (!observationGroupByKey.TryGetValue(key, out int g))
+                var coding = codes[c];
+
+                // Results usually repeat the system of the coding before (one laboratory, one code system): normalise it once.
+                if (!string.Equals(coding.System, lastSystem, StringComparison.Ordinal))
                 {
-                    observationGroupByKey[key] = g = groupCount++;
-                    firstCodings[g] = coding;
+                    lastSystem = coding.System;
+                    lastNormalised = CodeSystems.Normalise(coding.System);
+                }
+
+                // One hash of the code finds its chain of groups, or makes room for the first.
+                ref int head = ref CollectionsMarshal.GetValueRefOrAddDefault(byCode, coding.Code.Trim(), out bool exists);
+                int g = exists ? InChain(groups, head, lastNormalised) : -1;
+
+                if (g < 0)
+                {
+                    g = groupCount++;
+                    groups[g] = new CodingGroup(coding, lastNormalised, exists ? head : -1, 0, 0);
+                    head = g; // the newest group of the code heads its chain
                     counts[g] = 0;
                     lastMember[g] = -1;
                 }
 
                 if (lastMember[g] == i)
                 {
-                    occurrenceGroups[at++] = -1;
                     continue;
                 }
 
                 lastMember[g] = i;
                 counts[g]++;
-                occurrenceGroups[at++] = g;
+                occurrenceGroups[at] = g;
+                occurrenceResults[at++] = i;
             }
         }
 
-        observationGroups = new CodingGroup[groupCount];
-        for (int g = 0; g < observationGroups.Length; g++)
+        int start = 0;
+        for (int g = 0; g < groupCount; g++)
         {
-            observationGroups[g] = new CodingGroup(firstCodings[g], new int[counts[g]]);
-            counts[g] = 0;
+            groups[g] = groups[g] with { Start = start, Length = counts[g] };
+            counts[g] = start; // from here on: where the group's next member goes
+            start += groups[g].Length;
         }
 
-        at = 0;
-        for (int i = 0; i < observations.Count; i++)
+        observationMembers = at == 0 ? [] : new int[at];
+        for (int k = 0; k < at; k++)
         {
-            var o = observations[i];
-            if (o.Date is null || !Evaluation.EvaluationContext.CountsAsResult(o.Status))
-            {
-                continue;
-            }
-
-            for (int c = 0; c < o.Codes.Count; c++)
-            {
-                if (occurrenceGroups[at++] is var g and >= 0)
-                {
-                    observationGroups[g].Members[counts[g]++] = i;
-                }
-            }
+            observationMembers[counts[occurrenceGroups[k]]++] = occurrenceResults[k];
         }
 
-        ArrayPool<int>.Shared.Return(occurrenceGroups);
-        ArrayPool<int>.Shared.Return(counts);
-        ArrayPool<int>.Shared.Return(lastMember);
-        ArrayPool<Coding>.Shared.Return(firstCodings, clearArray: true);
-        SortByDate(observationGroups, observationDates);
+        if (rented is not null)
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+
+        observationGroups = groups;
+        observationGroupCount = groupCount;
+        observationGroupByCode = byCode;
+        SortByDate(groups.AsSpan(0, groupCount), observationMembers, observationDates);
         answers = IndexAnswers(record.Assessments);
     }
 
+    /// <summary>The group of (normalised system, trimmed code) among the groups found so far, or -1.</summary>
+    private static int GroupOf(CodingGroup[] groups, Dictionary<string, int> byCode, string system, string code) =>
+        byCode.TryGetValue(code, out int g) ? InChain(groups, g, system) : -1;
+
+    /// <summary>The group of <paramref name="system"/> in the chain of one code's groups that starts at <paramref name="g"/>, or -1.</summary>
+    private static int InChain(CodingGroup[] groups, int g, string system)
+    {
+        while (g >= 0 && !string.Equals(groups[g].System, system, StringComparison.Ordinal))
+        {
+            g = groups[g].Next;
+        }
+
+        return g;
+    }
+
     /// <summary>Sorts each group by date, then by position in the record: the last of equal dates is the later record, which wins a tie.</summary>
-    private static void SortByDate(CodingGroup[] groups, DateOnly[] dates)
+    private static void SortByDate(ReadOnlySpan<CodingGroup> groups, int[] members, DateOnly[] dates)
     {
         long[]? keys = null;
         foreach (var group in groups)
         {
-            int[] members = group.Members;
-            if (members.Length < 2)
+            if (group.Length < 2)
             {
                 continue;
             }
 
-            if (keys is null || keys.Length < members.Length)
+            var span = members.AsSpan(group.Start, group.Length);
+            if (IsSorted(span, dates))
+            {
+                continue; // results are often recorded in date order
+            }
+
+            if (keys is null || keys.Length < span.Length)
             {
                 if (keys is not null)
                 {
                     ArrayPool<long>.Shared.Return(keys);
                 }
 
-                keys = ArrayPool<long>.Shared.Rent(members.Length);
+                keys = ArrayPool<long>.Shared.Rent(span.Length);
             }
 
-            for (int k = 0; k < members.Length; k++)
+            var sortKeys = keys.AsSpan(0, span.Length);
+            for (int k = 0; k < span.Length; k++)
             {
-                keys[k] = ((long)dates[members[k]].DayNumber << 32) | (uint)members[k];
+                sortKeys[k] = ((long)dates[span[k]].DayNumber << 32) | (uint)span[k];
             }
 
-            Array.Sort(keys, members, 0, members.Length);
+            sortKeys.Sort(span);
         }
 
         if (keys is not null)
         {
             ArrayPool<long>.Shared.Return(keys);
         }
+    }
+
+    /// <summary>Whether the members (in record order) are already in date order.</summary>
+    private static bool IsSorted(ReadOnlySpan<int> members, DateOnly[] dates)
+    {
+        for (int k = 1; k < members.Length; k++)
+        {
+            if (dates[members[k]] < dates[members[k - 1]])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The record the index was built from.</summary>
@@ -192,7 +257,8 @@ public sealed class PatientIndex
         DateOnly bestDate = default;
         foreach (int g in ObservationGroupsOf(matcher))
         {
-            LatestIn(observationGroups[g].Members, window, usable, ref best, ref bestDate);
+            var group = observationGroups[g];
+            LatestIn(observationMembers.AsSpan(group.Start, group.Length), window, usable, ref best, ref bestDate);
         }
 
         return best;
@@ -209,15 +275,22 @@ public sealed class PatientIndex
             return cached;
         }
 
-        int[] buffer = ArrayPool<int>.Shared.Rent(Math.Max(observationGroups.Length, 1));
+        int groupCount = observationGroupCount;
+        if (groupCount == 0)
+        {
+            return []; // nothing to match, nothing worth keeping
+        }
+
+        int[]? rented = null;
+        Span<int> buffer = groupCount <= StackGroups ? stackalloc int[StackGroups] : (rented = ArrayPool<int>.Shared.Rent(groupCount));
         int found = 0;
 
         // Looking the concept's codes up is the cheaper way when it matches exactly only, with no more codes than groups.
-        if (!matcher.HasPrefixes && matcher.ExactKeys.Length <= observationGroups.Length)
+        if (!matcher.HasPrefixes && matcher.ExactKeys.Length <= groupCount)
         {
-            foreach (var key in matcher.ExactKeys)
+            foreach (var (system, code) in matcher.ExactKeys)
             {
-                if (observationGroupByKey.TryGetValue(key, out int g))
+                if (GroupOf(observationGroups, observationGroupByCode, system, code) is var g and >= 0)
                 {
                     buffer[found++] = g;
                 }
@@ -225,7 +298,7 @@ public sealed class PatientIndex
         }
         else
         {
-            for (int g = 0; g < observationGroups.Length; g++)
+            for (int g = 0; g < groupCount; g++)
             {
                 if (matcher.Match(observationGroups[g].Coding) is not null)
                 {
@@ -234,13 +307,17 @@ public sealed class PatientIndex
             }
         }
 
-        int[] groups = found == 0 ? [] : buffer[..found];
-        ArrayPool<int>.Shared.Return(buffer);
+        int[] groups = found == 0 ? [] : buffer[..found].ToArray();
+        if (rented is not null)
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+
         return (int[])Matches.Add(matcher, MatchKind.Observation, groups);
     }
 
     /// <summary>The latest usable result of one coding's group that beats <paramref name="best"/> (by date, then position).</summary>
-    private void LatestIn(int[] members, DateWindow window, Func<ObservationRecord, bool> usable, ref int best, ref DateOnly bestDate)
+    private void LatestIn(ReadOnlySpan<int> members, DateWindow window, Func<ObservationRecord, bool> usable, ref int best, ref DateOnly bestDate)
     {
         var observations = Record.Observations;
         for (int k = members.Length - 1; k >= 0; k--)
@@ -390,7 +467,9 @@ public sealed class PatientIndex
         return index;
     }
 
-    private readonly record struct CodingGroup(Coding Coding, int[] Members);
+    /// <summary>One exact-match key's results: its first coding (for prefix matching), its normalised system, the
+    /// next group of the same code in another system (-1 for none), and where its members lie in the members array.</summary>
+    private readonly record struct CodingGroup(Coding Coding, string System, int Next, int Start, int Length);
 
     private enum MatchKind
     {
@@ -404,12 +483,13 @@ public sealed class PatientIndex
     /// <summary>
     /// What each concept (by its compiled matcher) matches in this index, per record kind: filled on first use by any
     /// trial, then read without locks or allocation. Local to the index, so nothing is shared between patients; safe
-    /// under concurrent use (entries are immutable and published whole; two threads may compute the same entry, and the
-    /// first one stored wins).
+    /// under concurrent use without locks: entries are immutable and each is published whole into an empty slot by a
+    /// compare-and-swap (two threads may compute the same entry; the first one stored wins). A table that grows is
+    /// copied and the copy published the same way; an entry stored in the old table while it was being copied can be
+    /// left behind, which costs only matching that concept again (the value is the same).
     /// </summary>
     private sealed class MatchCache
     {
-        private readonly object gate = new();
         private Entry?[] slots = new Entry?[32];
         private int count;
 
@@ -418,7 +498,7 @@ public sealed class PatientIndex
         {
             var table = Volatile.Read(ref slots);
             int mask = table.Length - 1;
-            for (int i = Slot(matcher, kind) & mask; ; i = (i + 1) & mask)
+            for (int i = Slot(matcher, kind) & mask, probes = 0; probes < table.Length; i = (i + 1) & mask, probes++)
             {
                 var entry = Volatile.Read(ref table[i]);
                 if (entry is null)
@@ -431,37 +511,64 @@ public sealed class PatientIndex
                     return entry.Value;
                 }
             }
+
+            return null;
         }
 
         /// <summary>Stores a value unless one is there already; returns the one that is stored.</summary>
         public object Add(CodeMatcher matcher, MatchKind kind, object value)
         {
-            lock (gate)
+            var entry = new Entry(matcher, kind, value);
+            while (true)
             {
-                if (Find(matcher, kind) is { } existing)
+                var table = Volatile.Read(ref slots);
+                if (Interlocked.Increment(ref count) * 4 > table.Length * 3)
                 {
-                    return existing;
+                    Interlocked.Decrement(ref count);
+                    Grow(table);
+                    continue;
                 }
 
-                var table = slots;
-                if ((count + 1) * 4 > table.Length * 3)
+                int mask = table.Length - 1;
+                for (int i = Slot(matcher, kind) & mask, probes = 0; probes < table.Length; i = (i + 1) & mask, probes++)
                 {
-                    var grown = new Entry?[table.Length * 2];
-                    foreach (var e in table)
+                    var existing = Interlocked.CompareExchange(ref table[i], entry, null);
+                    if (existing is null)
                     {
-                        if (e is not null)
-                        {
-                            Insert(grown, e);
-                        }
+                        return value;
                     }
 
-                    table = grown;
+                    if (ReferenceEquals(existing.Matcher, matcher) && existing.Kind == kind)
+                    {
+                        Interlocked.Decrement(ref count);
+                        return existing.Value;
+                    }
                 }
 
-                Insert(table, new Entry(matcher, kind, value));
-                count++;
-                Volatile.Write(ref slots, table);
-                return value;
+                // Full (only when concurrent adds overshot the load factor): grow and try again.
+                Interlocked.Decrement(ref count);
+                Grow(table);
+            }
+        }
+
+        /// <summary>Publishes a copy of <paramref name="table"/> twice its size, unless another thread replaced it first.</summary>
+        private void Grow(Entry?[] table)
+        {
+            var grown = new Entry?[table.Length * 2];
+            int copied = 0;
+            for (int k = 0; k < table.Length; k++)
+            {
+                var entry = Volatile.Read(ref table[k]);
+                if (entry is not null)
+                {
+                    Insert(grown, entry);
+                    copied++;
+                }
+            }
+
+            if (Interlocked.CompareExchange(ref slots, grown, table) == table)
+            {
+                Volatile.Write(ref count, copied);
             }
         }
 
@@ -476,7 +583,7 @@ public sealed class PatientIndex
                 i = (i + 1) & mask;
             }
 
-            Volatile.Write(ref table[i], entry);
+            table[i] = entry;
         }
 
         private sealed record Entry(CodeMatcher Matcher, MatchKind Kind, object Value);

@@ -73,7 +73,7 @@ public class PatientIndexTests
         yield return wide.Freeze();
     }
 
-    private static string? Difference(PatientRecord patient, DateOnly asOf)
+    internal static string? Difference(PatientRecord patient, DateOnly asOf)
     {
         var index = PatientIndex.Build(patient);
         foreach (var matcher in Matchers(patient))
