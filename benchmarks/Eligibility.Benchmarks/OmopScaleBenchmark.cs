@@ -58,15 +58,20 @@ internal static class OmopScaleBenchmark
 
             GC.Collect();
             var perTrial = new List<(string Trial, double Seconds, int Rows, int Unsupported)>();
+            var profiles = new List<(string Trial, OmopRunProfile Profile)>();
             clock.Restart();
             using (var connection = new DuckDBConnection("Data Source=" + path + ";ACCESS_MODE=READ_ONLY"))
             {
                 connection.Open();
+                TableSizes(connection, output);
                 foreach (var trial in trials)
                 {
                     var one = Stopwatch.StartNew();
-                    var result = DuckDbOmopRunner.Run(connection, trial, AsOf);
+                    var profile = new OmopRunProfile();
+                    var options = new OmopSqlOptions { AsOf = AsOf, UnitCodes = DuckDbOmopRunner.UnitCodes(connection) };
+                    var result = OmopResults.Run(connection, OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options), profile);
                     perTrial.Add((trial.Trial.Id, one.Elapsed.TotalSeconds, result.Rows.Count, result.Compilation.Unsupported.Count));
+                    profiles.Add((trial.Trial.Id, profile));
                 }
             }
 
@@ -91,6 +96,7 @@ internal static class OmopScaleBenchmark
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SQL, five trials: {sql:0.0} s for {persons:N0} persons (target < 60 s at 1,000,000). Peak working set of the process: {peak / 1048576.0:0} MB (after generation: {peakAfterGeneration / 1048576.0:0} MB)."));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The engine column is the in-process engine on the first {records.Count:N0} persons' native records (evaluation only, records in memory, {Environment.ProcessorCount} worker(s)), scaled by {persons:N0}/{records.Count:N0}: an estimate, not a run at N."));
+            Breakdown(profiles, output);
             return 0;
         }
         finally
@@ -98,6 +104,56 @@ internal static class OmopScaleBenchmark
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>The environment variable asking for the slowest statements of each trial's script (a count; default 5).</summary>
+    public const string SlowestVariable = "ELIGIBILITY_OMOP_SLOWEST";
+
+    /// <summary>Rows per CDM table, so a run says what it ran over.</summary>
+    private static void TableSizes(DuckDBConnection connection, TextWriter output)
+    {
+        var sizes = new List<string>();
+        foreach (string table in new[] { "person", "measurement", "condition_occurrence", "drug_exposure", "procedure_occurrence", "observation", "concept" })
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM " + table;
+            sizes.Add(string.Create(CultureInfo.InvariantCulture, $"{table} {Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture):N0}"));
+        }
+
+        output.WriteLine("rows: " + string.Join(", ", sizes));
+    }
+
+    /// <summary>Per trial: statements, script time, read-back time, and the slowest statements (their first line and what they create).</summary>
+    private static void Breakdown(List<(string Trial, OmopRunProfile Profile)> profiles, TextWriter output)
+    {
+        int slowest = int.TryParse(Environment.GetEnvironmentVariable(SlowestVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 5;
+        output.WriteLine();
+        output.WriteLine("| trial | statements | script (s) | read-back (s) |");
+        output.WriteLine("|---|---:|---:|---:|");
+        foreach (var (trial, profile) in profiles)
+        {
+            double script = profile.Statements.Sum(s => s.Elapsed.TotalSeconds);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {trial} | {profile.Statements.Count} | {script:0.00} | {profile.ReadBack.TotalSeconds:0.00} |"));
+        }
+
+        if (slowest == 0)
+        {
+            return;
+        }
+
+        foreach (var (trial, profile) in profiles)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trial}: the {slowest} slowest statements"));
+            foreach (var (statement, elapsed) in profile.Statements.OrderByDescending(s => s.Elapsed).Take(slowest))
+            {
+                string head = string.Join(" ", statement.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)).Take(3).Select(l => l.Trim()));
+                string comment = statement.Split('\n').LastOrDefault(l => l.StartsWith("--", StringComparison.Ordinal)) ?? string.Empty;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {elapsed.TotalSeconds,7:0.000} s  {Shorten(comment, 60)} | {Shorten(head, 140)}"));
+            }
+        }
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
     /// <summary>Seconds for the engine to evaluate every record against the trial, on every core.</summary>
     private static double Engine(TrialEvaluator trial, List<PatientRecord> records)
