@@ -17,7 +17,10 @@ namespace Eligibility.Benchmarks;
 /// trials' SQL run over it (wall time per trial and in total, the rows read back into .NET included), the peak memory
 /// of the process, and the in-process engine on a sample of the same population (the first SAMPLE persons' native
 /// records, default 20,000, already in memory: evaluation only, on every core), scaled to N — a scaled figure, stated
-/// as such — and its ratio to the SQL.
+/// as such — and its ratio to the SQL. Then per trial the script's time apart from reading the result rows back, and
+/// its slowest statements. Environment: <c>ELIGIBILITY_OMOP_DB=PATH</c> keeps the generated database there and reuses it
+/// on the next run (no generation); <c>ELIGIBILITY_OMOP_SLOWEST=N</c> lists N slowest statements per trial (default 5,
+/// 0 for none); <c>ELIGIBILITY_OMOP_EXPLAIN=1</c> prints DuckDB's <c>EXPLAIN ANALYZE</c> of each trial's slowest one.
 /// </summary>
 internal static class OmopScaleBenchmark
 {
@@ -29,19 +32,23 @@ internal static class OmopScaleBenchmark
     public static int Run(int persons, int sample)
     {
         var trials = SampleData.Trials().Select(SampleData.Compile).ToList();
+        string? kept = Environment.GetEnvironmentVariable(DatabaseVariable);
         string folder = Path.Combine(Path.GetTempPath(), "eligibility-omop-scale-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, "cdm.duckdb");
+        string path = string.IsNullOrWhiteSpace(kept) ? Path.Combine(folder, "cdm.duckdb") : Path.GetFullPath(kept);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        bool reuse = File.Exists(path);
         var output = Console.Out;
         try
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"OMOP scale: {persons:N0} persons, trials {string.Join(", ", trials.Select(t => t.Trial.Id))}, as of {AsOf:yyyy-MM-dd}, {Environment.ProcessorCount} core(s)."));
             var records = new List<PatientRecord>(Math.Min(sample, persons));
             var clock = Stopwatch.StartNew();
-            using (var connection = new DuckDBConnection("Data Source=" + path))
+            // A kept database is read as it is (its size is what it holds); the sample's records are the first persons of
+            // the same seed, which a population of the sample's size reproduces.
+            using (var connection = new DuckDBConnection("Data Source=" + (reuse ? ":memory:" : path)))
             {
                 connection.Open();
-                SyntheticOmop.Generate(connection, trials, persons, seed: 20261206, AsOf, r =>
+                SyntheticOmop.Generate(connection, trials, reuse ? Math.Min(sample, persons) : persons, seed: 20261206, AsOf, r =>
                 {
                     if (records.Count < sample)
                     {
@@ -51,6 +58,11 @@ internal static class OmopScaleBenchmark
             }
 
             double generation = clock.Elapsed.TotalSeconds;
+            if (reuse)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reusing {path} ({DatabaseVariable}); generation not timed ({generation:0.0} s for the engine's sample)"));
+            }
+
             using var process = Process.GetCurrentProcess();
             process.Refresh();
             long peakAfterGeneration = process.PeakWorkingSet64;
@@ -72,6 +84,10 @@ internal static class OmopScaleBenchmark
                     var result = OmopResults.Run(connection, OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options), profile);
                     perTrial.Add((trial.Trial.Id, one.Elapsed.TotalSeconds, result.Rows.Count, result.Compilation.Unsupported.Count));
                     profiles.Add((trial.Trial.Id, profile));
+                    if (Environment.GetEnvironmentVariable(ExplainVariable) == "1")
+                    {
+                        Explain(connection, trial.Trial.Id, profile, output);
+                    }
                 }
             }
 
@@ -101,9 +117,21 @@ internal static class OmopScaleBenchmark
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
+
+    /// <summary>
+    /// The environment variable naming a DuckDB file to keep: generated there when missing (and kept), reused as it is
+    /// when present, so the SQL can be measured again without generating again.
+    /// </summary>
+    public const string DatabaseVariable = "ELIGIBILITY_OMOP_DB";
+
+    /// <summary>The environment variable asking for DuckDB's <c>EXPLAIN ANALYZE</c> of each trial's slowest statement (set to 1).</summary>
+    public const string ExplainVariable = "ELIGIBILITY_OMOP_EXPLAIN";
 
     /// <summary>The environment variable asking for the slowest statements of each trial's script (a count; default 5).</summary>
     public const string SlowestVariable = "ELIGIBILITY_OMOP_SLOWEST";
@@ -150,6 +178,20 @@ internal static class OmopScaleBenchmark
                 string comment = statement.Split('\n').LastOrDefault(l => l.StartsWith("--", StringComparison.Ordinal)) ?? string.Empty;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {elapsed.TotalSeconds,7:0.000} s  {Shorten(comment, 60)} | {Shorten(head, 140)}"));
             }
+        }
+    }
+
+    /// <summary>Runs the trial's slowest statement again under <c>EXPLAIN ANALYZE</c> and prints DuckDB's profile.</summary>
+    private static void Explain(DuckDBConnection connection, string trial, OmopRunProfile profile, TextWriter output)
+    {
+        var (statement, _) = profile.Statements.MaxBy(s => s.Elapsed);
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN ANALYZE " + string.Join("\n", statement.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)));
+        using var reader = command.ExecuteReader();
+        output.WriteLine(trial + ": EXPLAIN ANALYZE of the slowest statement");
+        while (reader.Read())
+        {
+            output.WriteLine(reader.GetValue(reader.FieldCount - 1));
         }
     }
 

@@ -57,6 +57,25 @@ internal sealed partial class OmopSqlWriter
         return level.Count == 0 ? "elig_person" : Joined(level.Select(t => (t, t)).ToList());
     }
 
+    /// <summary>
+    /// The verdict from the criteria's statuses, in the same row as their outcomes (not over the outcome texts of a
+    /// subquery): ineligible when a criterion fails (an inclusion false, an exclusion true), else undetermined when one is
+    /// unknown and not pending judgement, else review when one is pending judgement, else eligible.
+    /// </summary>
+    private static string Verdict(IReadOnlyList<OmopSqlNode> criteria)
+    {
+        if (criteria.Count == 0)
+        {
+            return "'eligible'";
+        }
+
+        string Any(System.Func<OmopSqlNode, string, string> condition) => string.Join(" OR ", criteria.Select(c => condition(c, c.Index.ToString(CultureInfo.InvariantCulture))));
+        string fail = Any((c, k) => $"s_{k} = {(c.Type == CriterionType.Inclusion ? "0" : "2")}");
+        string unknown = Any((_, k) => $"(s_{k} = 1 AND NOT p_{k})");
+        string review = Any((_, k) => $"(s_{k} = 1 AND p_{k})");
+        return $"CASE WHEN {fail} THEN 'ineligible' WHEN {unknown} THEN 'undetermined' WHEN {review} THEN 'review' ELSE 'eligible' END";
+    }
+
     /// <summary>Tables joined on person_id (<c>USING</c>: one person_id column), each under its alias.</summary>
     private static string Joined(IReadOnlyList<(string Table, string Alias)> tables) =>
         Aliased(tables[0]) + string.Concat(tables.Skip(1).Select(t => $"\nJOIN {Aliased(t)} USING (person_id)"));

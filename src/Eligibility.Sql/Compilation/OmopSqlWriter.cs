@@ -232,11 +232,10 @@ internal sealed partial class OmopSqlWriter
 
         string wide = WriteWide();
         var outcomes = roots.Select(r => "o_" + r.Node.Index.ToString(CultureInfo.InvariantCulture)).ToList();
-        string Any(string outcome) => outcomes.Count == 0 ? "FALSE" : string.Join(" OR ", outcomes.Select(o => $"{o} = '{outcome}'"));
         CreateTable("elig_result", $"""
-            SELECT *, CASE WHEN {Any("fail")} THEN 'ineligible' WHEN {Any("unknown")} THEN 'undetermined' WHEN {Any("review")} THEN 'review' ELSE 'eligible' END AS verdict
-            FROM (SELECT person_id{select}
-            FROM {wide}){dialect.DerivedAlias("r")}
+            SELECT person_id{select},
+              {Verdict(roots.Select(r => r.Node).ToList())} AS verdict
+            FROM {wide}
             """);
         var attrition = new List<string>();
         for (int i = 0; i < roots.Count; i++)
