@@ -17,7 +17,10 @@ namespace Eligibility.Benchmarks;
 /// trials' SQL run over it (wall time per trial and in total, the rows read back into .NET included), the peak memory
 /// of the process, and the in-process engine on a sample of the same population (the first SAMPLE persons' native
 /// records, default 20,000, already in memory: evaluation only, on every core), scaled to N — a scaled figure, stated
-/// as such — and its ratio to the SQL.
+/// as such — and its ratio to the SQL. Then per trial the script's time apart from reading the result rows back, and
+/// its slowest statements. Environment: <c>ELIGIBILITY_OMOP_DB=PATH</c> keeps the generated database there and reuses it
+/// on the next run (no generation); <c>ELIGIBILITY_OMOP_SLOWEST=N</c> lists N slowest statements per trial (default 5,
+/// 0 for none); <c>ELIGIBILITY_OMOP_EXPLAIN=1</c> prints DuckDB's <c>EXPLAIN ANALYZE</c> of each trial's slowest one.
 /// </summary>
 internal static class OmopScaleBenchmark
 {
@@ -29,19 +32,23 @@ internal static class OmopScaleBenchmark
     public static int Run(int persons, int sample)
     {
         var trials = SampleData.Trials().Select(SampleData.Compile).ToList();
+        string? kept = Environment.GetEnvironmentVariable(DatabaseVariable);
         string folder = Path.Combine(Path.GetTempPath(), "eligibility-omop-scale-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, "cdm.duckdb");
+        string path = string.IsNullOrWhiteSpace(kept) ? Path.Combine(folder, "cdm.duckdb") : Path.GetFullPath(kept);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        bool reuse = File.Exists(path);
         var output = Console.Out;
         try
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"OMOP scale: {persons:N0} persons, trials {string.Join(", ", trials.Select(t => t.Trial.Id))}, as of {AsOf:yyyy-MM-dd}, {Environment.ProcessorCount} core(s)."));
             var records = new List<PatientRecord>(Math.Min(sample, persons));
             var clock = Stopwatch.StartNew();
-            using (var connection = new DuckDBConnection("Data Source=" + path))
+            // A kept database is read as it is (its size is what it holds); the sample's records are the first persons of
+            // the same seed, which a population of the sample's size reproduces.
+            using (var connection = new DuckDBConnection("Data Source=" + (reuse ? ":memory:" : path)))
             {
                 connection.Open();
-                SyntheticOmop.Generate(connection, trials, persons, seed: 20261206, AsOf, r =>
+                SyntheticOmop.Generate(connection, trials, reuse ? Math.Min(sample, persons) : persons, seed: 20261206, AsOf, r =>
                 {
                     if (records.Count < sample)
                     {
@@ -51,6 +58,11 @@ internal static class OmopScaleBenchmark
             }
 
             double generation = clock.Elapsed.TotalSeconds;
+            if (reuse)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reusing {path} ({DatabaseVariable}); generation not timed ({generation:0.0} s for the engine's sample)"));
+            }
+
             using var process = Process.GetCurrentProcess();
             process.Refresh();
             long peakAfterGeneration = process.PeakWorkingSet64;
@@ -58,15 +70,24 @@ internal static class OmopScaleBenchmark
 
             GC.Collect();
             var perTrial = new List<(string Trial, double Seconds, int Rows, int Unsupported)>();
+            var profiles = new List<(string Trial, OmopRunProfile Profile)>();
             clock.Restart();
             using (var connection = new DuckDBConnection("Data Source=" + path + ";ACCESS_MODE=READ_ONLY"))
             {
                 connection.Open();
+                TableSizes(connection, output);
                 foreach (var trial in trials)
                 {
                     var one = Stopwatch.StartNew();
-                    var result = DuckDbOmopRunner.Run(connection, trial, AsOf);
+                    var profile = new OmopRunProfile();
+                    var options = new OmopSqlOptions { AsOf = AsOf, UnitCodes = DuckDbOmopRunner.UnitCodes(connection) };
+                    var result = OmopResults.Run(connection, OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options), profile);
                     perTrial.Add((trial.Trial.Id, one.Elapsed.TotalSeconds, result.Rows.Count, result.Compilation.Unsupported.Count));
+                    profiles.Add((trial.Trial.Id, profile));
+                    if (Environment.GetEnvironmentVariable(ExplainVariable) == "1")
+                    {
+                        Explain(connection, trial.Trial.Id, profile, output);
+                    }
                 }
             }
 
@@ -91,13 +112,90 @@ internal static class OmopScaleBenchmark
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SQL, five trials: {sql:0.0} s for {persons:N0} persons (target < 60 s at 1,000,000). Peak working set of the process: {peak / 1048576.0:0} MB (after generation: {peakAfterGeneration / 1048576.0:0} MB)."));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The engine column is the in-process engine on the first {records.Count:N0} persons' native records (evaluation only, records in memory, {Environment.ProcessorCount} worker(s)), scaled by {persons:N0}/{records.Count:N0}: an estimate, not a run at N."));
+            Breakdown(profiles, output);
             return 0;
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
+
+    /// <summary>
+    /// The environment variable naming a DuckDB file to keep: generated there when missing (and kept), reused as it is
+    /// when present, so the SQL can be measured again without generating again.
+    /// </summary>
+    public const string DatabaseVariable = "ELIGIBILITY_OMOP_DB";
+
+    /// <summary>The environment variable asking for DuckDB's <c>EXPLAIN ANALYZE</c> of each trial's slowest statement (set to 1).</summary>
+    public const string ExplainVariable = "ELIGIBILITY_OMOP_EXPLAIN";
+
+    /// <summary>The environment variable asking for the slowest statements of each trial's script (a count; default 5).</summary>
+    public const string SlowestVariable = "ELIGIBILITY_OMOP_SLOWEST";
+
+    /// <summary>Rows per CDM table, so a run says what it ran over.</summary>
+    private static void TableSizes(DuckDBConnection connection, TextWriter output)
+    {
+        var sizes = new List<string>();
+        foreach (string table in new[] { "person", "measurement", "condition_occurrence", "drug_exposure", "procedure_occurrence", "observation", "concept" })
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM " + table;
+            sizes.Add(string.Create(CultureInfo.InvariantCulture, $"{table} {Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture):N0}"));
+        }
+
+        output.WriteLine("rows: " + string.Join(", ", sizes));
+    }
+
+    /// <summary>Per trial: statements, script time, read-back time, and the slowest statements (their first line and what they create).</summary>
+    private static void Breakdown(List<(string Trial, OmopRunProfile Profile)> profiles, TextWriter output)
+    {
+        int slowest = int.TryParse(Environment.GetEnvironmentVariable(SlowestVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 5;
+        output.WriteLine();
+        output.WriteLine("| trial | statements | script (s) | read-back (s) |");
+        output.WriteLine("|---|---:|---:|---:|");
+        foreach (var (trial, profile) in profiles)
+        {
+            double script = profile.Statements.Sum(s => s.Elapsed.TotalSeconds);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {trial} | {profile.Statements.Count} | {script:0.00} | {profile.ReadBack.TotalSeconds:0.00} |"));
+        }
+
+        if (slowest == 0)
+        {
+            return;
+        }
+
+        foreach (var (trial, profile) in profiles)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trial}: the {slowest} slowest statements"));
+            foreach (var (statement, elapsed) in profile.Statements.OrderByDescending(s => s.Elapsed).Take(slowest))
+            {
+                string head = string.Join(" ", statement.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)).Take(3).Select(l => l.Trim()));
+                string comment = statement.Split('\n').LastOrDefault(l => l.StartsWith("--", StringComparison.Ordinal)) ?? string.Empty;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {elapsed.TotalSeconds,7:0.000} s  {Shorten(comment, 60)} | {Shorten(head, 140)}"));
+            }
+        }
+    }
+
+    /// <summary>Runs the trial's slowest statement again under <c>EXPLAIN ANALYZE</c> and prints DuckDB's profile.</summary>
+    private static void Explain(DuckDBConnection connection, string trial, OmopRunProfile profile, TextWriter output)
+    {
+        var (statement, _) = profile.Statements.MaxBy(s => s.Elapsed);
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN ANALYZE " + string.Join("\n", statement.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)));
+        using var reader = command.ExecuteReader();
+        output.WriteLine(trial + ": EXPLAIN ANALYZE of the slowest statement");
+        while (reader.Read())
+        {
+            output.WriteLine(reader.GetValue(reader.FieldCount - 1));
+        }
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
     /// <summary>Seconds for the engine to evaluate every record against the trial, on every core.</summary>
     private static double Engine(TrialEvaluator trial, List<PatientRecord> records)

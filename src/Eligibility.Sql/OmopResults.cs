@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 
@@ -65,28 +66,110 @@ internal static class OmopResults
             result.Add(new OmopPatientRow(Long(row[personColumn]), ParseVerdict(Text(row[verdictColumn])), truths, outcomes));
         }
 
-        var types = nodes.Where(n => n.IsCriterion).ToDictionary(n => n.CriterionId, n => n.Type, StringComparer.Ordinal);
+        return Result(compilation, result, attritionRows);
+    }
+
+    /// <summary>Builds the result from the person rows already read and the attrition query's rows.</summary>
+    private static OmopScreenResult Result(OmopSqlCompilation compilation, List<OmopPatientRow> rows, IEnumerable<object?[]> attritionRows)
+    {
+        var types = compilation.Nodes.Where(n => n.IsCriterion).ToDictionary(n => n.CriterionId, n => n.Type, StringComparer.Ordinal);
         var attrition = attritionRows
             .Select(r => new OmopAttritionRow(Text(r[0]), types[Text(r[0])], Long(r[1]), Long(r[2]), Long(r[3]), Long(r[4])))
             .ToList();
-        return new OmopScreenResult(compilation, result, attrition);
+        return new OmopScreenResult(compilation, rows, attrition);
+    }
+
+    /// <summary>Nodes per packed column: 4 bits each (status × 4 + outcome), 15 to a BIGINT.</summary>
+    private const int NodesPerPack = 15;
+
+    /// <summary>
+    /// The query reading <c>elig_result</c> back compactly: per person the ID, the verdict as a number and, per 15 nodes,
+    /// one BIGINT holding each node's status and outcome (4 bits: status × 4 + outcome; pass 0, fail 1, review 2,
+    /// unknown 3) — the outcomes the SQL computed, read as a few integers instead of a hundred boxed values and strings.
+    /// An outcome or verdict the reader does not know comes back NULL.
+    /// </summary>
+    public static string PackedQuery(OmopSqlCompilation compilation)
+    {
+        var packs = new List<string>();
+        for (int first = 0; first < compilation.Nodes.Count; first += NodesPerPack)
+        {
+            var terms = compilation.Nodes.Skip(first).Take(NodesPerPack).Select((n, i) =>
+            {
+                string k = n.Index.ToString(CultureInfo.InvariantCulture);
+                long weight = 1L << (4 * i);
+                return $"CAST(s_{k} * 4 + CASE o_{k} WHEN 'pass' THEN 0 WHEN 'fail' THEN 1 WHEN 'review' THEN 2 WHEN 'unknown' THEN 3 END AS BIGINT) * {weight.ToString(CultureInfo.InvariantCulture)}";
+            });
+            packs.Add($"({string.Join(" + ", terms)}) AS k{packs.Count.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return "SELECT CAST(person_id AS BIGINT) AS person_id, CASE verdict WHEN 'eligible' THEN 0 WHEN 'review' THEN 1 WHEN 'undetermined' THEN 2 WHEN 'ineligible' THEN 3 END AS verdict"
+            + string.Concat(packs.Select(p => ",\n  " + p)) + "\nFROM elig_result ORDER BY person_id";
+    }
+
+    /// <summary>Runs <see cref="PackedQuery"/> and unpacks its typed columns into rows.</summary>
+    private static List<OmopPatientRow> ReadPacked(DbConnection connection, OmopSqlCompilation compilation)
+    {
+        int count = compilation.Nodes.Count;
+        using var command = connection.CreateCommand();
+        command.CommandText = PackedQuery(compilation);
+        command.CommandTimeout = 0;
+        using var reader = command.ExecuteReader();
+        int packs = reader.FieldCount - 2;
+        var rows = new List<OmopPatientRow>();
+        while (reader.Read())
+        {
+            for (int c = 0; c < reader.FieldCount; c++)
+            {
+                if (reader.IsDBNull(c))
+                {
+                    throw new InvalidOperationException($"unexpected NULL in column {reader.GetName(c)} of the packed result (an unknown outcome or verdict)");
+                }
+            }
+
+            var truths = new Truth[count];
+            var outcomes = new Outcome[count];
+            for (int p = 0; p < packs; p++)
+            {
+                long pack = reader.GetInt64(p + 2);
+                for (int i = p * NodesPerPack; i < Math.Min(count, (p + 1) * NodesPerPack); i++, pack >>= 4)
+                {
+                    int code = (int)(pack & 0xF);
+                    truths[i] = (code >> 2) switch { 0 => Truth.False, 1 => Truth.Unknown, 2 => Truth.True, _ => throw new InvalidOperationException($"unexpected status {code >> 2} in the result") };
+                    outcomes[i] = (code & 3) switch { 0 => Outcome.Pass, 1 => Outcome.Fail, 2 => Outcome.Review, _ => Outcome.Unknown };
+                }
+            }
+
+            var verdict = reader.GetInt32(1) switch { 0 => Verdict.Eligible, 1 => Verdict.Review, 2 => Verdict.Undetermined, _ => Verdict.Ineligible };
+            rows.Add(new OmopPatientRow(reader.GetInt64(0), verdict, truths, outcomes));
+        }
+
+        return rows;
     }
 
     /// <summary>Runs the script on an open ADO.NET connection (DuckDB, PostgreSQL): every statement, then reads the results.</summary>
-    public static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation)
+    public static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation, OmopRunProfile? profile = null)
     {
         var statements = Statements(compilation);
+        var clock = Stopwatch.StartNew();
         for (int i = 0; i < statements.Count - 1; i++)
         {
             using var command = connection.CreateCommand();
             command.CommandText = statements[i];
             command.CommandTimeout = 0;
             command.ExecuteNonQuery();
+            profile?.Statements.Add((statements[i], clock.Elapsed));
+            clock.Restart();
         }
 
-        var (columns, rows) = Query(connection, statements[^1]);
+        var rows = ReadPacked(connection, compilation);
         var (_, attrition) = Query(connection, AttritionQuery);
-        return Read(compilation, columns, rows, attrition);
+        var result = Result(compilation, rows, attrition);
+        if (profile is not null)
+        {
+            profile.ReadBack = clock.Elapsed;
+        }
+
+        return result;
     }
 
     /// <summary>The first column of a query's rows, as text.</summary>

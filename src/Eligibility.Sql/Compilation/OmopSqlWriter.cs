@@ -221,37 +221,21 @@ internal sealed partial class OmopSqlWriter
 
     private void WriteResult(List<(CompiledCriterion Criterion, OmopSqlNode Node)> roots)
     {
-        // The statuses are gathered into one wide table a few nodes at a time: one join of a hundred tables costs DuckDB's
-        // join planner seconds, a join of nine almost nothing.
-        const int chunk = 8;
-        string wide = "elig_person";
         var select = new StringBuilder();
-        for (int first = 0, step = 0; first < nodes.Count; first += chunk, step++)
+        foreach (var node in nodes)
         {
-            var columns = new StringBuilder();
-            var joins = new StringBuilder();
-            foreach (var node in nodes.Skip(first).Take(chunk))
-            {
-                string k = node.Index.ToString(CultureInfo.InvariantCulture);
-                joins.Append(CultureInfo.InvariantCulture, $"\nJOIN {Table(node.Index)} x{k} USING (person_id)");
-                columns.Append(CultureInfo.InvariantCulture, $", x{k}.s AS s_{k}, x{k}.p AS p_{k}");
-                var effective = node.Negated ? (node.Type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : node.Type;
-                string passWhen = effective == CriterionType.Inclusion ? "2" : "0";
-                select.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE WHEN s_{k} = 1 THEN (CASE WHEN p_{k} THEN 'review' ELSE 'unknown' END) WHEN s_{k} = {passWhen} THEN 'pass' ELSE 'fail' END AS o_{k}");
-            }
-
-            string next = "elig_wide" + step.ToString(CultureInfo.InvariantCulture);
-            string previous = wide == "elig_person" ? "w.person_id" : "w.*";
-            CreateTable(next, $"SELECT {previous}{columns}\nFROM {wide} w{joins}");
-            wide = next;
+            string k = node.Index.ToString(CultureInfo.InvariantCulture);
+            var effective = node.Negated ? (node.Type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : node.Type;
+            string passWhen = effective == CriterionType.Inclusion ? "2" : "0";
+            select.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE WHEN s_{k} = 1 THEN (CASE WHEN p_{k} THEN 'review' ELSE 'unknown' END) WHEN s_{k} = {passWhen} THEN 'pass' ELSE 'fail' END AS o_{k}");
         }
 
+        string wide = WriteWide();
         var outcomes = roots.Select(r => "o_" + r.Node.Index.ToString(CultureInfo.InvariantCulture)).ToList();
-        string Any(string outcome) => outcomes.Count == 0 ? "FALSE" : string.Join(" OR ", outcomes.Select(o => $"{o} = '{outcome}'"));
         CreateTable("elig_result", $"""
-            SELECT *, CASE WHEN {Any("fail")} THEN 'ineligible' WHEN {Any("unknown")} THEN 'undetermined' WHEN {Any("review")} THEN 'review' ELSE 'eligible' END AS verdict
-            FROM (SELECT person_id{select}
-            FROM {wide}){dialect.DerivedAlias("r")}
+            SELECT person_id{select},
+              {Verdict(roots.Select(r => r.Node).ToList())} AS verdict
+            FROM {wide}
             """);
         var attrition = new List<string>();
         for (int i = 0; i < roots.Count; i++)
