@@ -337,18 +337,21 @@ public static class ColdStart
 
 /// <summary>
 /// Counts the methods the JIT compiles in this process for their first use (the runtime's <c>MethodLoadVerbose</c>
-/// events of jitted code, less the tier-1 recompilations of methods already running), by namespace: what a cold start
-/// spends its compiling on. Methods precompiled ReadyToRun and used as they are do not appear.
+/// events of jitted code at optimization tiers 1–3: minimal-opts, optimized, quick-jitted tier 0), by namespace: what a
+/// cold start spends its compiling on. Recompilations of methods already running (tier 1, and the instrumented tiers of
+/// dynamic PGO) are counted apart, by tier. Methods precompiled ReadyToRun and used as they are do not appear.
 /// </summary>
 internal sealed class JitCounter : System.Diagnostics.Tracing.EventListener
 {
     private const int MethodLoadVerbose = 143;
     private const int Jitted = 0x8;
-    private const int OptimizedTier1 = 4;
+    private const int MinOptJitted = 1;
+    private const int QuickJitted = 3;
     private readonly Dictionary<string, int> byNamespace = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<int, int> byTier = [];
     private readonly object gate = new();
     private int total;
-    private int tier1;
+    private int recompiled;
     private int counted;
 
     /// <summary>Waits until no new JIT event has arrived for a while (events are delivered late, on another thread), then
@@ -390,7 +393,8 @@ internal sealed class JitCounter : System.Diagnostics.Tracing.EventListener
     {
         lock (gate)
         {
-            return $"jit methods compiled for first use in all, {total} (and {tier1} tier-1 recompilations), by namespace: "
+            return $"jit methods compiled for first use in all, {total} (and {recompiled} recompilations; all compilations by the events' optimization tier, "
+                + string.Join(", ", byTier.Select(p => $"tier {p.Key}: {p.Value}")) + "), by namespace: "
                 + string.Join(", ", byNamespace.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}"));
         }
     }
@@ -418,11 +422,17 @@ internal sealed class JitCounter : System.Diagnostics.Tracing.EventListener
             return;
         }
 
-        if (((flags >> 7) & 0x7) == OptimizedTier1)
+        int tier = (flags >> 7) & 0x7;
+        lock (gate)
+        {
+            byTier[tier] = byTier.GetValueOrDefault(tier) + 1;
+        }
+
+        if (tier is < MinOptJitted or > QuickJitted)
         {
             lock (gate)
             {
-                tier1++;
+                recompiled++;
             }
 
             return;
