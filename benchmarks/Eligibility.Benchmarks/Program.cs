@@ -12,7 +12,7 @@ public static class Program
     /// <summary>
     /// Runs the benchmarks chosen by the BenchmarkDotNet command line (<c>--filter</c>, <c>--job</c>, ...), or with
     /// <c>--terminology-report</c> alone prints <see cref="TerminologyReport"/> instead, or measures a cold start
-    /// (<see cref="ColdStart"/>: <c>--cold-start MODE</c>, <c>--cold-start-report [N]</c>), or screens generated populations
+    /// (<see cref="ColdStart"/>: <c>--cold-start MODE [--jit]</c>, <c>--cold-start-report [N [--published | HOST...]]</c>), or screens generated populations
     /// with the published tool as a process (<see cref="ScreenThroughput"/>: <c>--screen-throughput TOOL N...</c>), or runs the
     /// five trials' SQL over N generated OMOP persons in DuckDB (<see cref="OmopScaleBenchmark"/>: <c>--omop-scale N [SAMPLE]</c>).
     /// </summary>
@@ -26,12 +26,23 @@ public static class Program
         {
             case [ColdStart.Switch, string mode]:
                 return ColdStart.Run(mode, mainEntered);
+            case [ColdStart.Switch, string mode, "--jit"]:
+                return ColdStart.Run(mode, mainEntered, countJit: true);
             case [ColdStart.ReportSwitch]:
                 return ColdStart.Report(10);
-            case [ColdStart.ReportSwitch, string count]:
-                return int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int runs) && runs > 0
-                    ? ColdStart.Report(runs)
-                    : Usage($"{ColdStart.ReportSwitch}: expected a positive number of runs, got '{count}'");
+            case [ColdStart.ReportSwitch, string count, .. var hosts]:
+                if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int runs) || runs <= 0)
+                {
+                    return Usage($"{ColdStart.ReportSwitch}: expected a positive number of runs, got '{count}'");
+                }
+
+                if (hosts is ["--published"])
+                {
+                    // Both hosts published from this checkout (JIT and ReadyToRun), then measured side by side.
+                    return ColdStart.PublishHosts() is { } published ? ColdStart.Report(runs, published) : 1;
+                }
+
+                return ColdStart.Report(runs, hosts);
             case [ScreenThroughput.Switch, string tool, .. var counts] when counts.Length > 0:
                 return counts.All(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
                     ? ScreenThroughput.Run(tool, counts.Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray())

@@ -81,9 +81,14 @@ internal static class SchemaLoader
     /// <summary>Returns the rewritten schema document (exposed for tests and diagnostics).</summary>
     /// <param name="fileName">File name under <c>Schema/</c>.</param>
     /// <returns>The rewritten schema as a JSON object.</returns>
-    internal static JObject LoadRewritten(string fileName)
+    internal static JObject LoadRewritten(string fileName) => Rewrite(ReadResource(fileName), fileName);
+
+    /// <summary>Inlines a schema document's references to other embedded schema files and rewrites its keywords.</summary>
+    /// <param name="root">The schema document; changed in place.</param>
+    /// <param name="fileName">Its file name (a reference to itself is not inlined).</param>
+    /// <returns><paramref name="root"/>.</returns>
+    internal static JObject Rewrite(JObject root, string fileName)
     {
-        var root = ReadResource(fileName);
         InlineExternalReferences(root, fileName);
         RewriteSchema(root, "#");
         return root;
@@ -94,14 +99,29 @@ internal static class SchemaLoader
     /// <returns>The resource text.</returns>
     internal static string ReadResourceText(string fileName)
     {
-        var assembly = typeof(SchemaLoader).Assembly;
-        using var stream = assembly.GetManifestResourceStream(ResourcePrefix + fileName)
-            ?? throw new InvalidOperationException($"Embedded schema resource '{ResourcePrefix}{fileName}' not found.");
+        using var stream = OpenResource(fileName);
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
 
-    private static JObject ReadResource(string fileName) => JObject.Parse(ReadResourceText(fileName));
+    private static Stream OpenResource(string fileName) =>
+        typeof(SchemaLoader).Assembly.GetManifestResourceStream(ResourcePrefix + fileName)
+            ?? throw new InvalidOperationException($"Embedded schema resource '{ResourcePrefix}{fileName}' not found.");
+
+    /// <summary>
+    /// Reads an embedded schema as the tree <c>JObject.Parse</c> gives for its text, parsed by System.Text.Json and converted
+    /// as checked documents are (<see cref="SchemaValidator.ToSchemaToken"/>): in a fresh process Json.NET's text reader
+    /// would be compiled for this alone.
+    /// </summary>
+    /// <param name="fileName">File name under <c>Schema/</c>.</param>
+    /// <returns>The schema document, not yet rewritten.</returns>
+    internal static JObject ReadResource(string fileName)
+    {
+        using var stream = OpenResource(fileName);
+        using var document = System.Text.Json.JsonDocument.Parse(stream);
+        return SchemaValidator.ToSchemaToken(document.RootElement, fileName) as JObject
+            ?? throw new InvalidOperationException($"Schema '{fileName}' is not a JSON object.");
+    }
 
     private static void InlineExternalReferences(JObject root, string fileName)
     {

@@ -188,6 +188,60 @@ internal static class SchemaValidator
         }
     }
 
+    /// <summary>
+    /// A small schema with the keywords the embedded schemas use (written as they are, then rewritten and built as they
+    /// are) and a document valid against it: validating one against the other runs the validator's code for the first
+    /// time without waiting for the embedded schema to load (<see cref="WarmUp"/>).
+    /// </summary>
+    private const string WarmUpSchema = """
+        {
+          "$schema": "http://json-schema.org/draft-07/schema#",
+          "type": "object", "required": ["id", "items"], "additionalProperties": false,
+          "properties": {
+            "id": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$", "minLength": 1, "maxLength": 40},
+            "kind": {"const": "a"},
+            "n": {"type": ["number", "null"], "minimum": 0, "exclusiveMaximum": 100},
+            "flag": {"type": "boolean"},
+            "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/item"}},
+            "map": {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}, "additionalProperties": {"type": "integer"}},
+            "one": {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+          },
+          "definitions": {
+            "item": {
+              "type": "object", "required": ["kind"],
+              "properties": {"kind": {"enum": ["x", "y"]}, "value": {"anyOf": [{"type": "string"}, {"type": "number"}]}, "unit": {"type": "string"}},
+              "allOf": [{"if": {"required": ["value"]}, "then": {"required": ["unit"]}}],
+              "not": {"required": ["other"]}
+            }
+          }
+        }
+        """;
+
+    private const string WarmUpDocument = """
+        {"id": "warm-up", "kind": "a", "n": 1.5, "flag": true, "items": [{"kind": "x", "value": 2, "unit": "mg"}, {"kind": "y"}], "map": {"a": 1}, "one": "s"}
+        """;
+
+    /// <summary>
+    /// Runs the schema check's code once on a small schema and document (<see cref="WarmUpSchema"/>), so that the
+    /// methods the first real check needs are compiled while the embedded schema loads on another thread. Nothing is
+    /// kept or shared with other checks; never throws.
+    /// </summary>
+    /// <returns>The number of errors found (0: the warm-up document is valid), or -1 when the warm-up itself failed.</returns>
+    internal static int WarmUp()
+    {
+        try
+        {
+            using var schemaDocument = StjJsonDocument.Parse(WarmUpSchema);
+            var schema = SchemaObjectBuilder.Build(SchemaLoader.Rewrite((JObject)ToSchemaToken(schemaDocument.RootElement, "warm-up"), "warm-up"));
+            using var document = StjJsonDocument.Parse(WarmUpDocument);
+            return Validate(document.RootElement, schema, default).Count;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return -1;
+        }
+    }
+
     private static JsonSchema SchemaFor(SchemaKind kind) => kind switch
     {
         SchemaKind.RuleFile => RuleFileSchema.Value,
@@ -307,6 +361,43 @@ internal static class SchemaValidator
         {
             Code = DiagnosticCodes.OutOfRange,
         };
+    }
+
+    /// <summary>The Json.NET tree the schema check validates for <paramref name="root"/> (the benchmarks time its first use).</summary>
+    /// <param name="root">The document's root.</param>
+    /// <returns>The tree.</returns>
+    internal static JToken ToToken(StjJsonElement root) => ToToken(root, []);
+
+    /// <summary>
+    /// The Json.NET tree of a schema document, by the same conversion as the documents it checks (so that loading a schema
+    /// and checking a file share their first-use cost, and Json.NET's text reader is never needed): the tree
+    /// <c>JObject.Parse</c> gives for it, because a schema has no repeated property name, no number beyond a long or a
+    /// double, and no string Json.NET would read as a date (a digit, 19 to 40 characters, <c>T</c> eleventh, or
+    /// <c>/Date(</c>); any of these makes loading fail rather than differ.
+    /// </summary>
+    /// <param name="root">The schema document's root.</param>
+    /// <param name="fileName">The schema's file name, for the message.</param>
+    /// <returns>The tree.</returns>
+    /// <exception cref="InvalidOperationException">The document has one of the constructs above.</exception>
+    internal static JToken ToSchemaToken(StjJsonElement root, string fileName)
+    {
+        var structural = new List<Issue>();
+        var token = ToToken(root, structural);
+        if (structural.Count > 0)
+        {
+            throw new InvalidOperationException($"Schema '{fileName}': {structural[0].Message} at {structural[0].Token?.Path}.");
+        }
+
+        foreach (var value in (token is JContainer container ? container.DescendantsAndSelf() : [token]).OfType<JValue>())
+        {
+            if (value.Value is string text
+                && ((text.Length is >= 19 and <= 40 && char.IsAsciiDigit(text[0]) && text[10] == 'T') || text.StartsWith("/Date(", StringComparison.Ordinal)))
+            {
+                throw new InvalidOperationException($"Schema '{fileName}': the string at {value.Path} would be read as a date by Json.NET.");
+            }
+        }
+
+        return token;
     }
 
     /// <summary>
