@@ -159,6 +159,7 @@ internal sealed class ScreenPipeline
         private bool stopping;  // a stop was requested: nothing more is placed in the ring
         private bool closed;    // the consumer has returned: every thread ends
         private ExceptionDispatchInfo? inputError;
+        private ExceptionDispatchInfo? workerError; // a failure outside any record's own handling: a bug
         private int idleWorkers;
         private bool producerWaiting;
         private bool consumerWaiting;
@@ -275,10 +276,25 @@ internal sealed class ScreenPipeline
                     }
                 }
 
-                for (int i = 0; i < count; i++)
+                try
                 {
-                    done[i] = pipeline.Process(run[i], fault);
-                    run[i] = null!;
+                    for (int i = 0; i < count; i++)
+                    {
+                        done[i] = pipeline.Process(run[i], fault);
+                        run[i] = null!;
+                    }
+                }
+#pragma warning disable CA1031 // Process turns every failure of a record into its row; one that escapes it is handed to the consumer, which rethrows it
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    lock (gate)
+                    {
+                        workerError ??= ExceptionDispatchInfo.Capture(ex);
+                        Monitor.PulseAll(gate);
+                    }
+
+                    return;
                 }
 
                 lock (gate)
@@ -307,6 +323,7 @@ internal sealed class ScreenPipeline
                 {
                     while (outcomes[consumed % window] is null)
                     {
+                        workerError?.Throw();
                         if (consumed == read && (ended || stopping))
                         {
                             if (inputError is { } error && !stopping)
