@@ -2,12 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading;
-using System.Threading.Channels;
-using System.Threading.Tasks;
 using Eligibility.Cli.Input;
 using Eligibility.Diagnostics;
 using Eligibility.Fhir;
@@ -50,13 +49,19 @@ internal sealed record TrialDecision(Verdict Verdict, Outcome[] Outcomes)
 }
 
 /// <summary>
-/// An ordered parallel pipeline with a bounded window: one producer reads records lazily, up to <c>parallel</c> workers
-/// read and evaluate them, and the consumer receives outcomes strictly in input order. At most <see cref="Window"/>
-/// records are in flight, so memory stays flat however long the input is. Whatever happens to one record — bad input,
-/// or an exception anywhere in reading, mapping or evaluating it — becomes that record's error row (an internal error
-/// row for an exception: a bug) and the run goes on. A stop request ends the reading; the records already in flight are
-/// finished and handed to the consumer.
+/// An ordered parallel pipeline with a bounded window: one producer thread reads records lazily, <c>parallel</c> worker
+/// threads read and evaluate them, and the caller's thread receives outcomes strictly in input order. At most
+/// <see cref="Window"/> records are in flight, so memory stays flat however long the input is. Whatever happens to one
+/// record — bad input, or an exception anywhere in reading, mapping or evaluating it — becomes that record's error row
+/// (an internal error row for an exception: a bug) and the run goes on. A stop request ends the reading; the records
+/// already in flight are finished and handed to the consumer.
 /// </summary>
+/// <remarks>
+/// The threads are the pipeline's own, not the thread pool's, and hand records over in runs: a worker takes every
+/// record waiting (up to its share of the window) at once, and the consumer takes every finished record at the head
+/// of the window at once, so a thread sleeps and wakes about once per run rather than once per record. A record is
+/// never held back to make a run longer: with input that trickles in (a pipe), each record goes out as soon as it is read.
+/// </remarks>
 internal sealed class ScreenPipeline
 {
     /// <summary>
@@ -96,98 +101,281 @@ internal sealed class ScreenPipeline
     public int Window { get; }
 
     /// <summary>
-    /// Screens <paramref name="items"/>, handing each outcome to <paramref name="consume"/> in input order. When
-    /// <paramref name="stop"/> is cancelled no further record is read; those in flight are still consumed.
+    /// Screens <paramref name="items"/>, handing each outcome to <paramref name="consume"/> in input order, on the
+    /// calling thread. When <paramref name="stop"/> is cancelled no further record is read; those in flight are still
+    /// consumed. An exception of the input (the enumeration) is thrown once the records read before it are consumed;
+    /// one of <paramref name="consume"/> ends the run at once.
     /// </summary>
     /// <returns>Whether every record was read and consumed (false when stopped before the end of the input).</returns>
-    public bool Run(IEnumerable<ScreenItem> items, Action<ScreenOutcome> consume, CancellationToken stop = default) =>
-        RunAsync(items, consume, stop).GetAwaiter().GetResult();
-
-    private async Task<bool> RunAsync(IEnumerable<ScreenItem> items, Action<ScreenOutcome> consume, CancellationToken stop)
+    public bool Run(IEnumerable<ScreenItem> items, Action<ScreenOutcome> consume, CancellationToken stop = default)
     {
-        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, parallel).ConcurrentScheduler;
-        var channel = Channel.CreateBounded<Task<ScreenOutcome>>(new BoundedChannelOptions(Window)
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(consume);
+        var flow = new Flow(Window, parallel, Fault.Value, this);
+        using var wake = stop.Register(flow.Stop);
+        var producer = new Thread(() => flow.Produce(items, stop)) { IsBackground = true, Name = "screen reader" };
+        var workers = new Thread[parallel];
+        for (int i = 0; i < workers.Length; i++)
         {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+            workers[i] = new Thread(flow.Work) { IsBackground = true, Name = "screen worker" };
+        }
 
-        bool readToEnd = false;
-        var producer = Task.Run(async () =>
+        producer.Start();
+        foreach (var worker in workers)
         {
+            worker.Start();
+        }
+
+        try
+        {
+            return flow.Consume(consume);
+        }
+        finally
+        {
+            // Ends the threads when the consumer stops early (it threw): nothing more is read, and nothing waits.
+            flow.Close();
+        }
+    }
+
+    /// <summary>
+    /// The records in flight: a ring of <see cref="Window"/> slots, and the counts that say which are read, taken by a
+    /// worker and consumed (positions in the input, so slot = position % window). One lock guards the counts; a worker
+    /// fills its records' slots outside it.
+    /// </summary>
+    private sealed class Flow(int window, int workers, Action<ScreenItem>? fault, ScreenPipeline pipeline)
+    {
+        /// <summary>The most records one worker takes at once: a run long enough that handing over costs little, short
+        /// enough that a worker with a slow record holds few others back.</summary>
+        private const int MaxRun = 8;
+
+        private readonly object gate = new();
+        private readonly ScreenItem?[] inputs = new ScreenItem?[window];
+        private readonly ScreenOutcome?[] outcomes = new ScreenOutcome?[window];
+        private long read;      // records placed in the ring
+        private long taken;     // records a worker has taken
+        private long consumed;  // records handed to the consumer
+        private bool ended;     // the producer is done: end of input, a stop, or an error of the input
+        private bool readAll;   // the input was read to its end
+        private bool stopping;  // a stop was requested: nothing more is placed in the ring
+        private bool closed;    // the consumer has returned: every thread ends
+        private ExceptionDispatchInfo? inputError;
+        private ExceptionDispatchInfo? workerError; // a failure outside any record's own handling: a bug
+        private int idleWorkers;
+        private bool producerWaiting;
+        private bool consumerWaiting;
+
+        public void Stop()
+        {
+            lock (gate)
+            {
+                stopping = true;
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        public void Close()
+        {
+            lock (gate)
+            {
+                closed = true;
+                stopping = true;
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        public void Produce(IEnumerable<ScreenItem> items, CancellationToken stop)
+        {
+            bool all = false;
+            ExceptionDispatchInfo? error = null;
             try
             {
-                foreach (var item in items)
-                {
-                    if (stop.IsCancellationRequested)
-                    {
-                        channel.Writer.TryComplete();
-                        return;
-                    }
-
-                    var work = Task.Factory.StartNew(() => Process(item), CancellationToken.None, TaskCreationOptions.None, scheduler);
-                    // Started means in flight: it is queued even after a stop (the consumer drains the queue).
-                    await channel.Writer.WriteAsync(work).ConfigureAwait(false);
-                }
-
-                Volatile.Write(ref readToEnd, true);
-                channel.Writer.TryComplete();
+                all = ProduceAll(items, stop);
             }
 #pragma warning disable CA1031 // handed to the consumer, which rethrows it
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                channel.Writer.TryComplete(ex);
-            }
-        });
-
-        var reader = channel.Reader;
-        while (true)
-        {
-            bool more;
-            try
-            {
-                more = await reader.WaitToReadAsync(stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                break;
+                error = ExceptionDispatchInfo.Capture(ex);
             }
 
-            if (!more)
+            lock (gate)
             {
-                break;
-            }
-
-            while (reader.TryRead(out var work))
-            {
-                consume(await work.ConfigureAwait(false));
+                ended = true;
+                readAll = all;
+                inputError = error;
+                Monitor.PulseAll(gate);
             }
         }
 
-        if (stop.IsCancellationRequested)
+        private bool ProduceAll(IEnumerable<ScreenItem> items, CancellationToken stop)
         {
-            // The records in flight are finished and written. The reader may be blocked on a pipe or a terminal: it is
-            // left behind, and what it would read next is not in flight.
-            while (reader.TryRead(out var work))
+            foreach (var item in items)
             {
-                consume(await work.ConfigureAwait(false));
+                if (stop.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                lock (gate)
+                {
+                    while (read - consumed >= window && !stopping)
+                    {
+                        producerWaiting = true;
+                        Monitor.Wait(gate);
+                        producerWaiting = false;
+                    }
+
+                    if (stopping)
+                    {
+                        return false; // not in flight: a resumed run reads it again
+                    }
+
+                    inputs[read % window] = item;
+                    read++;
+                    if (idleWorkers > 0)
+                    {
+                        Monitor.PulseAll(gate); // every waiter checks again; Pulse could wake the consumer instead of a worker
+                    }
+                }
             }
 
-            return Volatile.Read(ref readToEnd) && reader.Completion.IsCompletedSuccessfully;
+            return true;
         }
 
-        await producer.ConfigureAwait(false);
-        await reader.Completion.ConfigureAwait(false);
-        return true;
+        public void Work()
+        {
+            var run = new ScreenItem[MaxRun];
+            var done = new ScreenOutcome[MaxRun];
+            while (true)
+            {
+                long first;
+                int count;
+                lock (gate)
+                {
+                    // After a stop the producer places nothing more: what is in the ring is all there is to do.
+                    while (taken == read && !ended && !stopping && !closed)
+                    {
+                        idleWorkers++;
+                        Monitor.Wait(gate);
+                        idleWorkers--;
+                    }
+
+                    if (taken == read || closed)
+                    {
+                        return;
+                    }
+
+                    // A fair share of what waits, so the other workers get records too; at least one.
+                    long waiting = read - taken;
+                    count = (int)Math.Clamp(waiting / workers, 1, MaxRun);
+                    first = taken;
+                    taken += count;
+                    for (int i = 0; i < count; i++)
+                    {
+                        run[i] = inputs[(first + i) % window]!;
+                    }
+                }
+
+                try
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        done[i] = pipeline.Process(run[i], fault);
+                        run[i] = null!;
+                    }
+                }
+#pragma warning disable CA1031 // Process turns every failure of a record into its row; one that escapes it is handed to the consumer, which rethrows it
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    lock (gate)
+                    {
+                        workerError ??= ExceptionDispatchInfo.Capture(ex);
+                        Monitor.PulseAll(gate);
+                    }
+
+                    return;
+                }
+
+                lock (gate)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        outcomes[(first + i) % window] = done[i];
+                        done[i] = null!;
+                    }
+
+                    if (consumerWaiting && first == consumed)
+                    {
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+        }
+
+        public bool Consume(Action<ScreenOutcome> consume)
+        {
+            var ready = new ScreenOutcome[window];
+            while (true)
+            {
+                int count = 0;
+                lock (gate)
+                {
+                    while (outcomes[consumed % window] is null)
+                    {
+                        workerError?.Throw();
+                        if (consumed == read && (ended || stopping))
+                        {
+                            if (inputError is { } error && !stopping)
+                            {
+                                error.Throw();
+                            }
+
+                            return readAll;
+                        }
+
+                        consumerWaiting = true;
+                        Monitor.Wait(gate);
+                        consumerWaiting = false;
+                    }
+
+                    while (count < window && outcomes[(consumed + count) % window] is { } outcome)
+                    {
+                        ready[count++] = outcome;
+                    }
+                }
+
+                // The records stay in the window until they are consumed: it bounds what is read ahead of the writer.
+                for (int i = 0; i < count; i++)
+                {
+                    var outcome = ready[i];
+                    ready[i] = null!;
+                    consume(outcome);
+                }
+
+                lock (gate)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        outcomes[consumed % window] = null;
+                        inputs[consumed % window] = null;
+                        consumed++;
+                    }
+
+                    if (producerWaiting)
+                    {
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+        }
     }
 
-    private ScreenOutcome Process(ScreenItem item)
+    private ScreenOutcome Process(ScreenItem item, Action<ScreenItem>? fault)
     {
         try
         {
-            Fault.Value?.Invoke(item);
+            fault?.Invoke(item);
             return Screen(item);
         }
 #pragma warning disable CA1031 // one record's failure must not end a long run: it becomes an internal error row, and the exit code says 3
