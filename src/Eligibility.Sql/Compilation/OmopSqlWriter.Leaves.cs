@@ -113,13 +113,13 @@ internal sealed partial class OmopSqlWriter
 
     private string Measurement(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var bounds = NodeFields.Get<Bounds>(rule, "bounds");
-        string? unit = NodeFields.Get<string?>(rule, "unit");
-        string? limit = NodeFields.Get<string?>(rule, "limit");
-        var lookback = NodeFields.Get<IsoDuration>(rule, "lookback");
-        bool absentFalse = NodeFields.Get<bool>(rule, "absentFalse");
-        var compute = NodeFields.Get<ComputedMeasure?>(rule, "compute");
+        var concept = ((MeasurementNode)rule).Concept;
+        var bounds = ((MeasurementNode)rule).Bounds;
+        string? unit = ((MeasurementNode)rule).Unit;
+        string? limit = ((MeasurementNode)rule).LimitName;
+        var lookback = ((MeasurementNode)rule).Lookback;
+        bool absentFalse = ((MeasurementNode)rule).AbsentFalse;
+        var compute = ((MeasurementNode)rule).Compute;
         string set = ConceptSet(concept);
         var w = Window(lookback);
         string latest = Latest(set, w);
@@ -192,9 +192,9 @@ internal sealed partial class OmopSqlWriter
     /// </summary>
     private string Computed(ComputedMeasure compute, DateWindow w, string unit)
     {
-        string kind = NodeFields.Get<string>(compute, "kind");
-        var creatinine = NodeFields.Get<BoundConcept>(compute, "creatinine");
-        var weight = NodeFields.Get<BoundConcept?>(compute, "weight");
+        string kind = compute.Kind;
+        var creatinine = compute.Creatinine;
+        var weight = compute.Weight;
         bool ckd = kind == ComputedMeasure.CkdEpi2021;
         if (!ckd && weight is null)
         {
@@ -267,11 +267,11 @@ internal sealed partial class OmopSqlWriter
 
     private string Condition(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var mode = NodeFields.Get<EventMode>(rule, "mode");
-        var window = NodeFields.Get<IsoDuration?>(rule, "window");
-        var except = NodeFields.Get<IReadOnlyList<BoundConcept>>(rule, "except");
-        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        var concept = ((ConditionNode)rule).Concept;
+        var mode = ((ConditionNode)rule).Mode;
+        var window = ((ConditionNode)rule).Window;
+        var except = ((ConditionNode)rule).Except;
+        bool absentUnknown = ((ConditionNode)rule).AbsentUnknown;
         string set = ConceptSet(concept);
         string[] columns = { "c.condition_concept_id", "c.condition_source_concept_id" };
         string hit = mode switch
@@ -291,10 +291,10 @@ internal sealed partial class OmopSqlWriter
 
     private string Procedure(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var window = NodeFields.Get<IsoDuration?>(rule, "window");
-        var except = NodeFields.Get<IReadOnlyList<BoundConcept>>(rule, "except");
-        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        var concept = ((ProcedureNode)rule).Concept;
+        var window = ((ProcedureNode)rule).Window;
+        var except = ((ProcedureNode)rule).Except;
+        bool absentUnknown = ((ProcedureNode)rule).AbsentUnknown;
         string set = ConceptSet(concept);
         string[] columns = { "x.procedure_concept_id", "x.procedure_source_concept_id" };
         string hit = window is { } d ? $"x.procedure_date >= {Date(Window(d).Start)}" : "TRUE";
@@ -306,22 +306,22 @@ internal sealed partial class OmopSqlWriter
 
     private string Medication(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var mode = NodeFields.Get<MedicationMode>(rule, "mode");
-        var window = NodeFields.Get<IsoDuration?>(rule, "window");
-        bool onlyIfCurrent = NodeFields.Get<bool>(rule, "onlyIfCurrent");
-        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        var concept = ((MedicationNode)rule).Concept;
+        var mode = ((MedicationNode)rule).Mode;
+        var window = ((MedicationNode)rule).Window;
+        bool onlyIfCurrent = ((MedicationNode)rule).OnlyIfCurrent;
+        bool absentUnknown = ((MedicationNode)rule).AbsentUnknown;
         if (mode == MedicationMode.Stable)
         {
             throw new UnsupportedRuleException("stable regimens (stableFor) are not supported by the SQL back end yet");
         }
 
-        if (NodeFields.Get<Bounds?>(rule, "dose") is not null)
+        if (((MedicationNode)rule).Dose is not null)
         {
             throw new UnsupportedRuleException("daily dose bounds are not supported by the SQL back end yet (drug_exposure has no daily dose column; it needs quantity, days_supply and drug_strength)");
         }
 
-        var longerThan = NodeFields.Get<IsoDuration?>(rule, "longerThan");
+        var longerThan = ((MedicationNode)rule).LongerThan;
         string set = ConceptSet(concept);
         string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
         string extended = $"CASE WHEN s.ext_months IS NULL THEN {end} ELSE {AddDuration(end, "s.ext_months", "s.ext_days")} END";
@@ -394,7 +394,7 @@ internal sealed partial class OmopSqlWriter
 
     private string Judgement(RuleNode rule, Scope scope)
     {
-        var validity = NodeFields.Get<IsoDuration?>(rule, "validity");
+        var validity = ((JudgementNode)rule).Validity;
         var targets = new List<string>();
         for (Scope? s = scope; s is not null; s = s.Parent)
         {

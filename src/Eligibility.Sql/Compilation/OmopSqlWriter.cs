@@ -157,7 +157,7 @@ internal sealed partial class OmopSqlWriter
         {
             "all" => parts.Count,
             "any" => 1,
-            _ => NodeFields.Get<int>(rule, "n"),
+            _ => ((CompositeNode)rule).AtLeast,
         };
         var aliases = parts.Select((_, i) => "t" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         string from = Table(parts[0].Index) + " t0" + string.Concat(parts.Skip(1).Select((p, i) => $" JOIN {Table(p.Index)} t{(i + 1).ToString(CultureInfo.InvariantCulture)} USING (person_id)"));
@@ -171,7 +171,7 @@ internal sealed partial class OmopSqlWriter
 
     private string Age(RuleNode rule)
     {
-        var b = NodeFields.Get<Bounds>(rule, "bounds");
+        var b = ((AgeNode)rule).Bounds;
         string met = Satisfies(b, "age");
         // "> N" holds from the day after the Nth birthday: the day before, the age was already N.
         if (b.Gt is { } gt && gt == decimal.Truncate(gt))
@@ -184,7 +184,7 @@ internal sealed partial class OmopSqlWriter
 
     private static string Sex(RuleNode rule)
     {
-        var allowed = NodeFields.Get<HashSet<Eligibility.Patients.AdministrativeSex>>(rule, "allowed");
+        var allowed = ((SexNode)rule).Allowed;
         var codes = allowed.Select(s => s switch
         {
             Eligibility.Patients.AdministrativeSex.Female => "'F'",
