@@ -31,6 +31,7 @@ internal sealed partial class OmopSqlWriter
     {
         if (conceptSets.TryGetValue(key, out string? existing))
         {
+            NoteSetRead(existing);
             return existing;
         }
 
@@ -49,7 +50,7 @@ internal sealed partial class OmopSqlWriter
         {
             if (required)
             {
-                throw new UnsupportedRuleException($"none of the codes of concept '{name}' is in an OMOP vocabulary (LOINC, SNOMED, RxNorm, ICD10CM/ICD10, ATC, CVX)");
+                throw new UnsupportedRuleException($"none of the codes of concept '{name}' is in an OMOP vocabulary (LOINC, SNOMED, RxNorm, ICD10CM/ICD10, ATC, CVX) or local (" + LocalSystem + ")");
             }
 
             rows.Add("(NULL, NULL, NULL, FALSE, NULL, NULL)"); // matches nothing
@@ -57,6 +58,11 @@ internal sealed partial class OmopSqlWriter
 
         string table = "elig_set" + conceptSets.Count.ToString(CultureInfo.InvariantCulture);
         conceptSets[key] = table;
+        if (required && matcher.Entries().Any(e => CodeSystems.Normalise(e.System) == LocalSystem))
+        {
+            localSets.Add(table);
+            NoteSetRead(table);
+        }
         Line($"-- concept set '{OneLine(name)}'");
         CreateTable(table + "_codes", dialect.Values(
             rows,

@@ -102,6 +102,7 @@ internal sealed partial class OmopSqlWriter
         }
 
         string body;
+        localSetsRead.Clear();
         try
         {
             body = rule switch
@@ -126,6 +127,8 @@ internal sealed partial class OmopSqlWriter
             reason = e.Message;
             body = "SELECT person_id, 1 AS s, FALSE AS p FROM elig_person";
         }
+
+        body = reason is null ? GuardLocalSets(body) : body;
 
         string? partId = rule.Id ?? (path == criterion.Id ? criterion.Id : null);
         var node = new OmopSqlNode(index, criterion.Id, criterion.Type, path, partId, rule.Kind, reason) { Negated = negated };
@@ -278,6 +281,7 @@ internal sealed partial class OmopSqlWriter
         CodeSystems.Icd10 => new[] { "ICD10CM", "ICD10" },
         CodeSystems.Atc => new[] { "ATC" },
         "http://hl7.org/fhir/sid/cvx" => new[] { "CVX" },
+        LocalSystem => new[] { LocalVocabulary },
         _ => Array.Empty<string>(),
     };
 }

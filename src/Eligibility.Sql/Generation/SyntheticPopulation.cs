@@ -26,7 +26,7 @@ namespace Eligibility.Sql.Generation;
 /// date that is not known has only a year of birth; an answer to a judgement is an observation whose
 /// observation_source_value is <c>&lt;TrialId&gt;/&lt;CriterionId&gt;</c> with value_as_number 1 (met) or 0 (not met).
 /// </remarks>
-internal sealed class SyntheticPopulation
+internal sealed partial class SyntheticPopulation
 {
     private const int FirstConceptId = 2_000_000_001;
     private static readonly DateOnly Ongoing = new(2099, 12, 31);
@@ -647,6 +647,7 @@ internal sealed class SyntheticPopulation
     /// <summary>Loads the concepts the rows use (one <c>concept</c> and one self <c>concept_ancestor</c> row each).</summary>
     private void WriteVocabulary(DuckDBConnection connection)
     {
+        AddLocalConcepts();
         var vocabulary = concepts.OrderBy(c => c.Value).Select(c => new object?[]
         {
             c.Value, c.Key.Vocabulary + " " + c.Key.Code, DomainOf(c.Key.Vocabulary), c.Key.Vocabulary, c.Key.Vocabulary == "UCUM" ? "Unit" : "Synthetic",
