@@ -322,11 +322,6 @@ internal sealed partial class OmopSqlWriter
             throw new UnsupportedRuleException("stable regimens (stableFor) are not supported by the SQL back end yet");
         }
 
-        if (((MedicationNode)rule).Dose is not null)
-        {
-            throw new UnsupportedRuleException("daily dose bounds are not supported by the SQL back end yet (drug_exposure has no daily dose column; it needs quantity, days_supply and drug_strength)");
-        }
-
         var longerThan = ((MedicationNode)rule).LongerThan;
         string set = ConceptSet(concept);
         string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
@@ -339,18 +334,19 @@ internal sealed partial class OmopSqlWriter
             MedicationMode.Within => $"LEAST({end}, {Date(asOf)}) >= {Date(Window(window!.Value).Start)}",
             _ => "TRUE",
         };
+        var (dosed, undecided) = WithDose((MedicationNode)rule, hit, "s.member");
         string records = $"""
-            SELECT d.person_id, {hit} AS hit, FALSE AS undecided, {current} AS cur
+            SELECT d.person_id, {dosed} AS hit, {undecided} AS undecided, {current} AS cur
                 FROM {dialect.Cdm("drug_exposure")} d
-                JOIN {set} s ON s.concept_id = d.drug_concept_id
+                JOIN {set} s ON s.concept_id = d.drug_concept_id{StrengthJoin((MedicationNode)rule)}
                 WHERE d.drug_exposure_start_date <= {Date(asOf)}
                 UNION ALL
-                SELECT d.person_id, {hit} AS hit, FALSE AS undecided, {current} AS cur
+                SELECT d.person_id, {dosed} AS hit, {undecided} AS undecided, {current} AS cur
                 FROM {dialect.Cdm("drug_exposure")} d
-                JOIN {set} s ON s.concept_id = d.drug_source_concept_id
+                JOIN {set} s ON s.concept_id = d.drug_source_concept_id{StrengthJoin((MedicationNode)rule)}
                 WHERE d.drug_exposure_start_date <= {Date(asOf)} AND NOT COALESCE(d.drug_concept_id IN (SELECT concept_id FROM {set}), FALSE)
             """;
-        string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown) : Findings(records, absentUnknown);
+        string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown, (MedicationNode)rule) : Findings(records, absentUnknown);
         if (!onlyIfCurrent)
         {
             return findings;
@@ -369,7 +365,7 @@ internal sealed partial class OmopSqlWriter
     /// "For more than D in total": the days covered by the union of the exposure intervals inside the window (doses not
     /// extended) must exceed D; any exposure in the window that does not reach it is false.
     /// </summary>
-    private string Cumulative(string set, MedicationMode mode, IsoDuration? window, IsoDuration minimum, bool absentUnknown)
+    private string Cumulative(string set, MedicationMode mode, IsoDuration? window, IsoDuration minimum, bool absentUnknown, MedicationNode rule)
     {
         if (mode is not (MedicationMode.Ever or MedicationMode.Within))
         {
@@ -381,20 +377,21 @@ internal sealed partial class OmopSqlWriter
         string last = $"LEAST(COALESCE(d.drug_exposure_end_date, {Date(asOf)}), {Date(asOf)})";
         string inWindow = mode == MedicationMode.Within ? $" AND {last} >= {start}" : string.Empty;
         int needed = asOf.DayNumber - minimum.SubtractFrom(asOf).DayNumber;
+        var (dosed, undecided, dosedFrom) = CumulativeDose(rule, set, inWindow);
         return $"""
             WITH iv AS (
-              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM {dialect.Cdm("drug_exposure")} d
+              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM {dialect.Cdm("drug_exposure")} d{dosedFrom}
               WHERE d.drug_exposure_start_date <= {Date(asOf)}{inWindow}
-                AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}),
+                AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}{dosed}),
             ordered AS (
               SELECT person_id, a, b, max(b) OVER (PARTITION BY person_id ORDER BY a, b, drug_exposure_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
               FROM iv),
             covered AS (
               SELECT person_id, sum(CASE WHEN b >= (CASE WHEN reached IS NOT NULL AND reached >= a THEN {dialect.AddDays("reached", "1")} ELSE a END)
                 THEN {dialect.DaysBetween($"CASE WHEN reached IS NOT NULL AND reached >= a THEN {dialect.AddDays("reached", "1")} ELSE a END", "b")} + 1 ELSE 0 END) AS days
-              FROM ordered GROUP BY person_id)
-            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {(absentUnknown ? 1 : 0)} WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
-            FROM elig_person p LEFT JOIN covered c USING (person_id)
+              FROM ordered GROUP BY person_id){(undecided is null ? string.Empty : $",\n{undecided}")}
+            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {(undecided is null ? (absentUnknown ? "1" : "0") : $"CASE WHEN u.person_id IS NOT NULL THEN 1 ELSE {(absentUnknown ? 1 : 0)} END")} WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
+            FROM elig_person p LEFT JOIN covered c USING (person_id){(undecided is null ? string.Empty : " LEFT JOIN undecided u USING (person_id)")}
             """;
     }
 
