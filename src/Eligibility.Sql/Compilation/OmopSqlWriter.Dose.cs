@@ -42,7 +42,10 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>The join that brings a record's strength (alias <c>st</c>) to a drug_exposure row aliased <c>d</c>, when the rule has dose bounds.</summary>
-    private string StrengthJoin(MedicationNode rule) => rule.Dose is null ? string.Empty : $"\n    LEFT JOIN {Strength()} st ON st.drug_concept_id = d.drug_concept_id";
+    private string StrengthJoin(MedicationNode rule) => rule.Dose is null ? string.Empty : StrengthJoin();
+
+    /// <summary>The join that brings a record's strength (alias <c>st</c>) to a drug_exposure row aliased <c>d</c>.</summary>
+    private string StrengthJoin() => $"\n    LEFT JOIN {Strength()} st ON st.drug_concept_id = d.drug_concept_id";
 
     /// <summary>
     /// A record's (hit, undecided) under the rule's dose bounds: a hit only at a known dose inside them; undecided where
@@ -60,13 +63,14 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>
-    /// The daily dose of the drug_exposure row <c>d</c> (with <see cref="StrengthJoin"/>) in the rule's unit — prednisone
+    /// The daily dose of the drug_exposure row <c>d</c> (with <see cref="StrengthJoin()"/>) in the rule's unit — prednisone
     /// equivalent when asked, by the drug <paramref name="member"/> names — as a DECIMAL(38,6), NULL when unknown.
     /// </summary>
     private string DailyDose(MedicationNode rule, string member)
     {
-        string doseUnit = rule.DoseUnit!;
-        var factors = unitCodes.Select(code => (Code: code, Factor: Factor(code + "/d", doseUnit, null)))
+        // Without a rule unit (a stable regimen without dose bounds) each dose stays in its own unit, as the engine compares them.
+        string? doseUnit = rule.DoseUnit;
+        var factors = unitCodes.Select(code => (Code: code, Factor: doseUnit is null ? 1m : Factor(code + "/d", doseUnit, null)))
             .Where(x => x.Factor is not null).OrderBy(x => x.Code, System.StringComparer.Ordinal).ToList();
         string unitFactor = factors.Count == 0 ? "NULL"
             : "(CASE st.unit " + string.Concat(factors.Select(x => $"WHEN {Text(x.Code)} THEN {Number(x.Factor!.Value)} ")) + "END)";

@@ -319,7 +319,7 @@ internal sealed partial class OmopSqlWriter
         bool absentUnknown = ((MedicationNode)rule).AbsentUnknown;
         if (mode == MedicationMode.Stable)
         {
-            throw new UnsupportedRuleException("stable regimens (stableFor) are not supported by the SQL back end yet");
+            return Stable((MedicationNode)rule);
         }
 
         var longerThan = ((MedicationNode)rule).LongerThan;
