@@ -11,7 +11,7 @@ public static class OmopSchema
 {
     /// <summary>
     /// DuckDB DDL for person, observation_period, measurement, observation, condition_occurrence, drug_exposure,
-    /// procedure_occurrence, device_exposure, concept, concept_ancestor and concept_relationship (CDM 5.4 names and types).
+    /// procedure_occurrence, device_exposure, concept, concept_ancestor, concept_relationship and drug_strength (CDM 5.4 names and types).
     /// </summary>
     public static string DuckDbDdl { get; } = Read("Eligibility.Sql.Ddl.cdm54.duckdb.sql");
 

@@ -30,6 +30,6 @@ public static class OmopSqlCompiler
             throw new ArgumentOutOfRangeException(nameof(options), options.AsOf, "the as-of date must lie between 1900-01-01 and 2999-12-31");
         }
 
-        return new OmopSqlWriter(trial.Trial.Id, dialect, options).Write(NodeFields.CriteriaOf(trial));
+        return new OmopSqlWriter(trial.Trial.Id, dialect, options).Write(trial.CompiledCriteria);
     }
 }

@@ -17,7 +17,7 @@ internal static class PostgreSqlOmopLoader
     private static readonly string[] Tables =
     {
         "person", "observation_period", "measurement", "observation", "condition_occurrence", "drug_exposure",
-        "procedure_occurrence", "device_exposure", "concept", "concept_ancestor", "concept_relationship",
+        "procedure_occurrence", "device_exposure", "concept", "concept_ancestor", "concept_relationship", "drug_strength",
     };
 
     /// <summary>Creates the CDM tables in the schema (dropping it first if it exists) and copies every row from DuckDB.</summary>

@@ -294,4 +294,7 @@ public sealed class TrialEvaluator
             Parts = node.Parts.Select(p => ToResult(p, type, p.Id, p.Text, childrenNegated)).ToList(),
         };
     }
+
+    /// <summary>The compiled criteria, inclusion first, in file order (read by the SQL back end).</summary>
+    internal IReadOnlyList<CompiledCriterion> CompiledCriteria => criteria;
 }

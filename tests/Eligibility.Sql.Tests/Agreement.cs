@@ -3,11 +3,9 @@ using System.Diagnostics;
 namespace Eligibility.Sql.Tests;
 
 /// <summary>
-/// The differential assertions, whichever engine ran the SQL: for every patient, criterion and part of a reference trial,
-/// the same truth and outcome as the in-process engine wherever the SQL back end supports the rule and everything beneath
-/// it. A rule it does not support must be reported at compile time and be unknown (never review, pass or fail) for every
-/// patient; a rule above one is either unknown or — Kleene logic being monotone — the engine's own value. The attrition
-/// table must agree with the rows it summarises.
+/// The differential assertions, whichever engine ran the SQL: the SQL back end supports every rule of the reference trials,
+/// and for every patient, criterion and part it gives the same truth and outcome as the in-process engine, and the same
+/// verdict. The attrition table must agree with the rows it summarises.
 /// </summary>
 internal static class Agreement
 {
@@ -19,20 +17,7 @@ internal static class Agreement
         var compilation = result.Compilation;
         var nodes = compilation.Nodes;
 
-        // Which nodes have an unsupported rule at or beneath them (nodes are in pre-order: parts follow their parent).
-        var tainted = new bool[nodes.Count];
-        foreach (var node in nodes.Where(n => n.Unsupported is not null))
-        {
-            foreach (var other in nodes)
-            {
-                if (other.CriterionId == node.CriterionId && (node.Path == other.Path || node.Path.StartsWith(other.Path + "/", StringComparison.Ordinal)))
-                {
-                    tainted[other.Index] = true;
-                }
-            }
-        }
-
-        compilation.Unsupported.Select(u => u.Path).Should().BeEquivalentTo(nodes.Where(n => n.Unsupported is not null).Select(n => n.Path), "every unsupported rule is reported at compile time");
+        compilation.Unsupported.Should().BeEmpty("every rule of a reference trial is expressed in SQL (unsupported: {0})", string.Join("; ", compilation.Unsupported));
         result.Rows.Should().HaveCount(Population.Size);
 
         var mismatches = new List<string>();
@@ -43,40 +28,20 @@ internal static class Agreement
             var native = trial.Evaluate(byId[row.PersonId], Population.AsOf);
             var flat = Flatten(native).ToList();
             flat.Should().HaveCount(nodes.Count, "the SQL has one node per criterion and part");
-            bool allClean = true;
             for (int i = 0; i < nodes.Count; i++)
             {
                 var node = nodes[i];
                 var expected = flat[i];
                 var truth = row.Truths[i];
                 var outcome = row.Outcomes[i];
-                if (node.Unsupported is not null)
+                compared++;
+                if (truth != expected.Truth || outcome != expected.Outcome)
                 {
-                    if (!truth.IsUnknown || outcome != Outcome.Unknown)
-                    {
-                        mismatches.Add($"person {row.PersonId} {node.Path} ({node.Kind}, unsupported): SQL {truth}/{outcome}, expected unknown");
-                    }
+                    mismatches.Add($"person {row.PersonId} {node.Path} ({node.Kind}): SQL {truth}/{outcome}, engine {expected.Truth}/{expected.Outcome}: {expected.Explanation}");
                 }
-                else if (tainted[i])
-                {
-                    if (!truth.IsUnknown && truth != expected.Truth)
-                    {
-                        mismatches.Add($"person {row.PersonId} {node.Path} ({node.Kind}, above an unsupported rule): SQL {truth}, engine {expected.Truth}");
-                    }
-                }
-                else
-                {
-                    compared++;
-                    if (truth != expected.Truth || outcome != expected.Outcome)
-                    {
-                        mismatches.Add($"person {row.PersonId} {node.Path} ({node.Kind}): SQL {truth}/{outcome}, engine {expected.Truth}/{expected.Outcome}: {expected.Explanation}");
-                    }
-                }
-
-                allClean &= !tainted[i];
             }
 
-            if (allClean && row.Verdict != native.Verdict)
+            if (row.Verdict != native.Verdict)
             {
                 mismatches.Add($"person {row.PersonId}: verdict SQL {row.Verdict}, engine {native.Verdict}");
             }
@@ -94,17 +59,11 @@ internal static class Agreement
             a.Remaining.Should().Be(result.Rows.Count(r => criteria.Take(c + 1).All(x => r.Outcomes[x.Index] != Outcome.Fail)));
         }
 
-        int supported = nodes.Count(n => !tainted[n.Index]);
-        TestContext.Out.WriteLine($"{file}: {nodes.Count} nodes, {supported} fully supported, {compilation.Unsupported.Count} unsupported rules; {compared} comparisons; SQL {sqlTime.TotalSeconds:0.00} s, engine {watch.Elapsed.TotalSeconds:0.00} s");
-        foreach (var node in nodes.Where(n => !tainted[n.Index]))
+        TestContext.Out.WriteLine($"{file}: {nodes.Count} nodes; {compared} comparisons; SQL {sqlTime.TotalSeconds:0.00} s, engine {watch.Elapsed.TotalSeconds:0.00} s");
+        foreach (var node in nodes)
         {
             int t = result.Rows.Count(r => r.Truths[node.Index].IsTrue), f = result.Rows.Count(r => r.Truths[node.Index].IsFalse);
             TestContext.Out.WriteLine($"  {node.Path} {node.Kind}: true {t}, false {f}, unknown {result.Rows.Count - t - f}");
-        }
-
-        foreach (var u in compilation.Unsupported)
-        {
-            TestContext.Out.WriteLine("  unsupported " + u);
         }
 
         mismatches.Should().BeEmpty("the SQL must agree with the engine ({0} differences; first: {1})", mismatches.Count, string.Join("\n", mismatches.Take(15)));

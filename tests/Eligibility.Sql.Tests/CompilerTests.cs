@@ -9,7 +9,7 @@ public sealed class CompilerTests
     private static readonly string[] CdmTables =
     {
         "person", "observation_period", "measurement", "observation", "condition_occurrence", "drug_exposure",
-        "procedure_occurrence", "device_exposure", "concept", "concept_ancestor", "concept_relationship",
+        "procedure_occurrence", "device_exposure", "concept", "concept_ancestor", "concept_relationship", "drug_strength",
     };
 
     [Test]
@@ -31,6 +31,7 @@ public sealed class CompilerTests
         columns.Should().Contain(("measurement", "value_as_number", "DECIMAL(18,3)"));
         columns.Should().Contain(("drug_exposure", "drug_exposure_end_date", "DATE"));
         columns.Should().Contain(("concept", "vocabulary_id", "VARCHAR"));
+        columns.Should().Contain(("drug_strength", "amount_value", "DECIMAL(18,3)"));
         columns.Should().Contain(("observation", "observation_source_value", "VARCHAR"));
     }
 

@@ -63,7 +63,7 @@ public sealed class PostgreSqlTests
             columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
         }
 
-        columns.Select(c => c.Table).Distinct().Should().HaveCount(11);
+        columns.Select(c => c.Table).Distinct().Should().HaveCount(12);
         columns.Should().Contain(("measurement", "value_as_number", "numeric"));
         columns.Should().Contain(("person", "birth_datetime", "timestamp without time zone"));
         columns.Should().Contain(("concept", "vocabulary_id", "character varying"));

@@ -59,10 +59,10 @@ internal sealed partial class OmopSqlWriter
 
     private string Coded(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var wanted = NodeFields.Get<HashSet<string>>(rule, "wanted");
-        var lookback = NodeFields.Get<IsoDuration>(rule, "lookback");
-        bool absentFalse = NodeFields.Get<bool>(rule, "absentFalse");
+        var concept = ((CodedNode)rule).Concept;
+        var wanted = ((CodedNode)rule).Wanted;
+        var lookback = ((CodedNode)rule).Lookback;
+        bool absentFalse = ((CodedNode)rule).AbsentFalse;
         var (read, answers) = Read(concept, lookback);
         string wantedList = wanted.Count == 0 ? "NULL" : string.Join(", ", wanted.Order(System.StringComparer.Ordinal).Select(Text));
         string unknownIsUnknown = wanted.Contains("unknown") ? string.Empty : "WHEN r.answer = 'unknown' THEN 1 ";
@@ -77,9 +77,9 @@ internal sealed partial class OmopSqlWriter
     /// <summary>Male ⇒ false; an active pregnancy condition ⇒ true; else the latest status: pregnant, not pregnant, or unknown.</summary>
     private string Pregnancy(RuleNode rule)
     {
-        var status = NodeFields.Get<BoundConcept>(rule, "status");
-        var condition = NodeFields.Get<BoundConcept>(rule, "condition");
-        var lookback = NodeFields.Get<IsoDuration>(rule, "lookback");
+        var status = ((PregnancyNode)rule).Status;
+        var condition = ((PregnancyNode)rule).Condition;
+        var lookback = ((PregnancyNode)rule).Lookback;
         var (read, answers) = Read(status, lookback);
         string conditions = ConceptSet(condition);
         return $"""
@@ -96,9 +96,9 @@ internal sealed partial class OmopSqlWriter
     /// <summary>A vaccination (an OMOP drug_exposure of a vaccine concept) given inside the window.</summary>
     private string Immunization(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var window = NodeFields.Get<IsoDuration>(rule, "window");
-        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        var concept = ((ImmunizationNode)rule).Concept;
+        var window = ((ImmunizationNode)rule).Window;
+        bool absentUnknown = ((ImmunizationNode)rule).AbsentUnknown;
         string set = ConceptSet(concept);
         return Findings($"""
             SELECT d.person_id, d.drug_exposure_start_date >= {Date(Window(window).Start)} AS hit, FALSE AS undecided FROM {dialect.Cdm("drug_exposure")} d

@@ -31,6 +31,7 @@ internal sealed partial class OmopSqlWriter
     {
         if (conceptSets.TryGetValue(key, out string? existing))
         {
+            NoteSetRead(existing);
             return existing;
         }
 
@@ -49,7 +50,7 @@ internal sealed partial class OmopSqlWriter
         {
             if (required)
             {
-                throw new UnsupportedRuleException($"none of the codes of concept '{name}' is in an OMOP vocabulary (LOINC, SNOMED, RxNorm, ICD10CM/ICD10, ATC, CVX)");
+                throw new UnsupportedRuleException($"none of the codes of concept '{name}' is in an OMOP vocabulary (LOINC, SNOMED, RxNorm, ICD10CM/ICD10, ATC, CVX) or local (" + LocalSystem + ")");
             }
 
             rows.Add("(NULL, NULL, NULL, FALSE, NULL, NULL)"); // matches nothing
@@ -57,6 +58,11 @@ internal sealed partial class OmopSqlWriter
 
         string table = "elig_set" + conceptSets.Count.ToString(CultureInfo.InvariantCulture);
         conceptSets[key] = table;
+        if (required && matcher.Entries().Any(e => CodeSystems.Normalise(e.System) == LocalSystem))
+        {
+            localSets.Add(table);
+            NoteSetRead(table);
+        }
         Line($"-- concept set '{OneLine(name)}'");
         CreateTable(table + "_codes", dialect.Values(
             rows,
@@ -113,13 +119,13 @@ internal sealed partial class OmopSqlWriter
 
     private string Measurement(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var bounds = NodeFields.Get<Bounds>(rule, "bounds");
-        string? unit = NodeFields.Get<string?>(rule, "unit");
-        string? limit = NodeFields.Get<string?>(rule, "limit");
-        var lookback = NodeFields.Get<IsoDuration>(rule, "lookback");
-        bool absentFalse = NodeFields.Get<bool>(rule, "absentFalse");
-        var compute = NodeFields.Get<ComputedMeasure?>(rule, "compute");
+        var concept = ((MeasurementNode)rule).Concept;
+        var bounds = ((MeasurementNode)rule).Bounds;
+        string? unit = ((MeasurementNode)rule).Unit;
+        string? limit = ((MeasurementNode)rule).LimitName;
+        var lookback = ((MeasurementNode)rule).Lookback;
+        bool absentFalse = ((MeasurementNode)rule).AbsentFalse;
+        var compute = ((MeasurementNode)rule).Compute;
         string set = ConceptSet(concept);
         var w = Window(lookback);
         string latest = Latest(set, w);
@@ -192,9 +198,9 @@ internal sealed partial class OmopSqlWriter
     /// </summary>
     private string Computed(ComputedMeasure compute, DateWindow w, string unit)
     {
-        string kind = NodeFields.Get<string>(compute, "kind");
-        var creatinine = NodeFields.Get<BoundConcept>(compute, "creatinine");
-        var weight = NodeFields.Get<BoundConcept?>(compute, "weight");
+        string kind = compute.Kind;
+        var creatinine = compute.Creatinine;
+        var weight = compute.Weight;
         bool ckd = kind == ComputedMeasure.CkdEpi2021;
         if (!ckd && weight is null)
         {
@@ -267,11 +273,11 @@ internal sealed partial class OmopSqlWriter
 
     private string Condition(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var mode = NodeFields.Get<EventMode>(rule, "mode");
-        var window = NodeFields.Get<IsoDuration?>(rule, "window");
-        var except = NodeFields.Get<IReadOnlyList<BoundConcept>>(rule, "except");
-        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        var concept = ((ConditionNode)rule).Concept;
+        var mode = ((ConditionNode)rule).Mode;
+        var window = ((ConditionNode)rule).Window;
+        var except = ((ConditionNode)rule).Except;
+        bool absentUnknown = ((ConditionNode)rule).AbsentUnknown;
         string set = ConceptSet(concept);
         string[] columns = { "c.condition_concept_id", "c.condition_source_concept_id" };
         string hit = mode switch
@@ -291,10 +297,10 @@ internal sealed partial class OmopSqlWriter
 
     private string Procedure(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var window = NodeFields.Get<IsoDuration?>(rule, "window");
-        var except = NodeFields.Get<IReadOnlyList<BoundConcept>>(rule, "except");
-        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        var concept = ((ProcedureNode)rule).Concept;
+        var window = ((ProcedureNode)rule).Window;
+        var except = ((ProcedureNode)rule).Except;
+        bool absentUnknown = ((ProcedureNode)rule).AbsentUnknown;
         string set = ConceptSet(concept);
         string[] columns = { "x.procedure_concept_id", "x.procedure_source_concept_id" };
         string hit = window is { } d ? $"x.procedure_date >= {Date(Window(d).Start)}" : "TRUE";
@@ -306,22 +312,17 @@ internal sealed partial class OmopSqlWriter
 
     private string Medication(RuleNode rule)
     {
-        var concept = NodeFields.Get<BoundConcept>(rule, "concept");
-        var mode = NodeFields.Get<MedicationMode>(rule, "mode");
-        var window = NodeFields.Get<IsoDuration?>(rule, "window");
-        bool onlyIfCurrent = NodeFields.Get<bool>(rule, "onlyIfCurrent");
-        bool absentUnknown = NodeFields.Get<bool>(rule, "absentUnknown");
+        var concept = ((MedicationNode)rule).Concept;
+        var mode = ((MedicationNode)rule).Mode;
+        var window = ((MedicationNode)rule).Window;
+        bool onlyIfCurrent = ((MedicationNode)rule).OnlyIfCurrent;
+        bool absentUnknown = ((MedicationNode)rule).AbsentUnknown;
         if (mode == MedicationMode.Stable)
         {
-            throw new UnsupportedRuleException("stable regimens (stableFor) are not supported by the SQL back end yet");
+            return Stable((MedicationNode)rule);
         }
 
-        if (NodeFields.Get<Bounds?>(rule, "dose") is not null)
-        {
-            throw new UnsupportedRuleException("daily dose bounds are not supported by the SQL back end yet (drug_exposure has no daily dose column; it needs quantity, days_supply and drug_strength)");
-        }
-
-        var longerThan = NodeFields.Get<IsoDuration?>(rule, "longerThan");
+        var longerThan = ((MedicationNode)rule).LongerThan;
         string set = ConceptSet(concept);
         string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
         string extended = $"CASE WHEN s.ext_months IS NULL THEN {end} ELSE {AddDuration(end, "s.ext_months", "s.ext_days")} END";
@@ -333,18 +334,19 @@ internal sealed partial class OmopSqlWriter
             MedicationMode.Within => $"LEAST({end}, {Date(asOf)}) >= {Date(Window(window!.Value).Start)}",
             _ => "TRUE",
         };
+        var (dosed, undecided) = WithDose((MedicationNode)rule, hit, "s.member");
         string records = $"""
-            SELECT d.person_id, {hit} AS hit, FALSE AS undecided, {current} AS cur
+            SELECT d.person_id, {dosed} AS hit, {undecided} AS undecided, {current} AS cur
                 FROM {dialect.Cdm("drug_exposure")} d
-                JOIN {set} s ON s.concept_id = d.drug_concept_id
+                JOIN {set} s ON s.concept_id = d.drug_concept_id{StrengthJoin((MedicationNode)rule)}
                 WHERE d.drug_exposure_start_date <= {Date(asOf)}
                 UNION ALL
-                SELECT d.person_id, {hit} AS hit, FALSE AS undecided, {current} AS cur
+                SELECT d.person_id, {dosed} AS hit, {undecided} AS undecided, {current} AS cur
                 FROM {dialect.Cdm("drug_exposure")} d
-                JOIN {set} s ON s.concept_id = d.drug_source_concept_id
+                JOIN {set} s ON s.concept_id = d.drug_source_concept_id{StrengthJoin((MedicationNode)rule)}
                 WHERE d.drug_exposure_start_date <= {Date(asOf)} AND NOT COALESCE(d.drug_concept_id IN (SELECT concept_id FROM {set}), FALSE)
             """;
-        string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown) : Findings(records, absentUnknown);
+        string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown, (MedicationNode)rule) : Findings(records, absentUnknown);
         if (!onlyIfCurrent)
         {
             return findings;
@@ -363,7 +365,7 @@ internal sealed partial class OmopSqlWriter
     /// "For more than D in total": the days covered by the union of the exposure intervals inside the window (doses not
     /// extended) must exceed D; any exposure in the window that does not reach it is false.
     /// </summary>
-    private string Cumulative(string set, MedicationMode mode, IsoDuration? window, IsoDuration minimum, bool absentUnknown)
+    private string Cumulative(string set, MedicationMode mode, IsoDuration? window, IsoDuration minimum, bool absentUnknown, MedicationNode rule)
     {
         if (mode is not (MedicationMode.Ever or MedicationMode.Within))
         {
@@ -375,26 +377,27 @@ internal sealed partial class OmopSqlWriter
         string last = $"LEAST(COALESCE(d.drug_exposure_end_date, {Date(asOf)}), {Date(asOf)})";
         string inWindow = mode == MedicationMode.Within ? $" AND {last} >= {start}" : string.Empty;
         int needed = asOf.DayNumber - minimum.SubtractFrom(asOf).DayNumber;
+        var (dosed, undecided, dosedFrom) = CumulativeDose(rule, set, inWindow);
         return $"""
             WITH iv AS (
-              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM {dialect.Cdm("drug_exposure")} d
+              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM {dialect.Cdm("drug_exposure")} d{dosedFrom}
               WHERE d.drug_exposure_start_date <= {Date(asOf)}{inWindow}
-                AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}),
+                AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}{dosed}),
             ordered AS (
               SELECT person_id, a, b, max(b) OVER (PARTITION BY person_id ORDER BY a, b, drug_exposure_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
               FROM iv),
             covered AS (
               SELECT person_id, sum(CASE WHEN b >= (CASE WHEN reached IS NOT NULL AND reached >= a THEN {dialect.AddDays("reached", "1")} ELSE a END)
                 THEN {dialect.DaysBetween($"CASE WHEN reached IS NOT NULL AND reached >= a THEN {dialect.AddDays("reached", "1")} ELSE a END", "b")} + 1 ELSE 0 END) AS days
-              FROM ordered GROUP BY person_id)
-            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {(absentUnknown ? 1 : 0)} WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
-            FROM elig_person p LEFT JOIN covered c USING (person_id)
+              FROM ordered GROUP BY person_id){(undecided is null ? string.Empty : $",\n{undecided}")}
+            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {(undecided is null ? (absentUnknown ? "1" : "0") : $"CASE WHEN u.person_id IS NOT NULL THEN 1 ELSE {(absentUnknown ? 1 : 0)} END")} WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
+            FROM elig_person p LEFT JOIN covered c USING (person_id){(undecided is null ? string.Empty : " LEFT JOIN undecided u USING (person_id)")}
             """;
     }
 
     private string Judgement(RuleNode rule, Scope scope)
     {
-        var validity = NodeFields.Get<IsoDuration?>(rule, "validity");
+        var validity = ((JudgementNode)rule).Validity;
         var targets = new List<string>();
         for (Scope? s = scope; s is not null; s = s.Parent)
         {

@@ -102,6 +102,7 @@ internal sealed partial class OmopSqlWriter
         }
 
         string body;
+        localSetsRead.Clear();
         try
         {
             body = rule switch
@@ -126,6 +127,8 @@ internal sealed partial class OmopSqlWriter
             reason = e.Message;
             body = "SELECT person_id, 1 AS s, FALSE AS p FROM elig_person";
         }
+
+        body = reason is null ? GuardLocalSets(body) : body;
 
         string? partId = rule.Id ?? (path == criterion.Id ? criterion.Id : null);
         var node = new OmopSqlNode(index, criterion.Id, criterion.Type, path, partId, rule.Kind, reason) { Negated = negated };
@@ -157,7 +160,7 @@ internal sealed partial class OmopSqlWriter
         {
             "all" => parts.Count,
             "any" => 1,
-            _ => NodeFields.Get<int>(rule, "n"),
+            _ => ((CompositeNode)rule).AtLeast,
         };
         var aliases = parts.Select((_, i) => "t" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         string from = Table(parts[0].Index) + " t0" + string.Concat(parts.Skip(1).Select((p, i) => $" JOIN {Table(p.Index)} t{(i + 1).ToString(CultureInfo.InvariantCulture)} USING (person_id)"));
@@ -171,7 +174,7 @@ internal sealed partial class OmopSqlWriter
 
     private string Age(RuleNode rule)
     {
-        var b = NodeFields.Get<Bounds>(rule, "bounds");
+        var b = ((AgeNode)rule).Bounds;
         string met = Satisfies(b, "age");
         // "> N" holds from the day after the Nth birthday: the day before, the age was already N.
         if (b.Gt is { } gt && gt == decimal.Truncate(gt))
@@ -184,7 +187,7 @@ internal sealed partial class OmopSqlWriter
 
     private static string Sex(RuleNode rule)
     {
-        var allowed = NodeFields.Get<HashSet<Eligibility.Patients.AdministrativeSex>>(rule, "allowed");
+        var allowed = ((SexNode)rule).Allowed;
         var codes = allowed.Select(s => s switch
         {
             Eligibility.Patients.AdministrativeSex.Female => "'F'",
@@ -262,6 +265,7 @@ internal sealed partial class OmopSqlWriter
         CodeSystems.Icd10 => new[] { "ICD10CM", "ICD10" },
         CodeSystems.Atc => new[] { "ATC" },
         "http://hl7.org/fhir/sid/cvx" => new[] { "CVX" },
+        LocalSystem => new[] { LocalVocabulary },
         _ => Array.Empty<string>(),
     };
 }

@@ -173,3 +173,16 @@ CREATE TABLE concept_ancestor (
     descendant_concept_id integer NOT NULL,
     min_levels_of_separation integer NOT NULL,
     max_levels_of_separation integer NOT NULL );
+CREATE TABLE drug_strength (
+    drug_concept_id integer NOT NULL,
+    ingredient_concept_id integer NOT NULL,
+    amount_value NUMERIC NULL,
+    amount_unit_concept_id integer NULL,
+    numerator_value NUMERIC NULL,
+    numerator_unit_concept_id integer NULL,
+    denominator_value NUMERIC NULL,
+    denominator_unit_concept_id integer NULL,
+    box_size integer NULL,
+    valid_start_date date NOT NULL,
+    valid_end_date date NOT NULL,
+    invalid_reason varchar(1) NULL );

@@ -26,7 +26,7 @@ namespace Eligibility.Sql.Generation;
 /// date that is not known has only a year of birth; an answer to a judgement is an observation whose
 /// observation_source_value is <c>&lt;TrialId&gt;/&lt;CriterionId&gt;</c> with value_as_number 1 (met) or 0 (not met).
 /// </remarks>
-internal sealed class SyntheticPopulation
+internal sealed partial class SyntheticPopulation
 {
     private const int FirstConceptId = 2_000_000_001;
     private static readonly DateOnly Ongoing = new(2099, 12, 31);
@@ -440,7 +440,7 @@ internal sealed class SyntheticPopulation
         }
 
         int conceptId = ConceptId(vocabulary, code);
-        drugs.Add(new object?[] { DrugRows + 1, personId, conceptId, date, date, 0, 1, conceptId, code });
+        drugs.Add(new object?[] { DrugRows + 1, personId, conceptId, date, date, 0, 1, conceptId, code, null });
     }
 
     private static bool EvaluationCounts(string? status) => Eligibility.Evaluation.EvaluationContext.CountsAsResult(status);
@@ -541,12 +541,15 @@ internal sealed class SyntheticPopulation
 
         string? status = random.Next(25) switch { 0 => "cancelled", 1 => "not-taken", 2 => "active", 3 => "completed", _ => null };
         string? intent = Chance(0.03) ? "plan" : null;
+        int conceptId = ConceptId(entry.Vocabulary, entry.Code);
+        var (quantity, daysSupply, dailyDose) = Dose(conceptId, start, end);
         var record = new MedicationRecord
         {
             Id = "d" + DrugRows.ToString(CultureInfo.InvariantCulture),
             Codes = new[] { new Coding(entry.System, entry.Code) },
             Start = start,
             End = end,
+            DailyDose = dailyDose,
             Status = status,
             Intent = intent,
         };
@@ -556,9 +559,7 @@ internal sealed class SyntheticPopulation
             return;
         }
 
-        int conceptId = ConceptId(entry.Vocabulary, entry.Code);
-        int? daysSupply = end is { } e ? e.DayNumber - start.DayNumber + 1 : null;
-        drugs.Add(new object?[] { DrugRows + 1, personId, conceptId, start, end ?? Ongoing, 0, daysSupply, conceptId, entry.Code });
+        drugs.Add(new object?[] { DrugRows + 1, personId, conceptId, start, end ?? Ongoing, 0, daysSupply, conceptId, entry.Code, quantity });
     }
 
     private void Answer(int personId, string target, IsoDuration? validity, List<Assessment> into)
@@ -622,7 +623,7 @@ internal sealed class SyntheticPopulation
         Append(connection, "measurement", measurements, "measurement_id", "person_id", "measurement_concept_id", "measurement_date", "measurement_type_concept_id", "value_as_number", "unit_concept_id", "range_high", "measurement_source_concept_id", "measurement_source_value", "unit_source_value", "value_as_concept_id", "value_source_value");
         Append(connection, "condition_occurrence", conditions, "condition_occurrence_id", "person_id", "condition_concept_id", "condition_start_date", "condition_end_date", "condition_type_concept_id", "condition_source_concept_id", "condition_source_value");
         Append(connection, "procedure_occurrence", procedures, "procedure_occurrence_id", "person_id", "procedure_concept_id", "procedure_date", "procedure_type_concept_id", "procedure_source_concept_id", "procedure_source_value");
-        Append(connection, "drug_exposure", drugs, "drug_exposure_id", "person_id", "drug_concept_id", "drug_exposure_start_date", "drug_exposure_end_date", "drug_type_concept_id", "days_supply", "drug_source_concept_id", "drug_source_value");
+        Append(connection, "drug_exposure", drugs, "drug_exposure_id", "person_id", "drug_concept_id", "drug_exposure_start_date", "drug_exposure_end_date", "drug_type_concept_id", "days_supply", "drug_source_concept_id", "drug_source_value", "quantity");
         Append(connection, "observation", observations, "observation_id", "person_id", "observation_concept_id", "observation_date", "observation_type_concept_id", "value_as_number", "observation_source_value");
         var periods = persons.Select(p => new object?[] { p[0], p[0], new DateOnly((int)p[2]!, 1, 1), asOf, 0 }).ToList();
         Append(connection, "observation_period", periods, "observation_period_id", "person_id", "observation_period_start_date", "observation_period_end_date", "period_type_concept_id");
@@ -647,6 +648,8 @@ internal sealed class SyntheticPopulation
     /// <summary>Loads the concepts the rows use (one <c>concept</c> and one self <c>concept_ancestor</c> row each).</summary>
     private void WriteVocabulary(DuckDBConnection connection)
     {
+        AddLocalConcepts();
+        WriteStrengths(connection);
         var vocabulary = concepts.OrderBy(c => c.Value).Select(c => new object?[]
         {
             c.Value, c.Key.Vocabulary + " " + c.Key.Code, DomainOf(c.Key.Vocabulary), c.Key.Vocabulary, c.Key.Vocabulary == "UCUM" ? "Unit" : "Synthetic",

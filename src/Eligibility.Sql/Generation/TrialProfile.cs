@@ -42,7 +42,7 @@ internal sealed class TrialProfile
         var profile = new TrialProfile();
         foreach (var trial in trials)
         {
-            foreach (var c in NodeFields.CriteriaOf(trial))
+            foreach (var c in trial.CompiledCriteria)
             {
                 profile.Walk(trial.Trial.Id, c.Rule, new Scope(c.Info.Id, null));
             }
@@ -94,88 +94,81 @@ internal sealed class TrialProfile
             Walk(trialId, child, scope);
         }
 
-        try
+        switch (node)
         {
-            switch (node)
-            {
-                case AgeNode:
-                    var b = NodeFields.Get<Bounds>(node, "bounds");
-                    Ages.AddRange(new[] { b.Gt, b.Gte, b.Lt, b.Lte }.Where(x => x is not null).Select(x => x!.Value));
-                    break;
-                case MeasurementNode:
-                    var concept = NodeFields.Get<BoundConcept>(node, "concept");
-                    if (!Measured.TryGetValue(concept, out var measured))
-                    {
-                        measured = new MeasuredConcept(concept);
-                        Measured[concept] = measured;
-                    }
+            case AgeNode age:
+                var b = age.Bounds;
+                Ages.AddRange(new[] { b.Gt, b.Gte, b.Lt, b.Lte }.Where(x => x is not null).Select(x => x!.Value));
+                break;
+            case MeasurementNode measurement:
+                var concept = measurement.Concept;
+                if (!Measured.TryGetValue(concept, out var measured))
+                {
+                    measured = new MeasuredConcept(concept);
+                    Measured[concept] = measured;
+                }
 
-                    var bounds = NodeFields.Get<Bounds>(node, "bounds");
-                    var values = new[] { bounds.Gt, bounds.Gte, bounds.Lt, bounds.Lte }.Where(x => x is not null).Select(x => x!.Value);
-                    if (NodeFields.Get<string?>(node, "unit") is { } unit)
+                var bounds = measurement.Bounds;
+                var values = new[] { bounds.Gt, bounds.Gte, bounds.Lt, bounds.Lte }.Where(x => x is not null).Select(x => x!.Value);
+                if (measurement.Unit is { } unit)
+                {
+                    measured.Unit ??= unit;
+                    if (unit == measured.Unit)
                     {
-                        measured.Unit ??= unit;
-                        if (unit == measured.Unit)
-                        {
-                            measured.Thresholds.AddRange(values);
-                        }
+                        measured.Thresholds.AddRange(values);
                     }
-                    else
-                    {
-                        measured.LimitMultiples.AddRange(values);
-                    }
+                }
+                else
+                {
+                    measured.LimitMultiples.AddRange(values);
+                }
 
-                    var lookback = NodeFields.Get<IsoDuration>(node, "lookback");
-                    measured.Lookbacks.Add(lookback);
-                    if (NodeFields.Get<ComputedMeasure?>(node, "compute") is { } compute)
+                var lookback = measurement.Lookback;
+                measured.Lookbacks.Add(lookback);
+                if (measurement.Compute is { } compute)
+                {
+                    // The inputs of the computed fallback, around the values where the formulas turn.
+                    Input(compute.Creatinine, "mg/dL", lookback, 0.5m, 0.7m, 0.9m, 1.2m, 2m, 4m);
+                    if (compute.Weight is { } weight)
                     {
-                        // The inputs of the computed fallback, around the values where the formulas turn.
-                        Input(NodeFields.Get<BoundConcept>(compute, "creatinine"), "mg/dL", lookback, 0.5m, 0.7m, 0.9m, 1.2m, 2m, 4m);
-                        if (NodeFields.Get<BoundConcept?>(compute, "weight") is { } weight)
-                        {
-                            Input(weight, "kg", lookback, 45m, 70m, 100m);
-                        }
+                        Input(weight, "kg", lookback, 45m, 70m, 100m);
                     }
+                }
 
-                    break;
-                case ConditionNode:
-                    Add(Conditions, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
-                    foreach (var e in NodeFields.Get<IReadOnlyList<BoundConcept>>(node, "except"))
-                    {
-                        Add<IsoDuration>(Conditions, e, null);
-                    }
+                break;
+            case ConditionNode condition:
+                Add(Conditions, condition.Concept, condition.Window);
+                foreach (var e in condition.Except)
+                {
+                    Add<IsoDuration>(Conditions, e, null);
+                }
 
-                    break;
-                case ProcedureNode:
-                    Add(Procedures, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
-                    break;
-                case MedicationNode:
-                    Add(Medications, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "window"));
-                    Add(Medications, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration?>(node, "longerThan")); // starts at the edge of "longer than"
-                    break;
-                case CodedNode:
-                    Add(Qualitative, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration>(node, "lookback"));
-                    break;
-                case PregnancyNode:
-                    Add(Qualitative, NodeFields.Get<BoundConcept>(node, "status"), NodeFields.Get<IsoDuration>(node, "lookback"));
-                    Add<IsoDuration>(Conditions, NodeFields.Get<BoundConcept>(node, "condition"), null);
-                    break;
-                case ImmunizationNode:
-                    Add(Immunizations, NodeFields.Get<BoundConcept>(node, "concept"), NodeFields.Get<IsoDuration>(node, "window"));
-                    break;
-                case JudgementNode:
-                    var validity = NodeFields.Get<IsoDuration?>(node, "validity");
-                    for (Scope? s = scope; s is not null; s = s.Parent)
-                    {
-                        Judgements[trialId + "/" + s.Id] = validity;
-                    }
+                break;
+            case ProcedureNode procedure:
+                Add(Procedures, procedure.Concept, procedure.Window);
+                break;
+            case MedicationNode medication:
+                Add(Medications, medication.Concept, medication.Window);
+                Add(Medications, medication.Concept, medication.LongerThan); // starts at the edge of "longer than"
+                break;
+            case CodedNode coded:
+                Add(Qualitative, coded.Concept, coded.Lookback);
+                break;
+            case PregnancyNode pregnancy:
+                Add(Qualitative, pregnancy.Status, pregnancy.Lookback);
+                Add<IsoDuration>(Conditions, pregnancy.Condition, null);
+                break;
+            case ImmunizationNode immunization:
+                Add(Immunizations, immunization.Concept, immunization.Window);
+                break;
+            case JudgementNode judgement:
+                var validity = judgement.Validity;
+                for (Scope? s = scope; s is not null; s = s.Parent)
+                {
+                    Judgements[trialId + "/" + s.Id] = validity;
+                }
 
-                    break;
-            }
-        }
-        catch (UnsupportedRuleException)
-        {
-            // A node the profile cannot read adds nothing to the population; the compiler reports it.
+                break;
         }
     }
 }

@@ -67,4 +67,7 @@ internal sealed class AgeNode : RuleNode
     }
 
     private static bool IsBirthday(System.DateOnly birth, System.DateOnly on) => Eligibility.Time.Age.InYears(birth, on) != Eligibility.Time.Age.InYears(birth, on.AddDays(-1));
+
+    /// <summary>The age bounds. Read by the SQL back end.</summary>
+    internal Bounds Bounds => bounds;
 }

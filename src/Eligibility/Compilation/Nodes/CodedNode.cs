@@ -162,4 +162,16 @@ internal sealed class CodedNode : RuleNode
         bool ok = truth.IsTrue;
         return NodeResult.Of(truth, () => $"{described} means {answer.Replace('-', ' ')}: {(ok ? "met" : "not met")} (wanted {string.Join(" or ", wanted)})", new[] { fact });
     }
+
+    /// <summary>The concept read. Read by the SQL back end.</summary>
+    internal BoundConcept Concept => concept;
+
+    /// <summary>The wanted answers. Read by the SQL back end.</summary>
+    internal IReadOnlySet<string> Wanted => wanted;
+
+    /// <summary>How far back results count. Read by the SQL back end.</summary>
+    internal IsoDuration Lookback => lookback;
+
+    /// <summary>Whether no result means false (else unknown). Read by the SQL back end.</summary>
+    internal bool AbsentFalse => absentFalse;
 }

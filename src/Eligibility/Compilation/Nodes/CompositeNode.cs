@@ -103,4 +103,7 @@ internal sealed class CompositeNode : RuleNode
         var alternatives = unknowns.Where(r => r.Missing.Count > 0).Select(r => string.Join(" and ", r.Missing)).Distinct().ToList();
         return alternatives.Count <= 1 ? alternatives : new[] { string.Join(" or ", alternatives) };
     }
+
+    /// <summary>How many parts must hold (all: every part; any: one). Read by the SQL back end.</summary>
+    internal int AtLeast => n;
 }

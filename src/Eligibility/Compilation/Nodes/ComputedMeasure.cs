@@ -211,4 +211,13 @@ internal sealed class ComputedMeasure
         public decimal InRuleUnit;
         public string? Error;
     }
+
+    /// <summary>Which formula: <see cref="CkdEpi2021"/> or <see cref="CockcroftGault"/>. Read by the SQL back end.</summary>
+    internal string Kind => kind;
+
+    /// <summary>The serum creatinine concept. Read by the SQL back end.</summary>
+    internal BoundConcept Creatinine => creatinine;
+
+    /// <summary>The body weight concept (Cockcroft–Gault only). Read by the SQL back end.</summary>
+    internal BoundConcept? Weight => weight;
 }

@@ -198,4 +198,19 @@ internal sealed class ConditionNode : RuleNode
         Undecided,
         UndecidedResolved,
     }
+
+    /// <summary>The condition concept. Read by the SQL back end.</summary>
+    internal BoundConcept Concept => concept;
+
+    /// <summary>How the condition is searched. Read by the SQL back end.</summary>
+    internal EventMode Mode => mode;
+
+    /// <summary>The window of the mode, when it has one. Read by the SQL back end.</summary>
+    internal IsoDuration? Window => window;
+
+    /// <summary>Concepts whose records never count. Read by the SQL back end.</summary>
+    internal IReadOnlyList<BoundConcept> Except => except;
+
+    /// <summary>Whether no record means unknown (else false). Read by the SQL back end.</summary>
+    internal bool AbsentUnknown => absentUnknown;
 }

@@ -77,4 +77,13 @@ internal sealed class ImmunizationNode : RuleNode
             EventFindings.Add(ref tally, findings, hit: i.Date is not null, described, fact);
         }
     }
+
+    /// <summary>The vaccine concept. Read by the SQL back end.</summary>
+    internal BoundConcept Concept => concept;
+
+    /// <summary>How recent a vaccination must be. Read by the SQL back end.</summary>
+    internal IsoDuration Window => window;
+
+    /// <summary>Whether no record means unknown (else false). Read by the SQL back end.</summary>
+    internal bool AbsentUnknown => absentUnknown;
 }

@@ -101,4 +101,7 @@ internal sealed class JudgementNode : RuleNode
         Undated,
         Expired,
     }
+
+    /// <summary>How long an answer stays valid, when limited. Read by the SQL back end.</summary>
+    internal IsoDuration? Validity => validity;
 }

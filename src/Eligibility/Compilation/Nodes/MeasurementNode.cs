@@ -187,4 +187,25 @@ internal sealed class MeasurementNode : RuleNode
         NoDefault,
         NotConvertible,
     }
+
+    /// <summary>The measured concept. Read by the SQL back end.</summary>
+    internal BoundConcept Concept => concept;
+
+    /// <summary>The bounds on the value (or on value / limit). Read by the SQL back end.</summary>
+    internal Bounds Bounds => bounds;
+
+    /// <summary>The unit of the bounds; null when they are relative to a limit of normal. Read by the SQL back end.</summary>
+    internal string? Unit => unit;
+
+    /// <summary>"ULN" or "LLN" for relative bounds, else null. Read by the SQL back end.</summary>
+    internal string? LimitName => limit;
+
+    /// <summary>How far back results count. Read by the SQL back end.</summary>
+    internal IsoDuration Lookback => lookback;
+
+    /// <summary>How the value is computed when none is reported, if it can be. Read by the SQL back end.</summary>
+    internal ComputedMeasure? Compute => compute;
+
+    /// <summary>Whether no result means false (else unknown). Read by the SQL back end.</summary>
+    internal bool AbsentFalse => absentFalse;
 }

@@ -616,4 +616,31 @@ internal sealed class MedicationNode : RuleNode
         DoseChanged,
         DoseOutside,
     }
+
+    /// <summary>The medication concept. Read by the SQL back end.</summary>
+    internal BoundConcept Concept => concept;
+
+    /// <summary>How exposure is searched. Read by the SQL back end.</summary>
+    internal MedicationMode Mode => mode;
+
+    /// <summary>The window of the mode, when it has one. Read by the SQL back end.</summary>
+    internal IsoDuration? Window => window;
+
+    /// <summary>The daily dose bounds, if any. Read by the SQL back end.</summary>
+    internal Bounds? Dose => dose;
+
+    /// <summary>The unit of the daily dose bounds. Read by the SQL back end.</summary>
+    internal string? DoseUnit => doseUnit;
+
+    /// <summary>Whether doses are compared as prednisone equivalents. Read by the SQL back end.</summary>
+    internal bool PrednisoneEquivalent => prednisoneEquivalent;
+
+    /// <summary>The minimum total exposure, if any. Read by the SQL back end.</summary>
+    internal IsoDuration? LongerThan => longerThan;
+
+    /// <summary>Whether the rule applies only to patients on the drug. Read by the SQL back end.</summary>
+    internal bool OnlyIfCurrent => onlyIfCurrent;
+
+    /// <summary>Whether no record means unknown (else false). Read by the SQL back end.</summary>
+    internal bool AbsentUnknown => absentUnknown;
 }

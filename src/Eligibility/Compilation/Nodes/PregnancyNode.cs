@@ -110,4 +110,13 @@ internal sealed class PregnancyNode : RuleNode
 
         return null;
     }
+
+    /// <summary>The pregnancy status concept. Read by the SQL back end.</summary>
+    internal BoundConcept Status => status;
+
+    /// <summary>The pregnancy condition concept. Read by the SQL back end.</summary>
+    internal BoundConcept Condition => condition;
+
+    /// <summary>How far back a status counts. Read by the SQL back end.</summary>
+    internal IsoDuration Lookback => lookback;
 }

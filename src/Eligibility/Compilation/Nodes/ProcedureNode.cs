@@ -95,4 +95,16 @@ internal sealed class ProcedureNode : RuleNode
             EventFindings.Add(ref tally, findings, hit, described, fact);
         }
     }
+
+    /// <summary>The procedure concept. Read by the SQL back end.</summary>
+    internal BoundConcept Concept => concept;
+
+    /// <summary>How recent a procedure must be, when limited. Read by the SQL back end.</summary>
+    internal IsoDuration? Window => window;
+
+    /// <summary>Concepts whose records never count. Read by the SQL back end.</summary>
+    internal IReadOnlyList<BoundConcept> Except => except;
+
+    /// <summary>Whether no record means unknown (else false). Read by the SQL back end.</summary>
+    internal bool AbsentUnknown => absentUnknown;
 }

@@ -35,4 +35,7 @@ internal sealed class SexNode : RuleNode
         string name = sex.ToString().ToLowerInvariant();
         return NodeResult.Of(Truth.From(ok), () => $"Sex {name} is {(ok ? string.Empty : "not ")}{listed}", new[] { new FactUsed { Concept = "sex", Detail = name } });
     }
+
+    /// <summary>The sexes that meet the rule. Read by the SQL back end.</summary>
+    internal IReadOnlySet<AdministrativeSex> Allowed => allowed;
 }

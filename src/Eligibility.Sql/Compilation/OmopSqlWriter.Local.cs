@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Eligibility.Sql.Compilation;
+
+/// <summary>
+/// Concepts with local codes (the rule files' own system <c>urn:eligibility:concept</c>). OMOP has no vocabulary for them,
+/// so a site loads them as custom concepts by the OHDSI convention: rows of <c>concept</c> with a <c>concept_id</c> above
+/// 2,000,000,000 in the vocabulary <see cref="LocalVocabulary"/>, whose <c>concept_code</c> is the local code; its records
+/// carry that ID in the <c>*_source_concept_id</c> (or <c>*_concept_id</c>) column, and a 'Maps to' row to a standard
+/// concept, where one exists, is followed like any other. A rule reading a concept that has local codes, none of which the
+/// database's concept table holds, cannot search the data: it is unknown for everyone (never false, never a pass).
+/// </summary>
+internal sealed partial class OmopSqlWriter
+{
+    /// <summary>The code system of the rule files' own codes.</summary>
+    internal const string LocalSystem = "urn:eligibility:concept";
+
+    /// <summary>The OMOP vocabulary_id under which a site loads the rule files' own codes as custom concepts.</summary>
+    internal const string LocalVocabulary = "Eligibility";
+
+    // The concept sets with local codes the node being written reads (cleared before each node's body).
+    private readonly List<string> localSetsRead = new();
+
+    // The concept sets with local codes, by table name.
+    private readonly HashSet<string> localSets = new(System.StringComparer.Ordinal);
+
+    /// <summary>Notes that the node being written reads this concept set (which has local codes when it is in <see cref="localSets"/>).</summary>
+    private void NoteSetRead(string table)
+    {
+        if (localSets.Contains(table) && !localSetsRead.Contains(table))
+        {
+            localSetsRead.Add(table);
+        }
+    }
+
+    /// <summary>
+    /// The node's body, unknown for everyone when one of the concepts with local codes it reads has none of them in the
+    /// database's concept table (the data cannot be searched for it).
+    /// </summary>
+    private string GuardLocalSets(string body)
+    {
+        if (localSetsRead.Count == 0)
+        {
+            return body;
+        }
+
+        string found = string.Join(" AND ", localSetsRead.Select(t => $"EXISTS (SELECT 1 FROM {t})"));
+        return $"""
+            SELECT person_id, CASE WHEN {found} THEN s ELSE 1 END AS s, p AND {found} AS p FROM (
+            {body}){dialect.DerivedAlias("g")}
+            """;
+    }
+}
