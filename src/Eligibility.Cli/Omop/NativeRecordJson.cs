@@ -59,6 +59,13 @@ internal static class NativeRecordJson
             String(w, "intent", m.Intent);
             Date(w, "start", m.Start);
             Date(w, "end", m.End);
+            if (m.DailyDose is { } dose)
+            {
+                w.WriteStartObject("dailyDose");
+                w.WriteNumber("value", dose.Value);
+                w.WriteString("unit", dose.Unit);
+                w.WriteEndObject();
+            }
         });
         Records(w, "immunizations", p.Immunizations, i => Date(w, "date", i.Date));
         w.WriteStartArray("assessments");
