@@ -210,9 +210,6 @@ public static class RuleCompiler
     /// The first compile in a process starts loading the rule-file schema (<see cref="SchemaValidator.Preload"/>) on
     /// another thread, so that it overlaps with reading the file. It is the same lazy, thread-safe initialisation the
     /// schema check would otherwise run where it first needs it; a failure is kept by it and reported there, as before.
-    /// Beside it, the schema check's code is run once on a small schema of its own (<see cref="SchemaValidator.WarmUp"/>),
-    /// so that the first real check, which must wait for the schema, does not also wait for that code to be compiled;
-    /// the warm-up shares nothing with the check and its result is not used.
     /// (The UCUM table is not loaded ahead: binding, on the calling thread, loads it while the schema check runs.)
     /// </summary>
     private static void StartOneTimeInit()
@@ -223,7 +220,6 @@ public static class RuleCompiler
         }
 
         _ = Task.Run(() => SchemaValidator.Preload(SchemaKind.RuleFile));
-        _ = Task.Run(SchemaValidator.WarmUp);
     }
 
     /// <summary>Reads the lock file when it exists; a broken lock file is an error (its codes cannot be trusted).</summary>

@@ -188,60 +188,6 @@ internal static class SchemaValidator
         }
     }
 
-    /// <summary>
-    /// A small schema with the keywords the embedded schemas use (written as they are, then rewritten and built as they
-    /// are) and a document valid against it: validating one against the other runs the validator's code for the first
-    /// time without waiting for the embedded schema to load (<see cref="WarmUp"/>).
-    /// </summary>
-    private const string WarmUpSchema = """
-        {
-          "$schema": "http://json-schema.org/draft-07/schema#",
-          "type": "object", "required": ["id", "items"], "additionalProperties": false,
-          "properties": {
-            "id": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$", "minLength": 1, "maxLength": 40},
-            "kind": {"const": "a"},
-            "n": {"type": ["number", "null"], "minimum": 0, "exclusiveMaximum": 100},
-            "flag": {"type": "boolean"},
-            "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/item"}},
-            "map": {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}, "additionalProperties": {"type": "integer"}},
-            "one": {"oneOf": [{"type": "string"}, {"type": "integer"}]}
-          },
-          "definitions": {
-            "item": {
-              "type": "object", "required": ["kind"],
-              "properties": {"kind": {"enum": ["x", "y"]}, "value": {"anyOf": [{"type": "string"}, {"type": "number"}]}, "unit": {"type": "string"}},
-              "allOf": [{"if": {"required": ["value"]}, "then": {"required": ["unit"]}}],
-              "not": {"required": ["other"]}
-            }
-          }
-        }
-        """;
-
-    private const string WarmUpDocument = """
-        {"id": "warm-up", "kind": "a", "n": 1.5, "flag": true, "items": [{"kind": "x", "value": 2, "unit": "mg"}, {"kind": "y"}], "map": {"a": 1}, "one": "s"}
-        """;
-
-    /// <summary>
-    /// Runs the schema check's code once on a small schema and document (<see cref="WarmUpSchema"/>), so that the
-    /// methods the first real check needs are compiled while the embedded schema loads on another thread. Nothing is
-    /// kept or shared with other checks; never throws.
-    /// </summary>
-    /// <returns>The number of errors found (0: the warm-up document is valid), or -1 when the warm-up itself failed.</returns>
-    internal static int WarmUp()
-    {
-        try
-        {
-            using var schemaDocument = StjJsonDocument.Parse(WarmUpSchema);
-            var schema = SchemaObjectBuilder.Build(SchemaLoader.Rewrite((JObject)ToSchemaToken(schemaDocument.RootElement, "warm-up"), "warm-up"));
-            using var document = StjJsonDocument.Parse(WarmUpDocument);
-            return Validate(document.RootElement, schema, default).Count;
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            return -1;
-        }
-    }
-
     private static JsonSchema SchemaFor(SchemaKind kind) => kind switch
     {
         SchemaKind.RuleFile => RuleFileSchema.Value,
