@@ -106,9 +106,6 @@ internal sealed class CodeMatcher
     /// </summary>
     public (string System, string Code)[] ExactKeys => Freeze().exactKeys;
 
-    /// <summary>The key a coding is looked up under in an exact system: (normalised system, trimmed code).</summary>
-    public static (string System, string Code) ExactKey(Coding coding) => (CodeSystems.Normalise(coding.System), coding.Code.Trim());
-
     /// <summary>Every (system, code, member) bound, for tools (prefix systems give their prefixes).</summary>
     public IEnumerable<(string System, string Code, string Member)> Entries()
     {
