@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
@@ -14,10 +15,11 @@ namespace Eligibility.Sql;
 
 /// <summary>
 /// Runs compiled trials (Spark dialect) on a Databricks SQL warehouse through the SQL Statement Execution API
-/// (<c>POST /api/2.0/sql/statements</c>, polled with <c>GET /api/2.0/sql/statements/{id}</c>, results read inline as JSON
+/// (<c>POST /api/2.0/sql/statements</c>, polled with <c>GET /api/2.0/sql/statements/{id}</c>, results read as JSON
 /// arrays, chunk after chunk). Each statement runs on its own, so the intermediate results are tables in the given
-/// catalog and schema. A failed statement, an HTTP error, a timeout or an incomplete result is an exception — never an
-/// empty result.
+/// catalog and schema. The per-person result, which grows with the population, is read through <c>EXTERNAL_LINKS</c>
+/// (short-lived URLs to the warehouse's storage, no size limit); the small ones inline (<c>INLINE</c>, at most 25 MiB).
+/// A failed statement, an HTTP error, a timeout or an incomplete result is an exception — never an empty result.
 /// </summary>
 public sealed class DatabricksOmopRunner
 {
@@ -92,13 +94,20 @@ public sealed class DatabricksOmopRunner
             await ExecuteAsync(statements[i], cancellationToken).ConfigureAwait(false);
         }
 
-        var (columns, rows) = await ExecuteAsync(statements[^1], cancellationToken).ConfigureAwait(false);
+        var (columns, rows) = await ExecuteAsync(statements[^1], externalLinks: true, cancellationToken).ConfigureAwait(false);
         var (_, attrition) = await ExecuteAsync(OmopResults.AttritionQuery, cancellationToken).ConfigureAwait(false);
         return OmopResults.Read(compilation, columns, rows, attrition);
     }
 
     /// <summary>Runs one statement to completion and returns its columns and every row (values as the API's text, or null).</summary>
-    internal async Task<(IReadOnlyList<string> Columns, List<object?[]> Rows)> ExecuteAsync(string statement, CancellationToken cancellationToken)
+    internal Task<(IReadOnlyList<string> Columns, List<object?[]> Rows)> ExecuteAsync(string statement, CancellationToken cancellationToken) =>
+        ExecuteAsync(statement, externalLinks: false, cancellationToken);
+
+    /// <summary>
+    /// Runs one statement to completion and returns its columns and every row; with <paramref name="externalLinks"/>, the
+    /// result is read through <c>EXTERNAL_LINKS</c> (each chunk downloaded from its URL) instead of inline.
+    /// </summary>
+    internal async Task<(IReadOnlyList<string> Columns, List<object?[]> Rows)> ExecuteAsync(string statement, bool externalLinks, CancellationToken cancellationToken)
     {
         var body = new JsonObject
         {
@@ -106,7 +115,7 @@ public sealed class DatabricksOmopRunner
             ["warehouse_id"] = warehouseId,
             ["wait_timeout"] = "30s",
             ["on_wait_timeout"] = "CONTINUE",
-            ["disposition"] = "INLINE",
+            ["disposition"] = externalLinks ? "EXTERNAL_LINKS" : "INLINE",
             ["format"] = "JSON_ARRAY",
         };
         if (Catalog is not null)
@@ -150,18 +159,21 @@ public sealed class DatabricksOmopRunner
         var chunk = response["result"];
         while (chunk is not null)
         {
-            foreach (var row in chunk["data_array"]?.AsArray() ?? new JsonArray())
+            string? next = chunk["next_chunk_internal_link"]?.GetValue<string>();
+            if (chunk["external_links"] is JsonArray links)
             {
-                var values = row?.AsArray().Select(v => (object?)v?.GetValue<string>()).ToArray() ?? throw Incomplete("a row is null", id);
-                if (values.Length != columns.Count)
+                foreach (var link in links)
                 {
-                    throw Incomplete($"a row has {values.Length} values for {columns.Count} columns", id);
+                    var data = await DownloadAsync(link ?? throw Incomplete("an external link is null", id), id, cancellationToken).ConfigureAwait(false);
+                    AddRows(data, columns.Count, rows, id);
+                    next ??= link["next_chunk_internal_link"]?.GetValue<string>();
                 }
-
-                rows.Add(values);
+            }
+            else
+            {
+                AddRows(chunk["data_array"]?.AsArray() ?? new JsonArray(), columns.Count, rows, id);
             }
 
-            string? next = chunk["next_chunk_internal_link"]?.GetValue<string>();
             chunk = next is null ? null : await SendAsync(HttpMethod.Get, next, null, id, cancellationToken).ConfigureAwait(false);
         }
 
@@ -176,6 +188,76 @@ public sealed class DatabricksOmopRunner
         }
 
         return (columns, rows);
+    }
+
+    private static void AddRows(JsonArray data, int columns, List<object?[]> rows, string id)
+    {
+        foreach (var row in data)
+        {
+            var values = row?.AsArray().Select(v => (object?)v?.GetValue<string>()).ToArray() ?? throw Incomplete("a row is null", id);
+            if (values.Length != columns)
+            {
+                throw Incomplete($"a row has {values.Length} values for {columns} columns", id);
+            }
+
+            rows.Add(values);
+        }
+    }
+
+    /// <summary>
+    /// Downloads one chunk of an <c>EXTERNAL_LINKS</c> result: a GET of its URL with the headers the API gave and without
+    /// the token (the URL carries its own short-lived credential). A link that fails — typically expired, as links last at
+    /// most 15 minutes — is asked for again once through <c>GET …/result/chunks/{chunk_index}</c>. The URL is never put in
+    /// an error message: it is a credential.
+    /// </summary>
+    private async Task<JsonArray> DownloadAsync(JsonNode link, string id, CancellationToken cancellationToken)
+    {
+        int chunkIndex = link["chunk_index"]?.GetValue<int>() ?? throw Incomplete("an external link has no chunk_index", id);
+        var (status, text) = await GetExternalAsync(link, id, cancellationToken).ConfigureAwait(false);
+        if (status is not HttpStatusCode.OK)
+        {
+            var fresh = await SendAsync(HttpMethod.Get, $"/api/2.0/sql/statements/{Uri.EscapeDataString(id)}/result/chunks/{chunkIndex.ToString(CultureInfo.InvariantCulture)}", null, id, cancellationToken).ConfigureAwait(false);
+            var again = (fresh["external_links"] as JsonArray)?.FirstOrDefault(l => l?["chunk_index"]?.GetValue<int>() == chunkIndex)
+                ?? throw Incomplete($"chunk {chunkIndex}'s link failed (HTTP {(int)status}) and asking for it again gave no link", id);
+            (status, text) = await GetExternalAsync(again, id, cancellationToken).ConfigureAwait(false);
+            if (status is not HttpStatusCode.OK)
+            {
+                throw new DatabricksStatementException($"HTTP {(int)status} downloading chunk {chunkIndex} of statement {id} from its external link, twice", id, null, ((int)status).ToString(CultureInfo.InvariantCulture))
+                {
+                    HttpStatus = (int)status,
+                };
+            }
+        }
+
+        try
+        {
+            return JsonNode.Parse(text) as JsonArray ?? throw Incomplete($"chunk {chunkIndex}'s download is not a JSON array", id);
+        }
+        catch (JsonException e)
+        {
+            throw Incomplete($"chunk {chunkIndex}'s download is not JSON ({e.Message})", id);
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, string Text)> GetExternalAsync(JsonNode link, string id, CancellationToken cancellationToken)
+    {
+        string url = link["external_link"]?.GetValue<string>() ?? throw Incomplete("an external link has no URL", id);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            throw Incomplete("an external link is not an absolute URL", id);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (link["http_headers"] is JsonObject headers)
+        {
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value?.GetValue<string>());
+            }
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
     }
 
     private static string State(JsonNode response) => response["status"]?["state"]?.GetValue<string>() ?? "(no state)";

@@ -126,18 +126,7 @@ public sealed class DatabricksRunnerTests
     [Test]
     public async Task A_trial_runs_statement_by_statement_and_reads_rows_and_attrition()
     {
-        const string rules = """
-            {
-              "formatVersion": 1,
-              "trial": {"id": "SQL-SPARK", "title": "Adults"},
-              "defaults": {"lookback": "P28D"},
-              "concepts": {},
-              "inclusion": [{"id": "INCL01", "text": "Adults", "rule": {"kind": "age", "gte": 18}}],
-              "exclusion": []
-            }
-            """;
-        var trial = RuleCompiler.CompileText(rules, "spark.json").EnsureSuccess();
-        var compilation = OmopSqlCompiler.Compile(trial, SqlDialect.Spark, new OmopSqlOptions { AsOf = Population.AsOf, CdmSchema = "main.cdm" });
+        var compilation = AdultsTrial();
         int statements = 0;
         using var server = new FakeStatementApi(request =>
         {
@@ -162,6 +151,140 @@ public sealed class DatabricksRunnerTests
         server.Requests.Should().HaveCount(statements);
         server.Requests.Select(r => JsonNode.Parse(r.Body)!["statement"]!.GetValue<string>()).Should().Contain(s => s.StartsWith("ANALYZE TABLE elig_person", StringComparison.Ordinal));
     }
+
+    private const string KeyHeader = "x-amz-server-side-encryption-customer-key";
+
+    /// <summary>Stands for the fake server's address in canned external links.</summary>
+    private const string StorageHost = "http://fake-storage.invalid";
+
+    [Test]
+    public async Task The_per_person_result_is_read_through_external_links_chunk_after_chunk()
+    {
+        var compilation = AdultsTrial();
+        using var server = new FakeStatementApi(request =>
+        {
+            switch (request.Method, request.Path)
+            {
+                case ("GET", "/storage/r/0"):
+                    return Ok(RowArray(new[] { "1", "2", "pass", "eligible" }));
+                case ("GET", "/storage/r/1"):
+                    return Ok(RowArray(new[] { "2", "0", "fail", "ineligible" }, new[] { "3", "1", "unknown", "undetermined" }));
+                case ("GET", "/api/2.0/sql/statements/r/result/chunks/1"):
+                    return Ok(Links(Link(1, "/storage/r/1", next: null)));
+            }
+
+            string sql = JsonNode.Parse(request.Body)!["statement"]!.GetValue<string>();
+            if (sql.StartsWith("SELECT * FROM elig_result", StringComparison.Ordinal))
+            {
+                return Ok(Succeeded("r", Manifest(new[] { "person_id", "s_0", "o_0", "verdict" }, 3), Links(Link(0, "/storage/r/0", next: "/api/2.0/sql/statements/r/result/chunks/1"))));
+            }
+
+            return sql.StartsWith("SELECT criterion_id", StringComparison.Ordinal)
+                ? Ok(Succeeded("a", Manifest(new[] { "criterion_id", "review", "unknown", "excluded", "remaining" }, 1), Rows(new[] { "INCL01", "0", "1", "1", "1" })))
+                : Ok(Succeeded("d", Manifest(Array.Empty<string>(), 0), null));
+        });
+        var result = await Runner(server).RunAsync(compilation, Cancel()).ConfigureAwait(false);
+
+        result.Rows.Select(r => (r.PersonId, r.Verdict)).Should().Equal((1L, Verdict.Eligible), (2L, Verdict.Ineligible), (3L, Verdict.Undetermined));
+        var posts = server.Requests.Where(r => r.Method == "POST").Select(r => JsonNode.Parse(r.Body)!).ToList();
+        posts.Single(b => b["statement"]!.GetValue<string>().StartsWith("SELECT * FROM elig_result", StringComparison.Ordinal))["disposition"]!.GetValue<string>().Should().Be("EXTERNAL_LINKS");
+        posts.Where(b => !b["statement"]!.GetValue<string>().StartsWith("SELECT * FROM elig_result", StringComparison.Ordinal))
+            .Select(b => b["disposition"]!.GetValue<string>()).Should().OnlyContain(d => d == "INLINE");
+        var downloads = server.Requests.Where(r => r.Path.StartsWith("/storage/", StringComparison.Ordinal)).ToList();
+        downloads.Select(r => r.Path).Should().Equal("/storage/r/0", "/storage/r/1");
+        downloads.Should().OnlyContain(r => r.Authorization == null, "the link carries its own credential; the token must not go to the storage");
+        downloads.Should().OnlyContain(r => r.Key == "chunk-key", "the link's http_headers are sent with it");
+    }
+
+    [Test]
+    public async Task An_expired_link_is_asked_for_again_once()
+    {
+        int fetches = 0;
+        using var server = new FakeStatementApi(request => (request.Method, request.Path) switch
+        {
+            ("POST", _) => Ok(Succeeded("u", Manifest(new[] { "concept_code" }, 1), Links(Link(0, "/storage/old", next: null)))),
+            ("GET", "/storage/old") => (HttpStatusCode.Forbidden, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"),
+            ("GET", "/api/2.0/sql/statements/u/result/chunks/0") when ++fetches == 1 => Ok(Links(Link(0, "/storage/new", next: null))),
+            ("GET", "/storage/new") => Ok(RowArray(new[] { "mg/dL" })),
+            _ => NotFound(),
+        });
+        var (_, rows) = await Runner(server).ExecuteAsync("SELECT 1", externalLinks: true, Cancel()).ConfigureAwait(false);
+
+        rows.Select(r => r[0]).Should().Equal("mg/dL");
+        fetches.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_link_that_fails_twice_is_an_exception_that_does_not_show_the_link()
+    {
+        using var server = new FakeStatementApi(request => (request.Method, request.Path) switch
+        {
+            ("POST", _) => Ok(Succeeded("v", Manifest(new[] { "concept_code" }, 1), Links(Link(0, "/storage/bad?X-Amz-Signature=secret", next: null)))),
+            ("GET", "/api/2.0/sql/statements/v/result/chunks/0") => Ok(Links(Link(0, "/storage/bad?X-Amz-Signature=secret", next: null))),
+            _ => (HttpStatusCode.Forbidden, "denied"),
+        });
+        var act = () => Runner(server).ExecuteAsync("SELECT 1", externalLinks: true, Cancel());
+
+        var e = (await act.Should().ThrowAsync<DatabricksStatementException>().ConfigureAwait(false)).Which;
+        e.HttpStatus.Should().Be(403);
+        e.Message.Should().Contain("chunk 0").And.NotContain("secret").And.NotContain("/storage/");
+    }
+
+    [Test]
+    public async Task External_links_shorter_than_the_manifest_are_an_exception()
+    {
+        using var server = new FakeStatementApi(request => (request.Method, request.Path) switch
+        {
+            ("POST", _) => Ok(Succeeded("w", Manifest(new[] { "concept_code" }, 2), Links(Link(0, "/storage/w/0", next: null)))),
+            ("GET", "/storage/w/0") => Ok(RowArray(new[] { "mg/dL" })),
+            _ => NotFound(),
+        });
+        var act = () => Runner(server).ExecuteAsync("SELECT 1", externalLinks: true, Cancel());
+
+        (await act.Should().ThrowAsync<DatabricksStatementException>().ConfigureAwait(false)).Which.Message.Should().Contain("announces 2 rows, 1 came back");
+    }
+
+    private static OmopSqlCompilation AdultsTrial()
+    {
+        const string rules = """
+            {
+              "formatVersion": 1,
+              "trial": {"id": "SQL-SPARK", "title": "Adults"},
+              "defaults": {"lookback": "P28D"},
+              "concepts": {},
+              "inclusion": [{"id": "INCL01", "text": "Adults", "rule": {"kind": "age", "gte": 18}}],
+              "exclusion": []
+            }
+            """;
+        var trial = RuleCompiler.CompileText(rules, "spark.json").EnsureSuccess();
+        return OmopSqlCompiler.Compile(trial, SqlDialect.Spark, new OmopSqlOptions { AsOf = Population.AsOf, CdmSchema = "main.cdm" });
+    }
+
+    /// <summary>
+    /// One link of an <c>EXTERNAL_LINKS</c> result chunk, to <paramref name="path"/> on the fake server (which puts its own
+    /// address in place of <see cref="StorageHost"/>), with a header to send along.
+    /// </summary>
+    private static JsonObject Link(int chunk, string path, string? next)
+    {
+        var link = new JsonObject
+        {
+            ["chunk_index"] = chunk,
+            ["external_link"] = StorageHost + path,
+            ["expiration"] = "2026-12-06T12:00:00.000Z",
+            ["http_headers"] = new JsonObject { [KeyHeader] = "chunk-key" },
+        };
+        if (next is not null)
+        {
+            link["next_chunk_internal_link"] = next;
+        }
+
+        return link;
+    }
+
+    private static JsonObject Links(params JsonObject[] links) => new() { ["external_links"] = new JsonArray(links.Cast<JsonNode>().ToArray()) };
+
+    private static JsonArray RowArray(params string[][] rows) =>
+        new(rows.Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray())).ToArray());
 
     private static DatabricksOmopRunner Runner(FakeStatementApi server) =>
         new(server.Client, server.Address, Token, "wh-1") { Catalog = "main", Schema = "scratch", PollInterval = TimeSpan.FromMilliseconds(10) };
@@ -264,7 +387,10 @@ public sealed class DatabricksRunnerTests
                 }
 
                 using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                var request = new Request(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], await reader.ReadToEndAsync().ConfigureAwait(false));
+                var request = new Request(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], await reader.ReadToEndAsync().ConfigureAwait(false))
+                {
+                    Key = context.Request.Headers[KeyHeader],
+                };
                 (HttpStatusCode status, string body) answer;
                 lock (Requests)
                 {
@@ -272,7 +398,7 @@ public sealed class DatabricksRunnerTests
                     answer = handler(request);
                 }
 
-                byte[] bytes = Encoding.UTF8.GetBytes(answer.body);
+                byte[] bytes = Encoding.UTF8.GetBytes(answer.body.Replace(StorageHost, Address.ToString().TrimEnd('/'), StringComparison.Ordinal));
                 context.Response.StatusCode = (int)answer.status;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength64 = bytes.Length;
@@ -282,5 +408,9 @@ public sealed class DatabricksRunnerTests
         }
     }
 
-    private sealed record Request(string Method, string Path, string? Authorization, string Body);
+    private sealed record Request(string Method, string Path, string? Authorization, string Body)
+    {
+        /// <summary>The <see cref="KeyHeader"/> header, as an external link's <c>http_headers</c> would ask for.</summary>
+        public string? Key { get; init; }
+    }
 }
