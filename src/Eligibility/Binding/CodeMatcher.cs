@@ -30,6 +30,8 @@ internal sealed class CodeMatcher
     private int longestPrefix;
     private int count;
     private (string System, string Code)[] exactKeys = [];
+    private SystemTable[] systems = [];
+    private bool hasPrefixes;
 
     public bool IsEmpty => Count == 0;
 
@@ -91,13 +93,26 @@ internal sealed class CodeMatcher
         }
 
         exactKeys = keys.ToArray();
+        var tables = new List<SystemTable>();
+        foreach (var (system, codes) in exact)
+        {
+            tables.Add(new SystemTable(system, prefix: false, codes));
+        }
+
+        foreach (var (system, codes) in prefixes)
+        {
+            tables.Add(new SystemTable(system, prefix: true, codes));
+        }
+
+        systems = tables.ToArray();
+        hasPrefixes = prefixes.Count > 0;
         exactBuild = null;
         prefixBuild = null;
         return this;
     }
 
     /// <summary>Whether any binding matches by prefix (ICD-10, ATC).</summary>
-    public bool HasPrefixes => Freeze().prefixes.Count > 0;
+    public bool HasPrefixes => Freeze().hasPrefixes;
 
     /// <summary>
     /// Every exactly matched (normalised system, trimmed code): a coding matches one of them exactly when
@@ -125,40 +140,50 @@ internal sealed class CodeMatcher
     /// <summary>The member concept a coding matches, or <c>null</c>.</summary>
     public string? Match(Coding coding)
     {
-        Freeze();
-        string s = CodeSystems.Normalise(coding.System);
-        if (CodeSystems.IsPrefixSystem(s))
+        if (exactBuild is not null)
         {
-            if (!prefixes.TryGetValue(s, out var table))
-            {
-                return null;
-            }
-
-            string raw = coding.Code;
-            Span<char> buffer = raw.Length <= MaxStackCode ? stackalloc char[raw.Length] : new char[raw.Length];
-            int length = 0;
-            foreach (char ch in raw.AsSpan().Trim())
-            {
-                if (ch != '.')
-                {
-                    buffer[length++] = char.ToUpperInvariant(ch);
-                }
-            }
-
-            var lookup = table.GetAlternateLookup<ReadOnlySpan<char>>();
-            // The longest matching prefix wins, so a specific member beats a broad class.
-            for (int n = Math.Min(length, longestPrefix); n > 0; n--)
-            {
-                if (lookup.TryGetValue(buffer[..n], out var member))
-                {
-                    return member;
-                }
-            }
-
-            return null;
+            Freeze();
         }
 
-        return exact.TryGetValue(s, out var codes) && codes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(coding.Code.AsSpan().Trim(), out var m) ? m : null;
+        return TableOf(NormaliseSystem(coding.System)) is { } table ? table.Match(coding.Code, longestPrefix) : null;
+    }
+
+    /// <summary>
+    /// The member concept a coding matches, given its system already normalised (<see cref="NormaliseSystem"/>) and
+    /// its code trimmed (as a patient index keeps them); the same answer as <see cref="Match(Coding)"/>.
+    /// </summary>
+    public string? Match(string normalisedSystem, string trimmedCode)
+    {
+        if (exactBuild is not null)
+        {
+            Freeze();
+        }
+
+        return TableOf(normalisedSystem) is { } table ? table.Match(trimmedCode, longestPrefix) : null;
+    }
+
+    /// <summary>
+    /// <see cref="CodeSystems.Normalise"/>, without hashing the URI when it is one of the known systems' canonical
+    /// strings (records usually carry those very strings: literals and interned strings are one object).
+    /// </summary>
+    internal static string NormaliseSystem(string system) =>
+        ReferenceEquals(system, CodeSystems.Loinc) || ReferenceEquals(system, CodeSystems.Snomed) || ReferenceEquals(system, CodeSystems.Icd10)
+        || ReferenceEquals(system, CodeSystems.RxNorm) || ReferenceEquals(system, CodeSystems.Atc)
+            ? system
+            : CodeSystems.Normalise(system);
+
+    /// <summary>The codes bound in one normalised system, or <c>null</c> (a matcher binds few systems: a short scan).</summary>
+    private SystemTable? TableOf(string normalisedSystem)
+    {
+        foreach (var table in systems)
+        {
+            if (string.Equals(table.System, normalisedSystem, StringComparison.Ordinal))
+            {
+                return table;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The member concept the first matching coding of a record matches, or <c>null</c>.</summary>
@@ -204,4 +229,51 @@ internal sealed class CodeMatcher
     }
 
     private static string NormalisePrefixCode(string code) => code.Trim().Replace(".", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+
+    /// <summary>The codes of one normalised system: matched exactly, or by the longest prefix (ICD-10, ATC).</summary>
+    private sealed class SystemTable
+    {
+        private readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup;
+
+        public SystemTable(string system, bool prefix, FrozenDictionary<string, string> codes)
+        {
+            System = system;
+            Prefix = prefix;
+            lookup = codes.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public string System { get; }
+
+        public bool Prefix { get; }
+
+        /// <summary>The member a code of this system matches, or <c>null</c>.</summary>
+        public string? Match(string code, int longestPrefix)
+        {
+            if (!Prefix)
+            {
+                return lookup.TryGetValue(code.AsSpan().Trim(), out var m) ? m : null;
+            }
+
+            Span<char> buffer = code.Length <= MaxStackCode ? stackalloc char[code.Length] : new char[code.Length];
+            int length = 0;
+            foreach (char ch in code.AsSpan().Trim())
+            {
+                if (ch != '.')
+                {
+                    buffer[length++] = char.ToUpperInvariant(ch);
+                }
+            }
+
+            // The longest matching prefix wins, so a specific member beats a broad class.
+            for (int n = Math.Min(length, longestPrefix); n > 0; n--)
+            {
+                if (lookup.TryGetValue(buffer[..n], out var member))
+                {
+                    return member;
+                }
+            }
+
+            return null;
+        }
+    }
 }

@@ -61,16 +61,19 @@ public sealed class PatientIndex
         // codings of one key match the same concepts, so they share a group. Each occurrence's group and result go into
         // working buffers (a repeat of a key within one result is left out), and the members are then laid out group
         // after group in one array (a counting sort), so the index allocates one array for all the groups' members.
+        // The lists are read as spans when they are arrays or lists (what the readers make), sparing an interface call per item.
+        var observationSpan = Items(observations, out bool observationsSpanned);
+        int observationCount = observationsSpanned ? observationSpan.Length : observations.Count;
         int occurrences = 0;
-        for (int i = 0; i < observations.Count; i++)
+        for (int i = 0; i < observationCount; i++)
         {
-            occurrences += observations[i].Codes.Count;
+            occurrences += (observationsSpanned ? observationSpan[i] : observations[i]).Codes.Count;
         }
 
         // There are at most as many groups as coding occurrences. The four working buffers share one span, on the stack
         // for a usual record, else rented.
         int[]? rented = null;
-        Span<int> buffers = occurrences <= StackOccurrences ? stackalloc int[4 * StackOccurrences]
+        Span<int> buffers = occurrences <= StackOccurrences ? stackalloc int[4 * occurrences]
             : (rented = ArrayPool<int>.Shared.Rent(4 * occurrences));
         Span<int> occurrenceGroups = buffers[..occurrences];
         Span<int> occurrenceResults = buffers.Slice(occurrences, occurrences);
@@ -82,9 +85,9 @@ public sealed class PatientIndex
         int at = 0;
         string? lastSystem = null;
         string lastNormalised = string.Empty;
-        for (int i = 0; i < observations.Count; i++)
+        for (int i = 0; i < observationCount; i++)
         {
-            var o = observations[i];
+            var o = observationsSpanned ? observationSpan[i] : observations[i];
             if (!string.IsNullOrWhiteSpace(o.ValueText))
             {
                 (normalisedTexts ??= new string?[observations.Count])[i] = ConceptBinder.NormaliseText(o.ValueText);
@@ -98,25 +101,28 @@ public sealed class PatientIndex
 
             observationDates[i] = date;
             var codes = o.Codes;
-            for (int c = 0; c < codes.Count; c++)
+            var codeSpan = Items(codes, out bool codesSpanned);
+            int codeCount = codesSpanned ? codeSpan.Length : codes.Count;
+            for (int c = 0; c < codeCount; c++)
             {
-                var coding = codes[c];
+                var coding = codesSpanned ? codeSpan[c] : codes[c];
 
                 // Results usually repeat the system of the coding before (one laboratory, one code system): normalise it once.
                 if (!string.Equals(coding.System, lastSystem, StringComparison.Ordinal))
                 {
                     lastSystem = coding.System;
-                    lastNormalised = CodeSystems.Normalise(coding.System);
+                    lastNormalised = CodeMatcher.NormaliseSystem(coding.System);
                 }
 
                 // One hash of the code finds its chain of groups, or makes room for the first.
-                ref int head = ref CollectionsMarshal.GetValueRefOrAddDefault(byCode, coding.Code.Trim(), out bool exists);
+                string code = coding.Code.Trim();
+                ref int head = ref CollectionsMarshal.GetValueRefOrAddDefault(byCode, code, out bool exists);
                 int g = exists ? InChain(groups, head, lastNormalised) : -1;
 
                 if (g < 0)
                 {
                     g = groupCount++;
-                    groups[g] = new CodingGroup(coding, lastNormalised, exists ? head : -1, 0, 0);
+                    groups[g] = new CodingGroup(code, lastNormalised, exists ? head : -1, 0, 0);
                     head = g; // the newest group of the code heads its chain
                     counts[g] = 0;
                     lastMember[g] = -1;
@@ -158,6 +164,25 @@ public sealed class PatientIndex
         observationGroupByCode = byCode;
         SortByDate(groups.AsSpan(0, groupCount), observationMembers, observationDates);
         answers = IndexAnswers(record.Assessments);
+    }
+
+    /// <summary>The items of an array or a <see cref="List{T}"/> as a span (<paramref name="spanned"/>); else empty, to be read through the interface.</summary>
+    private static ReadOnlySpan<T> Items<T>(IReadOnlyList<T> list, out bool spanned)
+    {
+        if (list is T[] array)
+        {
+            spanned = true;
+            return array;
+        }
+
+        if (list.GetType() == typeof(List<T>))
+        {
+            spanned = true;
+            return CollectionsMarshal.AsSpan(Unsafe.As<List<T>>(list));
+        }
+
+        spanned = false;
+        return default;
     }
 
     /// <summary>The group of (normalised system, trimmed code) among the groups found so far, or -1.</summary>
@@ -282,11 +307,14 @@ public sealed class PatientIndex
         }
 
         int[]? rented = null;
-        Span<int> buffer = groupCount <= StackGroups ? stackalloc int[StackGroups] : (rented = ArrayPool<int>.Shared.Rent(groupCount));
+        // Sized to what can be found, as the stack space is cleared before use.
+        bool lookUp = !matcher.HasPrefixes && matcher.ExactKeys.Length <= groupCount;
+        int most = lookUp ? matcher.ExactKeys.Length : groupCount;
+        Span<int> buffer = most <= StackGroups ? stackalloc int[most] : (rented = ArrayPool<int>.Shared.Rent(most));
         int found = 0;
 
         // Looking the concept's codes up is the cheaper way when it matches exactly only, with no more codes than groups.
-        if (!matcher.HasPrefixes && matcher.ExactKeys.Length <= groupCount)
+        if (lookUp)
         {
             foreach (var (system, code) in matcher.ExactKeys)
             {
@@ -300,7 +328,7 @@ public sealed class PatientIndex
         {
             for (int g = 0; g < groupCount; g++)
             {
-                if (matcher.Match(observationGroups[g].Coding) is not null)
+                if (matcher.Match(observationGroups[g].System, observationGroups[g].Code) is not null)
                 {
                     buffer[found++] = g;
                 }
@@ -467,9 +495,9 @@ public sealed class PatientIndex
         return index;
     }
 
-    /// <summary>One exact-match key's results: its first coding (for prefix matching), its normalised system, the
-    /// next group of the same code in another system (-1 for none), and where its members lie in the members array.</summary>
-    private readonly record struct CodingGroup(Coding Coding, string System, int Next, int Start, int Length);
+    /// <summary>One exact-match key's results: its trimmed code and normalised system, the next group of the same code in
+    /// another system (-1 for none), and where its members lie in the members array.</summary>
+    private readonly record struct CodingGroup(string Code, string System, int Next, int Start, int Length);
 
     private enum MatchKind
     {

@@ -87,6 +87,23 @@ internal sealed class UnitConverter
     /// </returns>
     public bool TryGetFactor(string from, string to, decimal? molarMass, out decimal factor, out string? error)
     {
+        // The spellings met last on this thread, as given (no string built, no shared hash): evaluation converts the
+        // same few units over and over, so most calls end here.
+        ref var recent = ref Recent.Slot(from, to, molarMass);
+        if (recent.Is(from, to, molarMass))
+        {
+            factor = recent.Factor;
+            error = recent.Error;
+            return error is null;
+        }
+
+        bool converted = Factor(from, to, molarMass, out factor, out error);
+        recent = new Recent(from, to, molarMass, factor, error);
+        return converted;
+    }
+
+    private bool Factor(string from, string to, decimal? molarMass, out decimal factor, out string? error)
+    {
         var source = Normalize(from);
         var target = Normalize(to);
         if (source.Length == 0 || target.Length == 0)
@@ -277,6 +294,42 @@ internal sealed class UnitConverter
 
     /// <summary>Cache key; <see cref="decimal"/> equality ignores trailing zeros (113.12 = 113.120).</summary>
     private readonly record struct FactorKey(string From, string To, decimal? MolarMass);
+
+    /// <summary>
+    /// One recently computed factor, keyed by the spellings exactly as given; a small direct-mapped table per thread
+    /// (so entries are plain values, read and written without locks), replaced on collision.
+    /// </summary>
+    private readonly struct Recent(string? from, string? to, decimal? molarMass, decimal factor, string? error)
+    {
+        private const int Size = 32;
+
+        [ThreadStatic]
+        private static Recent[]? table;
+
+        private readonly string? from = from;
+        private readonly string? to = to;
+        private readonly decimal? molarMass = molarMass;
+
+        public decimal Factor { get; } = factor;
+
+        public string? Error { get; } = error;
+
+        /// <summary>The slot of this thread's table where the key would be.</summary>
+        public static ref Recent Slot(string? from, string? to, decimal? molarMass)
+        {
+            var recent = table ??= new Recent[Size];
+            int hash = Mix(from) ^ (Mix(to) * 31) ^ (molarMass is { } m ? m.GetHashCode() : 0);
+            return ref recent[hash & (Size - 1)];
+        }
+
+        /// <summary>Whether this entry is the key (an empty entry is none).</summary>
+        public bool Is(string? from, string? to, decimal? molarMass) =>
+            this.from is not null && string.Equals(this.from, from, StringComparison.Ordinal) && string.Equals(this.to, to, StringComparison.Ordinal)
+            && this.molarMass == molarMass;
+
+        // A cheap hash of a unit spelling: its length and its first, middle and last characters.
+        private static int Mix(string? unit) => unit is not { Length: > 0 } u ? 0 : (u.Length * 7919) ^ (u[0] * 31) ^ (u[u.Length / 2] * 131) ^ (u[^1] * 17);
+    }
 
     /// <summary>A cached outcome: a factor, or the reason there is none.</summary>
     private sealed record FactorResult(decimal Factor, string? Error)
