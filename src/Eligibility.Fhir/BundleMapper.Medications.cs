@@ -125,7 +125,7 @@ internal sealed partial class BundleMapper
                 return (null, null);
             case Period period:
             {
-                string at = "/" + FhirValues.ChoiceName(element, effective);
+                string at = FhirValues.ChoicePointer(element, effective);
                 DateOnly? start = Day(p, period.Start, at + "/start", "start", DateUse.Point);
                 DateOnly? end = Day(p, period.End, at + "/end", "end", DateUse.End);
                 if (period.Start is null)

@@ -108,7 +108,7 @@ internal sealed partial class BundleMapper
     {
         FaultForTests?.Invoke();
         var parsed = new List<Parsed>(layout.Entries.Count);
-        var ignored = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        SortedDictionary<string, int>? ignored = null; // made at the first ignored entry (most bundles have some, not all)
         EntryLayout? firstIgnored = null;
         foreach (var entry in layout.Entries)
         {
@@ -131,6 +131,7 @@ internal sealed partial class BundleMapper
 
             if (!UsedTypes.Contains(entry.ResourceType))
             {
+                ignored ??= new SortedDictionary<string, int>(StringComparer.Ordinal);
                 ignored[entry.ResourceType] = ignored.GetValueOrDefault(entry.ResourceType) + 1;
                 firstIgnored ??= entry;
                 continue;
@@ -181,7 +182,7 @@ internal sealed partial class BundleMapper
             }
         }
 
-        if (firstIgnored is not null)
+        if (firstIgnored is not null && ignored is not null)
         {
             int total = ignored.Values.Sum();
             string types = string.Join(", ", ignored.Select(kv => $"{kv.Key} ×{kv.Value.ToString(CultureInfo.InvariantCulture)}"));

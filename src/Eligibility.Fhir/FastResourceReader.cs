@@ -284,7 +284,9 @@ internal static class FastResourceReader
         switch (element.Kind)
         {
             case ValueKind.String or ValueKind.Code:
-                if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } text || string.IsNullOrWhiteSpace(text))
+                if (reader.TokenType != JsonTokenType.String
+                    || (element.Repeats ? Utf8StringCache.Current.Get(ref reader) : reader.GetString()) is not { } text
+                    || string.IsNullOrWhiteSpace(text))
                 {
                     return null; // a blank string is an issue for Firely
                 }
@@ -330,7 +332,12 @@ internal static class FastResourceReader
     /// 0 past the 64th.</param>
     /// <param name="Set">Sets the element on an instance of the class (the POCO property, compiled once).</param>
     private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type, ulong Bit, Action<Base, object> Set)
-;
+    {
+        /// <summary>Whether the element's values repeat across resources and patients (a coded status, a code system, a
+        /// code, a unit, a display text), so <see cref="Utf8StringCache"/> decodes each distinct one once per thread;
+        /// ids, references, dates and free text are decoded every time.</summary>
+        public bool Repeats { get; } = Kind == ValueKind.Code || Name is "system" or "code" or "unit" or "display" or "version";
+    }
 
     /// <summary>The elements of one class by their JSON names, filled as names are met.</summary>
     private sealed class FastType

@@ -472,6 +472,11 @@ internal sealed class ScreenPipeline
 
         try
         {
+            if (!AnyUnrecognised(patient))
+            {
+                return ([], true); // the common case: no collection to build (it would come out empty)
+            }
+
             var one = new UnrecognisedCodes(trials);
             one.Add(patient);
             return (one.ToList(), true);
@@ -482,6 +487,42 @@ internal sealed class ScreenPipeline
         {
             return ([], false);
         }
+    }
+
+    /// <summary>Whether some coded record of the patient has no coding any screened trial recognises: only then can
+    /// <see cref="UnrecognisedCodes"/> list anything, so a record without one skips building it.</summary>
+    private bool AnyUnrecognised(PatientRecord patient) =>
+        AnyUnrecognised(patient.Conditions) || AnyUnrecognised(patient.Procedures) || AnyUnrecognised(patient.Medications)
+        || AnyUnrecognised(patient.Immunizations) || AnyUnrecognised(patient.Observations);
+
+    private bool AnyUnrecognised<T>(IReadOnlyList<T> records)
+        where T : ClinicalRecord
+    {
+        foreach (var record in records)
+        {
+            if (record.Codes.Count > 0 && !Recognised(record.Codes))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool Recognised(IReadOnlyList<Coding> codes)
+    {
+        foreach (var coding in codes)
+        {
+            foreach (var trial in trials)
+            {
+                if (trial.Recognises(coding))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
