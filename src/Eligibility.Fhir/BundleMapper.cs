@@ -73,7 +73,7 @@ internal sealed partial class BundleMapper
     private readonly List<ImmunizationRecord> immunizations = new();
     private readonly List<Assessment> assessments = new();
     private readonly Dictionary<string, Medication> medicationIndex = new(StringComparer.Ordinal);
-    private readonly Dictionary<Medication, Parsed> medicationEntries = new(ReferenceEqualityComparer.Instance);
+    private List<Parsed> parsedEntries = [];
     private readonly HashSet<(Medication Medication, int Ingredient)> unresolvedIngredients = new();
 
     private readonly HashSet<string> patientKeys = new(StringComparer.Ordinal);
@@ -143,6 +143,7 @@ internal sealed partial class BundleMapper
             }
         }
 
+        parsedEntries = parsed;
         IdentifyPatient(parsed);
         IndexMedications(parsed);
         var record = new PatientRecord { Id = patientId };
@@ -499,8 +500,6 @@ internal sealed partial class BundleMapper
                 continue;
             }
 
-            medicationEntries[medication] = p;
-
             if (p.Entry.FullUrl is { Length: > 0 } url)
             {
                 medicationIndex.TryAdd(url, medication);
@@ -511,6 +510,21 @@ internal sealed partial class BundleMapper
                 medicationIndex.TryAdd("Medication/" + id, medication);
             }
         }
+    }
+
+    /// <summary>The parsed entry whose resource is <paramref name="resource"/> itself (not one it contains), if any: looked
+    /// up only for a diagnostic, so no index is kept.</summary>
+    private Parsed? EntryOf(Resource resource)
+    {
+        foreach (var p in parsedEntries)
+        {
+            if (ReferenceEquals(p.Resource, resource))
+            {
+                return p;
+            }
+        }
+
+        return null;
     }
 
     private PatientRecord MapPatient(Parsed p, Patient patient, PatientRecord record)

@@ -80,10 +80,29 @@ internal sealed class Utf8StringCache
         keys[slot] = utf8.ToArray();
     }
 
+    /// <summary>The slot of a value: its length and its first and last eight bytes, mixed (cheaper than hashing every
+    /// byte; values that differ only in the middle share a slot and take turns, which costs misses, never a wrong value).</summary>
     private static int Slot(ReadOnlySpan<byte> utf8)
     {
-        var hash = default(HashCode);
-        hash.AddBytes(utf8);
-        return hash.ToHashCode() & (Slots - 1);
+        ulong head, tail;
+        if (utf8.Length >= 8)
+        {
+            head = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+            tail = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]);
+        }
+        else
+        {
+            head = 0;
+            foreach (byte b in utf8)
+            {
+                head = (head << 8) | b;
+            }
+
+            tail = 0;
+        }
+
+        ulong mixed = ((head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL)) + (ulong)utf8.Length;
+        mixed ^= mixed >> 29;
+        return (int)((mixed * 0x9E3779B97F4A7C15UL) >> 54) & (Slots - 1);
     }
 }
