@@ -94,7 +94,9 @@ internal sealed class ScreenPipeline
         this.asOf = asOf;
         this.today = today;
         this.parallel = Math.Max(1, parallel);
-        Window = Math.Max(16, this.parallel * 8);
+        // 32 records per worker: with 8 the reader and the workers were woken (and contended for the one lock) every few
+        // records; a window a few times longer lets each side run longer between hand-overs, still a bounded few MB.
+        Window = Math.Max(64, this.parallel * 32);
     }
 
     /// <summary>How many records may be read ahead of the one being written.</summary>
