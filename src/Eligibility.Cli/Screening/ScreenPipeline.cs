@@ -94,9 +94,10 @@ internal sealed class ScreenPipeline
         this.asOf = asOf;
         this.today = today;
         this.parallel = Math.Max(1, parallel);
-        // 32 records per worker: with 8 the reader and the workers were woken (and contended for the one lock) every few
-        // records; a window a few times longer lets each side run longer between hand-overs, still a bounded few MB.
-        Window = Math.Max(64, this.parallel * 32);
+        // 16 records per worker: with 8 the reader and the workers were woken (and contended for the one lock) every few
+        // records; a longer window lets each side run longer between hand-overs, still a bounded few MB. (A stop still
+        // finishes what is in flight, so the window is also how far past a stop a run goes.)
+        Window = Math.Max(32, this.parallel * 16);
     }
 
     /// <summary>How many records may be read ahead of the one being written.</summary>
