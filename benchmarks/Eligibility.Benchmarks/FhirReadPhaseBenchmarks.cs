@@ -230,3 +230,63 @@ public class FhirReadPhaseBenchmarks
         return count;
     }
 }
+
+/// <summary>
+/// The read's phases timed by CPU time and counted in bytes allocated, outside BenchmarkDotNet, so two builds can be
+/// compared in alternating processes under load (CPU time moves less than wall time on a shared machine; allocation not
+/// at all): <c>--read-loop N</c> reads the five sample bundles N times per repetition, five repetitions per phase, and
+/// prints each phase's best CPU µs and its bytes allocated per bundle — the raw <see cref="Utf8JsonReader"/> scan, the
+/// layout scan, the layout scan with the fast reader's parse of the used entries, and the whole read (mapping and
+/// diagnostics included).
+/// </summary>
+internal static class ReadLoop
+{
+    public const string Switch = "--read-loop";
+
+    public static int Run(int rounds)
+    {
+        var bundles = SampleData.Trials().Select(SampleData.BundleBytes).ToArray();
+        var phases = new (string Name, Func<byte[], int> Step)[]
+        {
+            ("raw scan", FhirReadPhaseBenchmarks.RawScan),
+            ("layout scan", b => BundleLayout.Scan(b).Entries.Count),
+            ("scan + fast parse", b => BundleLayout.Scan(b, parseResources: true).Entries.Count),
+            ("whole read", b => FhirBundleReader.Read(b, null).Patient!.Observations.Count),
+        };
+        Console.WriteLine($"| phase | CPU µs per bundle (best of 5 × {rounds} × 5 bundles) | bytes allocated per bundle |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var (name, step) in phases)
+        {
+            int sink = 0;
+            for (int i = 0; i < Math.Max(50, rounds / 10); i++)
+            {
+                foreach (var b in bundles)
+                {
+                    sink += step(b); // warm up (tiered JIT)
+                }
+            }
+
+            double best = double.MaxValue;
+            long bytes = 0;
+            for (int repetition = 0; repetition < 5; repetition++)
+            {
+                var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+                long allocated = GC.GetAllocatedBytesForCurrentThread();
+                for (int r = 0; r < rounds; r++)
+                {
+                    foreach (var b in bundles)
+                    {
+                        sink += step(b);
+                    }
+                }
+
+                bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (rounds * bundles.Length);
+                best = Math.Min(best, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / (rounds * bundles.Length));
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"| {name} | {best:F1} | {bytes:N0} |{(sink == 0 ? " (nothing read)" : string.Empty)}"));
+        }
+
+        return 0;
+    }
+}

@@ -47,6 +47,8 @@ public static class Program
                 return counts.All(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
                     ? ScreenThroughput.Run(tool, counts.Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray())
                     : Usage($"{ScreenThroughput.Switch}: expected the tool's path and positive patient counts");
+            case [ReadLoop.Switch, string rounds] when int.TryParse(rounds, NumberStyles.None, CultureInfo.InvariantCulture, out int loops) && loops > 0:
+                return ReadLoop.Run(loops);
             case [OmopScaleBenchmark.Switch, string n, .. var rest] when rest.Length <= 1:
                 return int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int persons) && persons > 0
                     && (rest.Length == 0 || (int.TryParse(rest[0], NumberStyles.None, CultureInfo.InvariantCulture, out int s) && s > 0))

@@ -14,7 +14,8 @@ namespace Eligibility.Benchmarks;
 /// native records as NDJSON, FHIR bundles as NDJSON, and a FHIR Bulk Data export folder (one NDJSON file per resource
 /// type, references rewritten to <c>Type/id</c>) — each screened against the five reference trials with
 /// <c>--detail verdict</c>, under <c>/usr/bin/time</c> for the wall time and the peak resident memory.
-/// <c>--screen-throughput TOOL N...</c>; TOOL is the published <c>eligibility</c> executable. Exits 1 when a run fails,
+/// <c>--screen-throughput TOOL N...</c>; TOOL is the published <c>eligibility</c> executable, or several separated by
+/// commas for an alternating A/B run (see <see cref="Run"/> for the environment variables). Exits 1 when a run fails,
 /// writes an error row, or does not write one row per patient and trial.
 /// </summary>
 internal static class ScreenThroughput
@@ -23,10 +24,16 @@ internal static class ScreenThroughput
 
     public static int Run(string tool, IReadOnlyList<int> counts)
     {
-        if (!File.Exists(tool))
+        // TOOL may name several published builds separated by commas ("old,new"): each input is then screened by each
+        // build in turn, ELIGIBILITY_SCREEN_ROUNDS times (default 1), alternating, so an A/B comparison sees the same load.
+        string[] tools = tool.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        foreach (string t in tools)
         {
-            Console.Error.WriteLine($"{Switch}: no tool at '{tool}' (publish src/Eligibility.Cli first)");
-            return 2;
+            if (!File.Exists(t))
+            {
+                Console.Error.WriteLine($"{Switch}: no tool at '{t}' (publish src/Eligibility.Cli first)");
+                return 2;
+            }
         }
 
         if (!File.Exists("/usr/bin/time"))
@@ -35,34 +42,65 @@ internal static class ScreenThroughput
             return 2;
         }
 
+        // ELIGIBILITY_SCREEN_INPUTS=bundles (or native, bulk; comma-separated) runs only those inputs;
+        // ELIGIBILITY_SCREEN_DATA=DIR writes the generated population under DIR/N, keeps it and reuses it on the next run.
+        int rounds = int.TryParse(Environment.GetEnvironmentVariable("ELIGIBILITY_SCREEN_ROUNDS"), NumberStyles.None, CultureInfo.InvariantCulture, out int r) && r > 0 ? r : 1;
+        string[]? only = Environment.GetEnvironmentVariable("ELIGIBILITY_SCREEN_INPUTS")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        string? keep = Environment.GetEnvironmentVariable("ELIGIBILITY_SCREEN_DATA");
         int status = 0;
-        Console.WriteLine("| input | patients | MB | wall s | patients/s | MB/s | peak RSS MB | rows | error rows |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| input | patients | MB | wall s | patients/s | MB/s | peak RSS MB | rows | error rows |" + (tools.Length > 1 ? " build |" : string.Empty));
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + (tools.Length > 1 ? "---|" : string.Empty));
         foreach (int count in counts)
         {
-            string dir = Path.Combine(Path.GetTempPath(), "screen-throughput-" + count.ToString(CultureInfo.InvariantCulture));
+            string dir = keep is null
+                ? Path.Combine(Path.GetTempPath(), "screen-throughput-" + count.ToString(CultureInfo.InvariantCulture))
+                : Path.Combine(keep, count.ToString(CultureInfo.InvariantCulture));
+            bool reuse = keep is not null && File.Exists(Path.Combine(dir, "complete"));
             Directory.CreateDirectory(dir);
             try
             {
-                Write(dir, count);
-                foreach (var (name, input) in new[] { ("native NDJSON", "native.ndjson"), ("FHIR bundles NDJSON", "bundles.ndjson"), ("Bulk FHIR folder", "bulk") })
+                if (!reuse)
                 {
-                    string path = Path.Combine(dir, input);
-                    long bytes = File.Exists(path) ? new FileInfo(path).Length : Directory.GetFiles(path).Sum(f => new FileInfo(f).Length);
-                    var (wall, rssKb, rows, errors, exit) = Screen(tool, path, Path.Combine(dir, "out.ndjson"));
-                    double mb = bytes / 1e6;
-                    if (exit != 0 || errors != 0 || rows != count * (long)SampleData.Trials().Count())
+                    Write(dir, count);
+                    File.WriteAllText(Path.Combine(dir, "complete"), string.Empty);
+                }
+
+                foreach (var (key, name, input) in new[] { ("native", "native NDJSON", "native.ndjson"), ("bundles", "FHIR bundles NDJSON", "bundles.ndjson"), ("bulk", "Bulk FHIR folder", "bulk") })
+                {
+                    if (only is not null && !only.Contains(key, StringComparer.Ordinal))
                     {
-                        status = 1; // measured the wrong thing: every patient must give one row per trial
+                        continue;
                     }
 
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {name} | {count:N0} | {mb:F1} | {wall:F1} | {count / wall:N0} | {mb / wall:F1} | {rssKb / 1024.0:F0} | {rows:N0} | {errors:N0}{(exit == 0 ? string.Empty : $" (exit {exit})")} |"));
+                    string path = Path.Combine(dir, input);
+                    long bytes = File.Exists(path) ? new FileInfo(path).Length : Directory.GetFiles(path).Sum(f => new FileInfo(f).Length);
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        for (int b = 0; b < tools.Length; b++)
+                        {
+                            var (wall, rssKb, rows, errors, exit) = Screen(tools[b], path, Path.Combine(dir, "out.ndjson"));
+                            double mb = bytes / 1e6;
+                            if (exit != 0 || errors != 0 || rows != count * (long)SampleData.Trials().Count())
+                            {
+                                status = 1; // measured the wrong thing: every patient must give one row per trial
+                            }
+
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"| {name} | {count:N0} | {mb:F1} | {wall:F1} | {count / wall:N0} | {mb / wall:F1} | {rssKb / 1024.0:F0} | {rows:N0} | {errors:N0}{(exit == 0 ? string.Empty : $" (exit {exit})")} |{(tools.Length > 1 ? $" {tools[b]} |" : string.Empty)}"));
+                        }
+                    }
                 }
             }
             finally
             {
-                Directory.Delete(dir, recursive: true);
+                if (keep is null)
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                else
+                {
+                    File.Delete(Path.Combine(dir, "out.ndjson"));
+                }
             }
         }
 

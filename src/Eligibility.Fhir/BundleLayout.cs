@@ -153,7 +153,7 @@ internal sealed class BundleLayout
     private static BundleLayout ScanText(ReadOnlySpan<byte> utf8, bool parseResources, JsonReaderOptions options)
     {
         var reader = new Utf8JsonReader(utf8, options);
-        var entries = new List<EntryLayout>();
+        var entries = new List<EntryLayout>(32); // a patient's bundle has a few dozen entries: one array, not five as it grows
         if (!reader.Read())
         {
             throw new JsonException("the input is empty", null, 0, 0);

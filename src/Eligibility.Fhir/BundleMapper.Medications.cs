@@ -125,7 +125,7 @@ internal sealed partial class BundleMapper
                 return (null, null);
             case Period period:
             {
-                string at = "/" + FhirValues.ChoiceName(element, effective);
+                string at = FhirValues.ChoicePointer(element, effective);
                 DateOnly? start = Day(p, period.Start, at + "/start", "start", DateUse.Point);
                 DateOnly? end = Day(p, period.End, at + "/end", "end", DateUse.End);
                 if (period.Start is null)
@@ -262,7 +262,7 @@ internal sealed partial class BundleMapper
                 {
                     // Reported once, where the reference is: in the Medication's own entry, or in the resource that contains it.
                     string tail = "/ingredient/" + index.ToString(CultureInfo.InvariantCulture) + "/itemReference" + (string.IsNullOrEmpty(target) ? string.Empty : "/reference");
-                    var (entry, name, pointer) = medicationEntries.TryGetValue(medication, out var own)
+                    var (entry, name, pointer) = EntryOf(medication) is { } own
                         ? (own.Entry, own.Name, tail)
                         : (p.Entry, p.Name, "/contained/" + ((p.Resource as DomainResource)?.Contained.IndexOf(medication) ?? 0).ToString(CultureInfo.InvariantCulture) + tail);
                     string which = medication.Id is { Length: > 0 } id ? $"Medication '{id}'" : "the Medication";

@@ -109,7 +109,7 @@ internal sealed partial class BundleMapper
                 return null; // no value (dataAbsentReason, a panel whose values are in its components, or an interpretation only)
             case FhirQuantity q:
             {
-                string pointer = at + "/" + FhirValues.ChoiceName("value", value);
+                string pointer = at + FhirValues.ChoicePointer("value", value);
                 if (FhirValues.Raw(q.ComparatorElement) is not null)
                 {
                     // Read as written (the typed getter throws for a code outside the value set; the parse has already
@@ -221,7 +221,7 @@ internal sealed partial class BundleMapper
             return null;
         }
 
-        string pointer = "/" + FhirValues.ChoiceName(element, value);
+        string pointer = FhirValues.ChoicePointer(element, value);
         switch (value)
         {
             case FhirDateTime dt:

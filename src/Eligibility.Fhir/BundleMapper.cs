@@ -73,7 +73,7 @@ internal sealed partial class BundleMapper
     private readonly List<ImmunizationRecord> immunizations = new();
     private readonly List<Assessment> assessments = new();
     private readonly Dictionary<string, Medication> medicationIndex = new(StringComparer.Ordinal);
-    private readonly Dictionary<Medication, Parsed> medicationEntries = new(ReferenceEqualityComparer.Instance);
+    private List<Parsed> parsedEntries = [];
     private readonly HashSet<(Medication Medication, int Ingredient)> unresolvedIngredients = new();
 
     private readonly HashSet<string> patientKeys = new(StringComparer.Ordinal);
@@ -108,7 +108,7 @@ internal sealed partial class BundleMapper
     {
         FaultForTests?.Invoke();
         var parsed = new List<Parsed>(layout.Entries.Count);
-        var ignored = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        SortedDictionary<string, int>? ignored = null; // made at the first ignored entry (most bundles have some, not all)
         EntryLayout? firstIgnored = null;
         foreach (var entry in layout.Entries)
         {
@@ -131,6 +131,7 @@ internal sealed partial class BundleMapper
 
             if (!UsedTypes.Contains(entry.ResourceType))
             {
+                ignored ??= new SortedDictionary<string, int>(StringComparer.Ordinal);
                 ignored[entry.ResourceType] = ignored.GetValueOrDefault(entry.ResourceType) + 1;
                 firstIgnored ??= entry;
                 continue;
@@ -142,6 +143,7 @@ internal sealed partial class BundleMapper
             }
         }
 
+        parsedEntries = parsed;
         IdentifyPatient(parsed);
         IndexMedications(parsed);
         var record = new PatientRecord { Id = patientId };
@@ -181,7 +183,7 @@ internal sealed partial class BundleMapper
             }
         }
 
-        if (firstIgnored is not null)
+        if (firstIgnored is not null && ignored is not null)
         {
             int total = ignored.Values.Sum();
             string types = string.Join(", ", ignored.Select(kv => $"{kv.Key} ×{kv.Value.ToString(CultureInfo.InvariantCulture)}"));
@@ -498,8 +500,6 @@ internal sealed partial class BundleMapper
                 continue;
             }
 
-            medicationEntries[medication] = p;
-
             if (p.Entry.FullUrl is { Length: > 0 } url)
             {
                 medicationIndex.TryAdd(url, medication);
@@ -510,6 +510,21 @@ internal sealed partial class BundleMapper
                 medicationIndex.TryAdd("Medication/" + id, medication);
             }
         }
+    }
+
+    /// <summary>The parsed entry whose resource is <paramref name="resource"/> itself (not one it contains), if any: looked
+    /// up only for a diagnostic, so no index is kept.</summary>
+    private Parsed? EntryOf(Resource resource)
+    {
+        foreach (var p in parsedEntries)
+        {
+            if (ReferenceEquals(p.Resource, resource))
+            {
+                return p;
+            }
+        }
+
+        return null;
     }
 
     private PatientRecord MapPatient(Parsed p, Patient patient, PatientRecord record)

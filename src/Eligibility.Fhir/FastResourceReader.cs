@@ -284,7 +284,9 @@ internal static class FastResourceReader
         switch (element.Kind)
         {
             case ValueKind.String or ValueKind.Code:
-                if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } text || string.IsNullOrWhiteSpace(text))
+                if (reader.TokenType != JsonTokenType.String
+                    || (element.Repeats ? Utf8StringCache.Current.Get(ref reader) : reader.GetString()) is not { } text
+                    || string.IsNullOrWhiteSpace(text))
                 {
                     return null; // a blank string is an issue for Firely
                 }
@@ -317,7 +319,18 @@ internal static class FastResourceReader
 
         var primitive = (PrimitiveType)element.Mapping.CreateInstance();
         primitive.JsonValue = value;
-        return element.Kind != ValueKind.Code || LiteralValidator.LiteralValid(primitive) ? primitive : null;
+        if (element.Kind != ValueKind.Code || ReferenceEquals(value, element.LastValid))
+        {
+            return primitive; // not coded, or the very string (from Utf8StringCache) this element last found valid
+        }
+
+        if (!LiteralValidator.LiteralValid(primitive))
+        {
+            return null;
+        }
+
+        element.LastValid = value as string;
+        return primitive;
     }
 
     /// <summary>One element of a class as it is named in JSON: <c>status</c>, <c>valueQuantity</c>.</summary>
@@ -330,7 +343,17 @@ internal static class FastResourceReader
     /// 0 past the 64th.</param>
     /// <param name="Set">Sets the element on an instance of the class (the POCO property, compiled once).</param>
     private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type, ulong Bit, Action<Base, object> Set)
-;
+    {
+        /// <summary>Whether the element's values repeat across resources and patients (a coded status, a code system, a
+        /// code, a unit, a display text), so <see cref="Utf8StringCache"/> decodes each distinct one once per thread;
+        /// ids, references, dates and free text are decoded every time.</summary>
+        public bool Repeats { get; } = Kind == ValueKind.Code || Name is "system" or "code" or "unit" or "display" or "version";
+
+        /// <summary>For a coded element, the last value <see cref="LiteralValidator.LiteralValid"/> accepted for it: the same
+        /// string instance again (the cache gives the same instance for the same bytes) needs no look-up. Shared by every
+        /// thread; a stale or racing write only costs a look-up.</summary>
+        public string? LastValid { get; set; }
+    }
 
     /// <summary>The elements of one class by their JSON names, filled as names are met.</summary>
     private sealed class FastType

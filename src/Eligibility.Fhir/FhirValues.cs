@@ -87,6 +87,16 @@ internal static class FhirValues
         return null;
     }
 
+    /// <summary>The pointers <see cref="ChoicePointer"/> made, by element and value type (both from the model, so few).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Element, Type Type), string> Pointers = new();
+
+    /// <summary><c>"/" + <see cref="ChoiceName"/></c>: the pointer of a choice element's value relative to its parent,
+    /// made once per element and type of the model rather than on every read (most reads never report it).</summary>
+    public static string ChoicePointer(string element, DataType value) =>
+        value is IDynamicType
+            ? "/" + ChoiceName(element, value) // an ad-hoc type's name comes from the input: not kept
+            : Pointers.GetOrAdd((element, value.GetType()), static (_, state) => "/" + ChoiceName(state.Element, state.Value), (Element: element, Value: value));
+
     /// <summary>The JSON name of a choice element: <c>value</c> + <c>Quantity</c> → <c>valueQuantity</c>; for a type R4
     /// does not have (Firely's ad-hoc value, its type name the suffix as written), the name as written: <c>valueFoo</c>.</summary>
     public static string ChoiceName(string element, DataType value)

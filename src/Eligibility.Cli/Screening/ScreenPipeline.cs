@@ -94,7 +94,10 @@ internal sealed class ScreenPipeline
         this.asOf = asOf;
         this.today = today;
         this.parallel = Math.Max(1, parallel);
-        Window = Math.Max(16, this.parallel * 8);
+        // 16 records per worker: with 8 the reader and the workers were woken (and contended for the one lock) every few
+        // records; a longer window lets each side run longer between hand-overs, still a bounded few MB. (A stop still
+        // finishes what is in flight, so the window is also how far past a stop a run goes.)
+        Window = Math.Max(32, this.parallel * 16);
     }
 
     /// <summary>How many records may be read ahead of the one being written.</summary>
@@ -472,6 +475,11 @@ internal sealed class ScreenPipeline
 
         try
         {
+            if (!AnyUnrecognised(patient))
+            {
+                return ([], true); // the common case: no collection to build (it would come out empty)
+            }
+
             var one = new UnrecognisedCodes(trials);
             one.Add(patient);
             return (one.ToList(), true);
@@ -482,6 +490,42 @@ internal sealed class ScreenPipeline
         {
             return ([], false);
         }
+    }
+
+    /// <summary>Whether some coded record of the patient has no coding any screened trial recognises: only then can
+    /// <see cref="UnrecognisedCodes"/> list anything, so a record without one skips building it.</summary>
+    private bool AnyUnrecognised(PatientRecord patient) =>
+        AnyUnrecognised(patient.Conditions) || AnyUnrecognised(patient.Procedures) || AnyUnrecognised(patient.Medications)
+        || AnyUnrecognised(patient.Immunizations) || AnyUnrecognised(patient.Observations);
+
+    private bool AnyUnrecognised<T>(IReadOnlyList<T> records)
+        where T : ClinicalRecord
+    {
+        foreach (var record in records)
+        {
+            if (record.Codes.Count > 0 && !Recognised(record.Codes))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool Recognised(IReadOnlyList<Coding> codes)
+    {
+        foreach (var coding in codes)
+        {
+            foreach (var trial in trials)
+            {
+                if (trial.Recognises(coding))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
