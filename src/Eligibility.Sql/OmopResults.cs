@@ -32,7 +32,7 @@ internal static class OmopResults
         string code = string.Join("\n", statement.Split('\n').Where(line => !line.StartsWith("--", StringComparison.Ordinal))).TrimStart();
         string table = Compilation.OmopSqlWriter.ResultTable;
         return new[] { "DROP TABLE IF EXISTS ", "CREATE OR REPLACE TEMP TABLE ", "CREATE TEMP TABLE ", "CREATE OR REPLACE TABLE ", "ANALYZE TABLE ", "ANALYZE " }
-            .Any(verb => code.StartsWith(verb + table, StringComparison.Ordinal) && code.Length > verb.Length + table.Length && !IsNameChar(code[verb.Length + table.Length]));
+            .Any(verb => code.StartsWith(verb + table, StringComparison.Ordinal) && (code.Length == verb.Length + table.Length || !IsNameChar(code[verb.Length + table.Length])));
 
         static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c == '_';
     }

@@ -5,18 +5,22 @@ namespace Eligibility.Sql.Compilation;
 
 /// <summary>
 /// The trial's own copy of each CDM fact table it reads: the rows whose concept or source concept is in any of the
-/// trial's concept sets, made once per trial after every concept set, so the leaves scan those rows, not the whole table.
+/// trial's concept sets (only the columns the leaves read), made once per trial after every concept set, so the leaves scan those rows, not the whole table.
 /// Every leaf still filters by its own concept set (a subset of the union), so it reads exactly the rows it read before.
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    /// <summary>The fact tables that can be pre-filtered, with their concept and source concept columns.</summary>
-    private static readonly (string Table, string Concept, string Source)[] FactTables =
+    /// <summary>The fact tables that can be pre-filtered: their concept and source concept columns, and the columns the leaves read.</summary>
+    private static readonly (string Table, string Concept, string Source, string Columns)[] FactTables =
     {
-        ("measurement", "measurement_concept_id", "measurement_source_concept_id"),
-        ("condition_occurrence", "condition_concept_id", "condition_source_concept_id"),
-        ("drug_exposure", "drug_concept_id", "drug_source_concept_id"),
-        ("procedure_occurrence", "procedure_concept_id", "procedure_source_concept_id"),
+        ("measurement", "measurement_concept_id", "measurement_source_concept_id",
+            "measurement_id, person_id, measurement_concept_id, measurement_source_concept_id, measurement_date, value_as_number, unit_concept_id, range_low, range_high, value_as_concept_id, value_source_value"),
+        ("condition_occurrence", "condition_concept_id", "condition_source_concept_id",
+            "person_id, condition_concept_id, condition_source_concept_id, condition_start_date, condition_end_date"),
+        ("drug_exposure", "drug_concept_id", "drug_source_concept_id",
+            "drug_exposure_id, person_id, drug_concept_id, drug_source_concept_id, drug_exposure_start_date, drug_exposure_end_date, days_supply, quantity"),
+        ("procedure_occurrence", "procedure_concept_id", "procedure_source_concept_id",
+            "person_id, procedure_concept_id, procedure_source_concept_id, procedure_date"),
     };
 
     // The fact tables the leaves read, in the order first read.
@@ -45,10 +49,10 @@ internal sealed partial class OmopSqlWriter
         CreateTable("elig_sets", conceptSets.Count == 0
             ? $"SELECT {dialect.TypedNull("INTEGER")} AS concept_id WHERE FALSE"
             : string.Join("\nUNION\n", conceptSets.Values.Distinct().Select(t => $"SELECT concept_id FROM {t}")));
-        foreach (var (table, concept, source) in FactTables.Where(f => factsRead.Contains(f.Table)))
+        foreach (var (table, concept, source, columns) in FactTables.Where(f => factsRead.Contains(f.Table)))
         {
             CreateTable("elig_f_" + table, $"""
-                SELECT * FROM {dialect.Cdm(table)}
+                SELECT {columns} FROM {dialect.Cdm(table)}
                 WHERE {concept} IN (SELECT concept_id FROM elig_sets) OR {source} IN (SELECT concept_id FROM elig_sets)
                 """);
         }
