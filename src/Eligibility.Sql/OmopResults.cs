@@ -23,6 +23,20 @@ internal static class OmopResults
             .Where(s => s.Split('\n').Any(line => line.Length > 0 && !line.StartsWith("--", StringComparison.Ordinal)))
             .ToList();
 
+    /// <summary>
+    /// Whether a statement makes (drops, creates or analyses) the table of outcomes as text, <c>elig_result</c>: the
+    /// runners that read <c>elig_state</c> packed skip it.
+    /// </summary>
+    public static bool MakesResultTable(string statement)
+    {
+        string code = string.Join("\n", statement.Split('\n').Where(line => !line.StartsWith("--", StringComparison.Ordinal))).TrimStart();
+        string table = Compilation.OmopSqlWriter.ResultTable;
+        return new[] { "DROP TABLE IF EXISTS ", "CREATE OR REPLACE TEMP TABLE ", "CREATE TEMP TABLE ", "CREATE OR REPLACE TABLE ", "ANALYZE TABLE ", "ANALYZE " }
+            .Any(verb => code.StartsWith(verb + table, StringComparison.Ordinal) && (code.Length == verb.Length + table.Length || !IsNameChar(code[verb.Length + table.Length])));
+
+        static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+    }
+
     /// <summary>The query giving the database's UCUM unit codes, over the CDM's concept table.</summary>
     public static string UnitCodesQuery(SqlDialect dialect, string? cdmSchema) =>
         $"SELECT DISTINCT concept_code FROM {Compilation.SqlDialectWriter.For(dialect, cdmSchema).Cdm("concept")} WHERE vocabulary_id = 'UCUM' ORDER BY concept_code";
@@ -83,7 +97,7 @@ internal static class OmopResults
     private const int NodesPerPack = 15;
 
     /// <summary>
-    /// The query reading <c>elig_result</c> back compactly: per person the ID, the verdict as a number and, per 15 nodes,
+    /// The query reading <c>elig_state</c> back compactly: per person the ID, the verdict as a number and, per 15 nodes,
     /// one BIGINT holding each node's status and outcome (4 bits: status × 4 + outcome; pass 0, fail 1, review 2,
     /// unknown 3) — the outcomes the SQL computed, read as a few integers instead of a hundred boxed values and strings.
     /// An outcome or verdict the reader does not know comes back NULL.
@@ -97,13 +111,13 @@ internal static class OmopResults
             {
                 string k = n.Index.ToString(CultureInfo.InvariantCulture);
                 long weight = 1L << (4 * i);
-                return $"CAST(s_{k} * 4 + CASE o_{k} WHEN 'pass' THEN 0 WHEN 'fail' THEN 1 WHEN 'review' THEN 2 WHEN 'unknown' THEN 3 END AS BIGINT) * {weight.ToString(CultureInfo.InvariantCulture)}";
+                return $"CAST(s_{k} * 4 + q_{k} AS BIGINT) * {weight.ToString(CultureInfo.InvariantCulture)}";
             });
             packs.Add($"({string.Join(" + ", terms)}) AS k{packs.Count.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        return "SELECT CAST(person_id AS BIGINT) AS person_id, CASE verdict WHEN 'eligible' THEN 0 WHEN 'review' THEN 1 WHEN 'undetermined' THEN 2 WHEN 'ineligible' THEN 3 END AS verdict"
-            + string.Concat(packs.Select(p => ",\n  " + p)) + "\nFROM elig_result ORDER BY person_id";
+        return "SELECT CAST(person_id AS BIGINT) AS person_id, CAST(verdict AS INTEGER) AS verdict"
+            + string.Concat(packs.Select(p => ",\n  " + p)) + "\nFROM elig_state ORDER BY person_id";
     }
 
     /// <summary>Runs <see cref="PackedQuery"/> and unpacks its typed columns into rows.</summary>
@@ -153,6 +167,11 @@ internal static class OmopResults
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < statements.Count - 1; i++)
         {
+            if (MakesResultTable(statements[i]))
+            {
+                continue;
+            }
+
             using var command = connection.CreateCommand();
             command.CommandText = statements[i];
             command.CommandTimeout = 0;

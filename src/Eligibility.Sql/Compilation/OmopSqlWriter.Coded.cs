@@ -31,7 +31,7 @@ internal sealed partial class OmopSqlWriter
 
         string sql = dialect.FirstInGroup(
             $"m.person_id{string.Concat(columns.Select(c => ", " + c))}",
-            $"\n  FROM {dialect.Cdm("measurement")} m"
+            $"\n  FROM {Fact("measurement")} m"
             + $"\n  WHERE m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}"
             + $"\n    AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}"
             + "\n    AND (m.value_as_number IS NOT NULL OR COALESCE(m.value_as_concept_id, 0) <> 0 OR m.value_source_value IS NOT NULL)",
@@ -66,12 +66,12 @@ internal sealed partial class OmopSqlWriter
         var (read, answers) = Read(concept, lookback);
         string wantedList = wanted.Count == 0 ? "NULL" : string.Join(", ", wanted.Order(System.StringComparer.Ordinal).Select(Text));
         string unknownIsUnknown = wanted.Contains("unknown") ? string.Empty : "WHEN r.answer = 'unknown' THEN 1 ";
-        return $"""
+        return Sparse($"""
             WITH r AS (SELECT person_id, {AnswerOf(answers, "x")} AS answer FROM ({read}) x)
-            SELECT p.person_id, CASE WHEN r.person_id IS NULL THEN {(absentFalse ? 0 : 1)} WHEN r.answer IS NULL THEN 1 {unknownIsUnknown}
+            SELECT r.person_id, CASE WHEN r.answer IS NULL THEN 1 {unknownIsUnknown}
               WHEN r.answer IN ({wantedList}) THEN 2 ELSE 0 END AS s, FALSE AS p
-            FROM elig_person p LEFT JOIN r USING (person_id)
-            """;
+            FROM r
+            """, absentFalse ? "0" : "1", "FALSE");
     }
 
     /// <summary>Male ⇒ false; an active pregnancy condition ⇒ true; else the latest status: pregnant, not pregnant, or unknown.</summary>
@@ -84,7 +84,7 @@ internal sealed partial class OmopSqlWriter
         string conditions = ConceptSet(condition);
         return $"""
             WITH r AS (SELECT person_id, {AnswerOf(answers, "x")} AS answer FROM ({read}) x),
-            active AS (SELECT DISTINCT c.person_id FROM {dialect.Cdm("condition_occurrence")} c
+            active AS (SELECT DISTINCT c.person_id FROM {Fact("condition_occurrence")} c
               WHERE c.condition_start_date <= {Date(asOf)} AND (c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})
                 AND {InSet(conditions, "c.condition_concept_id", "c.condition_source_concept_id")})
             SELECT p.person_id, CASE WHEN p.sex = 'M' THEN 0 WHEN a.person_id IS NOT NULL THEN 2
@@ -100,8 +100,8 @@ internal sealed partial class OmopSqlWriter
         var window = ((ImmunizationNode)rule).Window;
         bool absentUnknown = ((ImmunizationNode)rule).AbsentUnknown;
         string set = ConceptSet(concept);
-        return Findings($"""
-            SELECT d.person_id, d.drug_exposure_start_date >= {Date(Window(window).Start)} AS hit, FALSE AS undecided FROM {dialect.Cdm("drug_exposure")} d
+        return SparseFindings($"""
+            SELECT d.person_id, d.drug_exposure_start_date >= {Date(Window(window).Start)} AS hit, FALSE AS undecided FROM {Fact("drug_exposure")} d
                 WHERE d.drug_exposure_start_date <= {Date(asOf)} AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}
             """, absentUnknown);
     }

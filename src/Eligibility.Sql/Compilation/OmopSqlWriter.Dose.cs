@@ -106,7 +106,7 @@ internal sealed partial class OmopSqlWriter
         string dose = DailyDose(rule, "COALESCE(s.member, s2.member)");
         string undecided = $"""
             undecided AS (
-              SELECT DISTINCT d.person_id FROM {dialect.Cdm("drug_exposure")} d{from}
+              SELECT DISTINCT d.person_id FROM {Fact("drug_exposure")} d{from}
               WHERE d.drug_exposure_start_date <= {Date(asOf)}{inWindow}
                 AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")} AND {dose} IS NULL)
             """;

@@ -63,6 +63,8 @@ internal sealed partial class OmopSqlWriter
             localSets.Add(table);
             NoteSetRead(table);
         }
+        var writing = sql;
+        sql = sets;
         Line($"-- concept set '{OneLine(name)}'");
         CreateTable(table + "_codes", dialect.Values(
             rows,
@@ -91,6 +93,7 @@ internal sealed partial class OmopSqlWriter
             SELECT concept_id, {dialect.ArgBy("member", "rank", largest: true)} AS member, {dialect.ArgBy("ext_months", "rank", largest: true)} AS ext_months, {dialect.ArgBy("ext_days", "rank", largest: true)} AS ext_days
             FROM expanded GROUP BY concept_id
             """);
+        sql = writing;
         return table;
     }
 
@@ -117,6 +120,14 @@ internal sealed partial class OmopSqlWriter
             {records}){dialect.DerivedAlias("r")} GROUP BY person_id) h USING (person_id)
         """;
 
+    /// <summary><see cref="Findings"/> for the persons with records only: everyone else has the absent status.</summary>
+    private string SparseFindings(string records, bool absentUnknown) => Sparse($"""
+        SELECT person_id, CASE WHEN hit THEN 2 WHEN undecided THEN 1 ELSE {(absentUnknown ? 1 : 0)} END AS s, FALSE AS p FROM (
+          SELECT person_id, bool_or(hit) AS hit, bool_or(undecided) AS undecided FROM (
+            {records}){dialect.DerivedAlias("r")} GROUP BY person_id){dialect.DerivedAlias("h")}
+        """, absentUnknown ? "1" : "0", "FALSE");
+
+
     private string Measurement(RuleNode rule)
     {
         var concept = ((MeasurementNode)rule).Concept;
@@ -133,20 +144,28 @@ internal sealed partial class OmopSqlWriter
         if (unit is not null)
         {
             string factors = Factors(code => Factor(code, unit, concept.MolarMass));
-            string computed = string.Empty;
-            if (compute is not null)
+            string converted = $"""
+                WITH latest AS ({latest}),
+                converted AS (SELECT latest.person_id, latest.v * f.factor AS x FROM latest LEFT JOIN {factors} f ON f.code = latest.unit)
+                """;
+            if (compute is null)
             {
-                // No reported value in the window: computed from the latest creatinine (and weight), else unknown.
-                computed = ",\n" + Computed(compute, w, unit);
-                absent = $"CASE WHEN k.x IS NULL THEN 1 WHEN {Satisfies(bounds, "k.x")} THEN 2 ELSE 0 END";
+                return Sparse($"""
+                    {converted}
+                    SELECT c.person_id, CASE WHEN c.x IS NULL THEN 1 WHEN {Satisfies(bounds, "c.x")} THEN 2 ELSE 0 END AS s, FALSE AS p
+                    FROM converted c
+                    """, absent, "FALSE");
             }
 
-            return $"""
-                WITH latest AS ({latest}),
-                converted AS (SELECT latest.person_id, latest.v * f.factor AS x FROM latest LEFT JOIN {factors} f ON f.code = latest.unit){computed}
-                SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {absent} WHEN c.x IS NULL THEN 1 WHEN {Satisfies(bounds, "c.x")} THEN 2 ELSE 0 END AS s, FALSE AS p
-                FROM elig_person p LEFT JOIN converted c USING (person_id){(compute is null ? string.Empty : " LEFT JOIN computed k USING (person_id)")}
-                """;
+            // No reported value in the window: computed from the latest creatinine (and weight), else unknown (also
+            // the status of everyone with neither).
+            return Sparse($"""
+                {converted},
+                {Computed(compute, w, unit)}
+                SELECT person_id, CASE WHEN c.person_id IS NULL THEN (CASE WHEN k.x IS NULL THEN 1 WHEN {Satisfies(bounds, "k.x")} THEN 2 ELSE 0 END)
+                  WHEN c.x IS NULL THEN 1 WHEN {Satisfies(bounds, "c.x")} THEN 2 ELSE 0 END AS s, FALSE AS p
+                FROM converted c FULL JOIN computed k USING (person_id)
+                """, "1", "FALSE");
         }
 
         if (compute is not null)
@@ -169,23 +188,23 @@ internal sealed partial class OmopSqlWriter
         // The result's own limit is in its own unit, but a blank unit code is no unit: unknown, as in the engine.
         var readable = unitCodes.Where(code => Factor(code, code, concept.MolarMass) is not null).Select(Text).ToList();
         string unreadable = readable.Count == 0 ? "TRUE" : $"latest.unit NOT IN ({string.Join(", ", readable)})";
-        return $"""
+        return Sparse($"""
             WITH latest AS ({latest}),
             limited AS (
               SELECT latest.person_id, latest.v, latest.unit,
                 CASE WHEN latest.unit IS NULL OR {unreadable} THEN NULL WHEN {range} IS NOT NULL THEN CAST({range} AS DECIMAL(38,10))
                   ELSE CASE pp.sex WHEN 'F' THEN d.f WHEN 'M' THEN d.m ELSE d.u END END AS lim
               FROM latest JOIN elig_person pp USING (person_id) LEFT JOIN {defaultTable} d ON d.code = latest.unit)
-            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {absent} WHEN c.unit IS NULL OR c.lim IS NULL OR c.lim <= 0 THEN 1
+            SELECT c.person_id, CASE WHEN c.unit IS NULL OR c.lim IS NULL OR c.lim <= 0 THEN 1
               WHEN {SatisfiesRatio(bounds, "c.v", "c.lim")} THEN 2 ELSE 0 END AS s, FALSE AS p
-            FROM elig_person p LEFT JOIN limited c USING (person_id)
-            """;
+            FROM limited c
+            """, absent, "FALSE");
     }
 
     /// <summary>The most recent numeric result of the concept set in the window (ties: the highest row ID), with its UCUM unit.</summary>
     private string Latest(string set, DateWindow w) => dialect.FirstInGroup(
         "m.person_id, m.value_as_number AS v, u.concept_code AS unit, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d",
-        $"\n  FROM {dialect.Cdm("measurement")} m LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = m.unit_concept_id AND u.vocabulary_id = 'UCUM'"
+        $"\n  FROM {Fact("measurement")} m LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = m.unit_concept_id AND u.vocabulary_id = 'UCUM'"
         + $"\n  WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}"
         + $"\n    AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}",
         "PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC",
@@ -289,8 +308,8 @@ internal sealed partial class OmopSqlWriter
             EventMode.OnsetBefore => $"c.condition_start_date <= {Date(window!.Value.SubtractFrom(asOf))}",
             _ => throw new UnsupportedRuleException($"condition mode {mode} is not supported"),
         };
-        return Findings($"""
-            SELECT c.person_id, {hit} AS hit, FALSE AS undecided FROM {dialect.Cdm("condition_occurrence")} c
+        return SparseFindings($"""
+            SELECT c.person_id, {hit} AS hit, FALSE AS undecided FROM {Fact("condition_occurrence")} c
                 WHERE c.condition_start_date <= {Date(asOf)} AND {InSet(set, columns)} AND {NotExcepted(except, columns)}
             """, absentUnknown);
     }
@@ -304,8 +323,8 @@ internal sealed partial class OmopSqlWriter
         string set = ConceptSet(concept);
         string[] columns = { "x.procedure_concept_id", "x.procedure_source_concept_id" };
         string hit = window is { } d ? $"x.procedure_date >= {Date(Window(d).Start)}" : "TRUE";
-        return Findings($"""
-            SELECT x.person_id, {hit} AS hit, FALSE AS undecided FROM {dialect.Cdm("procedure_occurrence")} x
+        return SparseFindings($"""
+            SELECT x.person_id, {hit} AS hit, FALSE AS undecided FROM {Fact("procedure_occurrence")} x
                 WHERE x.procedure_date <= {Date(asOf)} AND {InSet(set, columns)} AND {NotExcepted(except, columns)}
             """, absentUnknown);
     }
@@ -337,15 +356,20 @@ internal sealed partial class OmopSqlWriter
         var (dosed, undecided) = WithDose((MedicationNode)rule, hit, "s.member");
         string records = $"""
             SELECT d.person_id, {dosed} AS hit, {undecided} AS undecided, {current} AS cur
-                FROM {dialect.Cdm("drug_exposure")} d
+                FROM {Fact("drug_exposure")} d
                 JOIN {set} s ON s.concept_id = d.drug_concept_id{StrengthJoin((MedicationNode)rule)}
                 WHERE d.drug_exposure_start_date <= {Date(asOf)}
                 UNION ALL
                 SELECT d.person_id, {dosed} AS hit, {undecided} AS undecided, {current} AS cur
-                FROM {dialect.Cdm("drug_exposure")} d
+                FROM {Fact("drug_exposure")} d
                 JOIN {set} s ON s.concept_id = d.drug_source_concept_id{StrengthJoin((MedicationNode)rule)}
                 WHERE d.drug_exposure_start_date <= {Date(asOf)} AND NOT COALESCE(d.drug_concept_id IN (SELECT concept_id FROM {set}), FALSE)
             """;
+        if (!onlyIfCurrent && longerThan is null)
+        {
+            return SparseFindings(records, absentUnknown);
+        }
+
         string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown, (MedicationNode)rule) : Findings(records, absentUnknown);
         if (!onlyIfCurrent)
         {
@@ -380,7 +404,7 @@ internal sealed partial class OmopSqlWriter
         var (dosed, undecided, dosedFrom) = CumulativeDose(rule, set, inWindow);
         return $"""
             WITH iv AS (
-              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM {dialect.Cdm("drug_exposure")} d{dosedFrom}
+              SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM {Fact("drug_exposure")} d{dosedFrom}
               WHERE d.drug_exposure_start_date <= {Date(asOf)}{inWindow}
                 AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}{dosed}),
             ordered AS (
@@ -418,13 +442,13 @@ internal sealed partial class OmopSqlWriter
             + "\n    AND value_as_number IN (0, 1)",
             "PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC",
             "  ");
-        return $"""
+        return Sparse($"""
             WITH answers AS (
               {answers}),
             innermost AS (SELECT person_id, {dialect.ArgBy("v", "r", largest: false)} AS v, {dialect.ArgBy("d", "r", largest: false)} AS d FROM (SELECT *, {rank} AS r FROM answers){dialect.DerivedAlias("a")} GROUP BY person_id),
             decided AS (SELECT a.person_id, CASE WHEN {expired} THEN NULL ELSE a.v END AS v FROM innermost a)
-            SELECT p.person_id, CASE WHEN a.v IS NULL THEN 1 WHEN a.v = 1 THEN 2 ELSE 0 END AS s, a.v IS NULL AS p
-            FROM elig_person p LEFT JOIN decided a USING (person_id)
-            """;
+            SELECT a.person_id, CASE WHEN a.v IS NULL THEN 1 WHEN a.v = 1 THEN 2 ELSE 0 END AS s, a.v IS NULL AS p
+            FROM decided a
+            """, "1", "TRUE");
     }
 }

@@ -28,12 +28,12 @@ internal sealed partial class OmopSqlWriter
         return $"""
             WITH r AS (
               SELECT d.person_id, s.member, d.drug_exposure_start_date AS a, {last} AS b, {dose} AS dd
-                FROM {dialect.Cdm("drug_exposure")} d
+                FROM {Fact("drug_exposure")} d
                 JOIN {set} s ON s.concept_id = d.drug_concept_id{join}
                 WHERE d.drug_exposure_start_date <= {Date(asOf)}
               UNION ALL
               SELECT d.person_id, s.member, d.drug_exposure_start_date AS a, {last} AS b, {dose} AS dd
-                FROM {dialect.Cdm("drug_exposure")} d
+                FROM {Fact("drug_exposure")} d
                 JOIN {set} s ON s.concept_id = d.drug_source_concept_id{join}
                 WHERE d.drug_exposure_start_date <= {Date(asOf)} AND NOT COALESCE(d.drug_concept_id IN (SELECT concept_id FROM {set}), FALSE)),
             g AS (

@@ -19,16 +19,25 @@ internal sealed partial class OmopSqlWriter
     private string WriteWide()
     {
         var level = new List<string>();
-        for (int first = 0; first < nodes.Count; first += JoinWidth)
+        var tabled = nodes.Where(n => !combined.ContainsKey(n.Index)).ToList();
+        for (int first = 0; first < tabled.Count; first += JoinWidth)
         {
-            var part = nodes.Skip(first).Take(JoinWidth).ToList();
+            var part = tabled.Skip(first).Take(JoinWidth).ToList();
             var columns = string.Concat(part.Select(n =>
             {
                 string k = n.Index.ToString(CultureInfo.InvariantCulture);
-                return $", x{k}.s AS s_{k}, x{k}.p AS p_{k}";
+                return sparse.TryGetValue(n.Index, out var d)
+                    ? $", COALESCE(x{k}.s, {d.S}) AS s_{k}, COALESCE(x{k}.p, {d.P}) AS p_{k}"
+                    : $", x{k}.s AS s_{k}, x{k}.p AS p_{k}";
             }));
             string name = "elig_wide" + level.Count.ToString(CultureInfo.InvariantCulture);
-            CreateTable(name, $"SELECT x{part[0].Index.ToString(CultureInfo.InvariantCulture)}.person_id{columns}\nFROM {Joined(part.Select(n => (Table(n.Index), "x" + n.Index.ToString(CultureInfo.InvariantCulture))).ToList())}");
+            // Every person from elig_person; a sparse leaf's table has rows only for the persons with records.
+            string joins = string.Concat(part.Select(n =>
+            {
+                string x = "x" + n.Index.ToString(CultureInfo.InvariantCulture);
+                return $"\nLEFT JOIN {Table(n.Index)} {x} ON {x}.person_id = elig_person.person_id";
+            }));
+            CreateTable(name, $"SELECT elig_person.person_id{columns}\nFROM elig_person{joins}");
             level.Add(name);
         }
 
@@ -58,23 +67,60 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>
+    /// The rows of the wide tables with the combined nodes' <c>s_K</c>, <c>p_K</c> added, one nested select per height
+    /// (a node's parts are computed one level further in), so no dialect needs to reuse a column alias.
+    /// </summary>
+    /// <returns>The FROM text (a derived table) of one row per person with every node's columns.</returns>
+    private string Combine(string wide)
+    {
+        string source = wide;
+        int height = combined.Count == 0 ? 0 : combined.Values.Max(c => c.Height);
+        for (int h = 1; h <= height; h++)
+        {
+            var columns = combined.Where(c => c.Value.Height == h).OrderBy(c => c.Key).Select(c =>
+            {
+                string k = c.Key.ToString(CultureInfo.InvariantCulture);
+                return $",\n  {c.Value.Status} AS s_{k}, {c.Value.Pending} AS a_{k}";
+            });
+            string inner = h == 1 ? $"SELECT * FROM {wide}" : $"SELECT * FROM {source}";
+            source = $"(SELECT elig_l{h.ToString(CultureInfo.InvariantCulture)}.*{string.Concat(columns)}\nFROM ({inner}) elig_l{h.ToString(CultureInfo.InvariantCulture)}) elig_c{h.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        return source;
+    }
+
+    /// <summary>
+    /// A composite or NOT node's status expression, the expression of its column <c>a_K</c> (see <see cref="PendingOf"/>)
+    /// and its height (1 above its highest part).
+    /// </summary>
+    private sealed record Combined(string Status, string Pending, int Height);
+
+    /// <summary>
     /// The verdict from the criteria's statuses, in the same row as their outcomes (not over the outcome texts of a
     /// subquery): ineligible when a criterion fails (an inclusion false, an exclusion true), else undetermined when one is
     /// unknown and not pending judgement, else review when one is pending judgement, else eligible.
     /// </summary>
-    private static string Verdict(IReadOnlyList<OmopSqlNode> criteria)
+    private string Verdict(IReadOnlyList<OmopSqlNode> criteria)
     {
         if (criteria.Count == 0)
         {
-            return "'eligible'";
+            return "0";
         }
 
         string Any(System.Func<OmopSqlNode, string, string> condition) => string.Join(" OR ", criteria.Select(c => condition(c, c.Index.ToString(CultureInfo.InvariantCulture))));
         string fail = Any((c, k) => $"s_{k} = {(c.Type == CriterionType.Inclusion ? "0" : "2")}");
-        string unknown = Any((_, k) => $"(s_{k} = 1 AND NOT p_{k})");
-        string review = Any((_, k) => $"(s_{k} = 1 AND p_{k})");
-        return $"CASE WHEN {fail} THEN 'ineligible' WHEN {unknown} THEN 'undetermined' WHEN {review} THEN 'review' ELSE 'eligible' END";
+        string unknown = Any((c, k) => $"(s_{k} = 1 AND NOT {PendingOf(c.Index)})");
+        string review = Any((c, k) => $"(s_{k} = 1 AND {PendingOf(c.Index)})");
+        return $"CASE WHEN {fail} THEN 3 WHEN {unknown} THEN 2 WHEN {review} THEN 1 ELSE 0 END";
     }
+
+    /// <summary>
+    /// The ordinal of the first criterion (in protocol order) a person fails, or the number of criteria when none: the
+    /// persons remaining after criterion i are those whose first failed criterion comes after it.
+    /// </summary>
+    private static string FirstFailed(IReadOnlyList<OmopSqlNode> criteria) => criteria.Count == 0
+        ? "0"
+        : "CASE " + string.Concat(criteria.Select((c, i) => $"WHEN s_{c.Index.ToString(CultureInfo.InvariantCulture)} = {(c.Type == CriterionType.Inclusion ? "0" : "2")} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + $"ELSE {criteria.Count.ToString(CultureInfo.InvariantCulture)} END";
 
     /// <summary>Tables joined on person_id (<c>USING</c>: one person_id column), each under its alias.</summary>
     private static string Joined(IReadOnlyList<(string Table, string Alias)> tables) =>

@@ -14,17 +14,32 @@ using Eligibility.Time;
 namespace Eligibility.Sql.Compilation;
 
 /// <summary>
-/// Writes one trial as a DuckDB script over OMOP CDM 5.4. Every criterion and part becomes a temp table
-/// <c>elig_nK(person_id, s, p)</c>: <c>s</c> the status (0 false, 1 unknown, 2 true), <c>p</c> whether an unknown is only
-/// pending judgement. Leaves read the CDM tables; <c>all</c>/<c>any</c>/<c>atLeast</c>/<c>not</c> combine their parts'
-/// tables (AND = LEAST, OR = GREATEST, NOT = 2 − s). The last query gives per person every status and outcome and the verdict.
+/// Writes one trial as a script over OMOP CDM 5.4: the persons, the concept sets, the trial's pre-filtered copies of the
+/// fact tables, then every leaf as a temp table <c>elig_nK(person_id, s, p)</c>: <c>s</c> the status (0 false, 1 unknown,
+/// 2 true), <c>p</c> whether an unknown is only pending judgement (a sparse leaf holds only the persons with records).
+/// <c>all</c>/<c>any</c>/<c>atLeast</c>/<c>not</c> are computed from their parts' columns (AND = LEAST, OR = GREATEST,
+/// NOT = 2 − s) in the statement making <c>elig_state</c>: per person every status, outcome code and the verdict.
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    private readonly StringBuilder sql = new();
+    private readonly StringBuilder head = new();
+    private readonly StringBuilder sets = new();
+    private readonly StringBuilder nodesSql = new();
+
+    // Where Line and CreateTable write: the head, the concept sets (made before every fact table and node) or the body.
+    private StringBuilder sql;
     private readonly List<OmopSqlNode> nodes = new();
     private readonly List<OmopSqlDiagnostic> unsupported = new();
     private readonly Dictionary<object, string> conceptSets = new(ReferenceEqualityComparer.Instance);
+
+    // The leaves whose table holds only the persons with records, by index: everyone else's status and pending flag.
+    private readonly Dictionary<int, (string S, string P)> sparse = new();
+
+    // Set by a leaf whose body gives only the persons with records: the status and pending flag of everyone else.
+    private (string S, string P)? sparseDefault;
+
+    // The composite and NOT nodes, by index: their status and pending expressions over their parts' columns.
+    private readonly Dictionary<int, Combined> combined = new();
     private readonly DateOnly asOf;
     private readonly string trialId;
     private readonly IReadOnlyCollection<string> unitCodes;
@@ -36,12 +51,14 @@ internal sealed partial class OmopSqlWriter
         this.trialId = trialId;
         asOf = options.AsOf;
         unitCodes = options.UnitCodes;
+        sql = head;
     }
 
     public OmopSqlCompilation Write(IReadOnlyList<CompiledCriterion> criteria)
     {
         Line("-- Eligibility: trial " + trialId + " as of " + Date(asOf) + " over OMOP CDM 5.4 (" + dialect.Name + "). Status 0 false, 1 unknown, 2 true.");
         WritePersons();
+        sql = nodesSql;
         var roots = new List<(CompiledCriterion Criterion, OmopSqlNode Node)>();
         foreach (var c in criteria)
         {
@@ -51,7 +68,9 @@ internal sealed partial class OmopSqlWriter
         }
 
         WriteResult(roots);
-        return new OmopSqlCompilation(trialId, sql.ToString(), nodes, unsupported);
+        sql = sets;
+        WriteFacts();
+        return new OmopSqlCompilation(trialId, head.ToString() + sets.ToString() + nodesSql.ToString(), nodes, unsupported);
     }
 
     /// <summary>A comment line.</summary>
@@ -101,14 +120,23 @@ internal sealed partial class OmopSqlWriter
             partNodes.Add(WriteNode(rule.Children[i], criterion, path + "/" + i.ToString(CultureInfo.InvariantCulture), scope, childrenNegated));
         }
 
+        if (rule is CompositeNode or NotNode)
+        {
+            // Combined in the statement making elig_state from its parts' columns: no table of its own.
+            var combinedNode = new OmopSqlNode(index, criterion.Id, criterion.Type, path, rule.Id ?? (path == criterion.Id ? criterion.Id : null), rule.Kind, null) { Negated = negated };
+            nodes[index] = combinedNode;
+            combined[index] = rule is NotNode ? Not(partNodes[0]) : Composite(rule, partNodes);
+            Line($"-- {path} ({rule.Kind}){(rule.Text is { } ct ? ": " + OneLine(ct) : string.Empty)}: combined in elig_state");
+            return combinedNode;
+        }
+
         string body;
         localSetsRead.Clear();
+        sparseDefault = null;
         try
         {
             body = rule switch
             {
-                CompositeNode => Composite(rule, partNodes),
-                NotNode => $"SELECT person_id, 2 - s AS s, p FROM {Table(partNodes[0].Index)}",
                 AgeNode => Age(rule),
                 SexNode => Sex(rule),
                 MeasurementNode => Measurement(rule),
@@ -128,7 +156,22 @@ internal sealed partial class OmopSqlWriter
             body = "SELECT person_id, 1 AS s, FALSE AS p FROM elig_person";
         }
 
+        if (reason is not null)
+        {
+            sparseDefault = null;
+        }
+        else if (sparseDefault is { } d && localSetsRead.Count > 0)
+        {
+            // The guard needs every person's row: the default status filled in first.
+            body = $"SELECT p.person_id, COALESCE(x.s, {d.S}) AS s, COALESCE(x.p, {d.P}) AS p FROM elig_person p LEFT JOIN (\n{body}) x ON x.person_id = p.person_id";
+            sparseDefault = null;
+        }
+
         body = reason is null ? GuardLocalSets(body) : body;
+        if (sparseDefault is { } sd)
+        {
+            sparse[index] = sd;
+        }
 
         string? partId = rule.Id ?? (path == criterion.Id ? criterion.Id : null);
         var node = new OmopSqlNode(index, criterion.Id, criterion.Type, path, partId, rule.Kind, reason) { Negated = negated };
@@ -153,8 +196,11 @@ internal sealed partial class OmopSqlWriter
         return flat.Length > 100 ? flat[..100] + "…" : flat;
     }
 
-    /// <summary>Kleene <c>all</c> (LEAST), <c>any</c> (GREATEST), <c>atLeast n</c> (count of true and unknown parts).</summary>
-    private string Composite(RuleNode rule, List<OmopSqlNode> parts)
+    /// <summary>
+    /// Kleene <c>all</c> (LEAST), <c>any</c> (GREATEST), <c>atLeast n</c> (count of true and unknown parts), as
+    /// expressions over the parts' columns <c>s_K</c>, <c>p_K</c> (in elig_state, one level above the parts).
+    /// </summary>
+    private Combined Composite(RuleNode rule, List<OmopSqlNode> parts)
     {
         int n = rule.Kind switch
         {
@@ -162,15 +208,42 @@ internal sealed partial class OmopSqlWriter
             "any" => 1,
             _ => ((CompositeNode)rule).AtLeast,
         };
-        var aliases = parts.Select((_, i) => "t" + i.ToString(CultureInfo.InvariantCulture)).ToList();
-        string from = Table(parts[0].Index) + " t0" + string.Concat(parts.Skip(1).Select((p, i) => $" JOIN {Table(p.Index)} t{(i + 1).ToString(CultureInfo.InvariantCulture)} USING (person_id)"));
-        string trues = string.Join(" + ", aliases.Select(a => $"CAST({a}.s = 2 AS INTEGER)"));
-        string unknowns = string.Join(" + ", aliases.Select(a => $"CAST({a}.s = 1 AS INTEGER)"));
+        var ks = parts.Select(p => p.Index.ToString(CultureInfo.InvariantCulture)).ToList();
+        string trues = string.Join(" + ", ks.Select(k => $"CAST(s_{k} = 2 AS INTEGER)"));
+        string unknowns = string.Join(" + ", ks.Select(k => $"CAST(s_{k} = 1 AS INTEGER)"));
         string status = $"CASE WHEN {trues} >= {n} THEN 2 WHEN {trues} + {unknowns} < {n} THEN 0 ELSE 1 END";
         // Pending: unknown, and every unknown part is pending judgement.
-        string allPending = string.Join(" AND ", aliases.Select(a => $"({a}.s <> 1 OR {a}.p)"));
-        return $"SELECT person_id, s, s = 1 AND pending AS p FROM (SELECT t0.person_id, {status} AS s, {allPending} AS pending FROM {from}){dialect.DerivedAlias("c")}";
+        string allPending = string.Join(" AND ", parts.Select(p => $"(s_{p.Index.ToString(CultureInfo.InvariantCulture)} <> 1 OR {PendingOf(p.Index)})"));
+        return new Combined(status, allPending, 1 + parts.Max(p => Height(p.Index)));
     }
+
+    /// <summary>NOT: 2 − s, pending as the part is.</summary>
+    private Combined Not(OmopSqlNode part)
+    {
+        string k = part.Index.ToString(CultureInfo.InvariantCulture);
+        return new Combined($"2 - s_{k}", PendingOf(part.Index), 1 + Height(part.Index));
+    }
+
+    /// <summary>
+    /// Whether a node's unknown is only pending judgement, as an expression over elig_state's source columns: a leaf's
+    /// <c>p_K</c>; for a combined node, unknown (<c>s_K = 1</c>) and its column <c>a_K</c> (every unknown part pending;
+    /// for NOT, its part pending), so the status is not written twice.
+    /// </summary>
+    private string PendingOf(int index)
+    {
+        string k = index.ToString(CultureInfo.InvariantCulture);
+        return combined.ContainsKey(index) ? $"(s_{k} = 1 AND a_{k})" : $"p_{k}";
+    }
+
+    /// <summary>A leaf's body giving only the persons with records; everyone else has status <paramref name="s"/>, pending <paramref name="p"/>.</summary>
+    private string Sparse(string body, string s, string p)
+    {
+        sparseDefault = (s, p);
+        return body;
+    }
+
+    /// <summary>0 for a node with a table of its own, else one more than its highest part.</summary>
+    private int Height(int index) => combined.TryGetValue(index, out var c) ? c.Height : 0;
 
     private string Age(RuleNode rule)
     {
@@ -224,37 +297,61 @@ internal sealed partial class OmopSqlWriter
 
     private void WriteResult(List<(CompiledCriterion Criterion, OmopSqlNode Node)> roots)
     {
-        var select = new StringBuilder();
+        var states = new StringBuilder();
+        var outcomes = new StringBuilder();
         foreach (var node in nodes)
         {
             string k = node.Index.ToString(CultureInfo.InvariantCulture);
             var effective = node.Negated ? (node.Type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : node.Type;
             string passWhen = effective == CriterionType.Inclusion ? "2" : "0";
-            select.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE WHEN s_{k} = 1 THEN (CASE WHEN p_{k} THEN 'review' ELSE 'unknown' END) WHEN s_{k} = {passWhen} THEN 'pass' ELSE 'fail' END AS o_{k}");
+            states.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE WHEN s_{k} = 1 THEN (CASE WHEN {PendingOf(node.Index)} THEN {OutcomeReview} ELSE {OutcomeUnknown} END) WHEN s_{k} = {passWhen} THEN {OutcomePass} ELSE {OutcomeFail} END AS q_{k}");
+            outcomes.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE q_{k} WHEN {OutcomePass} THEN 'pass' WHEN {OutcomeFail} THEN 'fail' WHEN {OutcomeReview} THEN 'review' ELSE 'unknown' END AS o_{k}");
         }
 
-        string wide = WriteWide();
-        var outcomes = roots.Select(r => "o_" + r.Node.Index.ToString(CultureInfo.InvariantCulture)).ToList();
-        CreateTable("elig_result", $"""
-            SELECT person_id{select},
-              {Verdict(roots.Select(r => r.Node).ToList())} AS verdict
-            FROM {wide}
+        string source = Combine(WriteWide());
+        CreateTable("elig_state", $"""
+            SELECT person_id{states},
+              {Verdict(roots.Select(r => r.Node).ToList())} AS verdict,
+              {FirstFailed(roots.Select(r => r.Node).ToList())} AS first_failed
+            FROM {source}
             """);
         var attrition = new List<string>();
+        var counts = new List<string>();
+        var outcomeOf = roots.Select(r => "q_" + r.Node.Index.ToString(CultureInfo.InvariantCulture)).ToList();
         for (int i = 0; i < roots.Count; i++)
         {
-            string o = outcomes[i];
-            string failedSoFar = string.Join(" OR ", outcomes.Take(i + 1).Select(x => $"{x} = 'fail'"));
-            attrition.Add($"SELECT {i.ToString(CultureInfo.InvariantCulture)} AS ordinal, {Text(roots[i].Criterion.Info.Id)} AS criterion_id, "
-                + $"{dialect.CountWhere($"{o} = 'review'")} AS review, {dialect.CountWhere($"{o} = 'unknown'")} AS unknown, "
-                + $"{dialect.CountWhere($"{o} = 'fail'")} AS excluded, {dialect.CountWhere($"NOT ({failedSoFar})")} AS remaining FROM elig_result");
+            string o = outcomeOf[i];
+            string n = i.ToString(CultureInfo.InvariantCulture);
+            counts.Add($"{dialect.CountWhere($"{o} = {OutcomeReview}")} AS review{n}, {dialect.CountWhere($"{o} = {OutcomeUnknown}")} AS unknown{n}, "
+                + $"{dialect.CountWhere($"{o} = {OutcomeFail}")} AS excluded{n}, {dialect.CountWhere($"first_failed > {n}")} AS remaining{n}");
+            attrition.Add($"SELECT {n} AS ordinal, {Text(roots[i].Criterion.Info.Id)} AS criterion_id, review{n} AS review, unknown{n} AS unknown, excluded{n} AS excluded, remaining{n} AS remaining FROM elig_counts");
         }
 
-        CreateTable("elig_attrition", attrition.Count == 0
-            ? "SELECT 0 AS ordinal, '' AS criterion_id, 0 AS review, 0 AS unknown, 0 AS excluded, 0 AS remaining WHERE FALSE"
-            : string.Join("\nUNION ALL\n", attrition));
+        if (attrition.Count == 0)
+        {
+            CreateTable("elig_attrition", "SELECT 0 AS ordinal, '' AS criterion_id, 0 AS review, 0 AS unknown, 0 AS excluded, 0 AS remaining WHERE FALSE");
+        }
+        else
+        {
+            // Every count in one pass over elig_state, then one row per criterion.
+            CreateTable("elig_counts", $"SELECT {string.Join(",\n  ", counts)}\nFROM elig_state");
+            CreateTable("elig_attrition", string.Join("\nUNION ALL\n", attrition));
+        }
+
+        // The outcomes and verdict as text, for a reader of the script (the runners read elig_state and do not make it).
+        CreateTable(ResultTable, $"""
+            SELECT person_id{outcomes},
+              CASE verdict WHEN 0 THEN 'eligible' WHEN 1 THEN 'review' WHEN 2 THEN 'undetermined' ELSE 'ineligible' END AS verdict
+            FROM elig_state
+            """);
         Statement("SELECT * FROM elig_result ORDER BY person_id");
     }
+
+    /// <summary>The table of outcomes and verdict as text, read by the script's last statement.</summary>
+    internal const string ResultTable = "elig_result";
+
+    /// <summary>The outcome codes of elig_state's <c>q_K</c> columns (and of the packed read-back).</summary>
+    internal const int OutcomePass = 0, OutcomeFail = 1, OutcomeReview = 2, OutcomeUnknown = 3;
 
     /// <summary>OMOP vocabulary IDs for a (normalised) code system, or none when OMOP has no such vocabulary.</summary>
     internal static IReadOnlyList<string> VocabulariesOf(string system) => CodeSystems.Normalise(system) switch
