@@ -36,6 +36,26 @@ public sealed class CompilerTests
     }
 
     [Test]
+    public void On_PostgreSQL_every_level_of_elig_state_is_computed_once_not_merged_into_the_level_above()
+    {
+        // PostgreSQL pulls plain subqueries up, copying each column's expression wherever it is read: over the nested
+        // levels of elig_state that grew the expressions level after level (a 10,000-person trial took minutes).
+        // OFFSET 0 keeps each level a subquery of its own; DuckDB and Spark do not need it, and their text is unchanged.
+        var trial = Population.Trials["NCT07077486"];
+        var options = new OmopSqlOptions { AsOf = Population.AsOf };
+        string postgres = OmopSqlCompiler.Compile(trial, SqlDialect.PostgreSql, options).Sql;
+        var levels = System.Text.RegularExpressions.Regex.Matches(postgres, @"\) elig_l(\d+)").Select(m => m.Groups[1].Value).ToList();
+        levels.Should().NotBeEmpty("NCT07077486 has all/any/not nodes, combined in nested levels");
+        foreach (string level in levels)
+        {
+            postgres.Should().Contain($"OFFSET 0) elig_l{level}", "level {0} must be fenced", level);
+        }
+
+        OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, options).Sql.Should().NotContain("OFFSET");
+        OmopSqlCompiler.Compile(trial, SqlDialect.Spark, options).Sql.Should().NotContain("OFFSET");
+    }
+
+    [Test]
     public void The_same_trial_and_options_give_the_same_SQL()
     {
         var trial = Population.Trials["NCT07077486"];

@@ -82,7 +82,7 @@ internal sealed partial class OmopSqlWriter
                 string k = c.Key.ToString(CultureInfo.InvariantCulture);
                 return $",\n  {c.Value.Status} AS s_{k}, {c.Value.Pending} AS a_{k}";
             });
-            string inner = h == 1 ? $"SELECT * FROM {wide}" : $"SELECT * FROM {source}";
+            string inner = (h == 1 ? $"SELECT * FROM {wide}" : $"SELECT * FROM {source}") + dialect.Fence;
             source = $"(SELECT elig_l{h.ToString(CultureInfo.InvariantCulture)}.*{string.Concat(columns)}\nFROM ({inner}) elig_l{h.ToString(CultureInfo.InvariantCulture)}) elig_c{h.ToString(CultureInfo.InvariantCulture)}";
         }
 
