@@ -138,28 +138,20 @@ internal sealed class CodeMatcher
     }
 
     /// <summary>The member concept a coding matches, or <c>null</c>.</summary>
-    public string? Match(Coding coding)
-    {
-        if (exactBuild is not null)
-        {
-            Freeze();
-        }
-
-        return TableOf(NormaliseSystem(coding.System)) is { } table ? table.Match(coding.Code, longestPrefix) : null;
-    }
+    public string? Match(Coding coding) => Match(NormaliseSystem(coding.System), coding.Code);
 
     /// <summary>
-    /// The member concept a coding matches, given its system already normalised (<see cref="NormaliseSystem"/>) and
-    /// its code trimmed (as a patient index keeps them); the same answer as <see cref="Match(Coding)"/>.
+    /// The member concept a code matches, given its system already normalised (<see cref="NormaliseSystem"/>), as a
+    /// patient index keeps it; the code is trimmed here (a patient index passes it trimmed already).
     /// </summary>
-    public string? Match(string normalisedSystem, string trimmedCode)
+    public string? Match(string normalisedSystem, string code)
     {
         if (exactBuild is not null)
         {
             Freeze();
         }
 
-        return TableOf(normalisedSystem) is { } table ? table.Match(trimmedCode, longestPrefix) : null;
+        return TableOf(normalisedSystem) is { } table ? table.Match(code, longestPrefix) : null;
     }
 
     /// <summary>
