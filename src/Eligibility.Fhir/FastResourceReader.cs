@@ -296,7 +296,7 @@ internal static class FastResourceReader
             case ValueKind.Resource:
                 return ReadContained(ref reader, build, forMapping, out value);
             default:
-                return ReadPrimitive(ref reader, element, build, out value);
+                return ReadPrimitive(ref reader, element, build, forMapping, out value);
         }
     }
 
@@ -325,7 +325,7 @@ internal static class FastResourceReader
     private static readonly object True = true;
     private static readonly object False = false;
 
-    private static bool ReadPrimitive(ref Utf8JsonReader reader, Element element, bool build, out Base? built)
+    private static bool ReadPrimitive(ref Utf8JsonReader reader, Element element, bool build, bool forMapping, out Base? built)
     {
         built = null;
         object value;
@@ -382,22 +382,67 @@ internal static class FastResourceReader
                 return false;
         }
 
-        var primitive = (PrimitiveType)element.Mapping.CreateInstance();
-        primitive.JsonValue = value;
-        if (element.Kind != ValueKind.Code || ReferenceEquals(value, element.LastValid))
+        // Read for mapping, a repeating value (a string from the cache, or one of the two booleans) is one primitive per
+        // thread: the mapper only reads them, and they never leave the read.
+        bool shared = forMapping && (element.Repeats || element.Kind == ValueKind.Boolean);
+        if (shared && SharedPrimitives.Find(value, element.Mapping) is { } known)
         {
-            built = primitive; // not coded, or the very string (from Utf8StringCache) this element last found valid
+            built = known; // the same value of the same type, built and checked before
             return true;
         }
 
-        if (!LiteralValidator.LiteralValid(primitive))
+        var primitive = (PrimitiveType)element.Mapping.CreateInstance();
+        primitive.JsonValue = value;
+
+        // A coded value is checked against its value set, unless it is the very string (from Utf8StringCache) this
+        // element last found valid.
+        if (element.Kind == ValueKind.Code && !ReferenceEquals(value, element.LastValid))
         {
-            return false;
+            if (!LiteralValidator.LiteralValid(primitive))
+            {
+                return false;
+            }
+
+            element.LastValid = value as string;
         }
 
-        element.LastValid = value as string;
-        built = primitive; // an unbuilt coded value is checked the same way, and dropped
+        if (shared)
+        {
+            SharedPrimitives.Keep(value, element.Mapping, primitive);
+        }
+
+        built = primitive; // an unbuilt value is checked the same way, and dropped
         return true;
+    }
+
+    /// <summary>
+    /// The primitives of repeating values built for mapping on this thread, so a bundle's forty <c>"final"</c> statuses,
+    /// LOINC systems and subject references are forty uses of one object rather than forty objects. Keyed by the value
+    /// object itself (the cache gives the same string instance for the same bytes) and the primitive's class; direct-mapped
+    /// and bounded, so a miss only costs the primitive it would have cost anyway. Only <see cref="BundleMapper"/>'s POCOs
+    /// share them: it reads values and never changes them, and its POCOs never leave the read.
+    /// </summary>
+    private static class SharedPrimitives
+    {
+        private const int Slots = 512;
+
+        [ThreadStatic]
+        private static (object Value, ClassMapping Type, PrimitiveType Primitive)[]? slots;
+
+        /// <summary>The primitive kept for this value and class, or <c>null</c>.</summary>
+        public static PrimitiveType? Find(object value, ClassMapping type)
+        {
+            var table = slots ??= new (object, ClassMapping, PrimitiveType)[Slots];
+            ref var slot = ref table[Slot(value, type)];
+            return ReferenceEquals(slot.Value, value) && ReferenceEquals(slot.Type, type) ? slot.Primitive : null;
+        }
+
+        /// <summary>Keeps a primitive just built (and, for a code, found valid) for this value and class.</summary>
+        public static void Keep(object value, ClassMapping type, PrimitiveType primitive) =>
+            (slots ??= new (object, ClassMapping, PrimitiveType)[Slots])[Slot(value, type)] = (value, type, primitive);
+
+        private static int Slot(object value, ClassMapping type) =>
+            (int)((uint)(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value) * 31 + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(type)) % Slots);
     }
 
     /// <summary>Whether the string token the reader is on is one <see cref="Utf8JsonReader.GetString"/> decodes (it throws
