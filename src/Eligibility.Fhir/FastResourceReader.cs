@@ -329,13 +329,14 @@ internal static class FastResourceReader
     {
         built = null;
         object value;
+        int slot = -1; // the value's place in Utf8StringCache, where its primitive can be kept
         switch (element.Kind)
         {
             case ValueKind.String when !build:
                 return reader.TokenType == JsonTokenType.String && NotBlank(ref reader);
             case ValueKind.String or ValueKind.Code:
                 if (reader.TokenType != JsonTokenType.String
-                    || (element.Repeats ? Utf8StringCache.Current.Get(ref reader) : reader.GetString()) is not { } text
+                    || (element.Repeats ? Utf8StringCache.Current.Get(ref reader, out slot) : reader.GetString()) is not { } text
                     || string.IsNullOrWhiteSpace(text))
                 {
                     return false; // a blank string is an issue for Firely
@@ -382,10 +383,10 @@ internal static class FastResourceReader
                 return false;
         }
 
-        // Read for mapping, a repeating value (a string from the cache, or one of the two booleans) is one primitive per
-        // thread: the mapper only reads them, and they never leave the read.
-        bool shared = forMapping && (element.Repeats || element.Kind == ValueKind.Boolean);
-        if (shared && SharedPrimitives.Find(value, element.Mapping) is { } known)
+        // Read for mapping, a repeating value (a string from the cache, or a boolean) is one primitive per thread: the
+        // mapper only reads them, and they never leave the read.
+        bool shared = forMapping && (slot >= 0 || element.Kind == ValueKind.Boolean);
+        if (shared && SharedPrimitive(slot, value, element.Mapping) is { } known)
         {
             built = known; // the same value of the same type, built and checked before
             return true;
@@ -408,41 +409,46 @@ internal static class FastResourceReader
 
         if (shared)
         {
-            SharedPrimitives.Keep(value, element.Mapping, primitive);
+            KeepShared(slot, value, element.Mapping, primitive);
         }
 
         built = primitive; // an unbuilt value is checked the same way, and dropped
         return true;
     }
 
+    /// <summary>The two booleans' primitives built for mapping on this thread.</summary>
+    [ThreadStatic]
+    private static PrimitiveType? SharedTrue;
+
+    [ThreadStatic]
+    private static PrimitiveType? SharedFalse;
+
     /// <summary>
-    /// The primitives of repeating values built for mapping on this thread, so a bundle's forty <c>"final"</c> statuses,
-    /// LOINC systems and subject references are forty uses of one object rather than forty objects. Keyed by the value
-    /// object itself (the cache gives the same string instance for the same bytes) and the primitive's class; direct-mapped
-    /// and bounded, so a miss only costs the primitive it would have cost anyway. Only <see cref="BundleMapper"/>'s POCOs
-    /// share them: it reads values and never changes them, and its POCOs never leave the read.
+    /// The primitive built for mapping on this thread for the same value and class, if any: a bundle's forty
+    /// <c>"final"</c> statuses, LOINC systems and subject references are forty uses of one object rather than forty
+    /// objects. A string's is kept with it in <see cref="Utf8StringCache"/> (its <paramref name="slot"/>), so a miss only
+    /// costs the primitive it would have cost anyway. Only <see cref="BundleMapper"/>'s POCOs share them: it reads values
+    /// and never changes them, and its POCOs never leave the read.
     /// </summary>
-    private static class SharedPrimitives
+    private static PrimitiveType? SharedPrimitive(int slot, object value, ClassMapping type) =>
+        slot >= 0 ? Utf8StringCache.Current.Primitive(slot, type)
+        : ReferenceEquals(value, True) ? SharedTrue
+        : SharedFalse;
+
+    private static void KeepShared(int slot, object value, ClassMapping type, PrimitiveType primitive)
     {
-        private const int Slots = 512;
-
-        [ThreadStatic]
-        private static (object Value, ClassMapping Type, PrimitiveType Primitive)[]? slots;
-
-        /// <summary>The primitive kept for this value and class, or <c>null</c>.</summary>
-        public static PrimitiveType? Find(object value, ClassMapping type)
+        if (slot >= 0)
         {
-            var table = slots ??= new (object, ClassMapping, PrimitiveType)[Slots];
-            ref var slot = ref table[Slot(value, type)];
-            return ReferenceEquals(slot.Value, value) && ReferenceEquals(slot.Type, type) ? slot.Primitive : null;
+            Utf8StringCache.Current.Keep(slot, type, primitive);
         }
-
-        /// <summary>Keeps a primitive just built (and, for a code, found valid) for this value and class.</summary>
-        public static void Keep(object value, ClassMapping type, PrimitiveType primitive) =>
-            (slots ??= new (object, ClassMapping, PrimitiveType)[Slots])[Slot(value, type)] = (value, type, primitive);
-
-        private static int Slot(object value, ClassMapping type) =>
-            (int)((uint)(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value) * 31 + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(type)) % Slots);
+        else if (ReferenceEquals(value, True))
+        {
+            SharedTrue = primitive;
+        }
+        else
+        {
+            SharedFalse = primitive;
+        }
     }
 
     /// <summary>Whether the string token the reader is on is one <see cref="Utf8JsonReader.GetString"/> decodes (it throws
