@@ -144,6 +144,40 @@ public class FastReadForMappingTests
         c.Value.Should().NotBeSameAs(d.Value);
     }
 
+    /// <summary>A primitive kept with a cached value is given back only for that value and class, and goes when the slot
+    /// is given another value.</summary>
+    [Test]
+    public void AKeptPrimitive_GoesWithItsValue()
+    {
+        var cache = new Utf8StringCache();
+        var text = ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(FhirString))!;
+        var uri = ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(FhirUri))!;
+        int slot = Read(cache, "final");
+        slot.Should().BeGreaterThanOrEqualTo(0);
+        cache.Primitive(slot, text).Should().BeNull("nothing was kept yet");
+        var kept = new FhirString("final");
+        cache.Keep(slot, text, kept);
+        Read(cache, "final").Should().Be(slot);
+        cache.Primitive(slot, text).Should().BeSameAs(kept);
+        cache.Primitive(slot, uri).Should().BeNull("another class");
+
+        for (int i = 0; cache.Find("final"u8) is not null; i++)
+        {
+            int other = Read(cache, "value " + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            cache.Primitive(other, text).Should().NotBeSameAs(kept, "a slot that took another value has none of the old one's");
+        }
+
+        cache.Primitive(slot, text).Should().BeNull("the slot holds another value now");
+
+        static int Read(Utf8StringCache cache, string value)
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value)));
+            reader.Read();
+            cache.Get(ref reader, out int slot).Should().Be(value);
+            return slot;
+        }
+    }
+
     /// <summary>Reads each used entry of a bundle whole and for mapping: the same entries are taken, and the POCO for
     /// mapping is the whole one without its unread members. Returns how many entries were compared.</summary>
     private static int CompareEntries(byte[] utf8, string name)
