@@ -57,8 +57,11 @@ internal sealed class ParseCounts
 /// validator builds from the same JSON (values set the way it sets them), so <see cref="BundleMapper"/> maps it unchanged.
 /// For anything else the answer is <c>null</c> and the reader parses the resource with Firely as before, which gives the
 /// diagnostics; so a resource taken here is one Firely's parse would have taken without a word, and records and
-/// diagnostics are the same either way (tests/Eligibility.Fhir.Tests/FastReadTests.cs). Thread-safe: the tables it fills
-/// as it meets element names are bounded by the model.
+/// diagnostics are the same either way (tests/Eligibility.Fhir.Tests/FastReadTests.cs). A read for mapping (what a bundle
+/// read does) checks the members <see cref="BundleMapper"/> never reads (<see cref="Unread"/>) as strictly but does not
+/// build them, and shares one primitive per thread for a repeating value, so it takes exactly the same resources and
+/// its POCO is the whole one less those members (FastReadForMappingTests.cs). Thread-safe: the tables it fills as it
+/// meets element names are bounded by the model.
 /// </summary>
 internal static class FastResourceReader
 {
