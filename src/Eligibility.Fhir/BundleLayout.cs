@@ -123,11 +123,13 @@ internal sealed class BundleLayout
     /// <param name="parseResources">Whether to read the used resources with <see cref="FastResourceReader"/> in the pass.</param>
     /// <param name="maxDepth">The reader's nesting limit (at most <see cref="MaxDepth"/>): <see cref="FhirBundleReader"/>
     /// passes the input limits' depth, so the one pass also checks it (deeper text throws, as it does at <see cref="MaxDepth"/>).</param>
-    public static BundleLayout Scan(ReadOnlySpan<byte> utf8, bool parseResources = false, int maxDepth = MaxDepth)
+    /// <param name="forMapping">With <paramref name="parseResources"/>: the POCOs are for <see cref="BundleMapper"/> only, so
+    /// the members it never reads are checked but not built (<see cref="FastResourceReader.TryRead(ref Utf8JsonReader, string, bool)"/>).</param>
+    public static BundleLayout Scan(ReadOnlySpan<byte> utf8, bool parseResources = false, int maxDepth = MaxDepth, bool forMapping = false)
     {
         try
         {
-            return ScanText(utf8, parseResources, new JsonReaderOptions { MaxDepth = Math.Clamp(maxDepth, 1, MaxDepth) });
+            return ScanText(utf8, parseResources, forMapping, new JsonReaderOptions { MaxDepth = Math.Clamp(maxDepth, 1, MaxDepth) });
         }
         catch (InvalidOperationException)
         {
@@ -150,7 +152,7 @@ internal sealed class BundleLayout
         return new JsonException("the text is not valid UTF-8", null, line, at - lineStart);
     }
 
-    private static BundleLayout ScanText(ReadOnlySpan<byte> utf8, bool parseResources, JsonReaderOptions options)
+    private static BundleLayout ScanText(ReadOnlySpan<byte> utf8, bool parseResources, bool forMapping, JsonReaderOptions options)
     {
         var reader = new Utf8JsonReader(utf8, options);
         var entries = new List<EntryLayout>(32); // a patient's bundle has a few dozen entries: one array, not five as it grows
@@ -187,7 +189,7 @@ internal sealed class BundleLayout
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray && entries.Count == 0)
                 {
-                    ReadEntries(ref reader, entries, parseResources);
+                    ReadEntries(ref reader, entries, parseResources, forMapping);
                 }
                 else
                 {
@@ -213,7 +215,7 @@ internal sealed class BundleLayout
         }
     }
 
-    private static void ReadEntries(ref Utf8JsonReader reader, List<EntryLayout> entries, bool parseResources)
+    private static void ReadEntries(ref Utf8JsonReader reader, List<EntryLayout> entries, bool parseResources, bool forMapping)
     {
         int index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -257,7 +259,7 @@ internal sealed class BundleLayout
                         {
                             tried = true;
                             var before = reader;
-                            parsed = FastResourceReader.TryRead(ref reader, used);
+                            parsed = FastResourceReader.TryRead(ref reader, used, forMapping);
                             if (parsed is null)
                             {
                                 reader = before;

@@ -209,7 +209,7 @@ internal sealed partial class BundleMapper
     {
         if (parsing == ResourceParsing.Fast)
         {
-            var fast = entry.Parsed ?? (entry.FastTried ? null : FastResourceReader.TryRead(utf8.AsSpan(bom + entry.Start, entry.Length), entry.ResourceType!));
+            var fast = entry.Parsed ?? (entry.FastTried ? null : FastResourceReader.TryRead(utf8.AsSpan(bom + entry.Start, entry.Length), entry.ResourceType!, forMapping: true));
             counts?.Count(fast is not null);
             if (fast is not null)
             {

@@ -2,6 +2,8 @@ using System;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Frozen;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using Hl7.Fhir.Introspection;
@@ -55,8 +57,11 @@ internal sealed class ParseCounts
 /// validator builds from the same JSON (values set the way it sets them), so <see cref="BundleMapper"/> maps it unchanged.
 /// For anything else the answer is <c>null</c> and the reader parses the resource with Firely as before, which gives the
 /// diagnostics; so a resource taken here is one Firely's parse would have taken without a word, and records and
-/// diagnostics are the same either way (tests/Eligibility.Fhir.Tests/FastReadTests.cs). Thread-safe: the tables it fills
-/// as it meets element names are bounded by the model.
+/// diagnostics are the same either way (tests/Eligibility.Fhir.Tests/FastReadTests.cs). A read for mapping (what a bundle
+/// read does) checks the members <see cref="BundleMapper"/> never reads (<see cref="Unread"/>) as strictly but does not
+/// build them, and shares one primitive per thread for a repeating value, so it takes exactly the same resources and
+/// its POCO is the whole one less those members (FastReadForMappingTests.cs). Thread-safe: the tables it fills as it
+/// meets element names are bounded by the model.
 /// </summary>
 internal static class FastResourceReader
 {
@@ -85,8 +90,10 @@ internal static class FastResourceReader
     /// <summary>The resource, or <c>null</c> when anything in it is outside the common case (then Firely parses it).</summary>
     /// <param name="json">The resource object's bytes.</param>
     /// <param name="resourceType">Its <c>resourceType</c>, as the bundle's layout scan read it.</param>
+    /// <param name="forMapping">Whether the POCO is only for <see cref="BundleMapper"/>: then the members it never reads
+    /// (<see cref="Unread"/>) are checked as strictly as the others, so the same resources are taken, but not built.</param>
     /// <returns>The POCO, or <c>null</c>.</returns>
-    public static Resource? TryRead(ReadOnlySpan<byte> json, string resourceType)
+    public static Resource? TryRead(ReadOnlySpan<byte> json, string resourceType, bool forMapping = false)
     {
         if (ResourceTable(resourceType) is not { } type)
         {
@@ -96,7 +103,7 @@ internal static class FastResourceReader
         var reader = new Utf8JsonReader(json, BundleLayout.ReaderOptions);
         try
         {
-            return reader.Read() ? Read(ref reader, type, resourceType) : null;
+            return reader.Read() ? Read(ref reader, type, resourceType, forMapping) : null;
         }
         catch (JsonException)
         {
@@ -104,32 +111,42 @@ internal static class FastResourceReader
         }
     }
 
-    /// <summary>As <see cref="TryRead(ReadOnlySpan{byte}, string)"/>, for the resource object the reader is on (its
+    /// <summary>As <see cref="TryRead(ReadOnlySpan{byte}, string, bool)"/>, for the resource object the reader is on (its
     /// <c>{</c>); the reader is left on its <c>}</c> when the answer is a resource, anywhere inside it when it is <c>null</c>
     /// (the caller goes back). Throws the reader's <see cref="JsonException"/> for text that is not well-formed.</summary>
     /// <param name="reader">A reader on the resource's <c>{</c>.</param>
     /// <param name="resourceType">Its <c>resourceType</c>.</param>
+    /// <param name="forMapping">Whether the POCO is only for <see cref="BundleMapper"/> (unread members not built).</param>
     /// <returns>The POCO, or <c>null</c>.</returns>
-    public static Resource? TryRead(ref Utf8JsonReader reader, string resourceType) =>
-        ResourceTable(resourceType) is { } type ? Read(ref reader, type, resourceType) : null;
+    public static Resource? TryRead(ref Utf8JsonReader reader, string resourceType, bool forMapping = false) =>
+        ResourceTable(resourceType) is { } type ? Read(ref reader, type, resourceType, forMapping) : null;
 
-    private static Resource? Read(ref Utf8JsonReader reader, FastType type, string resourceType)
+    private static Resource? Read(ref Utf8JsonReader reader, FastType type, string resourceType, bool forMapping)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
 
+        var items = Items ??= new List<Base>();
+        int depth = items.Count;
         try
         {
             var resource = type.Mapping.CreateInstance();
-            return ReadObject(ref reader, resource, type, resourceType) ? resource as Resource : null;
+            return ReadObject(ref reader, resource, type, resourceType, forMapping) ? resource as Resource : null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or InvalidCastException)
         {
             // Unusual content (a string that is not valid UTF-8, say), or a corner of the model the reader does not know:
             // Firely's parse reads it.
             return null;
+        }
+        finally
+        {
+            if (items.Count > depth)
+            {
+                items.RemoveRange(depth, items.Count - depth); // a read given up inside a list
+            }
         }
     }
 
@@ -153,9 +170,15 @@ internal static class FastResourceReader
 
     private static FastType Table(ClassMapping mapping) => Types.GetOrAdd(mapping, m => new FastType(m));
 
-    /// <summary>Reads the members of the object the reader is on into <paramref name="target"/>; <paramref name="resourceType"/>
-    /// is the type of a resource (whose <c>resourceType</c> members are skipped, as Firely does), <c>null</c> for a data type.</summary>
-    private static bool ReadObject(ref Utf8JsonReader reader, Base target, FastType type, string? resourceType)
+    /// <summary>The items of the lists being read on this thread, innermost last: a list is built once its length is known,
+    /// at that length (a list grown item by item holds room for four).</summary>
+    [ThreadStatic]
+    private static List<Base>? Items;
+
+    /// <summary>Reads the members of the object the reader is on into <paramref name="target"/>, or only checks them when it
+    /// is <c>null</c> (an unread member's value); <paramref name="resourceType"/> is the type of a resource (whose
+    /// <c>resourceType</c> members are skipped, as Firely does), <c>null</c> for a data type.</summary>
+    private static bool ReadObject(ref Utf8JsonReader reader, Base? target, FastType type, string? resourceType, bool forMapping)
     {
         bool empty = true;
         ulong seen = 0; // the elements set so far, by slot (a repeated member, or a second type of one choice element, is an issue for Firely)
@@ -177,7 +200,8 @@ internal static class FastResourceReader
             }
 
             empty = false;
-            if (type.Find(ref reader) is not { } element || (seen & element.Bit) != 0 || !reader.Read() || !ReadElement(ref reader, target, element))
+            if (type.Find(ref reader) is not { } element || (seen & element.Bit) != 0 || !reader.Read()
+                || !ReadElement(ref reader, forMapping && element.Unread ? null : target, element, forMapping))
             {
                 return false;
             }
@@ -188,22 +212,27 @@ internal static class FastResourceReader
         return false;
     }
 
-    /// <summary>Reads one member's value (the reader is on it) and sets the element; <c>false</c> when it is outside the common case.</summary>
-    private static bool ReadElement(ref Utf8JsonReader reader, Base target, Element element)
+    /// <summary>Reads one member's value (the reader is on it) and sets the element, or only checks the value when
+    /// <paramref name="target"/> is <c>null</c>; <c>false</c> when it is outside the common case.</summary>
+    private static bool ReadElement(ref Utf8JsonReader reader, Base? target, Element element, bool forMapping)
     {
-        if (element.Bit == 0 && target.TryGetValue(element.Name, out object? existing) && existing is not (null or IList { Count: 0 }))
+        if (element.Bit == 0 && (target is null || (target.TryGetValue(element.Name, out object? existing) && existing is not (null or IList { Count: 0 }))))
         {
-            return false; // an element past the 64th of its class, set before
+            return false; // an element past the 64th of its class, set before (or, unbuilt, not known not to be)
         }
 
         if (!element.IsCollection)
         {
-            if (ReadValue(ref reader, element) is not { } single)
+            if (!ReadValue(ref reader, element, target is not null, forMapping, out var single))
             {
                 return false;
             }
 
-            element.Set(target, single);
+            if (target is not null)
+            {
+                element.Set(target, single!);
+            }
+
             return true;
         }
 
@@ -212,55 +241,75 @@ internal static class FastResourceReader
             return false;
         }
 
-        var list = element.Mapping.CreateList();
+        var items = Items!;
+        int first = items.Count, count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (ReadValue(ref reader, element) is not { } item)
+            if (!ReadValue(ref reader, element, target is not null, forMapping, out var item))
             {
-                return false;
+                return false; // Read clears the items
             }
 
-            list.Add(item);
+            count++;
+            if (target is not null)
+            {
+                items.Add(item!);
+            }
         }
 
-        if (list.Count == 0)
+        if (count == 0)
         {
             return false;
         }
 
-        element.Set(target, list);
+        if (target is not null)
+        {
+            var list = element.NewList(count);
+            for (int i = first; i < items.Count; i++)
+            {
+                list.Add(items[i]);
+            }
+
+            items.RemoveRange(first, count);
+            element.Set(target, list);
+        }
+
         return true;
     }
 
-    /// <summary>One value (an array's item, or the member's value), the reader on its first token and left on its last.</summary>
-    private static Base? ReadValue(ref Utf8JsonReader reader, Element element)
+    /// <summary>One value (an array's item, or the member's value), the reader on its first token and left on its last;
+    /// built when <paramref name="build"/>, else only checked (<paramref name="value"/> <c>null</c>).</summary>
+    private static bool ReadValue(ref Utf8JsonReader reader, Element element, bool build, bool forMapping, out Base? value)
     {
+        value = null;
         switch (element.Kind)
         {
             case ValueKind.Complex:
             {
                 if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    return null;
+                    return false;
                 }
 
-                var value = element.Mapping.CreateInstance();
-                return ReadObject(ref reader, value, element.Type!, null) ? value : null;
+                var instance = build ? element.Mapping.CreateInstance() : null;
+                value = instance;
+                return ReadObject(ref reader, instance, element.Type!, null, forMapping);
             }
 
             case ValueKind.Resource:
-                return ReadContained(ref reader);
+                return ReadContained(ref reader, build, forMapping, out value);
             default:
-                return ReadPrimitive(ref reader, element);
+                return ReadPrimitive(ref reader, element, build, forMapping, out value);
         }
     }
 
     /// <summary>A resource inside a resource (<c>contained</c>): its <c>resourceType</c> must be its first member.</summary>
-    private static Base? ReadContained(ref Utf8JsonReader reader)
+    private static bool ReadContained(ref Utf8JsonReader reader, bool build, bool forMapping, out Base? value)
     {
+        value = null;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return null;
+            return false;
         }
 
         var ahead = reader;
@@ -268,27 +317,32 @@ internal static class FastResourceReader
             || !ahead.Read() || ahead.TokenType != JsonTokenType.String
             || ResourceTable(ahead.GetString()!) is not { } type)
         {
-            return null;
+            return false;
         }
 
-        var resource = type.Mapping.CreateInstance();
-        return ReadObject(ref reader, resource, type, type.Mapping.Name) ? resource : null;
+        var resource = build ? type.Mapping.CreateInstance() : null;
+        value = resource;
+        return ReadObject(ref reader, resource, type, type.Mapping.Name, forMapping);
     }
 
     private static readonly object True = true;
     private static readonly object False = false;
 
-    private static PrimitiveType? ReadPrimitive(ref Utf8JsonReader reader, Element element)
+    private static bool ReadPrimitive(ref Utf8JsonReader reader, Element element, bool build, bool forMapping, out Base? built)
     {
+        built = null;
         object value;
+        int slot = -1; // the value's place in Utf8StringCache, where its primitive can be kept
         switch (element.Kind)
         {
+            case ValueKind.String when !build:
+                return reader.TokenType == JsonTokenType.String && NotBlank(ref reader);
             case ValueKind.String or ValueKind.Code:
                 if (reader.TokenType != JsonTokenType.String
-                    || (element.Repeats ? Utf8StringCache.Current.Get(ref reader) : reader.GetString()) is not { } text
+                    || (element.Repeats ? Utf8StringCache.Current.Get(ref reader, out slot) : reader.GetString()) is not { } text
                     || string.IsNullOrWhiteSpace(text))
                 {
-                    return null; // a blank string is an issue for Firely
+                    return false; // a blank string is an issue for Firely
                 }
 
                 value = text;
@@ -296,7 +350,12 @@ internal static class FastResourceReader
             case ValueKind.Decimal:
                 if (reader.TokenType != JsonTokenType.Number || reader.ValueSpan.IndexOfAny("eE"u8) >= 0 || !reader.TryGetDecimal(out decimal number))
                 {
-                    return null;
+                    return false;
+                }
+
+                if (!build)
+                {
+                    return true;
                 }
 
                 value = number;
@@ -305,32 +364,107 @@ internal static class FastResourceReader
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int whole)
                     || (element.Kind == ValueKind.PositiveInt && whole < 1) || (element.Kind == ValueKind.UnsignedInt && whole < 0))
                 {
-                    return null;
+                    return false;
+                }
+
+                if (!build)
+                {
+                    return true;
                 }
 
                 value = whole;
                 break;
             case ValueKind.Boolean when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                if (!build)
+                {
+                    return true;
+                }
+
                 value = reader.TokenType == JsonTokenType.True ? True : False; // one box of each, not one per value
                 break;
             default:
-                return null;
+                return false;
+        }
+
+        // Read for mapping, a repeating value (a string from the cache, or a boolean) is one primitive per thread: the
+        // mapper only reads them, and they never leave the read.
+        bool shared = forMapping && (slot >= 0 || element.Kind == ValueKind.Boolean);
+        if (shared && SharedPrimitive(slot, value, element.Mapping) is { } known)
+        {
+            built = known; // the same value of the same type, built and checked before
+            return true;
         }
 
         var primitive = (PrimitiveType)element.Mapping.CreateInstance();
         primitive.JsonValue = value;
-        if (element.Kind != ValueKind.Code || ReferenceEquals(value, element.LastValid))
+
+        // A coded value is checked against its value set, unless it is the very string (from Utf8StringCache) this
+        // element last found valid.
+        if (element.Kind == ValueKind.Code && !ReferenceEquals(value, element.LastValid))
         {
-            return primitive; // not coded, or the very string (from Utf8StringCache) this element last found valid
+            if (!LiteralValidator.LiteralValid(primitive))
+            {
+                return false;
+            }
+
+            element.LastValid = value as string;
         }
 
-        if (!LiteralValidator.LiteralValid(primitive))
+        if (shared)
         {
-            return null;
+            KeepShared(slot, value, element.Mapping, primitive);
         }
 
-        element.LastValid = value as string;
-        return primitive;
+        built = primitive; // an unbuilt value is checked the same way, and dropped
+        return true;
+    }
+
+    /// <summary>The two booleans' primitives built for mapping on this thread.</summary>
+    [ThreadStatic]
+    private static PrimitiveType? SharedTrue;
+
+    [ThreadStatic]
+    private static PrimitiveType? SharedFalse;
+
+    /// <summary>
+    /// The primitive built for mapping on this thread for the same value and class, if any: a bundle's forty
+    /// <c>"final"</c> statuses, LOINC systems and subject references are forty uses of one object rather than forty
+    /// objects. A string's is kept with it in <see cref="Utf8StringCache"/> (its <paramref name="slot"/>), so a miss only
+    /// costs the primitive it would have cost anyway. Only <see cref="BundleMapper"/>'s POCOs share them: it reads values
+    /// and never changes them, and its POCOs never leave the read.
+    /// </summary>
+    private static PrimitiveType? SharedPrimitive(int slot, object value, ClassMapping type) =>
+        slot >= 0 ? Utf8StringCache.Current.Primitive(slot, type)
+        : ReferenceEquals(value, True) ? SharedTrue
+        : SharedFalse;
+
+    private static void KeepShared(int slot, object value, ClassMapping type, PrimitiveType primitive)
+    {
+        if (slot >= 0)
+        {
+            Utf8StringCache.Current.Keep(slot, type, primitive);
+        }
+        else if (ReferenceEquals(value, True))
+        {
+            SharedTrue = primitive;
+        }
+        else
+        {
+            SharedFalse = primitive;
+        }
+    }
+
+    /// <summary>Whether the string token the reader is on is one <see cref="Utf8JsonReader.GetString"/> decodes (it throws
+    /// for text that is not valid UTF-8) to a string that is not blank, without decoding it when it has a visible ASCII
+    /// character (which no blank string has).</summary>
+    private static bool NotBlank(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.IndexOfAnyInRange((byte)0x21, (byte)0x7E) >= 0)
+        {
+            return System.Text.Unicode.Utf8.IsValid(reader.ValueSpan); // where GetString would throw, and the read give up
+        }
+
+        return !string.IsNullOrWhiteSpace(reader.GetString());
     }
 
     /// <summary>One element of a class as it is named in JSON: <c>status</c>, <c>valueQuantity</c>.</summary>
@@ -339,21 +473,62 @@ internal static class FastResourceReader
     /// <param name="Kind">What its values are.</param>
     /// <param name="Mapping">The class of its values (a choice element: of the type the JSON name gives).</param>
     /// <param name="Type">The table of that class, for a complex value.</param>
-    /// <param name="Bit">The element's bit among its class's elements (all types of a choice element share one);
-    /// 0 past the 64th.</param>
-    /// <param name="Set">Sets the element on an instance of the class (the POCO property, compiled once).</param>
-    private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type, ulong Bit, Action<Base, object> Set)
+    /// <param name="Slot">The element's bit, setter and list maker (shared by the JSON names of a choice element).</param>
+    /// <param name="Unread">Whether <see cref="BundleMapper"/> never reads the element (<see cref="Unread"/>).</param>
+    private sealed record Element(string Name, bool IsCollection, ValueKind Kind, ClassMapping Mapping, FastType? Type, ElementSlot Slot, bool Unread)
     {
         /// <summary>Whether the element's values repeat across resources and patients (a coded status, a code system, a
-        /// code, a unit, a display text), so <see cref="Utf8StringCache"/> decodes each distinct one once per thread;
-        /// ids, references, dates and free text are decoded every time.</summary>
-        public bool Repeats { get; } = Kind == ValueKind.Code || Name is "system" or "code" or "unit" or "display" or "version";
+        /// code, a unit, a display text, a reference: every resource of a bundle names its subject), so
+        /// <see cref="Utf8StringCache"/> decodes each distinct one once per thread; ids, dates and free text are decoded
+        /// every time.</summary>
+        public bool Repeats { get; } = Kind == ValueKind.Code || Name is "system" or "code" or "unit" or "display" or "version" or "reference";
+
+        /// <summary>The element's bit among its class's elements (all types of a choice element share one); 0 past the 64th.</summary>
+        public ulong Bit => Slot.Bit;
 
         /// <summary>For a coded element, the last value <see cref="LiteralValidator.LiteralValid"/> accepted for it: the same
         /// string instance again (the cache gives the same instance for the same bytes) needs no look-up. Shared by every
         /// thread; a stale or racing write only costs a look-up.</summary>
         public string? LastValid { get; set; }
+
+        /// <summary>Sets the element on an instance of the class.</summary>
+        public void Set(Base target, object value) => Slot.Set(target, value);
+
+        /// <summary>An empty list of the element's type with room for <paramref name="count"/> items.</summary>
+        public IList NewList(int count) => Slot.NewList is { } make ? make(count) : Mapping.CreateList();
     }
+
+    /// <summary>What one element of a class shares across its JSON names: its bit, its setter (the POCO property, compiled
+    /// once) and, for a list, a maker of the property's list type at a given capacity (<c>null</c>: Firely's own).</summary>
+    private sealed record ElementSlot(ulong Bit, Action<Base, object> Set, Func<int, IList>? NewList);
+
+    /// <summary>The elements <see cref="BundleMapper"/> never reads, as <c>Class.element</c>: their values are checked but not
+    /// built when the POCO is read for mapping (<see cref="TryRead(ReadOnlySpan{byte}, string, bool)"/>). A resource with
+    /// such a member is taken or left exactly as when it is built; one the mapper starts to read must leave this list
+    /// (tests/Eligibility.Fhir.Tests/FastReadTests.cs reads every test bundle both ways).</summary>
+    internal static readonly System.Collections.Frozen.FrozenSet<string> Unread = new[]
+    {
+        "meta", "text", "implicitRules", "language", "identifier", "extension", "modifierExtension",
+    }.SelectMany(element => BundleMapper.UsedTypes.Select(type => type + "." + element))
+    .Concat([
+        "Observation.category", "Observation.basedOn", "Observation.partOf", "Observation.focus", "Observation.encounter",
+        "Observation.issued", "Observation.note", "Observation.bodySite", "Observation.method", "Observation.specimen",
+        "Observation.device", "Observation.hasMember", "Observation.derivedFrom",
+        "Condition.category", "Condition.severity", "Condition.bodySite", "Condition.encounter", "Condition.recordedDate",
+        "Condition.recorder", "Condition.asserter", "Condition.stage", "Condition.evidence", "Condition.note",
+        "Patient.active", "Patient.name", "Patient.telecom", "Patient.address", "Patient.maritalStatus", "Patient.photo",
+        "Patient.contact", "Patient.communication", "Patient.generalPractitioner", "Patient.managingOrganization", "Patient.link",
+        "Procedure.category", "Procedure.performer", "Procedure.location", "Procedure.reasonCode", "Procedure.reasonReference",
+        "Procedure.bodySite", "Procedure.outcome", "Procedure.note", "Procedure.encounter", "Procedure.recorder", "Procedure.asserter",
+        "Immunization.encounter", "Immunization.location", "Immunization.manufacturer", "Immunization.lotNumber",
+        "Immunization.site", "Immunization.route", "Immunization.performer", "Immunization.note", "Immunization.reasonCode",
+        "MedicationStatement.category", "MedicationStatement.note", "MedicationStatement.reasonCode", "MedicationStatement.informationSource",
+        "MedicationRequest.category", "MedicationRequest.note", "MedicationRequest.reasonCode", "MedicationRequest.requester",
+        "MedicationRequest.encounter", "MedicationRequest.recorder", "MedicationRequest.insurance",
+        "MedicationAdministration.note", "MedicationAdministration.reasonCode", "MedicationAdministration.performer",
+        "MedicationAdministration.context", "MedicationAdministration.category",
+        "MedicationDispense.performer", "MedicationDispense.note", "MedicationDispense.location", "MedicationDispense.receiver",
+    ]).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The elements of one class by their JSON names, filled as names are met.</summary>
     private sealed class FastType
@@ -363,7 +538,7 @@ internal static class FastResourceReader
         private (byte[] Name, Element Element)[] known = [];
 
         /// <summary>Each element's bit and setter, by element name (shared by the JSON names of a choice element).</summary>
-        private readonly Dictionary<string, (ulong Bit, Action<Base, object> Set)> slots = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ElementSlot> slots = new(StringComparer.Ordinal);
 
         public FastType(ClassMapping mapping) => Mapping = mapping;
 
@@ -454,7 +629,9 @@ internal static class FastResourceReader
         }
 
         private Element? Make(PropertyMapping property, ClassMapping type, ValueKind kind) =>
-            Slot(property) is { } slot ? new Element(property.Name, property.IsCollection, kind, type, null, slot.Bit, slot.Set) : null;
+            Slot(property) is { } slot ? new Element(property.Name, property.IsCollection, kind, type, null, slot, IsUnread(property)) : null;
+
+        private bool IsUnread(PropertyMapping property) => Unread.Contains(Mapping.Name + "." + property.Name);
 
         private Element? Make(PropertyMapping property, ClassMapping? type)
         {
@@ -473,12 +650,12 @@ internal static class FastResourceReader
                 : type.NativeType == typeof(Integer64) ? null
                 : ValueKind.String;
             return kind is { } k && Slot(property) is { } slot
-                ? new Element(property.Name, property.IsCollection, k, type, k == ValueKind.Complex ? Table(type) : null, slot.Bit, slot.Set)
+                ? new Element(property.Name, property.IsCollection, k, type, k == ValueKind.Complex ? Table(type) : null, slot, IsUnread(property))
                 : null;
         }
 
-        /// <summary>The element's bit and compiled setter; <c>null</c> when the model's property cannot be set.</summary>
-        private (ulong Bit, Action<Base, object> Set)? Slot(PropertyMapping property)
+        /// <summary>The element's bit, compiled setter and list maker; <c>null</c> when the model's property cannot be set.</summary>
+        private ElementSlot? Slot(PropertyMapping property)
         {
             lock (slots)
             {
@@ -501,8 +678,17 @@ internal static class FastResourceReader
                         System.Linq.Expressions.Expression.Convert(value, native.PropertyType)),
                     instance,
                     value).Compile();
+                Func<int, IList>? newList = null;
+                if (native.PropertyType.IsGenericType && native.PropertyType.GetGenericTypeDefinition() == typeof(List<>))
+                {
+                    var capacity = System.Linq.Expressions.Expression.Parameter(typeof(int), "capacity");
+                    newList = System.Linq.Expressions.Expression.Lambda<Func<int, IList>>(
+                        System.Linq.Expressions.Expression.New(native.PropertyType.GetConstructor([typeof(int)])!, capacity),
+                        capacity).Compile();
+                }
+
                 int index = slots.Count;
-                slot = (index < 64 ? 1UL << index : 0, set);
+                slot = new ElementSlot(index < 64 ? 1UL << index : 0, set, newList);
                 slots.Add(property.Name, slot);
                 return slot;
             }

@@ -177,7 +177,7 @@ public static class FhirBundleReader
         var diagnostics = new MappingDiagnostics(fileName, positions);
         try
         {
-            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom), parseResources, maxDepth));
+            return (bom, positions, diagnostics, BundleLayout.Scan(utf8.AsSpan(bom), parseResources, maxDepth, forMapping: parseResources));
         }
         catch (JsonException ex)
         {

@@ -24,6 +24,10 @@ internal sealed class Utf8StringCache
 
     private readonly byte[]?[] keys = new byte[Slots][];
     private readonly string?[] values = new string?[Slots];
+    private readonly KeptPrimitive?[] primitives = new KeptPrimitive?[Slots];
+
+    /// <summary>A primitive kept with a slot's value, and its class.</summary>
+    private sealed record KeptPrimitive(Hl7.Fhir.Introspection.ClassMapping Type, Hl7.Fhir.Model.PrimitiveType Primitive);
 
     /// <summary>The calling thread's cache.</summary>
     public static Utf8StringCache Current => current ??= new Utf8StringCache();
@@ -33,28 +37,54 @@ internal sealed class Utf8StringCache
     /// valid UTF-8), kept for next time. The caller checks the value either way (a hit is the same string a miss gives).</summary>
     /// <param name="reader">A reader on a string token.</param>
     /// <returns>The value.</returns>
-    public string? Get(ref Utf8JsonReader reader)
+    public string? Get(ref Utf8JsonReader reader) => Get(ref reader, out _);
+
+    /// <summary>As <see cref="Get(ref Utf8JsonReader)"/>; <paramref name="slot"/> is the value's place in the cache (for
+    /// <see cref="Primitive"/> and <see cref="Keep"/>), or -1 when it is not kept.</summary>
+    /// <param name="reader">A reader on a string token.</param>
+    /// <param name="slot">The value's slot, or -1.</param>
+    /// <returns>The value.</returns>
+    public string? Get(ref Utf8JsonReader reader, out int slot)
     {
+        slot = -1;
         if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
         {
             return reader.GetString();
         }
 
         var utf8 = reader.ValueSpan;
-        int slot = Slot(utf8);
-        if (keys[slot] is { } key && utf8.SequenceEqual(key))
+        int at = Slot(utf8);
+        if (keys[at] is { } key && utf8.SequenceEqual(key))
         {
-            return values[slot];
+            slot = at;
+            return values[at];
         }
 
         string? text = reader.GetString();
         if (text is not null)
         {
-            Store(slot, utf8, text);
+            Store(at, utf8, text);
+            slot = at;
         }
 
         return text;
     }
+
+    /// <summary>The primitive kept with the value of <paramref name="slot"/> (<see cref="Keep"/>) when it is of class
+    /// <paramref name="type"/>, else <c>null</c>.</summary>
+    /// <param name="slot">A slot <see cref="Get(ref Utf8JsonReader, out int)"/> gave.</param>
+    /// <param name="type">The primitive's class.</param>
+    /// <returns>The primitive, or <c>null</c>.</returns>
+    public Hl7.Fhir.Model.PrimitiveType? Primitive(int slot, Hl7.Fhir.Introspection.ClassMapping type) =>
+        primitives[slot] is { } kept && ReferenceEquals(kept.Type, type) ? kept.Primitive : null;
+
+    /// <summary>Keeps a primitive of the slot's value (of class <paramref name="type"/>, built and checked by the
+    /// caller) with it, until the slot is given another value.</summary>
+    /// <param name="slot">A slot <see cref="Get(ref Utf8JsonReader, out int)"/> gave.</param>
+    /// <param name="type">The primitive's class.</param>
+    /// <param name="primitive">The primitive.</param>
+    public void Keep(int slot, Hl7.Fhir.Introspection.ClassMapping type, Hl7.Fhir.Model.PrimitiveType primitive) =>
+        primitives[slot] = new KeptPrimitive(type, primitive);
 
     /// <summary>The cached string for <paramref name="utf8"/>, or <c>null</c> on a miss (tests look in with it).</summary>
     internal string? Find(ReadOnlySpan<byte> utf8)
@@ -76,6 +106,7 @@ internal sealed class Utf8StringCache
     {
         // Value first, key last: a slot is only ever read on its own thread, but keep the pair consistent anyway.
         keys[slot] = null;
+        primitives[slot] = null;
         values[slot] = text;
         keys[slot] = utf8.ToArray();
     }
