@@ -50,6 +50,7 @@ public sealed class PatientIndex
     private readonly string?[]? normalisedTexts;
     private readonly Dictionary<string, Assessment[]> answers;
     private MatchCache? matches;
+    private TableView[] views = [];
 
     private PatientIndex(PatientRecord record)
     {
@@ -280,7 +281,8 @@ public sealed class PatientIndex
     {
         int best = -1;
         DateOnly bestDate = default;
-        foreach (int g in ObservationGroupsOf(matcher))
+        var groups = matcher.Table is { } table ? ViewOf(table).ObservationGroups(this, matcher.Slot) : ObservationGroupsOf(matcher);
+        foreach (int g in groups)
         {
             var group = observationGroups[g];
             LatestIn(observationMembers.AsSpan(group.Start, group.Length), window, usable, ref best, ref bestDate);
@@ -411,6 +413,11 @@ public sealed class PatientIndex
     private string?[]? RecordMembers<T>(CodeMatcher matcher, MatchKind kind, IReadOnlyList<T> records)
         where T : ClinicalRecord
     {
+        if (matcher.Table is { } table)
+        {
+            return ViewOf(table).Members(kind, matcher.Slot, records);
+        }
+
         var cached = Matches.Find(matcher, kind);
         if (cached is not null)
         {
@@ -428,6 +435,167 @@ public sealed class PatientIndex
 
         var added = Matches.Add(matcher, kind, (object?)members ?? NoMembers);
         return ReferenceEquals(added, NoMembers) ? null : (string?[])added;
+    }
+
+    /// <summary>What one trial's code table resolves in this index, made on the first question of a matcher in that table.</summary>
+    private TableView ViewOf(CodeTable table)
+    {
+        var current = Volatile.Read(ref views);
+        TableView? made = null;
+        while (true)
+        {
+            foreach (var view in current)
+            {
+                if (ReferenceEquals(view.Table, table))
+                {
+                    return view;
+                }
+            }
+
+            made ??= new TableView(table);
+            var grown = new TableView[current.Length + 1];
+            current.CopyTo(grown, 0);
+            grown[^1] = made;
+            var seen = Interlocked.CompareExchange(ref views, grown, current);
+            if (ReferenceEquals(seen, current))
+            {
+                return made;
+            }
+
+            current = seen; // another thread added a view: look again
+        }
+    }
+
+    /// <summary>
+    /// Each observation group's matches in one code table, laid out by slot in one array: <c>[0..slots]</c> where each
+    /// slot's groups start (counted from <c>slots + 1</c>), then the groups, slot after slot, in group order. One
+    /// look-up per group; empty when there are no groups.
+    /// </summary>
+    private int[] LayOutGroups(CodeTable table)
+    {
+        int groupCount = observationGroupCount;
+        if (groupCount == 0)
+        {
+            return [];
+        }
+
+        int slots = table.SlotCount;
+        var hitsOf = ArrayPool<CodeTable.Hit[]>.Shared.Rent(groupCount);
+        int total = 0;
+        for (int g = 0; g < groupCount; g++)
+        {
+            total += (hitsOf[g] = table.Lookup(observationGroups[g].System, observationGroups[g].Code)).Length;
+        }
+
+        var layout = new int[slots + 1 + total];
+        for (int g = 0; g < groupCount; g++)
+        {
+            foreach (var hit in hitsOf[g])
+            {
+                layout[hit.Slot + 1]++;
+            }
+        }
+
+        for (int slot = 1; slot <= slots; slot++)
+        {
+            layout[slot] += layout[slot - 1];
+        }
+
+        int[]? rented = null;
+        Span<int> next = slots <= StackGroups ? stackalloc int[slots] : (rented = ArrayPool<int>.Shared.Rent(slots));
+        layout.AsSpan(0, slots).CopyTo(next);
+        for (int g = 0; g < groupCount; g++)
+        {
+            foreach (var hit in hitsOf[g])
+            {
+                layout[slots + 1 + next[hit.Slot]++] = g;
+            }
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+
+        hitsOf.AsSpan(0, groupCount).Clear();
+        ArrayPool<CodeTable.Hit[]>.Shared.Return(hitsOf);
+        return layout;
+    }
+
+    /// <summary>
+    /// The member concept each record matches, per slot of one code table (<c>null</c> for a slot no record matches;
+    /// <see cref="NoMembers"/> when no record matches any): one look-up per coding. A record's member for a slot is the
+    /// one its first matching coding gives, as <see cref="CodeMatcher.Match(IReadOnlyList{Coding})"/> finds it.
+    /// </summary>
+    private static object MatchRecords<T>(CodeTable table, IReadOnlyList<T> records)
+        where T : ClinicalRecord
+    {
+        string?[]?[]? perSlot = null;
+        for (int i = 0; i < records.Count; i++)
+        {
+            var codes = records[i].Codes;
+            for (int c = 0; c < codes.Count; c++)
+            {
+                var coding = codes[c];
+                foreach (var hit in table.Lookup(CodeMatcher.NormaliseSystem(coding.System), coding.Code.Trim()))
+                {
+                    perSlot ??= new string?[]?[table.SlotCount];
+                    var members = perSlot[hit.Slot] ??= new string?[records.Count];
+                    members[i] ??= hit.Member;
+                }
+            }
+        }
+
+        return (object?)perSlot ?? NoMembers;
+    }
+
+    /// <summary>
+    /// One code table's view of the index: per slot, the observation groups and the records of each kind its matcher
+    /// matches. Each part is made on first use and published whole (two threads may both make it; the first one stored
+    /// wins, and both are the same).
+    /// </summary>
+    private sealed class TableView
+    {
+        private readonly object?[] records = new object?[4];
+        private int[]? groups;
+
+        public TableView(CodeTable table) => Table = table;
+
+        public CodeTable Table { get; }
+
+        /// <summary>The observation groups the slot's matcher matches.</summary>
+        public ReadOnlySpan<int> ObservationGroups(PatientIndex index, int slot)
+        {
+            var layout = Volatile.Read(ref groups);
+            if (layout is null)
+            {
+                var made = index.LayOutGroups(Table);
+                layout = Interlocked.CompareExchange(ref groups, made, null) ?? made;
+            }
+
+            if (layout.Length == 0)
+            {
+                return [];
+            }
+
+            int start = layout[slot];
+            return layout.AsSpan(Table.SlotCount + 1 + start, layout[slot + 1] - start);
+        }
+
+        /// <summary>The member each record of the kind matches for the slot's matcher, or <c>null</c> when none does.</summary>
+        public string?[]? Members<T>(MatchKind kind, int slot, IReadOnlyList<T> of)
+            where T : ClinicalRecord
+        {
+            ref object? part = ref records[(int)kind - 1];
+            var perSlot = Volatile.Read(ref part);
+            if (perSlot is null)
+            {
+                var made = MatchRecords(Table, of);
+                perSlot = Interlocked.CompareExchange(ref part, made, null) ?? made;
+            }
+
+            return ReferenceEquals(perSlot, NoMembers) ? null : ((string?[]?[])perSlot)[slot];
+        }
     }
 
     /// <summary>
