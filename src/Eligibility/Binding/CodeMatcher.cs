@@ -32,7 +32,6 @@ internal sealed class CodeMatcher
     private int count;
     private (string System, string Code)[] exactKeys = [];
     private SystemTable[] systems = [];
-    private bool hasPrefixes;
     private int claimed;
     private int slot;
     private CodeTable? table;
@@ -109,7 +108,6 @@ internal sealed class CodeMatcher
         }
 
         systems = tables.ToArray();
-        hasPrefixes = prefixes.Count > 0;
         exactBuild = null;
         prefixBuild = null;
         return this;
@@ -140,13 +138,9 @@ internal sealed class CodeMatcher
     /// <summary>Points the matcher at the table that claimed it, once that table is complete.</summary>
     internal void Join(CodeTable complete) => Volatile.Write(ref table, complete);
 
-    /// <summary>Whether any binding matches by prefix (ICD-10, ATC).</summary>
-    public bool HasPrefixes => Freeze().hasPrefixes;
-
     /// <summary>
     /// Every exactly matched (normalised system, trimmed code): a coding matches one of them exactly when
-    /// <see cref="Match(Coding)"/> finds it in an exact system, so a patient index can look a few codes up directly
-    /// instead of testing each of its codings.
+    /// <see cref="Match(Coding)"/> finds it in an exact system.
     /// </summary>
     public (string System, string Code)[] ExactKeys => Freeze().exactKeys;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -28,21 +29,17 @@ namespace Eligibility.Patients;
 public sealed class PatientIndex
 {
     private static readonly Dictionary<string, Assessment[]> NoAnswers = new(StringComparer.OrdinalIgnoreCase);
-    private static readonly Dictionary<string, int> NoGroups = new(StringComparer.Ordinal);
     private static readonly object NoMembers = new();
 
-    // Working space on the stack: coding occurrences of a record's results (four ints each), groups matched by a concept.
-    private const int StackOccurrences = 64;
+    // Working space on the stack: for a record's coding occurrences (four ints each, and two places of the table of
+    // groups), and for the groups matched by a concept.
+    private const int StackInts = 512;
     private const int StackGroups = 128;
 
     // The groups, found in one pass (the array may be longer than observationGroupCount: it is allocated before the
-    // groups are counted, as long as there are coding occurrences, so nothing is copied).
+    // groups are counted, sized as the working space, so nothing is copied).
     private readonly CodingGroup[] observationGroups;
     private readonly int observationGroupCount;
-
-    // The first group of each trimmed code; the groups of one code in other systems follow it through CodingGroup.Next.
-    // Keyed by the code alone so a lookup hashes one short string (the default string comparer's fast hash).
-    private readonly Dictionary<string, int> observationGroupByCode;
 
     // The members of every group, group after group (CodingGroup.Start, CodingGroup.Length), each group sorted by date.
     private readonly int[] observationMembers;
@@ -65,23 +62,23 @@ public sealed class PatientIndex
         // The lists are read as spans when they are arrays or lists (what the readers make), sparing an interface call per item.
         var observationSpan = Items(observations, out bool observationsSpanned);
         int observationCount = observationsSpanned ? observationSpan.Length : observations.Count;
-        int occurrences = 0;
-        for (int i = 0; i < observationCount; i++)
-        {
-            occurrences += (observationsSpanned ? observationSpan[i] : observations[i]).Codes.Count;
-        }
 
-        // There are at most as many groups as coding occurrences. The four working buffers share one span, on the stack
-        // for a usual record, else rented.
+        // Results usually carry one coding each, so the working space is first sized for a few more occurrences than
+        // results, and doubled (rented) when they carry more. The four working buffers and an open-addressing table of
+        // the groups (group + 1 per place, 0 for empty; at least twice as many places as occurrences) share one span, on
+        // the stack for a usual record, else rented.
+        int capacity = observationCount + 4;
+        int places = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * capacity));
         int[]? rented = null;
-        Span<int> buffers = occurrences <= StackOccurrences ? stackalloc int[4 * occurrences]
-            : (rented = ArrayPool<int>.Shared.Rent(4 * occurrences));
-        Span<int> occurrenceGroups = buffers[..occurrences];
-        Span<int> occurrenceResults = buffers.Slice(occurrences, occurrences);
-        Span<int> counts = buffers.Slice(2 * occurrences, occurrences);
-        Span<int> lastMember = buffers.Slice(3 * occurrences, occurrences);
-        var groups = occurrences == 0 ? [] : new CodingGroup[occurrences];
-        var byCode = occurrences == 0 ? NoGroups : new Dictionary<string, int>(occurrences, StringComparer.Ordinal);
+        Span<int> buffers = (4 * capacity) + places <= StackInts ? stackalloc int[(4 * capacity) + places]
+            : (rented = ArrayPool<int>.Shared.Rent((4 * capacity) + places));
+        Span<int> occurrenceGroups = buffers[..capacity];
+        Span<int> occurrenceResults = buffers.Slice(capacity, capacity);
+        Span<int> counts = buffers.Slice(2 * capacity, capacity);
+        Span<int> lastMember = buffers.Slice(3 * capacity, capacity);
+        Span<int> table = buffers.Slice(4 * capacity, places);
+        table.Clear();
+        var groups = observationCount == 0 ? [] : new CodingGroup[capacity];
         int groupCount = 0;
         int at = 0;
         string? lastSystem = null;
@@ -115,16 +112,60 @@ public sealed class PatientIndex
                     lastNormalised = CodeMatcher.NormaliseSystem(coding.System);
                 }
 
-                // One hash of the code finds its chain of groups, or makes room for the first.
+                if (at == capacity)
+                {
+                    // More occurrences than the space holds (each new group comes with an occurrence): double it.
+                    int larger = 2 * capacity;
+                    int largerPlaces = 2 * places;
+                    var bigger = ArrayPool<int>.Shared.Rent((4 * larger) + largerPlaces);
+                    occurrenceGroups[..at].CopyTo(bigger);
+                    occurrenceResults[..at].CopyTo(bigger.AsSpan(larger));
+                    counts[..groupCount].CopyTo(bigger.AsSpan(2 * larger));
+                    lastMember[..groupCount].CopyTo(bigger.AsSpan(3 * larger));
+                    if (rented is not null)
+                    {
+                        ArrayPool<int>.Shared.Return(rented);
+                    }
+
+                    rented = bigger;
+                    buffers = bigger;
+                    capacity = larger;
+                    places = largerPlaces;
+                    occurrenceGroups = buffers[..capacity];
+                    occurrenceResults = buffers.Slice(capacity, capacity);
+                    counts = buffers.Slice(2 * capacity, capacity);
+                    lastMember = buffers.Slice(3 * capacity, capacity);
+                    table = buffers.Slice(4 * capacity, places);
+                    table.Clear();
+                    for (int k = 0; k < groupCount; k++)
+                    {
+                        int free = Hash(groups[k].Code) & (places - 1);
+                        while (table[free] != 0)
+                        {
+                            free = (free + 1) & (places - 1);
+                        }
+
+                        table[free] = k + 1;
+                    }
+
+                    Array.Resize(ref groups, capacity);
+                }
+
+                // One hash of the code finds its group in the table, or the empty place where it goes.
                 string code = coding.Code.Trim();
-                ref int head = ref CollectionsMarshal.GetValueRefOrAddDefault(byCode, code, out bool exists);
-                int g = exists ? InChain(groups, head, lastNormalised) : -1;
+                int place = Hash(code) & (places - 1);
+                int g;
+                while ((g = table[place] - 1) >= 0
+                    && !(string.Equals(groups[g].Code, code, StringComparison.Ordinal) && string.Equals(groups[g].System, lastNormalised, StringComparison.Ordinal)))
+                {
+                    place = (place + 1) & (places - 1);
+                }
 
                 if (g < 0)
                 {
                     g = groupCount++;
-                    groups[g] = new CodingGroup(code, lastNormalised, exists ? head : -1, 0, 0);
-                    head = g; // the newest group of the code heads its chain
+                    groups[g] = new CodingGroup(code, lastNormalised, 0, 0);
+                    table[place] = g + 1;
                     counts[g] = 0;
                     lastMember[g] = -1;
                 }
@@ -162,7 +203,6 @@ public sealed class PatientIndex
 
         observationGroups = groups;
         observationGroupCount = groupCount;
-        observationGroupByCode = byCode;
         SortByDate(groups.AsSpan(0, groupCount), observationMembers, observationDates);
         answers = IndexAnswers(record.Assessments);
     }
@@ -186,19 +226,16 @@ public sealed class PatientIndex
         return default;
     }
 
-    /// <summary>The group of (normalised system, trimmed code) among the groups found so far, or -1.</summary>
-    private static int GroupOf(CodingGroup[] groups, Dictionary<string, int> byCode, string system, string code) =>
-        byCode.TryGetValue(code, out int g) ? InChain(groups, g, system) : -1;
-
-    /// <summary>The group of <paramref name="system"/> in the chain of one code's groups that starts at <paramref name="g"/>, or -1.</summary>
-    private static int InChain(CodingGroup[] groups, int g, string system)
+    /// <summary>A cheap hash of a code for the build's table of groups (FNV-1a over its characters).</summary>
+    private static int Hash(string code)
     {
-        while (g >= 0 && !string.Equals(groups[g].System, system, StringComparison.Ordinal))
+        uint hash = 2166136261;
+        foreach (char ch in code)
         {
-            g = groups[g].Next;
+            hash = (hash ^ ch) * 16777619;
         }
 
-        return g;
+        return (int)(hash ^ (hash >> 15));
     }
 
     /// <summary>Sorts each group by date, then by position in the record: the last of equal dates is the later record, which wins a tie.</summary>
@@ -292,8 +329,8 @@ public sealed class PatientIndex
     }
 
     /// <summary>
-    /// The observation groups whose coding the matcher matches, found once per index and concept (by exact-key lookup
-    /// when that is cheaper, else by testing each group's coding) and kept in the index's match cache.
+    /// The observation groups whose coding the matcher matches, for a matcher in no trial's code table: found once per
+    /// index and concept by testing each group's coding, and kept in the index's match cache.
     /// </summary>
     private int[] ObservationGroupsOf(CodeMatcher matcher)
     {
@@ -309,31 +346,13 @@ public sealed class PatientIndex
         }
 
         int[]? rented = null;
-        // Sized to what can be found, as the stack space is cleared before use.
-        bool lookUp = !matcher.HasPrefixes && matcher.ExactKeys.Length <= groupCount;
-        int most = lookUp ? matcher.ExactKeys.Length : groupCount;
-        Span<int> buffer = most <= StackGroups ? stackalloc int[most] : (rented = ArrayPool<int>.Shared.Rent(most));
+        Span<int> buffer = groupCount <= StackGroups ? stackalloc int[groupCount] : (rented = ArrayPool<int>.Shared.Rent(groupCount));
         int found = 0;
-
-        // Looking the concept's codes up is the cheaper way when it matches exactly only, with no more codes than groups.
-        if (lookUp)
+        for (int g = 0; g < groupCount; g++)
         {
-            foreach (var (system, code) in matcher.ExactKeys)
+            if (matcher.Match(observationGroups[g].System, observationGroups[g].Code) is not null)
             {
-                if (GroupOf(observationGroups, observationGroupByCode, system, code) is var g and >= 0)
-                {
-                    buffer[found++] = g;
-                }
-            }
-        }
-        else
-        {
-            for (int g = 0; g < groupCount; g++)
-            {
-                if (matcher.Match(observationGroups[g].System, observationGroups[g].Code) is not null)
-                {
-                    buffer[found++] = g;
-                }
+                buffer[found++] = g;
             }
         }
 
@@ -531,16 +550,20 @@ public sealed class PatientIndex
         where T : ClinicalRecord
     {
         string?[]?[]? perSlot = null;
-        for (int i = 0; i < records.Count; i++)
+        var recordSpan = Items(records, out bool recordsSpanned);
+        int recordCount = recordsSpanned ? recordSpan.Length : records.Count;
+        for (int i = 0; i < recordCount; i++)
         {
-            var codes = records[i].Codes;
-            for (int c = 0; c < codes.Count; c++)
+            var codes = (recordsSpanned ? recordSpan[i] : records[i]).Codes;
+            var codeSpan = Items(codes, out bool codesSpanned);
+            int codeCount = codesSpanned ? codeSpan.Length : codes.Count;
+            for (int c = 0; c < codeCount; c++)
             {
-                var coding = codes[c];
+                var coding = codesSpanned ? codeSpan[c] : codes[c];
                 foreach (var hit in table.Lookup(CodeMatcher.NormaliseSystem(coding.System), coding.Code.Trim()))
                 {
                     perSlot ??= new string?[]?[table.SlotCount];
-                    var members = perSlot[hit.Slot] ??= new string?[records.Count];
+                    var members = perSlot[hit.Slot] ??= new string?[recordCount];
                     members[i] ??= hit.Member;
                 }
             }
@@ -663,9 +686,9 @@ public sealed class PatientIndex
         return index;
     }
 
-    /// <summary>One exact-match key's results: its trimmed code and normalised system, the next group of the same code in
-    /// another system (-1 for none), and where its members lie in the members array.</summary>
-    private readonly record struct CodingGroup(string Code, string System, int Next, int Start, int Length);
+    /// <summary>One exact-match key's results: its trimmed code and normalised system, and where its members lie in the
+    /// members array.</summary>
+    private readonly record struct CodingGroup(string Code, string System, int Start, int Length);
 
     private enum MatchKind
     {
