@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 
@@ -16,8 +15,9 @@ namespace Eligibility.Binding;
 /// (<see cref="CodeMatcher.Match(string, string)"/>, the very test the matchers make one by one), then kept per code —
 /// never per patient — so the answers are the matchers' own. The table keeps at most <see cref="Capacity"/> codes; past
 /// that a code's matches are worked out each time it is looked up and not kept, so memory stays bounded whatever codes
-/// the patients carry. Thread-safe: look-ups read a concurrent dictionary without locks; two threads may work out the
-/// same code at once, and the first one stored wins (both computed the same matches).
+/// the patients carry. Thread-safe: look-ups read an open-addressing table without locks (a code not kept is matched
+/// outside any lock, then kept under one); two threads may work out the same code at once, and the first one kept wins
+/// (both computed the same matches).
 /// </remarks>
 internal sealed class CodeTable
 {
@@ -26,8 +26,9 @@ internal sealed class CodeTable
 
     private static readonly Hit[] NoHits = [];
 
-    private readonly ConcurrentDictionary<CodeKey, Hit[]> known = new(KeyComparer.Instance);
+    private readonly object writing = new();
     private CodeMatcher[] matchers = [];
+    private Entry?[] entries = new Entry?[64];
     private int kept;
 
     private CodeTable(int capacity) => Capacity = capacity;
@@ -78,21 +79,105 @@ internal sealed class CodeTable
     /// none). <paramref name="normalisedSystem"/> as <see cref="CodeMatcher.NormaliseSystem"/> gives it,
     /// <paramref name="trimmedCode"/> trimmed.
     /// </summary>
-    public Hit[] Lookup(string normalisedSystem, string trimmedCode)
+    public Hit[] Lookup(string normalisedSystem, string trimmedCode) => Lookup(normalisedSystem, trimmedCode, Hash(trimmedCode));
+
+    /// <summary><see cref="Lookup(string, string)"/> with the code's <see cref="Hash"/> already worked out.</summary>
+    public Hit[] Lookup(string normalisedSystem, string trimmedCode, int hash)
     {
-        var key = new CodeKey(normalisedSystem, trimmedCode);
-        if (known.TryGetValue(key, out var hits))
+        var table = Volatile.Read(ref entries);
+        int mask = table.Length - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask)
         {
-            return hits;
+            var entry = Volatile.Read(ref table[i]);
+            if (entry is null)
+            {
+                break;
+            }
+
+            if (entry.Hash == hash && string.Equals(entry.Code, trimmedCode, StringComparison.Ordinal)
+                && (ReferenceEquals(entry.System, normalisedSystem) || string.Equals(entry.System, normalisedSystem, StringComparison.Ordinal)))
+            {
+                return entry.Hits;
+            }
         }
 
-        hits = Match(normalisedSystem, trimmedCode);
-        if (Volatile.Read(ref kept) < Capacity && known.TryAdd(key, hits))
+        var hits = Match(normalisedSystem, trimmedCode);
+        if (Volatile.Read(ref kept) < Capacity)
         {
-            Interlocked.Increment(ref kept);
+            Keep(new Entry(normalisedSystem, trimmedCode, hash, hits));
         }
 
         return hits;
+    }
+
+    /// <summary>
+    /// A cheap hash of a trimmed code (FNV-1a over its characters, folded): what <see cref="Lookup(string, string, int)"/>
+    /// takes, so a caller that hashed the code already does not hash it again.
+    /// </summary>
+    public static int Hash(string code)
+    {
+        uint hash = 2166136261;
+        foreach (char ch in code)
+        {
+            hash = (hash ^ ch) * 16777619;
+        }
+
+        return (int)(hash ^ (hash >> 15));
+    }
+
+    /// <summary>
+    /// Stores an entry unless its code is kept already. Writers take a lock; readers never do: an entry is published
+    /// whole into an empty place, and a grown table is filled before it replaces the old one.
+    /// </summary>
+    private void Keep(Entry entry)
+    {
+        lock (writing)
+        {
+            if (kept >= Capacity)
+            {
+                return;
+            }
+
+            var table = entries;
+            if ((kept + 1) * 2 > table.Length)
+            {
+                var grown = new Entry?[table.Length * 2];
+                foreach (var old in table)
+                {
+                    if (old is not null)
+                    {
+                        grown[FreePlace(grown, old)] = old;
+                    }
+                }
+
+                Volatile.Write(ref entries, grown);
+                table = grown;
+            }
+
+            int mask = table.Length - 1;
+            for (int i = entry.Hash & mask; table[i] is { } other; i = (i + 1) & mask)
+            {
+                if (other.Hash == entry.Hash && other.Code == entry.Code && other.System == entry.System)
+                {
+                    return; // another thread kept it first
+                }
+            }
+
+            Volatile.Write(ref table[FreePlace(table, entry)], entry);
+            Volatile.Write(ref kept, kept + 1);
+        }
+    }
+
+    private static int FreePlace(Entry?[] table, Entry entry)
+    {
+        int mask = table.Length - 1;
+        int i = entry.Hash & mask;
+        while (table[i] is not null)
+        {
+            i = (i + 1) & mask;
+        }
+
+        return i;
     }
 
     private Hit[] Match(string normalisedSystem, string trimmedCode)
@@ -112,17 +197,6 @@ internal sealed class CodeTable
     /// <summary>A slot whose matcher matches a code, and the member concept it matches.</summary>
     internal readonly record struct Hit(int Slot, string Member);
 
-    private readonly record struct CodeKey(string System, string Code);
-
-    /// <summary>Keys compared by ordinal; the hash is the code's (systems are few and usually the same object).</summary>
-    private sealed class KeyComparer : IEqualityComparer<CodeKey>
-    {
-        public static readonly KeyComparer Instance = new();
-
-        public bool Equals(CodeKey x, CodeKey y) =>
-            string.Equals(x.Code, y.Code, StringComparison.Ordinal)
-            && (ReferenceEquals(x.System, y.System) || string.Equals(x.System, y.System, StringComparison.Ordinal));
-
-        public int GetHashCode(CodeKey key) => key.Code.GetHashCode(StringComparison.Ordinal);
-    }
+    /// <summary>One kept code: its normalised system, trimmed code and hash, and what it matches.</summary>
+    private sealed record Entry(string System, string Code, int Hash, Hit[] Hits);
 }

@@ -139,7 +139,7 @@ public sealed class PatientIndex
                     table.Clear();
                     for (int k = 0; k < groupCount; k++)
                     {
-                        int free = Hash(groups[k].Code) & (places - 1);
+                        int free = groups[k].Hash & (places - 1);
                         while (table[free] != 0)
                         {
                             free = (free + 1) & (places - 1);
@@ -153,10 +153,12 @@ public sealed class PatientIndex
 
                 // One hash of the code finds its group in the table, or the empty place where it goes.
                 string code = coding.Code.Trim();
-                int place = Hash(code) & (places - 1);
+                int hash = CodeTable.Hash(code);
+                int place = hash & (places - 1);
                 int g;
                 while ((g = table[place] - 1) >= 0
-                    && !(string.Equals(groups[g].Code, code, StringComparison.Ordinal) && string.Equals(groups[g].System, lastNormalised, StringComparison.Ordinal)))
+                    && !(groups[g].Hash == hash && string.Equals(groups[g].Code, code, StringComparison.Ordinal)
+                        && string.Equals(groups[g].System, lastNormalised, StringComparison.Ordinal)))
                 {
                     place = (place + 1) & (places - 1);
                 }
@@ -164,7 +166,7 @@ public sealed class PatientIndex
                 if (g < 0)
                 {
                     g = groupCount++;
-                    groups[g] = new CodingGroup(code, lastNormalised, 0, 0);
+                    groups[g] = new CodingGroup(code, lastNormalised, hash, 0, 0);
                     table[place] = g + 1;
                     counts[g] = 0;
                     lastMember[g] = -1;
@@ -226,17 +228,6 @@ public sealed class PatientIndex
         return default;
     }
 
-    /// <summary>A cheap hash of a code for the build's table of groups (FNV-1a over its characters).</summary>
-    private static int Hash(string code)
-    {
-        uint hash = 2166136261;
-        foreach (char ch in code)
-        {
-            hash = (hash ^ ch) * 16777619;
-        }
-
-        return (int)(hash ^ (hash >> 15));
-    }
 
     /// <summary>Sorts each group by date, then by position in the record: the last of equal dates is the later record, which wins a tie.</summary>
     private static void SortByDate(ReadOnlySpan<CodingGroup> groups, int[] members, DateOnly[] dates)
@@ -503,7 +494,8 @@ public sealed class PatientIndex
         int total = 0;
         for (int g = 0; g < groupCount; g++)
         {
-            total += (hitsOf[g] = table.Lookup(observationGroups[g].System, observationGroups[g].Code)).Length;
+            var group = observationGroups[g];
+            total += (hitsOf[g] = table.Lookup(group.System, group.Code, group.Hash)).Length;
         }
 
         var layout = new int[slots + 1 + total];
@@ -686,9 +678,9 @@ public sealed class PatientIndex
         return index;
     }
 
-    /// <summary>One exact-match key's results: its trimmed code and normalised system, and where its members lie in the
-    /// members array.</summary>
-    private readonly record struct CodingGroup(string Code, string System, int Start, int Length);
+    /// <summary>One exact-match key's results: its trimmed code, normalised system and the code's hash
+    /// (<see cref="CodeTable.Hash"/>), and where its members lie in the members array.</summary>
+    private readonly record struct CodingGroup(string Code, string System, int Hash, int Start, int Length);
 
     private enum MatchKind
     {
