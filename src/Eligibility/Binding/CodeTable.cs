@@ -36,6 +36,9 @@ internal sealed class CodeTable
     /// <summary>How many codes the table keeps at most.</summary>
     public int Capacity { get; }
 
+    /// <summary>The matchers that joined the table, by slot.</summary>
+    public IReadOnlyList<CodeMatcher> Matchers => matchers;
+
     /// <summary>The number of slots (matchers that joined the table).</summary>
     public int SlotCount => matchers.Length;
 
