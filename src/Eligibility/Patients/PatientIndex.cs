@@ -15,15 +15,17 @@ namespace Eligibility.Patients;
 /// against (<see cref="TrialEvaluator.Evaluate(PatientIndex, DateOnly)"/>,
 /// <see cref="TrialEvaluator.Decide(PatientIndex, DateOnly, Span{Outcome})"/>). The results that count as observations
 /// are grouped by coding (normalised system and trimmed code), each group sorted by date, so finding a concept's latest
-/// result reads only the groups the concept matches. Which groups and which records of the other kinds a concept matches
-/// is worked out the first time any trial asks, then kept in the index (per concept), so a concept is matched against a
-/// patient's codes once however many trials and criteria use it. Answers to judgements are grouped by what they answer.
+/// result reads only the groups the concept matches. Which groups and which records of the other kinds a trial's concepts
+/// match is worked out the first time the trial asks, for all its concepts at once: one look-up per distinct code in the
+/// trial's table of what each code matches (kept per trial and code, never per patient), then kept in the index, so each
+/// trial matches a patient's codes once however many criteria use them. Answers to judgements are grouped by what they
+/// answer.
 /// </summary>
 /// <remarks>
 /// Nothing in the index depends on a trial or an as-of date, and which data a rule uses is exactly what it uses reading
 /// the <see cref="PatientRecord"/> (docs/semantics.md "Which data is used"): evaluating with the index or with the record
-/// gives the same results. Thread-safe once built (its only mutable part is the per-concept match cache, filled safely
-/// under concurrent use); it keeps a reference to the record, which must not be changed while the index is in use
+/// gives the same results. Thread-safe once built (its only mutable parts are what each trial's concepts match, filled
+/// safely under concurrent use); it keeps a reference to the record, which must not be changed while the index is in use
 /// (records are immutable unless their lists are mutated by the caller).
 /// </remarks>
 public sealed class PatientIndex

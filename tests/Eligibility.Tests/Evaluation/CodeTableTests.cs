@@ -318,4 +318,66 @@ public class CodeTableTests
             Difference(index, matcher).Should().BeNull();
         }
     }
+
+    /// <summary>The latest result as docs/semantics.md selects it, one record at a time in record order.</summary>
+    private static int Scan(PatientRecord patient, CodeMatcher matcher, DateWindow window, Func<ObservationRecord, bool> usable)
+    {
+        int best = -1;
+        for (int i = 0; i < patient.Observations.Count; i++)
+        {
+            var o = patient.Observations[i];
+            if (o.Date is { } date && window.Contains(date) && Eligibility.Evaluation.EvaluationContext.CountsAsResult(o.Status) && usable(o)
+                && matcher.Match(o.Codes) is not null && (best < 0 || date >= patient.Observations[best].Date!.Value))
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    [Test]
+    public void Results_with_many_codings_each_are_found_as_a_scan_finds_them()
+    {
+        // Far more codings than results (the build's working space doubles, twice), repeats within one result, one code
+        // in several systems and spellings, out of date order.
+        string[] systems = [CodeSystems.Loinc, Local, "HTTP://LOINC.ORG", CodeSystems.Snomed];
+        var random = new Random(5);
+        var results = Enumerable.Range(0, 9).Select(i => new ObservationRecord
+        {
+            Id = "r" + i,
+            Codes = Enumerable.Range(0, 1 + random.Next(14)).Select(_ => new Coding(systems[random.Next(systems.Length)], (random.Next(12) + (random.Next(3) == 0 ? " " : "")).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray(),
+            Value = random.Next(4) == 0 ? null : i,
+            Status = random.Next(6) == 0 ? "preliminary" : "final",
+            Date = AsOf.AddDays(-random.Next(40)),
+        }).ToArray();
+        var patient = Patient().WithLabs(results);
+        results.Sum(r => r.Codes.Count).Should().BeGreaterThan(4 * (results.Length + 4));
+
+        var codings = results.SelectMany(r => r.Codes).DistinctBy(c => (c.System, c.Code)).ToList();
+        var matchers = codings.Select(c =>
+        {
+            var one = new CodeMatcher();
+            one.Add(c.System, c.Code, "one");
+            return one;
+        }).ToList();
+        var all = new CodeMatcher();
+        codings.ForEach(c => all.Add(c.System, c.Code, "all"));
+        matchers.Add(all);
+        CodeTable.Over(matchers).Should().NotBeNull();
+
+        var index = PatientIndex.Build(patient);
+        foreach (var matcher in matchers)
+        {
+            foreach (int days in new[] { 0, 7, 30, 365 })
+            {
+                var window = new DateWindow(AsOf.AddDays(-days), AsOf);
+                foreach (Func<ObservationRecord, bool> usable in new Func<ObservationRecord, bool>[] { _ => true, o => o.Value is not null })
+                {
+                    index.Latest(matcher, window, usable).Should().Be(Scan(patient, matcher, window, usable), $"window {window}");
+                    index.Latest(Alone(matcher), window, usable).Should().Be(Scan(patient, matcher, window, usable), $"window {window}, on its own");
+                }
+            }
+        }
+    }
 }
