@@ -47,6 +47,8 @@ public static class Program
                 return counts.All(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
                     ? ScreenThroughput.Run(tool, counts.Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray())
                     : Usage($"{ScreenThroughput.Switch}: expected the tool's path and positive patient counts");
+            case [Comparison.VerdictCpu.Switch, string times] when int.TryParse(times, NumberStyles.None, CultureInfo.InvariantCulture, out int rounds) && rounds > 0:
+                return Comparison.VerdictCpu.Run(rounds);
             case [ReadLoop.Switch, string rounds] when int.TryParse(rounds, NumberStyles.None, CultureInfo.InvariantCulture, out int loops) && loops > 0:
                 return ReadLoop.Run(loops);
             case [OmopScaleBenchmark.Switch, string n, .. var rest] when rest.Length <= 1:

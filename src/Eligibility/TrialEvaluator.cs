@@ -25,7 +25,8 @@ public sealed class TrialEvaluator
         Trial = trial;
         // Every code any concept binds (expanded), in one frozen set: "does this trial know this code?" is one lookup.
         recognised = new CodeMatcher();
-        foreach (var concept in concepts ?? Array.Empty<BoundConcept>())
+        var bound = concepts?.ToList() ?? [];
+        foreach (var concept in bound)
         {
             foreach (var (system, code, _) in concept.Matcher.Entries())
             {
@@ -34,6 +35,10 @@ public sealed class TrialEvaluator
         }
 
         recognised.Freeze();
+
+        // Each concept's matcher gets a slot in the trial's code table, so a patient index resolves the trial's concepts
+        // in one pass over the patient's codes (PatientIndex), the first time this trial asks about the patient.
+        Codes = CodeTable.Over(bound.Select(c => c.Matcher));
         foreach (var c in criteria)
         {
             IndexTargets(c.Info.Id, c.Rule);
@@ -44,6 +49,9 @@ public sealed class TrialEvaluator
             .Concat(criteria.Where(c => c.Info.Type == CriterionType.Exclusion)).ToList();
         Criteria = this.criteria.Select(c => c.Info).ToList();
     }
+
+    /// <summary>The trial's code table (<c>null</c> when the trial binds no concept).</summary>
+    internal CodeTable? Codes { get; }
 
     /// <summary>The trial's metadata.</summary>
     public TrialInfo Trial { get; }

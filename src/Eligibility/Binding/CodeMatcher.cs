@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Frozen;
 using System.Collections.Generic;
+using System.Threading;
 using Eligibility.Codes;
 
 namespace Eligibility.Binding;
@@ -31,7 +32,9 @@ internal sealed class CodeMatcher
     private int count;
     private (string System, string Code)[] exactKeys = [];
     private SystemTable[] systems = [];
-    private bool hasPrefixes;
+    private int claimed;
+    private int slot;
+    private CodeTable? table;
 
     public bool IsEmpty => Count == 0;
 
@@ -105,19 +108,39 @@ internal sealed class CodeMatcher
         }
 
         systems = tables.ToArray();
-        hasPrefixes = prefixes.Count > 0;
         exactBuild = null;
         prefixBuild = null;
         return this;
     }
 
-    /// <summary>Whether any binding matches by prefix (ICD-10, ATC).</summary>
-    public bool HasPrefixes => Freeze().hasPrefixes;
+    /// <summary>
+    /// The trial's code table this matcher has a slot in (<see cref="Slot"/>), or <c>null</c>: a patient index then finds
+    /// what the matcher matches through the table's one pass over the patient's codes instead of matching on its own.
+    /// </summary>
+    public CodeTable? Table => Volatile.Read(ref table);
+
+    /// <summary>The matcher's slot in <see cref="Table"/>.</summary>
+    public int Slot => slot;
+
+    /// <summary>Takes slot <paramref name="inTable"/> unless a table has the matcher already; frozen first.</summary>
+    internal bool TryClaim(int inTable)
+    {
+        Freeze();
+        if (Interlocked.CompareExchange(ref claimed, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        slot = inTable;
+        return true;
+    }
+
+    /// <summary>Points the matcher at the table that claimed it, once that table is complete.</summary>
+    internal void Join(CodeTable complete) => Volatile.Write(ref table, complete);
 
     /// <summary>
     /// Every exactly matched (normalised system, trimmed code): a coding matches one of them exactly when
-    /// <see cref="Match(Coding)"/> finds it in an exact system, so a patient index can look a few codes up directly
-    /// instead of testing each of its codings.
+    /// <see cref="Match(Coding)"/> finds it in an exact system.
     /// </summary>
     public (string System, string Code)[] ExactKeys => Freeze().exactKeys;
 

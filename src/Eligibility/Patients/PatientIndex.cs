@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -14,35 +15,33 @@ namespace Eligibility.Patients;
 /// against (<see cref="TrialEvaluator.Evaluate(PatientIndex, DateOnly)"/>,
 /// <see cref="TrialEvaluator.Decide(PatientIndex, DateOnly, Span{Outcome})"/>). The results that count as observations
 /// are grouped by coding (normalised system and trimmed code), each group sorted by date, so finding a concept's latest
-/// result reads only the groups the concept matches. Which groups and which records of the other kinds a concept matches
-/// is worked out the first time any trial asks, then kept in the index (per concept), so a concept is matched against a
-/// patient's codes once however many trials and criteria use it. Answers to judgements are grouped by what they answer.
+/// result reads only the groups the concept matches. Which groups and which records of the other kinds a trial's concepts
+/// match is worked out the first time the trial asks, for all its concepts at once: one look-up per distinct code in the
+/// trial's table of what each code matches (kept per trial and code, never per patient), then kept in the index, so each
+/// trial matches a patient's codes once however many criteria use them. Answers to judgements are grouped by what they
+/// answer.
 /// </summary>
 /// <remarks>
 /// Nothing in the index depends on a trial or an as-of date, and which data a rule uses is exactly what it uses reading
 /// the <see cref="PatientRecord"/> (docs/semantics.md "Which data is used"): evaluating with the index or with the record
-/// gives the same results. Thread-safe once built (its only mutable part is the per-concept match cache, filled safely
-/// under concurrent use); it keeps a reference to the record, which must not be changed while the index is in use
+/// gives the same results. Thread-safe once built (its only mutable parts are what each trial's concepts match, filled
+/// safely under concurrent use); it keeps a reference to the record, which must not be changed while the index is in use
 /// (records are immutable unless their lists are mutated by the caller).
 /// </remarks>
 public sealed class PatientIndex
 {
     private static readonly Dictionary<string, Assessment[]> NoAnswers = new(StringComparer.OrdinalIgnoreCase);
-    private static readonly Dictionary<string, int> NoGroups = new(StringComparer.Ordinal);
     private static readonly object NoMembers = new();
 
-    // Working space on the stack: coding occurrences of a record's results (four ints each), groups matched by a concept.
-    private const int StackOccurrences = 64;
+    // Working space on the stack: for a record's coding occurrences (four ints each, and two places of the table of
+    // groups), and for the groups matched by a concept.
+    private const int StackInts = 512;
     private const int StackGroups = 128;
 
     // The groups, found in one pass (the array may be longer than observationGroupCount: it is allocated before the
-    // groups are counted, as long as there are coding occurrences, so nothing is copied).
+    // groups are counted, sized as the working space, so nothing is copied).
     private readonly CodingGroup[] observationGroups;
     private readonly int observationGroupCount;
-
-    // The first group of each trimmed code; the groups of one code in other systems follow it through CodingGroup.Next.
-    // Keyed by the code alone so a lookup hashes one short string (the default string comparer's fast hash).
-    private readonly Dictionary<string, int> observationGroupByCode;
 
     // The members of every group, group after group (CodingGroup.Start, CodingGroup.Length), each group sorted by date.
     private readonly int[] observationMembers;
@@ -50,6 +49,7 @@ public sealed class PatientIndex
     private readonly string?[]? normalisedTexts;
     private readonly Dictionary<string, Assessment[]> answers;
     private MatchCache? matches;
+    private TableView[] views = [];
 
     private PatientIndex(PatientRecord record)
     {
@@ -64,23 +64,23 @@ public sealed class PatientIndex
         // The lists are read as spans when they are arrays or lists (what the readers make), sparing an interface call per item.
         var observationSpan = Items(observations, out bool observationsSpanned);
         int observationCount = observationsSpanned ? observationSpan.Length : observations.Count;
-        int occurrences = 0;
-        for (int i = 0; i < observationCount; i++)
-        {
-            occurrences += (observationsSpanned ? observationSpan[i] : observations[i]).Codes.Count;
-        }
 
-        // There are at most as many groups as coding occurrences. The four working buffers share one span, on the stack
-        // for a usual record, else rented.
+        // Results usually carry one coding each, so the working space is first sized for a few more occurrences than
+        // results, and doubled (rented) when they carry more. The four working buffers and an open-addressing table of
+        // the groups (group + 1 per place, 0 for empty; at least twice as many places as occurrences) share one span, on
+        // the stack for a usual record, else rented.
+        int capacity = observationCount + 4;
+        int places = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * capacity));
         int[]? rented = null;
-        Span<int> buffers = occurrences <= StackOccurrences ? stackalloc int[4 * occurrences]
-            : (rented = ArrayPool<int>.Shared.Rent(4 * occurrences));
-        Span<int> occurrenceGroups = buffers[..occurrences];
-        Span<int> occurrenceResults = buffers.Slice(occurrences, occurrences);
-        Span<int> counts = buffers.Slice(2 * occurrences, occurrences);
-        Span<int> lastMember = buffers.Slice(3 * occurrences, occurrences);
-        var groups = occurrences == 0 ? [] : new CodingGroup[occurrences];
-        var byCode = occurrences == 0 ? NoGroups : new Dictionary<string, int>(occurrences, StringComparer.Ordinal);
+        Span<int> buffers = (4 * capacity) + places <= StackInts ? stackalloc int[(4 * capacity) + places]
+            : (rented = ArrayPool<int>.Shared.Rent((4 * capacity) + places));
+        Span<int> occurrenceGroups = buffers[..capacity];
+        Span<int> occurrenceResults = buffers.Slice(capacity, capacity);
+        Span<int> counts = buffers.Slice(2 * capacity, capacity);
+        Span<int> lastMember = buffers.Slice(3 * capacity, capacity);
+        Span<int> table = buffers.Slice(4 * capacity, places);
+        table.Clear();
+        var groups = observationCount == 0 ? [] : new CodingGroup[capacity];
         int groupCount = 0;
         int at = 0;
         string? lastSystem = null;
@@ -114,16 +114,62 @@ public sealed class PatientIndex
                     lastNormalised = CodeMatcher.NormaliseSystem(coding.System);
                 }
 
-                // One hash of the code finds its chain of groups, or makes room for the first.
+                if (at == capacity)
+                {
+                    // More occurrences than the space holds (each new group comes with an occurrence): double it.
+                    int larger = 2 * capacity;
+                    int largerPlaces = 2 * places;
+                    var bigger = ArrayPool<int>.Shared.Rent((4 * larger) + largerPlaces);
+                    occurrenceGroups[..at].CopyTo(bigger);
+                    occurrenceResults[..at].CopyTo(bigger.AsSpan(larger));
+                    counts[..groupCount].CopyTo(bigger.AsSpan(2 * larger));
+                    lastMember[..groupCount].CopyTo(bigger.AsSpan(3 * larger));
+                    if (rented is not null)
+                    {
+                        ArrayPool<int>.Shared.Return(rented);
+                    }
+
+                    rented = bigger;
+                    buffers = bigger;
+                    capacity = larger;
+                    places = largerPlaces;
+                    occurrenceGroups = buffers[..capacity];
+                    occurrenceResults = buffers.Slice(capacity, capacity);
+                    counts = buffers.Slice(2 * capacity, capacity);
+                    lastMember = buffers.Slice(3 * capacity, capacity);
+                    table = buffers.Slice(4 * capacity, places);
+                    table.Clear();
+                    for (int k = 0; k < groupCount; k++)
+                    {
+                        int free = groups[k].Hash & (places - 1);
+                        while (table[free] != 0)
+                        {
+                            free = (free + 1) & (places - 1);
+                        }
+
+                        table[free] = k + 1;
+                    }
+
+                    Array.Resize(ref groups, capacity);
+                }
+
+                // One hash of the code finds its group in the table, or the empty place where it goes.
                 string code = coding.Code.Trim();
-                ref int head = ref CollectionsMarshal.GetValueRefOrAddDefault(byCode, code, out bool exists);
-                int g = exists ? InChain(groups, head, lastNormalised) : -1;
+                int hash = CodeTable.Hash(code);
+                int place = hash & (places - 1);
+                int g;
+                while ((g = table[place] - 1) >= 0
+                    && !(groups[g].Hash == hash && string.Equals(groups[g].Code, code, StringComparison.Ordinal)
+                        && string.Equals(groups[g].System, lastNormalised, StringComparison.Ordinal)))
+                {
+                    place = (place + 1) & (places - 1);
+                }
 
                 if (g < 0)
                 {
                     g = groupCount++;
-                    groups[g] = new CodingGroup(code, lastNormalised, exists ? head : -1, 0, 0);
-                    head = g; // the newest group of the code heads its chain
+                    groups[g] = new CodingGroup(code, lastNormalised, hash, 0, 0);
+                    table[place] = g + 1;
                     counts[g] = 0;
                     lastMember[g] = -1;
                 }
@@ -161,7 +207,6 @@ public sealed class PatientIndex
 
         observationGroups = groups;
         observationGroupCount = groupCount;
-        observationGroupByCode = byCode;
         SortByDate(groups.AsSpan(0, groupCount), observationMembers, observationDates);
         answers = IndexAnswers(record.Assessments);
     }
@@ -185,20 +230,6 @@ public sealed class PatientIndex
         return default;
     }
 
-    /// <summary>The group of (normalised system, trimmed code) among the groups found so far, or -1.</summary>
-    private static int GroupOf(CodingGroup[] groups, Dictionary<string, int> byCode, string system, string code) =>
-        byCode.TryGetValue(code, out int g) ? InChain(groups, g, system) : -1;
-
-    /// <summary>The group of <paramref name="system"/> in the chain of one code's groups that starts at <paramref name="g"/>, or -1.</summary>
-    private static int InChain(CodingGroup[] groups, int g, string system)
-    {
-        while (g >= 0 && !string.Equals(groups[g].System, system, StringComparison.Ordinal))
-        {
-            g = groups[g].Next;
-        }
-
-        return g;
-    }
 
     /// <summary>Sorts each group by date, then by position in the record: the last of equal dates is the later record, which wins a tie.</summary>
     private static void SortByDate(ReadOnlySpan<CodingGroup> groups, int[] members, DateOnly[] dates)
@@ -280,7 +311,8 @@ public sealed class PatientIndex
     {
         int best = -1;
         DateOnly bestDate = default;
-        foreach (int g in ObservationGroupsOf(matcher))
+        var groups = matcher.Table is { } table ? ViewOf(table).ObservationGroups(this, matcher.Slot) : ObservationGroupsOf(matcher);
+        foreach (int g in groups)
         {
             var group = observationGroups[g];
             LatestIn(observationMembers.AsSpan(group.Start, group.Length), window, usable, ref best, ref bestDate);
@@ -290,8 +322,8 @@ public sealed class PatientIndex
     }
 
     /// <summary>
-    /// The observation groups whose coding the matcher matches, found once per index and concept (by exact-key lookup
-    /// when that is cheaper, else by testing each group's coding) and kept in the index's match cache.
+    /// The observation groups whose coding the matcher matches, for a matcher in no trial's code table: found once per
+    /// index and concept by testing each group's coding, and kept in the index's match cache.
     /// </summary>
     private int[] ObservationGroupsOf(CodeMatcher matcher)
     {
@@ -307,31 +339,13 @@ public sealed class PatientIndex
         }
 
         int[]? rented = null;
-        // Sized to what can be found, as the stack space is cleared before use.
-        bool lookUp = !matcher.HasPrefixes && matcher.ExactKeys.Length <= groupCount;
-        int most = lookUp ? matcher.ExactKeys.Length : groupCount;
-        Span<int> buffer = most <= StackGroups ? stackalloc int[most] : (rented = ArrayPool<int>.Shared.Rent(most));
+        Span<int> buffer = groupCount <= StackGroups ? stackalloc int[groupCount] : (rented = ArrayPool<int>.Shared.Rent(groupCount));
         int found = 0;
-
-        // Looking the concept's codes up is the cheaper way when it matches exactly only, with no more codes than groups.
-        if (lookUp)
+        for (int g = 0; g < groupCount; g++)
         {
-            foreach (var (system, code) in matcher.ExactKeys)
+            if (matcher.Match(observationGroups[g].System, observationGroups[g].Code) is not null)
             {
-                if (GroupOf(observationGroups, observationGroupByCode, system, code) is var g and >= 0)
-                {
-                    buffer[found++] = g;
-                }
-            }
-        }
-        else
-        {
-            for (int g = 0; g < groupCount; g++)
-            {
-                if (matcher.Match(observationGroups[g].System, observationGroups[g].Code) is not null)
-                {
-                    buffer[found++] = g;
-                }
+                buffer[found++] = g;
             }
         }
 
@@ -411,6 +425,11 @@ public sealed class PatientIndex
     private string?[]? RecordMembers<T>(CodeMatcher matcher, MatchKind kind, IReadOnlyList<T> records)
         where T : ClinicalRecord
     {
+        if (matcher.Table is { } table)
+        {
+            return ViewOf(table).Members(kind, matcher.Slot, records);
+        }
+
         var cached = Matches.Find(matcher, kind);
         if (cached is not null)
         {
@@ -428,6 +447,172 @@ public sealed class PatientIndex
 
         var added = Matches.Add(matcher, kind, (object?)members ?? NoMembers);
         return ReferenceEquals(added, NoMembers) ? null : (string?[])added;
+    }
+
+    /// <summary>What one trial's code table resolves in this index, made on the first question of a matcher in that table.</summary>
+    private TableView ViewOf(CodeTable table)
+    {
+        var current = Volatile.Read(ref views);
+        TableView? made = null;
+        while (true)
+        {
+            foreach (var view in current)
+            {
+                if (ReferenceEquals(view.Table, table))
+                {
+                    return view;
+                }
+            }
+
+            made ??= new TableView(table);
+            var grown = new TableView[current.Length + 1];
+            current.CopyTo(grown, 0);
+            grown[^1] = made;
+            var seen = Interlocked.CompareExchange(ref views, grown, current);
+            if (ReferenceEquals(seen, current))
+            {
+                return made;
+            }
+
+            current = seen; // another thread added a view: look again
+        }
+    }
+
+    /// <summary>
+    /// Each observation group's matches in one code table, laid out by slot in one array: <c>[0..slots]</c> where each
+    /// slot's groups start (counted from <c>slots + 1</c>), then the groups, slot after slot, in group order. One
+    /// look-up per group; empty when there are no groups.
+    /// </summary>
+    private int[] LayOutGroups(CodeTable table)
+    {
+        int groupCount = observationGroupCount;
+        if (groupCount == 0)
+        {
+            return [];
+        }
+
+        int slots = table.SlotCount;
+        var hitsOf = ArrayPool<CodeTable.Hit[]>.Shared.Rent(groupCount);
+        int total = 0;
+        for (int g = 0; g < groupCount; g++)
+        {
+            var group = observationGroups[g];
+            total += (hitsOf[g] = table.Lookup(group.System, group.Code, group.Hash)).Length;
+        }
+
+        var layout = new int[slots + 1 + total];
+        for (int g = 0; g < groupCount; g++)
+        {
+            foreach (var hit in hitsOf[g])
+            {
+                layout[hit.Slot + 1]++;
+            }
+        }
+
+        for (int slot = 1; slot <= slots; slot++)
+        {
+            layout[slot] += layout[slot - 1];
+        }
+
+        int[]? rented = null;
+        Span<int> next = slots <= StackGroups ? stackalloc int[slots] : (rented = ArrayPool<int>.Shared.Rent(slots));
+        layout.AsSpan(0, slots).CopyTo(next);
+        for (int g = 0; g < groupCount; g++)
+        {
+            foreach (var hit in hitsOf[g])
+            {
+                layout[slots + 1 + next[hit.Slot]++] = g;
+            }
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+
+        hitsOf.AsSpan(0, groupCount).Clear();
+        ArrayPool<CodeTable.Hit[]>.Shared.Return(hitsOf);
+        return layout;
+    }
+
+    /// <summary>
+    /// The member concept each record matches, per slot of one code table (<c>null</c> for a slot no record matches;
+    /// <see cref="NoMembers"/> when no record matches any): one look-up per coding. A record's member for a slot is the
+    /// one its first matching coding gives, as <see cref="CodeMatcher.Match(IReadOnlyList{Coding})"/> finds it.
+    /// </summary>
+    private static object MatchRecords<T>(CodeTable table, IReadOnlyList<T> records)
+        where T : ClinicalRecord
+    {
+        string?[]?[]? perSlot = null;
+        var recordSpan = Items(records, out bool recordsSpanned);
+        int recordCount = recordsSpanned ? recordSpan.Length : records.Count;
+        for (int i = 0; i < recordCount; i++)
+        {
+            var codes = (recordsSpanned ? recordSpan[i] : records[i]).Codes;
+            var codeSpan = Items(codes, out bool codesSpanned);
+            int codeCount = codesSpanned ? codeSpan.Length : codes.Count;
+            for (int c = 0; c < codeCount; c++)
+            {
+                var coding = codesSpanned ? codeSpan[c] : codes[c];
+                foreach (var hit in table.Lookup(CodeMatcher.NormaliseSystem(coding.System), coding.Code.Trim()))
+                {
+                    perSlot ??= new string?[]?[table.SlotCount];
+                    var members = perSlot[hit.Slot] ??= new string?[recordCount];
+                    members[i] ??= hit.Member;
+                }
+            }
+        }
+
+        return (object?)perSlot ?? NoMembers;
+    }
+
+    /// <summary>
+    /// One code table's view of the index: per slot, the observation groups and the records of each kind its matcher
+    /// matches. Each part is made on first use and published whole (two threads may both make it; the first one stored
+    /// wins, and both are the same).
+    /// </summary>
+    private sealed class TableView
+    {
+        private readonly object?[] records = new object?[4];
+        private int[]? groups;
+
+        public TableView(CodeTable table) => Table = table;
+
+        public CodeTable Table { get; }
+
+        /// <summary>The observation groups the slot's matcher matches.</summary>
+        public ReadOnlySpan<int> ObservationGroups(PatientIndex index, int slot)
+        {
+            var layout = Volatile.Read(ref groups);
+            if (layout is null)
+            {
+                var made = index.LayOutGroups(Table);
+                layout = Interlocked.CompareExchange(ref groups, made, null) ?? made;
+            }
+
+            if (layout.Length == 0)
+            {
+                return [];
+            }
+
+            int start = layout[slot];
+            return layout.AsSpan(Table.SlotCount + 1 + start, layout[slot + 1] - start);
+        }
+
+        /// <summary>The member each record of the kind matches for the slot's matcher, or <c>null</c> when none does.</summary>
+        public string?[]? Members<T>(MatchKind kind, int slot, IReadOnlyList<T> of)
+            where T : ClinicalRecord
+        {
+            ref object? part = ref records[(int)kind - 1];
+            var perSlot = Volatile.Read(ref part);
+            if (perSlot is null)
+            {
+                var made = MatchRecords(Table, of);
+                perSlot = Interlocked.CompareExchange(ref part, made, null) ?? made;
+            }
+
+            return ReferenceEquals(perSlot, NoMembers) ? null : ((string?[]?[])perSlot)[slot];
+        }
     }
 
     /// <summary>
@@ -495,9 +680,9 @@ public sealed class PatientIndex
         return index;
     }
 
-    /// <summary>One exact-match key's results: its trimmed code and normalised system, the next group of the same code in
-    /// another system (-1 for none), and where its members lie in the members array.</summary>
-    private readonly record struct CodingGroup(string Code, string System, int Next, int Start, int Length);
+    /// <summary>One exact-match key's results: its trimmed code, normalised system and the code's hash
+    /// (<see cref="CodeTable.Hash"/>), and where its members lie in the members array.</summary>
+    private readonly record struct CodingGroup(string Code, string System, int Hash, int Start, int Length);
 
     private enum MatchKind
     {
