@@ -188,6 +188,78 @@ internal static class SchemaValidator
         }
     }
 
+    /// <summary>
+    /// The schema of <see cref="WarmUp"/>: small, with the keywords the embedded schemas use (types, <c>required</c>,
+    /// <c>additionalProperties</c>, <c>propertyNames</c>, <c>pattern</c>, <c>const</c>/<c>enum</c>, <c>if</c>/<c>then</c>,
+    /// <c>anyOf</c>/<c>allOf</c>/<c>not</c>, arrays, numbers, <c>$ref</c>).
+    /// </summary>
+    private const string WarmUpSchema = """
+        {
+          "type": "object",
+          "required": ["id", "items"],
+          "additionalProperties": false,
+          "properties": {
+            "id": { "type": "string", "minLength": 1, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$" },
+            "version": { "const": 1 },
+            "items": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/definitions/item" } },
+            "meta": { "type": "object", "propertyNames": { "pattern": "^[a-z]+$" }, "additionalProperties": { "type": "string" } }
+          },
+          "definitions": {
+            "item": {
+              "type": "object",
+              "required": ["kind"],
+              "properties": {
+                "kind": { "enum": ["all", "value"] },
+                "n": { "type": "number", "exclusiveMinimum": 0 },
+                "count": { "type": "integer", "minimum": 0 },
+                "flag": { "type": ["boolean", "null"] },
+                "of": { "type": "array", "items": { "$ref": "#/definitions/item" } }
+              },
+              "allOf": [
+                { "if": { "properties": { "kind": { "const": "all" } } }, "then": { "required": ["of"] } },
+                { "not": { "required": ["of", "n"] } }
+              ],
+              "anyOf": [ { "required": ["n"] }, { "required": ["of"] } ]
+            }
+          }
+        }
+        """;
+
+    /// <summary>A document valid against <see cref="WarmUpSchema"/> that reaches each of its keywords.</summary>
+    internal const string WarmUpDocument = """
+        {"id": "warm-up", "version": 1, "meta": {"a": "b"},
+         "items": [{"kind": "all", "of": [{"kind": "value", "n": 1.5, "count": 2, "flag": true}, {"kind": "value", "n": 2, "flag": null}]}]}
+        """;
+
+    /// <summary>
+    /// Pays the schema check's first-use cost (NJsonSchema's validator and <see cref="JsonSchema"/>'s static state, which
+    /// it reads by reflection; the Json.NET tree; regular expressions) on a small schema of its own, so that it can run on
+    /// another thread while the embedded schema loads (<see cref="RuleCompiler"/> starts both on the first compile). The
+    /// embedded schemas and the checks' results are not touched: only the process's one-time state (compiled methods,
+    /// static caches) is shared.
+    /// </summary>
+    /// <returns>The errors of the warm-up document: none (a test keeps it valid, so that the warm-up takes the path a
+    /// valid file takes).</returns>
+    internal static IReadOnlyList<SchemaError> WarmUp() => ValidateAgainstWarmUpSchema(WarmUpDocument);
+
+    /// <summary>Checks <paramref name="json"/> against the warm-up's schema, loaded as the embedded schemas are (tests show that the warm-up checks something).</summary>
+    /// <param name="json">The document.</param>
+    /// <returns>The violations.</returns>
+    internal static IReadOnlyList<SchemaError> ValidateAgainstWarmUpSchema(string json)
+    {
+        var schemaText = Encoding.UTF8.GetBytes(WarmUpSchema);
+        JsonSchema schema;
+        using (var document = StjJsonDocument.Parse(schemaText))
+        {
+            var root = (JObject)ToSchemaToken(document.RootElement, "warm-up");
+            schema = SchemaObjectBuilder.Build(SchemaLoader.Rewrite(root, "warm-up"));
+        }
+
+        var text = Encoding.UTF8.GetBytes(json);
+        using var instance = StjJsonDocument.Parse(text);
+        return Validate(instance.RootElement, default, schema, text);
+    }
+
     private static JsonSchema SchemaFor(SchemaKind kind) => kind switch
     {
         SchemaKind.RuleFile => RuleFileSchema.Value,
