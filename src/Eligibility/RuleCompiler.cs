@@ -210,8 +210,7 @@ public static class RuleCompiler
     /// The first compile in a process starts loading the rule-file schema (<see cref="SchemaValidator.Preload"/>) on
     /// another thread, so that it overlaps with reading the file. It is the same lazy, thread-safe initialisation the
     /// schema check would otherwise run where it first needs it; a failure is kept by it and reported there, as before.
-    /// A third thread meanwhile runs the schema check once on a small schema of its own (<see cref="WarmUpSchemaCheck"/>),
-    /// so that the validator's code is compiled by the time the schema is loaded. (The UCUM table is not loaded ahead: binding, on the calling thread, loads it while the schema check runs.)
+    /// (The UCUM table is not loaded ahead: binding, on the calling thread, loads it while the schema check runs.)
     /// </summary>
     private static void StartOneTimeInit()
     {
@@ -221,24 +220,6 @@ public static class RuleCompiler
         }
 
         _ = Task.Run(() => SchemaValidator.Preload(SchemaKind.RuleFile));
-        _ = Task.Run(WarmUpSchemaCheck);
-    }
-
-    /// <summary>
-    /// The schema check's first use on a schema of its own (<see cref="SchemaValidator.WarmUp"/>), alongside the schema's
-    /// load: most of a first check's time is compiling the validator's code, which does not need the schema. Never throws;
-    /// whatever fails here fails again, and is reported, where the real check meets it.
-    /// </summary>
-    private static void WarmUpSchemaCheck()
-    {
-        try
-        {
-            _ = SchemaValidator.WarmUp();
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // Nothing to report: the warm-up's results are never used.
-        }
     }
 
     /// <summary>Reads the lock file when it exists; a broken lock file is an error (its codes cannot be trusted).</summary>
