@@ -18,8 +18,11 @@ internal static class OmopResults
     public const string AttritionQuery = "SELECT criterion_id, review, unknown, excluded, remaining FROM elig_attrition ORDER BY ordinal";
 
     /// <summary>The script's statements that do something (comment-only pieces dropped); the last one is the result query.</summary>
-    public static IReadOnlyList<string> Statements(OmopSqlCompilation compilation) =>
-        compilation.Sql.Split(";\n", StringSplitOptions.RemoveEmptyEntries)
+    public static IReadOnlyList<string> Statements(OmopSqlCompilation compilation) => Statements(compilation.Sql);
+
+    /// <summary>A script's statements that do something (comment-only pieces dropped).</summary>
+    private static IReadOnlyList<string> Statements(string sql) =>
+        sql.Split(";\n", StringSplitOptions.RemoveEmptyEntries)
             .Where(s => s.Split('\n').Any(line => line.Length > 0 && !line.StartsWith("--", StringComparison.Ordinal)))
             .ToList();
 
@@ -161,25 +164,69 @@ internal static class OmopResults
     }
 
     /// <summary>Runs the script on an open ADO.NET connection (DuckDB, PostgreSQL): every statement, then reads the results.</summary>
-    public static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation, OmopRunProfile? profile = null)
+    public static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation, OmopRunProfile? profile = null) =>
+        Run(connection, compilation, Statements(compilation), profile);
+
+    /// <summary>
+    /// Runs trials compiled together on an open ADO.NET connection: the shared prelude once (the first time a
+    /// compilation's prelude has not run in this call), then each trial's own statements and its results. A compilation
+    /// compiled apart runs its whole script.
+    /// </summary>
+    /// <param name="connection">The open connection.</param>
+    /// <param name="compilations">The compilations, run in order.</param>
+    /// <param name="shared">Where the prelude's statements' time goes, when given.</param>
+    /// <param name="profiles">Filled with one profile per compilation (its own statements and read-back), when given.</param>
+    /// <param name="afterEach">Called after each trial has run (with its index), while its tables are still there.</param>
+    public static IReadOnlyList<OmopScreenResult> Run(DbConnection connection, IReadOnlyList<OmopSqlCompilation> compilations, OmopRunProfile? shared = null, IList<OmopRunProfile>? profiles = null, Action<int>? afterEach = null)
     {
-        var statements = Statements(compilation);
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < statements.Count - 1; i++)
+        var results = new List<OmopScreenResult>(compilations.Count);
+        string? ran = null;
+        foreach (var compilation in compilations)
         {
-            if (MakesResultTable(statements[i]))
+            if (!ReferenceEquals(ran, compilation.Prelude))
+            {
+                Execute(connection, Statements(compilation.Prelude), shared);
+                ran = compilation.Prelude;
+            }
+
+            var profile = profiles is null ? null : new OmopRunProfile();
+            results.Add(Run(connection, compilation, Statements(compilation.Body), profile));
+            if (profile is not null)
+            {
+                profiles!.Add(profile);
+            }
+
+            afterEach?.Invoke(results.Count - 1);
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs statements (all but a script's result query), skipping the one making the table of outcomes as text.</summary>
+    private static void Execute(DbConnection connection, IReadOnlyList<string> statements, OmopRunProfile? profile)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (string statement in statements)
+        {
+            if (MakesResultTable(statement))
             {
                 continue;
             }
 
             using var command = connection.CreateCommand();
-            command.CommandText = statements[i];
+            command.CommandText = statement;
             command.CommandTimeout = 0;
             command.ExecuteNonQuery();
-            profile?.Statements.Add((statements[i], clock.Elapsed));
+            profile?.Statements.Add((statement, clock.Elapsed));
             clock.Restart();
         }
+    }
 
+    /// <summary>Runs a script's statements but the last (the result query), then reads the results packed.</summary>
+    private static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation, IReadOnlyList<string> statements, OmopRunProfile? profile)
+    {
+        Execute(connection, statements.Take(statements.Count - 1).ToList(), profile);
+        var clock = Stopwatch.StartNew();
         var rows = ReadPacked(connection, compilation);
         var (_, attrition) = Query(connection, AttritionQuery);
         var result = Result(compilation, rows, attrition);

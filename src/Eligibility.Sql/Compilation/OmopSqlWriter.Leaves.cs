@@ -29,7 +29,7 @@ internal sealed partial class OmopSqlWriter
 
     private string ConceptSet(object key, string name, CodeMatcher matcher, Func<string, IsoDuration?> lasts, bool required = true)
     {
-        if (conceptSets.TryGetValue(key, out string? existing))
+        if (shared.ByKey.TryGetValue(key, out string? existing))
         {
             NoteSetRead(existing);
             return existing;
@@ -56,11 +56,21 @@ internal sealed partial class OmopSqlWriter
             rows.Add("(NULL, NULL, NULL, FALSE, NULL, NULL)"); // matches nothing
         }
 
-        string table = "elig_set" + conceptSets.Count.ToString(CultureInfo.InvariantCulture);
-        conceptSets[key] = table;
+        // The same codes (another trial's concept, or another concept naming them) share one table.
+        string content = (required ? "required\n" : "optional\n") + string.Join("\n", rows);
+        if (shared.ByContent.TryGetValue(content, out string? same))
+        {
+            shared.ByKey[key] = same;
+            NoteSetRead(same);
+            return same;
+        }
+
+        string table = "elig_set" + shared.ByContent.Count.ToString(CultureInfo.InvariantCulture);
+        shared.ByKey[key] = table;
+        shared.ByContent[content] = table;
         if (required && matcher.Entries().Any(e => CodeSystems.Normalise(e.System) == LocalSystem))
         {
-            localSets.Add(table);
+            shared.LocalSets.Add(table);
             NoteSetRead(table);
         }
         var writing = sql;

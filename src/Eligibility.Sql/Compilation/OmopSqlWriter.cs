@@ -22,15 +22,18 @@ namespace Eligibility.Sql.Compilation;
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    private readonly StringBuilder head = new();
-    private readonly StringBuilder sets = new();
+    // The statements every trial compiled together shares (the persons, concept sets, fact copies), and this trial's own.
+    private readonly OmopSqlShared shared;
     private readonly StringBuilder nodesSql = new();
+
+    private StringBuilder head => shared.Head;
+
+    private StringBuilder sets => shared.Sets;
 
     // Where Line and CreateTable write: the head, the concept sets (made before every fact table and node) or the body.
     private StringBuilder sql;
     private readonly List<OmopSqlNode> nodes = new();
     private readonly List<OmopSqlDiagnostic> unsupported = new();
-    private readonly Dictionary<object, string> conceptSets = new(ReferenceEqualityComparer.Instance);
 
     // The leaves whose table holds only the persons with records, by index: everyone else's status and pending flag.
     private readonly Dictionary<int, (string S, string P)> sparse = new();
@@ -45,19 +48,59 @@ internal sealed partial class OmopSqlWriter
     private readonly IReadOnlyCollection<string> unitCodes;
     private readonly SqlDialectWriter dialect;
 
-    public OmopSqlWriter(string trialId, SqlDialect dialect, OmopSqlOptions options)
+    private OmopSqlWriter(string trialId, SqlDialect dialect, OmopSqlOptions options, OmopSqlShared shared)
     {
         this.dialect = SqlDialectWriter.For(dialect, options.CdmSchema);
         this.trialId = trialId;
+        this.shared = shared;
         asOf = options.AsOf;
         unitCodes = options.UnitCodes;
-        sql = head;
+        sql = nodesSql;
     }
 
-    public OmopSqlCompilation Write(IReadOnlyList<CompiledCriterion> criteria)
+    /// <summary>
+    /// Writes the trials' scripts: one shared prelude (persons, concept sets, strengths, fact copies over the union of
+    /// their concept sets) and each trial's own statements. Each compilation's script is the prelude followed by its own
+    /// statements, so it runs alone; a runner given the compilations together runs the prelude once.
+    /// </summary>
+    public static IReadOnlyList<OmopSqlCompilation> Write(IReadOnlyList<(string TrialId, IReadOnlyList<CompiledCriterion> Criteria)> trials, SqlDialect dialect, OmopSqlOptions options)
     {
-        Line("-- Eligibility: trial " + trialId + " as of " + Date(asOf) + " over OMOP CDM 5.4 (" + dialect.Name + "). Status 0 false, 1 unknown, 2 true.");
+        if (trials.Count == 0)
+        {
+            return Array.Empty<OmopSqlCompilation>();
+        }
+
+        var shared = new OmopSqlShared();
+        var writers = trials.Select(t => new OmopSqlWriter(t.TrialId, dialect, options, shared)).ToList();
+        writers[0].WriteHead(trials.Select(t => t.TrialId).ToList());
+        for (int i = 0; i < trials.Count; i++)
+        {
+            if (trials.Count > 1)
+            {
+                writers[i].Line("-- trial " + trials[i].TrialId + ": its criteria and parts, read from the shared tables above");
+            }
+
+            writers[i].WriteNodes(trials[i].Criteria);
+        }
+
+        writers[0].sql = shared.Sets;
+        writers[0].WriteFacts();
+        string prelude = shared.Head.ToString() + shared.Sets.ToString();
+        return writers.Select(w => new OmopSqlCompilation(w.trialId, prelude, w.nodesSql.ToString(), w.nodes, w.unsupported)).ToList();
+    }
+
+    /// <summary>The header comment and the persons, into the shared head.</summary>
+    private void WriteHead(IReadOnlyList<string> trialIds)
+    {
+        sql = head;
+        Line("-- Eligibility: " + (trialIds.Count == 1 ? "trial " : "trials ") + string.Join(", ", trialIds) + " as of " + Date(asOf) + " over OMOP CDM 5.4 (" + dialect.Name + "). Status 0 false, 1 unknown, 2 true.");
         WritePersons();
+        sql = nodesSql;
+    }
+
+    /// <summary>The trial's leaves, elig_state and the attrition, into its own statements (concept sets go to the shared part).</summary>
+    private void WriteNodes(IReadOnlyList<CompiledCriterion> criteria)
+    {
         sql = nodesSql;
         var roots = new List<(CompiledCriterion Criterion, OmopSqlNode Node)>();
         foreach (var c in criteria)
@@ -68,9 +111,6 @@ internal sealed partial class OmopSqlWriter
         }
 
         WriteResult(roots);
-        sql = sets;
-        WriteFacts();
-        return new OmopSqlCompilation(trialId, head.ToString() + sets.ToString() + nodesSql.ToString(), nodes, unsupported);
     }
 
     /// <summary>A comment line.</summary>
