@@ -96,31 +96,21 @@ internal static class OmopResults
         return new OmopScreenResult(compilation, rows, attrition);
     }
 
-    /// <summary>Nodes per packed column: 4 bits each (status × 4 + outcome), 15 to a BIGINT.</summary>
-    private const int NodesPerPack = 15;
+    /// <summary>Nodes per packed column of elig_state (see <see cref="Compilation.OmopSqlWriter.NodesPerPack"/>).</summary>
+    private const int NodesPerPack = Compilation.OmopSqlWriter.NodesPerPack;
 
     /// <summary>
-    /// The query reading <c>elig_state</c> back compactly: per person the ID, the verdict as a number and, per 15 nodes,
-    /// one BIGINT holding each node's status and outcome (4 bits: status × 4 + outcome; pass 0, fail 1, review 2,
-    /// unknown 3) — the outcomes the SQL computed, read as a few integers instead of a hundred boxed values and strings.
-    /// An outcome or verdict the reader does not know comes back NULL.
+    /// The query reading <c>elig_state</c> back compactly: per person the ID, the verdict as a number and its packed
+    /// columns, one BIGINT per 15 nodes holding each node's status and outcome (4 bits: status × 4 + outcome; pass 0,
+    /// fail 1, review 2, unknown 3) — the outcomes the SQL computed, read as a few integers instead of a hundred boxed
+    /// values and strings.
     /// </summary>
     public static string PackedQuery(OmopSqlCompilation compilation)
     {
-        var packs = new List<string>();
-        for (int first = 0; first < compilation.Nodes.Count; first += NodesPerPack)
-        {
-            var terms = compilation.Nodes.Skip(first).Take(NodesPerPack).Select((n, i) =>
-            {
-                string k = n.Index.ToString(CultureInfo.InvariantCulture);
-                long weight = 1L << (4 * i);
-                return $"CAST(s_{k} * 4 + q_{k} AS BIGINT) * {weight.ToString(CultureInfo.InvariantCulture)}";
-            });
-            packs.Add($"({string.Join(" + ", terms)}) AS k{packs.Count.ToString(CultureInfo.InvariantCulture)}");
-        }
-
+        int packs = (compilation.Nodes.Count + NodesPerPack - 1) / NodesPerPack;
         return "SELECT CAST(person_id AS BIGINT) AS person_id, CAST(verdict AS INTEGER) AS verdict"
-            + string.Concat(packs.Select(p => ",\n  " + p)) + "\nFROM elig_state ORDER BY person_id";
+            + string.Concat(Enumerable.Range(0, packs).Select(p => ", CAST(" + Compilation.OmopSqlWriter.PackColumn(p) + " AS BIGINT) AS " + Compilation.OmopSqlWriter.PackColumn(p)))
+            + "\nFROM elig_state ORDER BY person_id";
     }
 
     /// <summary>Runs <see cref="PackedQuery"/> and unpacks its typed columns into rows.</summary>

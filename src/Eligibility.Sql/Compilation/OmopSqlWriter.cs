@@ -337,30 +337,35 @@ internal sealed partial class OmopSqlWriter
 
     private void WriteResult(List<(CompiledCriterion Criterion, OmopSqlNode Node)> roots)
     {
-        var states = new StringBuilder();
-        var outcomes = new StringBuilder();
-        foreach (var node in nodes)
+        // elig_state is narrow: per person the verdict, the first failed criterion and, per 15 nodes, one BIGINT packing
+        // each node's status and outcome (4 bits: status × 4 + outcome). Writing a table of two columns per node cost
+        // DuckDB seconds (most of the statement); the packs are what the runners read back.
+        var packs = new List<string>();
+        for (int first = 0; first < nodes.Count; first += NodesPerPack)
         {
-            string k = node.Index.ToString(CultureInfo.InvariantCulture);
-            var effective = node.Negated ? (node.Type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : node.Type;
-            string passWhen = effective == CriterionType.Inclusion ? "2" : "0";
-            states.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE WHEN s_{k} = 1 THEN (CASE WHEN {PendingOf(node.Index)} THEN {OutcomeReview} ELSE {OutcomeUnknown} END) WHEN s_{k} = {passWhen} THEN {OutcomePass} ELSE {OutcomeFail} END AS q_{k}");
-            outcomes.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE q_{k} WHEN {OutcomePass} THEN 'pass' WHEN {OutcomeFail} THEN 'fail' WHEN {OutcomeReview} THEN 'review' ELSE 'unknown' END AS o_{k}");
+            var terms = nodes.Skip(first).Take(NodesPerPack).Select((node, i) =>
+            {
+                string k = node.Index.ToString(CultureInfo.InvariantCulture);
+                var effective = node.Negated ? (node.Type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : node.Type;
+                string passWhen = effective == CriterionType.Inclusion ? "2" : "0";
+                string outcome = $"CASE WHEN s_{k} = 1 THEN (CASE WHEN {PendingOf(node.Index)} THEN {OutcomeReview} ELSE {OutcomeUnknown} END) WHEN s_{k} = {passWhen} THEN {OutcomePass} ELSE {OutcomeFail} END";
+                return $"CAST(s_{k} * 4 + {outcome} AS BIGINT) * {PackWeight(i).ToString(CultureInfo.InvariantCulture)}";
+            });
+            packs.Add($",\n  ({string.Join("\n    + ", terms)}) AS {PackColumn(first / NodesPerPack)}");
         }
 
         string source = Combine(WriteWide());
         CreateTable("elig_state", $"""
-            SELECT person_id{states},
+            SELECT person_id{string.Concat(packs)},
               {Verdict(roots.Select(r => r.Node).ToList())} AS verdict,
               {FirstFailed(roots.Select(r => r.Node).ToList())} AS first_failed
             FROM {source}
             """);
         var attrition = new List<string>();
         var counts = new List<string>();
-        var outcomeOf = roots.Select(r => "q_" + r.Node.Index.ToString(CultureInfo.InvariantCulture)).ToList();
         for (int i = 0; i < roots.Count; i++)
         {
-            string o = outcomeOf[i];
+            string o = Unpacked(roots[i].Node.Index, status: false);
             string n = i.ToString(CultureInfo.InvariantCulture);
             counts.Add($"{dialect.CountWhere($"{o} = {OutcomeReview}")} AS review{n}, {dialect.CountWhere($"{o} = {OutcomeUnknown}")} AS unknown{n}, "
                 + $"{dialect.CountWhere($"{o} = {OutcomeFail}")} AS excluded{n}, {dialect.CountWhere($"first_failed > {n}")} AS remaining{n}");
@@ -378,19 +383,42 @@ internal sealed partial class OmopSqlWriter
             CreateTable("elig_attrition", string.Join("\nUNION ALL\n", attrition));
         }
 
-        // The outcomes and verdict as text, for a reader of the script (the runners read elig_state and do not make it).
+        // The statuses, outcomes and verdict as text, for a reader of the script (the runners read elig_state's packs and do not make it).
+        var outcomes = nodes.Select(node =>
+        {
+            string k = node.Index.ToString(CultureInfo.InvariantCulture);
+            return $",\n  {Unpacked(node.Index, status: true)} AS s_{k}, CASE {Unpacked(node.Index, status: false)} WHEN {OutcomePass} THEN 'pass' WHEN {OutcomeFail} THEN 'fail' WHEN {OutcomeReview} THEN 'review' ELSE 'unknown' END AS o_{k}";
+        });
         CreateTable(ResultTable, $"""
-            SELECT person_id{outcomes},
+            SELECT person_id{string.Concat(outcomes)},
               CASE verdict WHEN 0 THEN 'eligible' WHEN 1 THEN 'review' WHEN 2 THEN 'undetermined' ELSE 'ineligible' END AS verdict
             FROM elig_state
             """);
         Statement("SELECT * FROM elig_result ORDER BY person_id");
     }
 
+    /// <summary>Nodes per packed column of elig_state: 4 bits each (status × 4 + outcome), 15 to a BIGINT.</summary>
+    internal const int NodesPerPack = 15;
+
+    /// <summary>The name of elig_state's packed column <paramref name="pack"/>.</summary>
+    internal static string PackColumn(int pack) => "k" + pack.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The weight of the <paramref name="position"/>th node of a pack: 16 to that power.</summary>
+    private static long PackWeight(int position) => 1L << (4 * position);
+
+    /// <summary>A node's status (0–2) or outcome code (0–3) read from elig_state's packs, by integer division.</summary>
+    private string Unpacked(int index, bool status)
+    {
+        int position = nodes.FindIndex(n => n.Index == index);
+        string pack = PackColumn(position / NodesPerPack);
+        string digit = $"({dialect.IntDiv(pack, PackWeight(position % NodesPerPack).ToString(CultureInfo.InvariantCulture))} % 16)";
+        return status ? $"CAST({dialect.IntDiv(digit, "4")} AS INTEGER)" : $"CAST({digit} % 4 AS INTEGER)";
+    }
+
     /// <summary>The table of outcomes and verdict as text, read by the script's last statement.</summary>
     internal const string ResultTable = "elig_result";
 
-    /// <summary>The outcome codes of elig_state's <c>q_K</c> columns (and of the packed read-back).</summary>
+    /// <summary>The outcome codes packed in elig_state.</summary>
     internal const int OutcomePass = 0, OutcomeFail = 1, OutcomeReview = 2, OutcomeUnknown = 3;
 
     /// <summary>OMOP vocabulary IDs for a (normalised) code system, or none when OMOP has no such vocabulary.</summary>
