@@ -30,6 +30,9 @@ internal sealed class OmopSqlShared
     /// <summary>The fact tables some trial's leaves read, in the order first read.</summary>
     public List<string> FactsRead { get; } = new();
 
+    /// <summary>The concept sets whose latest numeric measurement some leaf reads, with the start of the longest window read.</summary>
+    public SortedDictionary<string, DateOnly> LatestSets { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether <c>elig_strength</c> has been written.</summary>
     public bool StrengthWritten { get; set; }
 }

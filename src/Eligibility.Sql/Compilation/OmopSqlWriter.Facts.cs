@@ -55,5 +55,7 @@ internal sealed partial class OmopSqlWriter
                 WHERE {concept} IN (SELECT concept_id FROM elig_sets) OR {source} IN (SELECT concept_id FROM elig_sets)
                 """);
         }
+
+        WriteLatest();
     }
 }
