@@ -260,8 +260,9 @@ internal sealed partial class OmopSqlWriter
 
         Line("-- per measurement concept set and person, the latest numeric result up to as-of");
         // Each set's rows from the start of the longest window a leaf reads it in: the latest of those is the latest of
-        // every shorter window when it lies inside that window.
-        CreateTable(LatestTable + "_sets", string.Join("\nUNION ALL\n", shared.LatestSets.Select(x => $"SELECT {SetId(x.Key)} AS set_id, concept_id, {Date(x.Value)} AS first_day FROM {x.Key}")));
+        // every shorter window when it lies inside that window. (The date is parenthesised: the PostgreSQL grammar of the
+        // parser the text is checked with rejects a date literal followed by an alias.)
+        CreateTable(LatestTable + "_sets", string.Join("\nUNION ALL\n", shared.LatestSets.Select(x => $"SELECT {SetId(x.Key)} AS set_id, concept_id, ({Date(x.Value)}) AS first_day FROM {x.Key}")));
         string Matching(string column) => $"""
             SELECT s.set_id, m.person_id, m.value_as_number AS v, m.unit_concept_id, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d, m.measurement_id
                 FROM {Fact("measurement")} m JOIN {LatestTable}_sets s ON s.concept_id = m.{column}
