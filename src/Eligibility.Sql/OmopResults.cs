@@ -18,8 +18,11 @@ internal static class OmopResults
     public const string AttritionQuery = "SELECT criterion_id, review, unknown, excluded, remaining FROM elig_attrition ORDER BY ordinal";
 
     /// <summary>The script's statements that do something (comment-only pieces dropped); the last one is the result query.</summary>
-    public static IReadOnlyList<string> Statements(OmopSqlCompilation compilation) =>
-        compilation.Sql.Split(";\n", StringSplitOptions.RemoveEmptyEntries)
+    public static IReadOnlyList<string> Statements(OmopSqlCompilation compilation) => Statements(compilation.Sql);
+
+    /// <summary>A script's statements that do something (comment-only pieces dropped).</summary>
+    private static IReadOnlyList<string> Statements(string sql) =>
+        sql.Split(";\n", StringSplitOptions.RemoveEmptyEntries)
             .Where(s => s.Split('\n').Any(line => line.Length > 0 && !line.StartsWith("--", StringComparison.Ordinal)))
             .ToList();
 
@@ -93,31 +96,21 @@ internal static class OmopResults
         return new OmopScreenResult(compilation, rows, attrition);
     }
 
-    /// <summary>Nodes per packed column: 4 bits each (status × 4 + outcome), 15 to a BIGINT.</summary>
-    private const int NodesPerPack = 15;
+    /// <summary>Nodes per packed column of elig_state (see <see cref="Compilation.OmopSqlWriter.NodesPerPack"/>).</summary>
+    private const int NodesPerPack = Compilation.OmopSqlWriter.NodesPerPack;
 
     /// <summary>
-    /// The query reading <c>elig_state</c> back compactly: per person the ID, the verdict as a number and, per 15 nodes,
-    /// one BIGINT holding each node's status and outcome (4 bits: status × 4 + outcome; pass 0, fail 1, review 2,
-    /// unknown 3) — the outcomes the SQL computed, read as a few integers instead of a hundred boxed values and strings.
-    /// An outcome or verdict the reader does not know comes back NULL.
+    /// The query reading <c>elig_state</c> back compactly: per person the ID, the verdict as a number and its packed
+    /// columns, one BIGINT per 15 nodes holding each node's status and outcome (4 bits: status × 4 + outcome; pass 0,
+    /// fail 1, review 2, unknown 3) — the outcomes the SQL computed, read as a few integers instead of a hundred boxed
+    /// values and strings.
     /// </summary>
     public static string PackedQuery(OmopSqlCompilation compilation)
     {
-        var packs = new List<string>();
-        for (int first = 0; first < compilation.Nodes.Count; first += NodesPerPack)
-        {
-            var terms = compilation.Nodes.Skip(first).Take(NodesPerPack).Select((n, i) =>
-            {
-                string k = n.Index.ToString(CultureInfo.InvariantCulture);
-                long weight = 1L << (4 * i);
-                return $"CAST(s_{k} * 4 + q_{k} AS BIGINT) * {weight.ToString(CultureInfo.InvariantCulture)}";
-            });
-            packs.Add($"({string.Join(" + ", terms)}) AS k{packs.Count.ToString(CultureInfo.InvariantCulture)}");
-        }
-
+        int packs = (compilation.Nodes.Count + NodesPerPack - 1) / NodesPerPack;
         return "SELECT CAST(person_id AS BIGINT) AS person_id, CAST(verdict AS INTEGER) AS verdict"
-            + string.Concat(packs.Select(p => ",\n  " + p)) + "\nFROM elig_state ORDER BY person_id";
+            + string.Concat(Enumerable.Range(0, packs).Select(p => ", CAST(" + Compilation.OmopSqlWriter.PackColumn(p) + " AS BIGINT) AS " + Compilation.OmopSqlWriter.PackColumn(p)))
+            + "\nFROM elig_state ORDER BY person_id";
     }
 
     /// <summary>Runs <see cref="PackedQuery"/> and unpacks its typed columns into rows.</summary>
@@ -161,25 +154,69 @@ internal static class OmopResults
     }
 
     /// <summary>Runs the script on an open ADO.NET connection (DuckDB, PostgreSQL): every statement, then reads the results.</summary>
-    public static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation, OmopRunProfile? profile = null)
+    public static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation, OmopRunProfile? profile = null) =>
+        Run(connection, compilation, Statements(compilation), profile);
+
+    /// <summary>
+    /// Runs trials compiled together on an open ADO.NET connection: the shared prelude once (the first time a
+    /// compilation's prelude has not run in this call), then each trial's own statements and its results. A compilation
+    /// compiled apart runs its whole script.
+    /// </summary>
+    /// <param name="connection">The open connection.</param>
+    /// <param name="compilations">The compilations, run in order.</param>
+    /// <param name="shared">Where the prelude's statements' time goes, when given.</param>
+    /// <param name="profiles">Filled with one profile per compilation (its own statements and read-back), when given.</param>
+    /// <param name="afterEach">Called after each trial has run (with its index), while its tables are still there.</param>
+    public static IReadOnlyList<OmopScreenResult> Run(DbConnection connection, IReadOnlyList<OmopSqlCompilation> compilations, OmopRunProfile? shared = null, IList<OmopRunProfile>? profiles = null, Action<int>? afterEach = null)
     {
-        var statements = Statements(compilation);
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < statements.Count - 1; i++)
+        var results = new List<OmopScreenResult>(compilations.Count);
+        string? ran = null;
+        foreach (var compilation in compilations)
         {
-            if (MakesResultTable(statements[i]))
+            if (!ReferenceEquals(ran, compilation.Prelude))
+            {
+                Execute(connection, Statements(compilation.Prelude), shared);
+                ran = compilation.Prelude;
+            }
+
+            var profile = profiles is null ? null : new OmopRunProfile();
+            results.Add(Run(connection, compilation, Statements(compilation.Body), profile));
+            if (profile is not null)
+            {
+                profiles!.Add(profile);
+            }
+
+            afterEach?.Invoke(results.Count - 1);
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs statements (all but a script's result query), skipping the one making the table of outcomes as text.</summary>
+    private static void Execute(DbConnection connection, IReadOnlyList<string> statements, OmopRunProfile? profile)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (string statement in statements)
+        {
+            if (MakesResultTable(statement))
             {
                 continue;
             }
 
             using var command = connection.CreateCommand();
-            command.CommandText = statements[i];
+            command.CommandText = statement;
             command.CommandTimeout = 0;
             command.ExecuteNonQuery();
-            profile?.Statements.Add((statements[i], clock.Elapsed));
+            profile?.Statements.Add((statement, clock.Elapsed));
             clock.Restart();
         }
+    }
 
+    /// <summary>Runs a script's statements but the last (the result query), then reads the results packed.</summary>
+    private static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation, IReadOnlyList<string> statements, OmopRunProfile? profile)
+    {
+        Execute(connection, statements.Take(statements.Count - 1).ToList(), profile);
+        var clock = Stopwatch.StartNew();
         var rows = ReadPacked(connection, compilation);
         var (_, attrition) = Query(connection, AttritionQuery);
         var result = Result(compilation, rows, attrition);

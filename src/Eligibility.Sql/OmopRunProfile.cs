@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Eligibility.Sql;
 
-/// <summary>Where a script's time went (filled by <see cref="OmopResults.Run"/> when given): each statement, then the result rows read back.</summary>
+/// <summary>Where a script's time went (filled by the runs of <see cref="OmopResults"/> when given): each statement, then the result rows read back.</summary>
 internal sealed class OmopRunProfile
 {
     /// <summary>The statements run before the result query, in order, with their wall time.</summary>

@@ -8,10 +8,12 @@ namespace Eligibility.Sql;
 /// </summary>
 public sealed class OmopSqlCompilation
 {
-    internal OmopSqlCompilation(string trialId, string sql, IReadOnlyList<OmopSqlNode> nodes, IReadOnlyList<OmopSqlDiagnostic> unsupported)
+    internal OmopSqlCompilation(string trialId, string prelude, string body, IReadOnlyList<OmopSqlNode> nodes, IReadOnlyList<OmopSqlDiagnostic> unsupported)
     {
         TrialId = trialId;
-        Sql = sql;
+        Prelude = prelude;
+        Body = body;
+        Sql = prelude + body;
         Nodes = nodes;
         Unsupported = unsupported;
     }
@@ -25,6 +27,15 @@ public sealed class OmopSqlCompilation
     /// status (<c>s_N</c>: 0 false, 1 unknown, 2 true) and outcome (<c>o_N</c>: pass, fail, unknown, review).
     /// </summary>
     public string Sql { get; }
+
+    /// <summary>
+    /// The statements that do not depend on the trial (persons, concept sets, pre-filtered fact tables): one string
+    /// instance shared by every trial compiled together, so a runner given them together runs it once.
+    /// </summary>
+    internal string Prelude { get; }
+
+    /// <summary>The trial's own statements, after <see cref="Prelude"/>: they read its tables and create none of them.</summary>
+    internal string Body { get; }
 
     /// <summary>Every criterion and nested part, in the order of the result's columns.</summary>
     public IReadOnlyList<OmopSqlNode> Nodes { get; }

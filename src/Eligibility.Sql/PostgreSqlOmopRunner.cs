@@ -52,4 +52,18 @@ public static class PostgreSqlOmopRunner
         ArgumentNullException.ThrowIfNull(compilation);
         return OmopResults.Run(connection, compilation);
     }
+
+    /// <summary>
+    /// Runs trials compiled together (<see cref="OmopSqlCompiler.Compile(IReadOnlyList{TrialEvaluator}, SqlDialect, OmopSqlOptions)"/>):
+    /// their shared statements once, then each trial's own; a compilation made apart runs its whole script.
+    /// </summary>
+    /// <param name="connection">An open connection to the CDM database.</param>
+    /// <param name="compilations">The compiled trials (PostgreSQL dialect), run in order.</param>
+    /// <returns>Per trial, in order: per-person rows and the attrition table.</returns>
+    public static IReadOnlyList<OmopScreenResult> Run(NpgsqlConnection connection, IReadOnlyList<OmopSqlCompilation> compilations)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(compilations);
+        return OmopResults.Run(connection, compilations);
+    }
 }

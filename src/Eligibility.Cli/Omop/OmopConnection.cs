@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Data.Common;
 using System.Globalization;
+using System.Linq;
 using DuckDB.NET.Data;
 using Eligibility.Cli.Output;
 using Eligibility.Sql;
@@ -92,16 +93,17 @@ internal sealed class OmopConnection : IDisposable
         // DuckDB's connection already reads the schema (SET schema); PostgreSQL's SQL names it.
         new() { AsOf = asOf, UnitCodes = units, CdmSchema = duck is null ? Schema : null };
 
-    /// <summary>Runs the compiled SQL; a failure of the database is ELIG4152 (exit 2).</summary>
-    public OmopScreenResult Run(OmopSqlCompilation compilation, string trialId, CliConsole console)
+    /// <summary>Runs the trials' SQL compiled together (the shared part once); a failure of the database is ELIG4152 (exit 2).</summary>
+    public IReadOnlyList<OmopScreenResult> Run(IReadOnlyList<OmopSqlCompilation> compilations, CliConsole console)
     {
         try
         {
-            return duck is not null ? DuckDbOmopRunner.Run(duck, compilation) : PostgreSqlOmopRunner.Run(postgres!, compilation);
+            return duck is not null ? DuckDbOmopRunner.Run(duck, compilations) : PostgreSqlOmopRunner.Run(postgres!, compilations);
         }
         catch (Exception ex) when (ex is DuckDBException or NpgsqlException or DbException)
         {
-            throw OmopDatabase.Unusable(Name, $"the SQL of {trialId} failed: {ex.Message.ReplaceLineEndings(" ")}", console);
+            string trialIds = string.Join(", ", compilations.Select(c => c.TrialId));
+            throw OmopDatabase.Unusable(Name, $"the SQL of {trialIds} failed: {ex.Message.ReplaceLineEndings(" ")}", console);
         }
     }
 

@@ -41,11 +41,17 @@ internal static class OmopScreen
             name = connection.Name;
             console.Error.WriteLine($"Screening {name} against {string.Join(", ", trials.Select(t => t.Trial.Trial.Id))} in SQL; as-of: {asOfText}.");
             var units = connection.UnitCodes();
-            foreach (var (rulePath, trial) in trials)
+            // Compiled together: the persons, concept sets and fact copies are made once for every trial.
+            var compilations = OmopSqlCompiler.Compile(trials.Select(t => t.Trial).ToList(), connection.Dialect, connection.Options(asOf, units));
+            for (int i = 0; i < trials.Count; i++)
             {
-                var compilation = OmopSqlCompiler.Compile(trial, connection.Dialect, connection.Options(asOf, units));
-                OmopDatabase.WriteUnsupported(rulePath, compilation, console);
-                decisions.Add(Decisions(trial, connection.Run(compilation, trial.Trial.Id, console)));
+                OmopDatabase.WriteUnsupported(trials[i].Path, compilations[i], console);
+            }
+
+            var results = connection.Run(compilations, console);
+            for (int i = 0; i < trials.Count; i++)
+            {
+                decisions.Add(Decisions(trials[i].Trial, results[i]));
             }
         }
 

@@ -16,14 +16,14 @@ namespace Eligibility.Sql.Compilation;
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    private bool strengthWritten;
-
-    /// <summary>The table <c>elig_strength(drug_concept_id, strength, unit)</c>, written once: NULLs when a drug has no usable single row.</summary>
+    /// <summary>The table <c>elig_strength(drug_concept_id, strength, unit)</c>, written once into the shared part: NULLs when a drug has no usable single row.</summary>
     private string Strength()
     {
-        if (!strengthWritten)
+        if (!shared.StrengthWritten)
         {
-            strengthWritten = true;
+            shared.StrengthWritten = true;
+            var writing = sql;
+            sql = sets;
             Line("-- drug strengths: one valid drug_strength row per drug (else unknown), per unit of quantity, with its UCUM unit");
             CreateTable("elig_strength", $"""
                 WITH x AS (
@@ -36,6 +36,7 @@ internal sealed partial class OmopSqlWriter
                 FROM x LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = x.unit_id AND u.vocabulary_id = 'UCUM'
                 GROUP BY x.drug_concept_id
                 """);
+            sql = writing;
         }
 
         return "elig_strength";

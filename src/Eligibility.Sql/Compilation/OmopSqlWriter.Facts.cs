@@ -4,9 +4,10 @@ using System.Linq;
 namespace Eligibility.Sql.Compilation;
 
 /// <summary>
-/// The trial's own copy of each CDM fact table it reads: the rows whose concept or source concept is in any of the
-/// trial's concept sets (only the columns the leaves read), made once per trial after every concept set, so the leaves scan those rows, not the whole table.
-/// Every leaf still filters by its own concept set (a subset of the union), so it reads exactly the rows it read before.
+/// The shared copy of each CDM fact table the trials compiled together read: the rows whose concept or source concept is
+/// in any of their concept sets (only the columns the leaves read), made once after every concept set, so the leaves scan
+/// those rows, not the whole table. Every leaf still filters by its own concept set (a subset of the union), so it reads
+/// exactly the rows it would read in the whole table.
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
@@ -23,15 +24,12 @@ internal sealed partial class OmopSqlWriter
             "person_id, procedure_concept_id, procedure_source_concept_id, procedure_date"),
     };
 
-    // The fact tables the leaves read, in the order first read.
-    private readonly List<string> factsRead = new();
-
-    /// <summary>The trial's pre-filtered copy of a CDM fact table (noting that it is read).</summary>
+    /// <summary>The shared pre-filtered copy of a CDM fact table (noting that it is read).</summary>
     private string Fact(string table)
     {
-        if (!factsRead.Contains(table))
+        if (!shared.FactsRead.Contains(table))
         {
-            factsRead.Add(table);
+            shared.FactsRead.Add(table);
         }
 
         return "elig_f_" + table;
@@ -40,21 +38,24 @@ internal sealed partial class OmopSqlWriter
     /// <summary>The concept IDs of every concept set, then the pre-filtered copy of each fact table read.</summary>
     private void WriteFacts()
     {
-        if (factsRead.Count == 0)
+        if (shared.FactsRead.Count == 0)
         {
             return;
         }
 
-        Line("-- the rows of the fact tables in any of the trial's concept sets");
-        CreateTable("elig_sets", conceptSets.Count == 0
+        Line("-- the rows of the fact tables in any concept set");
+        var tables = shared.ByContent.Values.Order(System.StringComparer.Ordinal).ToList();
+        CreateTable("elig_sets", tables.Count == 0
             ? $"SELECT {dialect.TypedNull("INTEGER")} AS concept_id WHERE FALSE"
-            : string.Join("\nUNION\n", conceptSets.Values.Distinct().Select(t => $"SELECT concept_id FROM {t}")));
-        foreach (var (table, concept, source, columns) in FactTables.Where(f => factsRead.Contains(f.Table)))
+            : string.Join("\nUNION\n", tables.Select(t => $"SELECT concept_id FROM {t}")));
+        foreach (var (table, concept, source, columns) in FactTables.Where(f => shared.FactsRead.Contains(f.Table)))
         {
             CreateTable("elig_f_" + table, $"""
                 SELECT {columns} FROM {dialect.Cdm(table)}
                 WHERE {concept} IN (SELECT concept_id FROM elig_sets) OR {source} IN (SELECT concept_id FROM elig_sets)
                 """);
         }
+
+        WriteLatest();
     }
 }

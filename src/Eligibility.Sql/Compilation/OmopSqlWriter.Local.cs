@@ -22,13 +22,10 @@ internal sealed partial class OmopSqlWriter
     // The concept sets with local codes the node being written reads (cleared before each node's body).
     private readonly List<string> localSetsRead = new();
 
-    // The concept sets with local codes, by table name.
-    private readonly HashSet<string> localSets = new(System.StringComparer.Ordinal);
-
-    /// <summary>Notes that the node being written reads this concept set (which has local codes when it is in <see cref="localSets"/>).</summary>
+    /// <summary>Notes that the node being written reads this concept set (which has local codes when it is in <see cref="OmopSqlShared.LocalSets"/>).</summary>
     private void NoteSetRead(string table)
     {
-        if (localSets.Contains(table) && !localSetsRead.Contains(table))
+        if (shared.LocalSets.Contains(table) && !localSetsRead.Contains(table))
         {
             localSetsRead.Add(table);
         }

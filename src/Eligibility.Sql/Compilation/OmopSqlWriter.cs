@@ -22,15 +22,18 @@ namespace Eligibility.Sql.Compilation;
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    private readonly StringBuilder head = new();
-    private readonly StringBuilder sets = new();
+    // The statements every trial compiled together shares (the persons, concept sets, fact copies), and this trial's own.
+    private readonly OmopSqlShared shared;
     private readonly StringBuilder nodesSql = new();
+
+    private StringBuilder head => shared.Head;
+
+    private StringBuilder sets => shared.Sets;
 
     // Where Line and CreateTable write: the head, the concept sets (made before every fact table and node) or the body.
     private StringBuilder sql;
     private readonly List<OmopSqlNode> nodes = new();
     private readonly List<OmopSqlDiagnostic> unsupported = new();
-    private readonly Dictionary<object, string> conceptSets = new(ReferenceEqualityComparer.Instance);
 
     // The leaves whose table holds only the persons with records, by index: everyone else's status and pending flag.
     private readonly Dictionary<int, (string S, string P)> sparse = new();
@@ -45,19 +48,59 @@ internal sealed partial class OmopSqlWriter
     private readonly IReadOnlyCollection<string> unitCodes;
     private readonly SqlDialectWriter dialect;
 
-    public OmopSqlWriter(string trialId, SqlDialect dialect, OmopSqlOptions options)
+    private OmopSqlWriter(string trialId, SqlDialect dialect, OmopSqlOptions options, OmopSqlShared shared)
     {
         this.dialect = SqlDialectWriter.For(dialect, options.CdmSchema);
         this.trialId = trialId;
+        this.shared = shared;
         asOf = options.AsOf;
         unitCodes = options.UnitCodes;
-        sql = head;
+        sql = nodesSql;
     }
 
-    public OmopSqlCompilation Write(IReadOnlyList<CompiledCriterion> criteria)
+    /// <summary>
+    /// Writes the trials' scripts: one shared prelude (persons, concept sets, strengths, fact copies over the union of
+    /// their concept sets) and each trial's own statements. Each compilation's script is the prelude followed by its own
+    /// statements, so it runs alone; a runner given the compilations together runs the prelude once.
+    /// </summary>
+    public static IReadOnlyList<OmopSqlCompilation> Write(IReadOnlyList<(string TrialId, IReadOnlyList<CompiledCriterion> Criteria)> trials, SqlDialect dialect, OmopSqlOptions options)
     {
-        Line("-- Eligibility: trial " + trialId + " as of " + Date(asOf) + " over OMOP CDM 5.4 (" + dialect.Name + "). Status 0 false, 1 unknown, 2 true.");
+        if (trials.Count == 0)
+        {
+            return Array.Empty<OmopSqlCompilation>();
+        }
+
+        var shared = new OmopSqlShared();
+        var writers = trials.Select(t => new OmopSqlWriter(t.TrialId, dialect, options, shared)).ToList();
+        writers[0].WriteHead(trials.Select(t => t.TrialId).ToList());
+        for (int i = 0; i < trials.Count; i++)
+        {
+            if (trials.Count > 1)
+            {
+                writers[i].Line("-- trial " + trials[i].TrialId + ": its criteria and parts, read from the shared tables above");
+            }
+
+            writers[i].WriteNodes(trials[i].Criteria);
+        }
+
+        writers[0].sql = shared.Sets;
+        writers[0].WriteFacts();
+        string prelude = shared.Head.ToString() + shared.Sets.ToString();
+        return writers.Select(w => new OmopSqlCompilation(w.trialId, prelude, w.nodesSql.ToString(), w.nodes, w.unsupported)).ToList();
+    }
+
+    /// <summary>The header comment and the persons, into the shared head.</summary>
+    private void WriteHead(IReadOnlyList<string> trialIds)
+    {
+        sql = head;
+        Line("-- Eligibility: " + (trialIds.Count == 1 ? "trial " : "trials ") + string.Join(", ", trialIds) + " as of " + Date(asOf) + " over OMOP CDM 5.4 (" + dialect.Name + "). Status 0 false, 1 unknown, 2 true.");
         WritePersons();
+        sql = nodesSql;
+    }
+
+    /// <summary>The trial's leaves, elig_state and the attrition, into its own statements (concept sets go to the shared part).</summary>
+    private void WriteNodes(IReadOnlyList<CompiledCriterion> criteria)
+    {
         sql = nodesSql;
         var roots = new List<(CompiledCriterion Criterion, OmopSqlNode Node)>();
         foreach (var c in criteria)
@@ -68,9 +111,6 @@ internal sealed partial class OmopSqlWriter
         }
 
         WriteResult(roots);
-        sql = sets;
-        WriteFacts();
-        return new OmopSqlCompilation(trialId, head.ToString() + sets.ToString() + nodesSql.ToString(), nodes, unsupported);
     }
 
     /// <summary>A comment line.</summary>
@@ -297,30 +337,35 @@ internal sealed partial class OmopSqlWriter
 
     private void WriteResult(List<(CompiledCriterion Criterion, OmopSqlNode Node)> roots)
     {
-        var states = new StringBuilder();
-        var outcomes = new StringBuilder();
-        foreach (var node in nodes)
+        // elig_state is narrow: per person the verdict, the first failed criterion and, per 15 nodes, one BIGINT packing
+        // each node's status and outcome (4 bits: status × 4 + outcome). Writing a table of two columns per node cost
+        // DuckDB seconds (most of the statement); the packs are what the runners read back.
+        var packs = new List<string>();
+        for (int first = 0; first < nodes.Count; first += NodesPerPack)
         {
-            string k = node.Index.ToString(CultureInfo.InvariantCulture);
-            var effective = node.Negated ? (node.Type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : node.Type;
-            string passWhen = effective == CriterionType.Inclusion ? "2" : "0";
-            states.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE WHEN s_{k} = 1 THEN (CASE WHEN {PendingOf(node.Index)} THEN {OutcomeReview} ELSE {OutcomeUnknown} END) WHEN s_{k} = {passWhen} THEN {OutcomePass} ELSE {OutcomeFail} END AS q_{k}");
-            outcomes.Append(CultureInfo.InvariantCulture, $",\n  s_{k}, CASE q_{k} WHEN {OutcomePass} THEN 'pass' WHEN {OutcomeFail} THEN 'fail' WHEN {OutcomeReview} THEN 'review' ELSE 'unknown' END AS o_{k}");
+            var terms = nodes.Skip(first).Take(NodesPerPack).Select((node, i) =>
+            {
+                string k = node.Index.ToString(CultureInfo.InvariantCulture);
+                var effective = node.Negated ? (node.Type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : node.Type;
+                string passWhen = effective == CriterionType.Inclusion ? "2" : "0";
+                string outcome = $"CASE WHEN s_{k} = 1 THEN (CASE WHEN {PendingOf(node.Index)} THEN {OutcomeReview} ELSE {OutcomeUnknown} END) WHEN s_{k} = {passWhen} THEN {OutcomePass} ELSE {OutcomeFail} END";
+                return $"CAST(s_{k} * 4 + {outcome} AS BIGINT) * {PackWeight(i).ToString(CultureInfo.InvariantCulture)}";
+            });
+            packs.Add($",\n  ({string.Join("\n    + ", terms)}) AS {PackColumn(first / NodesPerPack)}");
         }
 
         string source = Combine(WriteWide());
         CreateTable("elig_state", $"""
-            SELECT person_id{states},
+            SELECT person_id{string.Concat(packs)},
               {Verdict(roots.Select(r => r.Node).ToList())} AS verdict,
               {FirstFailed(roots.Select(r => r.Node).ToList())} AS first_failed
             FROM {source}
             """);
         var attrition = new List<string>();
         var counts = new List<string>();
-        var outcomeOf = roots.Select(r => "q_" + r.Node.Index.ToString(CultureInfo.InvariantCulture)).ToList();
         for (int i = 0; i < roots.Count; i++)
         {
-            string o = outcomeOf[i];
+            string o = Unpacked(roots[i].Node.Index, status: false);
             string n = i.ToString(CultureInfo.InvariantCulture);
             counts.Add($"{dialect.CountWhere($"{o} = {OutcomeReview}")} AS review{n}, {dialect.CountWhere($"{o} = {OutcomeUnknown}")} AS unknown{n}, "
                 + $"{dialect.CountWhere($"{o} = {OutcomeFail}")} AS excluded{n}, {dialect.CountWhere($"first_failed > {n}")} AS remaining{n}");
@@ -338,19 +383,42 @@ internal sealed partial class OmopSqlWriter
             CreateTable("elig_attrition", string.Join("\nUNION ALL\n", attrition));
         }
 
-        // The outcomes and verdict as text, for a reader of the script (the runners read elig_state and do not make it).
+        // The statuses, outcomes and verdict as text, for a reader of the script (the runners read elig_state's packs and do not make it).
+        var outcomes = nodes.Select(node =>
+        {
+            string k = node.Index.ToString(CultureInfo.InvariantCulture);
+            return $",\n  {Unpacked(node.Index, status: true)} AS s_{k}, CASE {Unpacked(node.Index, status: false)} WHEN {OutcomePass} THEN 'pass' WHEN {OutcomeFail} THEN 'fail' WHEN {OutcomeReview} THEN 'review' ELSE 'unknown' END AS o_{k}";
+        });
         CreateTable(ResultTable, $"""
-            SELECT person_id{outcomes},
+            SELECT person_id{string.Concat(outcomes)},
               CASE verdict WHEN 0 THEN 'eligible' WHEN 1 THEN 'review' WHEN 2 THEN 'undetermined' ELSE 'ineligible' END AS verdict
             FROM elig_state
             """);
         Statement("SELECT * FROM elig_result ORDER BY person_id");
     }
 
+    /// <summary>Nodes per packed column of elig_state: 4 bits each (status × 4 + outcome), 15 to a BIGINT.</summary>
+    internal const int NodesPerPack = 15;
+
+    /// <summary>The name of elig_state's packed column <paramref name="pack"/>.</summary>
+    internal static string PackColumn(int pack) => "k" + pack.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The weight of the <paramref name="position"/>th node of a pack: 16 to that power.</summary>
+    private static long PackWeight(int position) => 1L << (4 * position);
+
+    /// <summary>A node's status (0–2) or outcome code (0–3) read from elig_state's packs, by integer division.</summary>
+    private string Unpacked(int index, bool status)
+    {
+        int position = nodes.FindIndex(n => n.Index == index);
+        string pack = PackColumn(position / NodesPerPack);
+        string digit = $"({dialect.IntDiv(pack, PackWeight(position % NodesPerPack).ToString(CultureInfo.InvariantCulture))} % 16)";
+        return status ? $"CAST({dialect.IntDiv(digit, "4")} AS INTEGER)" : $"CAST({digit} % 4 AS INTEGER)";
+    }
+
     /// <summary>The table of outcomes and verdict as text, read by the script's last statement.</summary>
     internal const string ResultTable = "elig_result";
 
-    /// <summary>The outcome codes of elig_state's <c>q_K</c> columns (and of the packed read-back).</summary>
+    /// <summary>The outcome codes packed in elig_state.</summary>
     internal const int OutcomePass = 0, OutcomeFail = 1, OutcomeReview = 2, OutcomeUnknown = 3;
 
     /// <summary>OMOP vocabulary IDs for a (normalised) code system, or none when OMOP has no such vocabulary.</summary>

@@ -101,6 +101,9 @@ internal abstract class SqlDialectWriter
     /// <summary>The number of rows meeting a condition.</summary>
     public virtual string CountWhere(string condition) => $"count(*) FILTER (WHERE {condition})";
 
+    /// <summary>The integer quotient of two non-negative integers (PostgreSQL's <c>/</c> on integers).</summary>
+    public virtual string IntDiv(string dividend, string divisor) => $"({dividend} / {divisor})";
+
     /// <summary>A decimal literal used as a double (for <c>pow</c> and the like).</summary>
     public virtual string DoubleLiteral(string literal) => literal;
 
@@ -138,6 +141,8 @@ internal sealed class DuckDbDialect : SqlDialectWriter
         $"SELECT {select}{rest}\n{indent}QUALIFY row_number() OVER ({window}) = 1";
 
     public override string ArgBy(string value, string rank, bool largest) => $"{(largest ? "arg_max" : "arg_min")}({value}, {rank})";
+
+    public override string IntDiv(string dividend, string divisor) => $"({dividend} // {divisor})";
 
     public override string CollapseSpaces(string text) => $"array_to_string(list_filter(string_split({text}, ' '), x -> x <> ''), ' ')";
 }
@@ -216,4 +221,6 @@ internal sealed class SparkDialect : SqlDialectWriter
     public override string TrimTrailingDots(string text) => $"trim(TRAILING '.' FROM {text})";
 
     public override string CountWhere(string condition) => $"count_if({condition})";
+
+    public override string IntDiv(string dividend, string divisor) => $"({dividend} div {divisor})";
 }

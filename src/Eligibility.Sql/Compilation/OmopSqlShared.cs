@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace Eligibility.Sql.Compilation;
+
+/// <summary>
+/// The part of a run's scripts that does not depend on the trial, written once for every trial compiled together: the
+/// persons, the concept sets (one table per distinct list of codes, whichever trial reads it), the drug strengths and one
+/// pre-filtered copy of each CDM fact table over the union of every trial's concept sets. Each trial's own statements
+/// read these tables and create none of them.
+/// </summary>
+internal sealed class OmopSqlShared
+{
+    /// <summary>The header comment and the persons.</summary>
+    public StringBuilder Head { get; } = new();
+
+    /// <summary>The concept sets, the drug strengths, then the pre-filtered fact tables.</summary>
+    public StringBuilder Sets { get; } = new();
+
+    /// <summary>The concept set table of each bound concept or answer (by reference).</summary>
+    public Dictionary<object, string> ByKey { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The concept set table of each distinct list of codes (so trials naming the same codes share one table).</summary>
+    public Dictionary<string, string> ByContent { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The concept sets with local codes, by table name.</summary>
+    public HashSet<string> LocalSets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The fact tables some trial's leaves read, in the order first read.</summary>
+    public List<string> FactsRead { get; } = new();
+
+    /// <summary>The concept sets whose latest numeric measurement some leaf reads, with the start of the longest window read.</summary>
+    public SortedDictionary<string, DateOnly> LatestSets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether <c>elig_strength</c> has been written.</summary>
+    public bool StrengthWritten { get; set; }
+}
