@@ -70,7 +70,7 @@ internal sealed class CompiledExpression
     public bool? Decide(IFactSource facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        return Run(new Facts(facts), out var result) is null && result.Known ? result.Value : null;
+        return Run(new Facts(facts, recordMissing: false), out var result) is null && result.Known ? result.Value : null;
     }
 
     /// <summary>Runs the compiled code once: null with its result, or the message of the failure that made it unknown.</summary>
