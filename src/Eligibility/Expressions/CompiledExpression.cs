@@ -45,16 +45,9 @@ internal sealed class CompiledExpression
     {
         ArgumentNullException.ThrowIfNull(facts);
         var model = new Facts(facts);
-        Tri<bool> result;
-        try
+        if (Run(model, out var result) is { } failure)
         {
-            result = this.evaluate(model);
-        }
-#pragma warning disable CA1031 // The generated code catches every failure of an operation; anything else still makes the rule unknown, never a crash.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            missing = ["expression failed: " + ex.Message];
+            missing = ["expression failed: " + failure];
             return null;
         }
 
@@ -66,5 +59,34 @@ internal sealed class CompiledExpression
 
         missing = model.Missing.Count == 0 ? ["expression facts"] : model.Missing.Distinct(StringComparer.Ordinal).ToList();
         return null;
+    }
+
+    /// <summary>
+    /// The verdict path: the value <see cref="Evaluate"/> gives for the same facts (the same compiled code run once),
+    /// without the list of missing facts or the failure message.
+    /// </summary>
+    /// <param name="facts">The patient's facts.</param>
+    /// <returns>The expression's value, or null when it is unknown.</returns>
+    public bool? Decide(IFactSource facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return Run(new Facts(facts, recordMissing: false), out var result) is null && result.Known ? result.Value : null;
+    }
+
+    /// <summary>Runs the compiled code once: null with its result, or the message of the failure that made it unknown.</summary>
+    private string? Run(Facts model, out Tri<bool> result)
+    {
+        try
+        {
+            result = this.evaluate(model);
+            return null;
+        }
+#pragma warning disable CA1031 // The generated code catches every failure of an operation; anything else still makes the rule unknown, never a crash.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            result = default;
+            return ex.Message;
+        }
     }
 }

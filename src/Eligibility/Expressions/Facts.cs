@@ -28,12 +28,19 @@ internal sealed class Facts
     private const string Failed = "expression failed: ";
 
     private readonly IFactSource source;
-    private readonly List<string> missing = [];
+    private readonly List<string>? missing;
 
-    internal Facts(IFactSource source)
+    /// <summary>The fact model over one record's facts.</summary>
+    /// <param name="source">The facts of the record.</param>
+    /// <param name="recordMissing">
+    /// Whether to keep <see cref="Missing"/>: false on the verdict path, where only the value counts (the list never
+    /// changes a value, the compiled code only marks and trims it).
+    /// </param>
+    internal Facts(IFactSource source, bool recordMissing = true)
     {
         ArgumentNullException.ThrowIfNull(source);
         this.source = source;
+        missing = recordMissing ? [] : null;
     }
 
     /// <summary>Completed years at the as-of date. Unknown when the record has no birth date.</summary>
@@ -48,7 +55,7 @@ internal sealed class Facts
     /// The facts the record lacks that left the expression unknown, and any evaluation failure
     /// (<c>"expression failed: division by zero"</c>), in the order they were met; may repeat.
     /// </summary>
-    internal IReadOnlyList<string> Missing => missing;
+    internal IReadOnlyList<string> Missing => (IReadOnlyList<string>?)missing ?? [];
 
     /// <summary>
     /// The latest valid result of a measurement concept in the default lookback, in the concept's <c>unit</c>.
@@ -98,29 +105,29 @@ internal sealed class Facts
 
     internal Tri<string> ReadSex() => source.Sex is { } sex ? new Tri<string>(sex) : Unknown<string>("sex");
 
-    internal Tri<decimal> ReadValue(string concept) => Read(source.Value(concept), concept + " result");
+    internal Tri<decimal> ReadValue(string concept) => Read(source.Value(concept), concept, " result");
 
-    internal Tri<decimal> ReadUln(string concept) => Read(source.Uln(concept), concept + " upper limit of normal");
+    internal Tri<decimal> ReadUln(string concept) => Read(source.Uln(concept), concept, " upper limit of normal");
 
-    internal Tri<bool> ReadHasCondition(string concept) => Read(source.HasCondition(concept), concept + " condition");
+    internal Tri<bool> ReadHasCondition(string concept) => Read(source.HasCondition(concept), concept, " condition");
 
-    internal Tri<bool> ReadHasActiveCondition(string concept) => Read(source.HasActiveCondition(concept), concept + " active condition");
+    internal Tri<bool> ReadHasActiveCondition(string concept) => Read(source.HasActiveCondition(concept), concept, " active condition");
 
-    internal Tri<bool> ReadOnMedication(string concept) => Read(source.OnMedication(concept), concept + " medication");
+    internal Tri<bool> ReadOnMedication(string concept) => Read(source.OnMedication(concept), concept, " medication");
 
     /// <summary>How many missing facts are recorded so far.</summary>
-    internal int Mark() => missing.Count;
+    internal int Mark() => missing?.Count ?? 0;
 
     /// <summary>
     /// Forgets the missing facts recorded since <paramref name="mark"/>: the part that read them turned out known
     /// (<c>false &amp;&amp; unknown</c>), so they did not matter.
     /// </summary>
-    internal void Forget(int mark) => missing.RemoveRange(mark, missing.Count - mark);
+    internal void Forget(int mark) => missing?.RemoveRange(mark, missing.Count - mark);
 
     /// <summary>Records why a part could not be evaluated (a division by zero) and makes it unknown.</summary>
     internal Tri<T> Fail<T>(string reason)
     {
-        missing.Add(Failed + reason);
+        missing?.Add(Failed + reason);
         return default;
     }
 
@@ -139,9 +146,22 @@ internal sealed class Facts
         where T : struct =>
         value is { } known ? new Tri<T>(known) : Unknown<T>(fact);
 
+    // The missing fact is worded (concept + what) only when it is missing and the list is kept.
+    private Tri<T> Read<T>(T? value, string concept, string what)
+        where T : struct
+    {
+        if (value is { } known)
+        {
+            return new Tri<T>(known);
+        }
+
+        missing?.Add(concept + what);
+        return default;
+    }
+
     private Tri<T> Unknown<T>(string fact)
     {
-        missing.Add(fact);
+        missing?.Add(fact);
         return default;
     }
 }

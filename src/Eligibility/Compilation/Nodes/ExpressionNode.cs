@@ -32,14 +32,16 @@ internal sealed class ExpressionNode : RuleNode
     public override string Describe() => "expression: " + expression.Source;
 
     /// <summary>
-    /// The expression's truth, computed as <see cref="Run"/> computes it: the compiled expression builds its fact model
-    /// and missing list per evaluation, so this node is the one kind whose verdict path allocates (no reference trial uses it).
+    /// The expression's truth, computed as <see cref="Run"/> computes it (the same compiled code over the same facts),
+    /// without the explaining parts: no fact is worded, no missing list is kept. It still allocates its fact model per
+    /// evaluation, so this node is the one kind whose verdict path allocates (no reference trial uses it).
     /// </summary>
-    public override Decision Decide(EvaluationContext context) => Decision.Of(Run(context).Truth);
+    public override Decision Decide(EvaluationContext context) =>
+        expression.Decide(new FactSource(context, concepts, lookback, explain: false)) is { } value ? Decision.Of(value) : Decision.Unknown;
 
     protected override NodeResult Run(EvaluationContext context)
     {
-        var facts = new FactSource(context, concepts, lookback);
+        var facts = new FactSource(context, concepts, lookback, explain: true);
         bool? value = expression.Evaluate(facts, out var missing);
         if (value is null)
         {
@@ -49,24 +51,29 @@ internal sealed class ExpressionNode : RuleNode
             };
         }
 
-        return NodeResult.Of(Truth.From(value.Value), () => $"Expression `{expression.Source}` is {(value.Value ? "true" : "false")}" + (facts.Used.Count > 0 ? " (" + string.Join("; ", facts.Used) + ")" : string.Empty));
+        return NodeResult.Of(Truth.From(value.Value), () => $"Expression `{expression.Source}` is {(value.Value ? "true" : "false")}" + (facts.Used!.Count > 0 ? " (" + string.Join("; ", facts.Used) + ")" : string.Empty));
     }
 
-    /// <summary>The facts an expression may read, each computed with the same rules as the typed kinds.</summary>
+    /// <summary>
+    /// The facts an expression may read, each computed with the same rules as the typed kinds. Explaining, it also words
+    /// each fact used (<see cref="Used"/>); on the verdict path it computes the same values and words nothing.
+    /// </summary>
     private sealed class FactSource : IFactSource
     {
         private readonly EvaluationContext context;
         private readonly IReadOnlyDictionary<string, BoundConcept> concepts;
         private readonly DateWindow window;
 
-        public FactSource(EvaluationContext context, IReadOnlyDictionary<string, BoundConcept> concepts, IsoDuration lookback)
+        public FactSource(EvaluationContext context, IReadOnlyDictionary<string, BoundConcept> concepts, IsoDuration lookback, bool explain)
         {
             this.context = context;
             this.concepts = concepts;
             window = DateWindow.Before(context.AsOf, lookback);
+            Used = explain ? new() : null;
         }
 
-        public List<string> Used { get; } = new();
+        /// <summary>The facts used, worded for the explanation; null on the verdict path.</summary>
+        public List<string>? Used { get; }
 
         public int? Age => context.AgeAt(context.AsOf);
 
@@ -81,14 +88,20 @@ internal sealed class ExpressionNode : RuleNode
         public decimal? Value(string concept)
         {
             var c = concepts[concept];
-            var o = context.Latest(c, window, r => r.Value is not null);
+            var o = context.Latest(c, window, MeasurementNode.HasValue);
             if (o is null || c.Unit is null)
             {
                 return null;
             }
 
+            if (Used is null)
+            {
+                // Reading.In's value, without wording why there is none.
+                return Reading.TryConvert(o, c, c.Unit, out decimal converted, out _) ? converted : null;
+            }
+
             var reading = Reading.In(o, c, c.Unit);
-            if (reading.Value is { } v)
+            if (reading.Value is not null)
             {
                 Used.Add(reading.Describe(c.Label, c.Unit));
             }
@@ -109,7 +122,7 @@ internal sealed class ExpressionNode : RuleNode
                 return null;
             }
 
-            var o = context.Latest(c, window, r => r.Value is not null);
+            var o = context.Latest(c, window, MeasurementNode.HasValue);
             decimal? uln;
             if (o?.ReferenceRange?.High is { } high)
             {
@@ -142,7 +155,7 @@ internal sealed class ExpressionNode : RuleNode
                         unknown = true;
                         break;
                     case true:
-                        Used.Add($"on {member} since {Phrase.Date(m.Start!.Value)}{Phrase.Source(m.Reference)}");
+                        Used?.Add($"on {member} since {Phrase.Date(m.Start!.Value)}{Phrase.Source(m.Reference)}");
                         return true;
                 }
             }
@@ -157,7 +170,7 @@ internal sealed class ExpressionNode : RuleNode
             {
                 if (ConditionNode.Counts(r) && c.Matcher.Match(r.Codes) is not null && test(r))
                 {
-                    Used.Add($"{concept} condition{Phrase.Source(r.Reference)}");
+                    Used?.Add($"{concept} condition{Phrase.Source(r.Reference)}");
                     return true;
                 }
             }
