@@ -30,7 +30,6 @@ internal sealed class CodeMatcher
     private FrozenDictionary<string, FrozenDictionary<string, string>> prefixes = FrozenDictionary<string, FrozenDictionary<string, string>>.Empty;
     private int longestPrefix;
     private int count;
-    private (string System, string Code)[] exactKeys = [];
     private SystemTable[] systems = [];
     private int claimed;
     private int slot;
@@ -86,16 +85,6 @@ internal sealed class CodeMatcher
             }
         }
 
-        var keys = new List<(string, string)>();
-        foreach (var (system, codes) in exact)
-        {
-            foreach (var code in codes.Keys)
-            {
-                keys.Add((system, code));
-            }
-        }
-
-        exactKeys = keys.ToArray();
         var tables = new List<SystemTable>();
         foreach (var (system, codes) in exact)
         {
@@ -137,12 +126,6 @@ internal sealed class CodeMatcher
 
     /// <summary>Points the matcher at the table that claimed it, once that table is complete.</summary>
     internal void Join(CodeTable complete) => Volatile.Write(ref table, complete);
-
-    /// <summary>
-    /// Every exactly matched (normalised system, trimmed code): a coding matches one of them exactly when
-    /// <see cref="Match(Coding)"/> finds it in an exact system.
-    /// </summary>
-    public (string System, string Code)[] ExactKeys => Freeze().exactKeys;
 
     /// <summary>Every (system, code, member) bound, for tools (prefix systems give their prefixes).</summary>
     public IEnumerable<(string System, string Code, string Member)> Entries()
