@@ -58,4 +58,42 @@ internal sealed partial class OmopSqlWriter
 
         WriteLatest();
     }
+
+    /// <summary>The shared table of each measurement concept set's latest numeric result per person.</summary>
+    private const string LatestTable = "elig_latest";
+
+    /// <summary>The number of a concept set table (<c>elig_setN</c>).</summary>
+    private static string SetId(string set) => set["elig_set".Length..];
+
+    /// <summary>
+    /// Per concept set read by <see cref="Latest"/> and person: the latest numeric result up to as-of, from the start of
+    /// the longest window it is read in (ties: the highest
+    /// row ID), with its UCUM unit, range and date — one pass over the measurement copy for every such leaf of every trial
+    /// compiled together, instead of one scan per leaf. A record in a set by both its concept and its source concept is
+    /// found twice, as the same row: the latest is the same.
+    /// </summary>
+    private void WriteLatest()
+    {
+        if (shared.LatestSets.Count == 0)
+        {
+            return;
+        }
+
+        Line("-- per measurement concept set and person, the latest numeric result up to as-of");
+        // Each set's rows from the start of the longest window a leaf reads it in: the latest of those is the latest of
+        // every shorter window when it lies inside that window. (The date is parenthesised: the PostgreSQL grammar of the
+        // parser the text is checked with rejects a date literal followed by an alias.)
+        CreateTable(LatestTable + "_sets", string.Join("\nUNION ALL\n", shared.LatestSets.Select(x => $"SELECT {SetId(x.Key)} AS set_id, concept_id, ({Date(x.Value)}) AS first_day FROM {x.Key}")));
+        string Matching(string column) => $"""
+            SELECT s.set_id, m.person_id, m.value_as_number AS v, m.unit_concept_id, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d, m.measurement_id
+                FROM {Fact("measurement")} m JOIN {LatestTable}_sets s ON s.concept_id = m.{column}
+                WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN s.first_day AND {Date(asOf)}
+            """;
+        CreateTable(LatestTable, dialect.FirstInGroup(
+            "x.set_id, x.person_id, x.v, u.concept_code AS unit, x.hi, x.lo, x.d",
+            $"\n  FROM ({Matching("measurement_concept_id")}\n  UNION ALL\n  {Matching("measurement_source_concept_id")}) x"
+            + $"\n  LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = x.unit_concept_id AND u.vocabulary_id = 'UCUM'",
+            "PARTITION BY x.set_id, x.person_id ORDER BY x.d DESC, x.measurement_id DESC",
+            "  "));
+    }
 }
