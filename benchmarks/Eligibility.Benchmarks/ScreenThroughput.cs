@@ -155,21 +155,8 @@ internal static class ScreenThroughput
                 record["id"] = "p" + suffix;
                 native.WriteLine(record.ToJsonString());
 
-                // Every resource gets its own id; a reference to a bundle entry's fullUrl becomes Type/id.
-                var bundle = bundles[i % bundles.Length].DeepClone().AsObject();
+                var (bundle, urls) = Copy(bundles[i % bundles.Length], suffix);
                 var entries = bundle["entry"]!.AsArray();
-                var urls = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var entry in entries)
-                {
-                    var resource = entry!["resource"]!.AsObject();
-                    string id = (string?)resource["id"] + suffix;
-                    resource["id"] = id;
-                    if ((string?)entry["fullUrl"] is { } url)
-                    {
-                        urls[url] = (string)resource["resourceType"]! + "/" + id;
-                    }
-                }
-
                 bundleOut.WriteLine(bundle.ToJsonString());
                 foreach (var entry in entries)
                 {
@@ -191,6 +178,27 @@ internal static class ScreenThroughput
         {
             writer.Dispose();
         }
+    }
+
+    /// <summary>Copy <paramref name="suffix"/> (<c>-12</c>) of a sample bundle: every resource gets its own id (the sample's id
+    /// and the suffix); <c>Urls</c> gives, for each entry's fullUrl, the <c>Type/id</c> a reference to it becomes in a Bulk
+    /// export. <see cref="ScreenSplit"/> screens the same copies.</summary>
+    internal static (JsonObject Bundle, Dictionary<string, string> Urls) Copy(JsonObject sample, string suffix)
+    {
+        var bundle = sample.DeepClone().AsObject();
+        var urls = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in bundle["entry"]!.AsArray())
+        {
+            var resource = entry!["resource"]!.AsObject();
+            string id = (string?)resource["id"] + suffix;
+            resource["id"] = id;
+            if ((string?)entry["fullUrl"] is { } url)
+            {
+                urls[url] = (string)resource["resourceType"]! + "/" + id;
+            }
+        }
+
+        return (bundle, urls);
     }
 
     /// <summary>Replaces every string that is a bundle entry's fullUrl (a reference by urn:uuid) with <c>Type/id</c>.</summary>

@@ -7,13 +7,14 @@ namespace Eligibility.Fhir;
 
 /// <summary>One <c>Bundle.entry</c> as found in the raw JSON: where its resource starts and ends, and what it says it is.</summary>
 /// <param name="Index">The entry's index in <c>Bundle.entry</c>.</param>
-/// <param name="FullUrl">The entry's <c>fullUrl</c>, if any.</param>
+/// <param name="DecodedFullUrl">The entry's <c>fullUrl</c> when the scan decoded it (an escaped or empty string); a plain
+/// one is kept as its place in the text (<see cref="FullUrlStart"/>) and decoded only when asked for (<see cref="FullUrlIn"/>).</param>
 /// <param name="Start">Byte offset of the resource object's <c>{</c>, or -1 when the entry has no resource object.</param>
 /// <param name="Length">Byte length of the resource object.</param>
 /// <param name="ResourceType">The resource's <c>resourceType</c>, if it is a string.</param>
 /// <param name="Id">The resource's <c>id</c>, if it is a string.</param>
 /// <param name="HasResource">Whether the entry has a <c>resource</c> property at all.</param>
-internal sealed record EntryLayout(int Index, string? FullUrl, int Start, int Length, string? ResourceType, string? Id, bool HasResource)
+internal sealed record EntryLayout(int Index, string? DecodedFullUrl, int Start, int Length, string? ResourceType, string? Id, bool HasResource)
 {
     /// <summary>Byte offset of the entry's <c>resource</c> value when it is not an object (for positioning the error).</summary>
     public int ValueOffset { get; init; } = -1;
@@ -21,6 +22,20 @@ internal sealed record EntryLayout(int Index, string? FullUrl, int Start, int Le
     /// <summary>The resource as <see cref="FastResourceReader"/> built it during the scan, when the scan was asked to and
     /// the reader took it.</summary>
     public Hl7.Fhir.Model.Resource? Parsed { get; init; }
+
+    /// <summary>Byte offset (after the opening quote) of the entry's <c>fullUrl</c> value when the scan left it undecoded: a
+    /// string with no escape, not empty, valid UTF-8 (most bundles have one per entry, and the reader needs few of them); -1
+    /// otherwise.</summary>
+    public int FullUrlStart { get; init; } = -1;
+
+    /// <summary>The byte length of the undecoded <c>fullUrl</c> value at <see cref="FullUrlStart"/>.</summary>
+    public int FullUrlLength { get; init; }
+
+    /// <summary>The entry's <c>fullUrl</c>, if any: the string <see cref="Utf8JsonReader.GetString"/> gives for it.</summary>
+    /// <param name="text">The scanned text (without its byte order mark).</param>
+    /// <returns>The fullUrl, or <c>null</c>.</returns>
+    public string? FullUrlIn(ReadOnlySpan<byte> text) =>
+        FullUrlStart >= 0 ? System.Text.Encoding.UTF8.GetString(text.Slice(FullUrlStart, FullUrlLength)) : DecodedFullUrl;
 
     /// <summary>Whether the scan tried <see cref="FastResourceReader"/> on the resource (taken or not: no need to try again).</summary>
     public bool FastTried { get; init; }
@@ -228,6 +243,7 @@ internal sealed class BundleLayout
             }
 
             string? fullUrl = null;
+            int fullUrlStart = -1, fullUrlLength = 0;
             int start = -1, length = 0;
             string? type = null, id = null;
             bool hasResource = false;
@@ -239,9 +255,15 @@ internal sealed class BundleLayout
                 if (reader.ValueTextEquals("fullUrl"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+                        && reader.ValueSpan.Length > 0 && System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
                     {
-                        fullUrl = reader.GetString();
+                        // Decoded when asked for (FullUrlIn), to the same string: no escape, and valid UTF-8, where GetString throws.
+                        (fullUrl, fullUrlStart, fullUrlLength) = (null, checked((int)reader.TokenStartIndex) + 1, reader.ValueSpan.Length);
+                    }
+                    else if (reader.TokenType == JsonTokenType.String)
+                    {
+                        (fullUrl, fullUrlStart, fullUrlLength) = (reader.GetString(), -1, 0);
                     }
                     else
                     {
@@ -290,7 +312,7 @@ internal sealed class BundleLayout
                 }
             }
 
-            entries.Add(new EntryLayout(index++, fullUrl, start, length, type, id, hasResource) { ValueOffset = valueOffset, Parsed = parsed, FastTried = tried });
+            entries.Add(new EntryLayout(index++, fullUrl, start, length, type, id, hasResource) { ValueOffset = valueOffset, Parsed = parsed, FastTried = tried, FullUrlStart = fullUrlStart, FullUrlLength = fullUrlLength });
         }
     }
 

@@ -198,7 +198,16 @@ internal sealed partial class BundleMapper
             return;
         }
 
-        string? by = o.Performer.Select(r => r.Display).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d));
+        string? by = null;
+        foreach (var performer in o.Performer)
+        {
+            if (!string.IsNullOrWhiteSpace(performer.Display))
+            {
+                by = performer.Display;
+                break;
+            }
+        }
+
         // The position of the answer's code, so a warning about what it names (an unknown trial or criterion) points there.
         var (line, column) = diagnostics.Positions.Locate(p.Entry, "/code");
         assessments.Add(new Assessment

@@ -93,11 +93,15 @@ internal sealed partial class BundleMapper
         this.diagnostics = diagnostics;
     }
 
-    /// <summary>One parsed entry: where it is and the Firely resource.</summary>
-    private sealed record Parsed(EntryLayout Entry, Resource Resource)
+    /// <summary>One parsed entry: where it is and the Firely resource; <paramref name="Text"/> is the bundle's text without its
+    /// byte order mark, where the entry's fullUrl is decoded from when it is needed.</summary>
+    private sealed record Parsed(EntryLayout Entry, Resource Resource, ReadOnlyMemory<byte> Text)
     {
         public string Name => Entry.Id is { Length: > 0 } id ? Resource.TypeName + "/" + id
-            : Entry.FullUrl ?? $"{Resource.TypeName} (entry {Entry.Index.ToString(CultureInfo.InvariantCulture)})";
+            : FullUrl ?? $"{Resource.TypeName} (entry {Entry.Index.ToString(CultureInfo.InvariantCulture)})";
+
+        /// <summary>The entry's <c>fullUrl</c>, if any.</summary>
+        public string? FullUrl => Entry.FullUrlIn(Text.Span);
     }
 
     /// <summary>A test hook: when set, <see cref="Map"/> calls it first, so tests can make mapping fail the way a defect
@@ -139,7 +143,7 @@ internal sealed partial class BundleMapper
 
             if (Parse(entry) is { } resource)
             {
-                parsed.Add(new Parsed(entry, resource));
+                parsed.Add(new Parsed(entry, resource, utf8.AsMemory(bom)));
             }
         }
 
@@ -409,7 +413,7 @@ internal sealed partial class BundleMapper
                     patientKeys.Add("Patient/" + id);
                 }
 
-                if (p.Entry.FullUrl is { Length: > 0 } url)
+                if (p.FullUrl is { Length: > 0 } url)
                 {
                     patientKeys.Add(url);
                 }
@@ -500,7 +504,7 @@ internal sealed partial class BundleMapper
                 continue;
             }
 
-            if (p.Entry.FullUrl is { Length: > 0 } url)
+            if (p.FullUrl is { Length: > 0 } url)
             {
                 medicationIndex.TryAdd(url, medication);
             }

@@ -174,4 +174,38 @@ public sealed class ScreenDetailTests
         ScreenInputs.Differences(before, Now("full")).Should().BeEmpty();
         ScreenInputs.Differences(before, Now("criteria")).Should().Equal("detail (--detail) was full, is now criteria");
     }
+
+    [Test]
+    public void Verdict_rows_made_one_after_another_on_one_thread_are_each_the_row_a_fresh_writer_makes()
+    {
+        // VerdictRow reuses one buffer and writer per thread: a long row (the buffer grows), a short one after it, a null
+        // patient and text to escape must not leave anything in the next row.
+        var asOf = new DateOnly(2026, 1, 15);
+        (string Prefix, string Trial, string? Patient, Verdict Verdict)[] rows =
+        [
+            ("{\"line\":1,", "NCT07077486", "p-1", Verdict.Eligible),
+            ("{\"line\":2,", "NCT07077486", new string('x', 1000), Verdict.Ineligible),
+            ("{\"file\":\"a.json\",", "TINY-1", "p-3", Verdict.Undetermined),
+            ("{\"line\":4,", "TINY-1", null, Verdict.Eligible),
+            ("{\"line\":5,", "T\u00e9\"1", "p\n\u00e9<6>", Verdict.Ineligible),
+            ("{\"line\":6,", "TINY-1", "p\ud800", Verdict.Review), // a lone surrogate: written escaped
+            ("{\"line\":7,", "TINY-1", "p-7", Verdict.Eligible),
+        ];
+
+        foreach (var (prefix, trial, patient, verdict) in rows)
+        {
+            ScreenRows.VerdictRow(prefix, trial, patient, asOf, verdict).Should().Be(Fresh(prefix, trial, patient, asOf, verdict));
+        }
+
+        static string Fresh(string prefix, string trial, string? patient, DateOnly asOf, Verdict verdict)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new System.Text.Json.Utf8JsonWriter(buffer, ResultJson.Options(indented: false)))
+            {
+                ResultJson.WriteVerdict(w, trial, patient, asOf, verdict);
+            }
+
+            return prefix + System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan[1..]);
+        }
+    }
 }

@@ -48,14 +48,22 @@ internal static class ScreenRows
     /// </summary>
     public static string VerdictRow(string prefix, string trialId, string? patientId, DateOnly asOf, Verdict verdict)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, ResultJson.Options(indented: false)))
-        {
-            ResultJson.WriteVerdict(w, trialId, patientId, asOf, verdict);
-        }
-
+        // One buffer and one writer per thread, reset for each row: a screen writes one verdict row per patient × trial,
+        // and the row string is all it needs to allocate.
+        var buffer = verdictBuffer ??= new ArrayBufferWriter<byte>(256);
+        var w = verdictWriter ??= new Utf8JsonWriter(buffer, ResultJson.Options(indented: false));
+        buffer.ResetWrittenCount();
+        w.Reset();
+        ResultJson.WriteVerdict(w, trialId, patientId, asOf, verdict);
+        w.Flush();
         return Join(prefix, buffer);
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? verdictBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? verdictWriter;
 
     /// <summary>
     /// The row: <paramref name="prefix"/> (where the record comes from, <c>{"line":12,</c>) followed by the result's

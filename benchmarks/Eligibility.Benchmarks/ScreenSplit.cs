@@ -1,0 +1,178 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Eligibility.Fhir;
+using Eligibility.Patients;
+
+namespace Eligibility.Benchmarks;
+
+/// <summary>
+/// <c>--screen-split N [ROUNDS]</c>: where the per-patient work of <c>eligibility screen --detail verdict</c> over FHIR
+/// bundles goes, on one thread, in that thread's CPU time (<c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>, so other
+/// processes on the machine do not count) and in the bytes it allocates. The N bundles are the copies
+/// <see cref="ScreenThroughput"/> screens (copy <c>i</c> of the five reference samples, every resource id suffixed),
+/// made a batch at a time outside the timing. Three phases per batch, each timed on its own: <b>read</b> — the bundle's
+/// bytes to a <see cref="PatientRecord"/> (<see cref="PatientInput.Read(byte[], string?, InputLimits?)"/>: layout scan,
+/// parse, map); <b>decide</b> — one <see cref="PatientIndex"/> and the five trials' <c>Decide</c>; <b>write</b> — the
+/// five verdict rows as the tool makes them (<c>ScreenRows.VerdictRow</c>: <see cref="ResultJson.WriteVerdict"/> after
+/// the row's <c>{"line":N,</c> prefix) written as UTF-8 to a null stream. The per-record checks the tool runs besides
+/// (investigator answers no trial uses, codes no trial recognises) are not included. The process runs workstation GC, so
+/// a collection runs on the thread that triggers it and is counted in the phase that allocated. Issue 14's target is
+/// that reading take no more than half of the time.
+/// </summary>
+internal static class ScreenSplit
+{
+    public const string Switch = "--screen-split";
+
+    private const int Batch = 250;
+
+    public static int Run(int count, int rounds)
+    {
+        var samples = SampleData.Trials().Select(t => JsonNode.Parse(SampleData.BundleBytes(t))!.AsObject()).ToArray();
+        var trials = SampleData.Trials().Select(SampleData.Compile).ToArray();
+        var sink = new StreamWriter(Stream.Null, new UTF8Encoding(false));
+        Console.WriteLine($"{count:N0} FHIR bundles per round, one thread; {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC; a warm-up round first");
+        Console.WriteLine("| round | read µs | decide µs | write µs | total µs | read share | decide share | write share | read KB | decide KB | write KB | patients/s per core |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var shares = new List<double>();
+        for (int round = 0; round <= rounds; round++)
+        {
+            // Round 0 is the warm-up (the JIT's tiers, the reader's caches), not printed: a whole round, as a shorter one left
+            // the first printed round still slower (under load the JIT's background tiering lags).
+            var totals = Screen(samples, trials, sink, count);
+            if (totals is null)
+            {
+                return 1;
+            }
+
+            if (round == 0)
+            {
+                continue;
+            }
+
+            var (cpu, bytes, n) = totals.Value;
+            double all = cpu.Sum();
+            shares.Add(cpu[0] / all);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {round} | {cpu[0] / 1e3 / n:F1} | {cpu[1] / 1e3 / n:F1} | {cpu[2] / 1e3 / n:F1} | {all / 1e3 / n:F1} | {cpu[0] / all:P1} | {cpu[1] / all:P1} | {cpu[2] / all:P1} | {bytes[0] / 1024.0 / n:F1} | {bytes[1] / 1024.0 / n:F1} | {bytes[2] / 1024.0 / n:F1} | {n / (all / 1e9):N0} |"));
+        }
+
+        shares.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read share, median of {rounds} round(s): {shares[shares.Count / 2]:P1} (target: at most 50 %)"));
+        return 0;
+    }
+
+    /// <summary>Screens <paramref name="count"/> copies; per phase (read, decide, write) the thread CPU nanoseconds and the
+    /// bytes allocated, or <c>null</c> (with a message) when a bundle does not read.</summary>
+    private static (long[] Cpu, long[] Bytes, int Count)? Screen(JsonObject[] samples, TrialEvaluator[] trials, StreamWriter sink, int count)
+    {
+        long[] cpu = new long[3], bytes = new long[3];
+        var utf8 = new byte[Batch][];
+        var records = new PatientRecord[Batch];
+        var verdicts = new Verdict[Batch * trials.Length];
+        for (int first = 0; first < count; first += Batch)
+        {
+            int n = Math.Min(Batch, count - first);
+            for (int i = 0; i < n; i++)
+            {
+                string suffix = "-" + (first + i).ToString(CultureInfo.InvariantCulture);
+                utf8[i] = Encoding.UTF8.GetBytes(ScreenThroughput.Copy(samples[(first + i) % samples.Length], suffix).Bundle.ToJsonString());
+            }
+
+            long t = ThreadCpu.Nanoseconds(), a = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < n; i++)
+            {
+                if (PatientInput.Read(utf8[i]).Patient is not { } patient)
+                {
+                    Console.Error.WriteLine($"{Switch}: generated bundle {first + i} does not read");
+                    return null;
+                }
+
+                records[i] = patient;
+            }
+
+            Step(0);
+            for (int i = 0; i < n; i++)
+            {
+                var index = PatientIndex.Build(records[i]);
+                for (int k = 0; k < trials.Length; k++)
+                {
+                    verdicts[(i * trials.Length) + k] = trials[k].Decide(index, SampleData.AsOf, new Outcome[trials[k].Criteria.Count]);
+                }
+            }
+
+            Step(1);
+            for (int i = 0; i < n; i++)
+            {
+                string prefix = "{\"line\":" + (first + i + 1).ToString(CultureInfo.InvariantCulture) + ",";
+                for (int k = 0; k < trials.Length; k++)
+                {
+                    sink.Write(VerdictRow(prefix, trials[k].Trial.Id, records[i].Id, verdicts[(i * trials.Length) + k]));
+                    sink.Write('\n');
+                }
+            }
+
+            sink.Flush();
+            Step(2);
+            Array.Clear(records);
+            Array.Clear(utf8);
+
+            void Step(int phase)
+            {
+                long now = ThreadCpu.Nanoseconds(), allocated = GC.GetAllocatedBytesForCurrentThread();
+                cpu[phase] += now - t;
+                bytes[phase] += allocated - a;
+                (t, a) = (ThreadCpu.Nanoseconds(), GC.GetAllocatedBytesForCurrentThread());
+            }
+        }
+
+        return (cpu, bytes, count);
+    }
+
+    private static readonly ArrayBufferWriter<byte> RowBuffer = new(256);
+
+    private static readonly Utf8JsonWriter RowWriter = new(RowBuffer, ResultJson.Options(indented: false));
+
+    /// <summary>The row <c>ScreenRows.VerdictRow</c> (src/Eligibility.Cli) makes, made the same way: one buffer and writer
+    /// (the tool keeps one per thread), reset for each row.</summary>
+    private static string VerdictRow(string prefix, string trialId, string? patientId, Verdict verdict)
+    {
+        RowBuffer.ResetWrittenCount();
+        RowWriter.Reset();
+        ResultJson.WriteVerdict(RowWriter, trialId, patientId, SampleData.AsOf, verdict);
+        RowWriter.Flush();
+        return string.Create(prefix.Length + Encoding.UTF8.GetCharCount(RowBuffer.WrittenSpan[1..]), prefix, static (span, prefix) =>
+        {
+            prefix.AsSpan().CopyTo(span);
+            Encoding.UTF8.GetChars(RowBuffer.WrittenSpan[1..], span[prefix.Length..]);
+        });
+    }
+
+    /// <summary>The calling thread's CPU time (Linux: the clock's id differs elsewhere).</summary>
+    private static class ThreadCpu
+    {
+        private const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID
+
+        public static long Nanoseconds() =>
+            ClockGetTime(ClockThreadCpuTime, out var now) == 0 ? (now.Seconds * 1_000_000_000L) + now.Nanoseconds
+            : throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+
+        [DllImport("libc", EntryPoint = "clock_gettime")]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct TimeSpec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
+    }
+}
