@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Eligibility.Binding;
 using Eligibility.Compilation;
+using Eligibility.Compilation.Nodes;
 using Eligibility.Evaluation;
 using Eligibility.Model;
 using Eligibility.Patients;
@@ -16,6 +17,10 @@ namespace Eligibility;
 public sealed class TrialEvaluator
 {
     private readonly IReadOnlyList<CompiledCriterion> criteria;
+
+    // The criteria's rules and types in criteria order, as arrays: the verdict path reads them without interface calls.
+    private readonly RuleNode[] rules;
+    private readonly CriterionType[] types;
     private readonly CodeMatcher recognised;
     private readonly HashSet<string> targets = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> judgementTargets = new(StringComparer.OrdinalIgnoreCase);
@@ -48,6 +53,8 @@ public sealed class TrialEvaluator
         this.criteria = criteria.Where(c => c.Info.Type == CriterionType.Inclusion)
             .Concat(criteria.Where(c => c.Info.Type == CriterionType.Exclusion)).ToList();
         Criteria = this.criteria.Select(c => c.Info).ToList();
+        rules = this.criteria.Select(c => c.Rule).ToArray();
+        types = this.criteria.Select(c => c.Info.Type).ToArray();
     }
 
     /// <summary>The trial's code table (<c>null</c> when the trial binds no concept).</summary>
@@ -206,19 +213,21 @@ public sealed class TrialEvaluator
     {
         ArgumentNullException.ThrowIfNull(patient);
         CheckAsOf(asOf);
-        if (outcomes.Length != criteria.Count)
+        var rules = this.rules;
+        var types = this.types;
+        if (outcomes.Length != rules.Length)
         {
-            throw new ArgumentException($"the span has {outcomes.Length} places; the trial has {criteria.Count} criteria", nameof(outcomes));
+            throw new ArgumentException($"the span has {outcomes.Length} places; the trial has {rules.Length} criteria", nameof(outcomes));
         }
 
         var context = new EvaluationContext(patient, asOf, Trial.Id);
         var tally = default(OutcomeTally);
-        for (int i = 0; i < criteria.Count; i++)
+        for (int i = 0; i < rules.Length; i++)
         {
-            var c = criteria[i];
-            var decision = c.Rule.Decide(context);
-            outcomes[i] = OutcomeOf(decision.Truth, c.Info.Type, decision.PendingJudgement);
-            tally.Add(outcomes[i]);
+            var decision = rules[i].Decide(context);
+            var outcome = OutcomeOf(decision.Truth, types[i], decision.PendingJudgement);
+            outcomes[i] = outcome;
+            tally.Add(outcome);
         }
 
         return tally.Verdict;

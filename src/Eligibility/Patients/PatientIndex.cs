@@ -38,6 +38,9 @@ public sealed class PatientIndex
     private const int StackInts = 512;
     private const int StackGroups = 128;
 
+    // The slots of a trial's code table one kind of record is matched in on the stack (more go to a rented array).
+    private const int FewSlots = 16;
+
     // The groups, found in one pass (the array may be longer than observationGroupCount: it is allocated before the
     // groups are counted, sized as the working space, so nothing is copied).
     private readonly CodingGroup[] observationGroups;
@@ -536,16 +539,30 @@ public sealed class PatientIndex
     }
 
     /// <summary>
-    /// The member concept each record matches, per slot of one code table (<c>null</c> for a slot no record matches;
-    /// <see cref="NoMembers"/> when no record matches any): one look-up per coding. A record's member for a slot is the
-    /// one its first matching coding gives, as <see cref="CodeMatcher.Match(IReadOnlyList{Coding})"/> finds it.
+    /// The member concept each record matches, per slot of one code table, for the slots some record matches only
+    /// (<see cref="SlotMembers"/>; <see cref="NoMembers"/> when no record matches any): one look-up per coding. A record's
+    /// member for a slot is the one its first matching coding gives, as
+    /// <see cref="CodeMatcher.Match(IReadOnlyList{Coding})"/> finds it.
     /// </summary>
     private static object MatchRecords<T>(CodeTable table, IReadOnlyList<T> records)
         where T : ClinicalRecord
     {
-        string?[]?[]? perSlot = null;
         var recordSpan = Items(records, out bool recordsSpanned);
         int recordCount = recordsSpanned ? recordSpan.Length : records.Count;
+        if (recordCount == 0)
+        {
+            return NoMembers;
+        }
+
+        // The slots some record matches and their members, found by a short scan of a few places on the stack (a kind
+        // of record usually matches a few of a trial's many slots); past that many slots, by slot in a rented array.
+        Span<int> slots = stackalloc int[FewSlots];
+        var few = default(FewMembers);
+        Span<string?[]?> fewMembers = few;
+        string?[]?[]? bySlot = null;
+        int hitSlots = 0;
+        string? lastSystem = null;
+        string lastNormalised = string.Empty;
         for (int i = 0; i < recordCount; i++)
         {
             var codes = (recordsSpanned ? recordSpan[i] : records[i]).Codes;
@@ -554,16 +571,121 @@ public sealed class PatientIndex
             for (int c = 0; c < codeCount; c++)
             {
                 var coding = codesSpanned ? codeSpan[c] : codes[c];
-                foreach (var hit in table.Lookup(CodeMatcher.NormaliseSystem(coding.System), coding.Code.Trim()))
+                if (!string.Equals(coding.System, lastSystem, StringComparison.Ordinal))
                 {
-                    perSlot ??= new string?[]?[table.SlotCount];
-                    var members = perSlot[hit.Slot] ??= new string?[recordCount];
-                    members[i] ??= hit.Member;
+                    lastSystem = coding.System;
+                    lastNormalised = CodeMatcher.NormaliseSystem(coding.System);
+                }
+
+                foreach (var hit in table.Lookup(lastNormalised, coding.Code.Trim()))
+                {
+                    string?[]? members = null;
+                    if (bySlot is null)
+                    {
+                        for (int k = 0; k < hitSlots; k++)
+                        {
+                            if (slots[k] == hit.Slot)
+                            {
+                                members = fewMembers[k];
+                                break;
+                            }
+                        }
+
+                        if (members is null && hitSlots < FewSlots)
+                        {
+                            slots[hitSlots] = hit.Slot;
+                            fewMembers[hitSlots++] = members = new string?[recordCount];
+                        }
+                        else if (members is null)
+                        {
+                            bySlot = ArrayPool<string?[]?>.Shared.Rent(table.SlotCount);
+                            bySlot.AsSpan(0, table.SlotCount).Clear();
+                            for (int k = 0; k < hitSlots; k++)
+                            {
+                                bySlot[slots[k]] = fewMembers[k];
+                            }
+                        }
+                    }
+
+                    if (bySlot is not null && (members = bySlot[hit.Slot]) is null)
+                    {
+                        bySlot[hit.Slot] = members = new string?[recordCount];
+                        hitSlots++;
+                    }
+
+                    members![i] ??= hit.Member;
                 }
             }
         }
 
-        return (object?)perSlot ?? NoMembers;
+        if (hitSlots == 0)
+        {
+            return NoMembers;
+        }
+
+        var kept = new SlotMembers(hitSlots);
+        if (bySlot is null)
+        {
+            slots[..hitSlots].CopyTo(kept.Slots);
+            for (int k = 0; k < hitSlots; k++)
+            {
+                kept.Members[k] = fewMembers[k]!;
+            }
+
+            return kept;
+        }
+
+        for (int slot = 0, k = 0; k < hitSlots; slot++)
+        {
+            if (bySlot[slot] is { } members)
+            {
+                kept.Slots[k] = slot;
+                kept.Members[k++] = members;
+                bySlot[slot] = null;
+            }
+        }
+
+        ArrayPool<string?[]?>.Shared.Return(bySlot);
+        return kept;
+    }
+
+    /// <summary>Places on the stack for the member arrays of the first few slots <see cref="MatchRecords"/> finds.</summary>
+    [InlineArray(FewSlots)]
+    private struct FewMembers
+    {
+        private string?[]? first;
+    }
+
+    /// <summary>
+    /// The records of one kind a code table's slots match: the slots some record matches (in no set order), each with
+    /// the member concept each record matches (<c>null</c> for none), by position in the record list.
+    /// </summary>
+    private sealed class SlotMembers
+    {
+        public SlotMembers(int count)
+        {
+            Slots = new int[count];
+            Members = new string?[count][];
+        }
+
+        public int[] Slots { get; }
+
+        public string?[][] Members { get; }
+
+        /// <summary>The members for the slot, or <c>null</c> when no record matches it (a short scan: few slots match).</summary>
+        public string?[]? Of(int slot)
+        {
+            var slots = Slots;
+            for (int k = 0; k < slots.Length; k++)
+            {
+                if (slots[k] == slot)
+                {
+                    return Members[k];
+                }
+            }
+
+            return null;
+        }
     }
 
     /// <summary>
@@ -611,7 +733,7 @@ public sealed class PatientIndex
                 perSlot = Interlocked.CompareExchange(ref part, made, null) ?? made;
             }
 
-            return ReferenceEquals(perSlot, NoMembers) ? null : ((string?[]?[])perSlot)[slot];
+            return ReferenceEquals(perSlot, NoMembers) ? null : ((SlotMembers)perSlot).Of(slot);
         }
     }
 

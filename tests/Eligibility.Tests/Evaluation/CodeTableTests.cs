@@ -262,6 +262,38 @@ public class CodeTableTests
     }
 
     [Test]
+    public void Records_matching_more_slots_than_the_index_keeps_on_the_stack_give_each_matcher_s_members()
+    {
+        // Matcher k binds SNOMED CT code 100+k, and every third matcher also 999 (one record code matching many slots),
+        // so the conditions match from 1 to 40 slots: below, at and past the places MatchRecords keeps on the stack.
+        foreach (int slots in new[] { 1, 15, 16, 17, 40 })
+        {
+            var matchers = Enumerable.Range(0, slots).Select(k =>
+            {
+                var m = new CodeMatcher();
+                m.Add(CodeSystems.Snomed, (100 + k).ToString(System.Globalization.CultureInfo.InvariantCulture), "member" + k);
+                if (k % 3 == 0)
+                {
+                    m.Add(CodeSystems.Snomed, "999", "shared" + k);
+                }
+
+                return m.Freeze();
+            }).ToArray();
+            CodeTable.Over(matchers).Should().NotBeNull();
+            var conditions = Enumerable.Range(0, slots).Reverse()
+                .Select(k => Condition(CodeSystems.Snomed, (100 + k).ToString(System.Globalization.CultureInfo.InvariantCulture), "2024-01-01"))
+                .Append(Condition(CodeSystems.Snomed, "999", "2024-02-01"))
+                .Append(Condition(CodeSystems.Snomed, "5", "2024-02-01"))
+                .ToList();
+            var index = PatientIndex.Build(SeveralSystemsPatient() with { Conditions = conditions });
+            foreach (var matcher in matchers)
+            {
+                Difference(index, matcher).Should().BeNull($"{slots} slots, slot {matcher.Slot}");
+            }
+        }
+    }
+
+    [Test]
     public void Past_its_capacity_a_table_keeps_nothing_more_and_answers_the_same()
     {
         foreach (int capacity in new[] { 0, 1, 3 })

@@ -23,11 +23,19 @@ internal sealed class ComputedMeasure
     private readonly BoundConcept creatinine;
     private readonly BoundConcept? weight;
 
+    // The factors the computation converts with: creatinine to mg/dL, weight to kg, the result to the rule's unit.
+    private readonly UnitFactors creatinineInMgPerDl;
+    private readonly UnitFactors? weightInKg;
+    private readonly UnitFactors resultFactors;
+
     public ComputedMeasure(string kind, BoundConcept creatinine, BoundConcept? weight)
     {
         this.kind = kind;
         this.creatinine = creatinine;
         this.weight = weight;
+        creatinineInMgPerDl = UnitFactors.Into("mg/dL", creatinine.MolarMass);
+        weightInKg = weight is null ? null : UnitFactors.Into("kg", weight.MolarMass);
+        resultFactors = UnitFactors.From(ResultUnit, null);
     }
 
     public string Formula => kind == CkdEpi2021 ? "CKD-EPI 2021" : "Cockcroft–Gault";
@@ -134,7 +142,7 @@ internal sealed class ComputedMeasure
             return Step.NoCreatinine;
         }
 
-        if (!Reading.TryConvert(x.Creatinine, creatinine, "mg/dL", out decimal scrMgDl, out _))
+        if (!creatinineInMgPerDl.TryRead(x.Creatinine, out decimal scrMgDl))
         {
             return Step.CreatinineNotConvertible;
         }
@@ -169,7 +177,7 @@ internal sealed class ComputedMeasure
                 return Step.NoWeight;
             }
 
-            if (!Reading.TryConvert(x.Weight, weight!, "kg", out decimal weightKg, out _))
+            if (!weightInKg!.TryRead(x.Weight, out decimal weightKg))
             {
                 return Step.WeightNotConvertible;
             }
@@ -177,8 +185,9 @@ internal sealed class ComputedMeasure
             x.Computed = CockcroftGaultClearance(scrMgDl, age, weightKg, x.Female);
         }
 
-        if (!UnitConverter.Instance.TryConvert(x.Computed, ResultUnit, unit, null, out decimal inRuleUnit, out string? error))
+        if (!resultFactors.TryConvert(x.Computed, unit, out decimal inRuleUnit))
         {
+            UnitConverter.Instance.TryConvert(x.Computed, ResultUnit, unit, null, out _, out string? error); // the reason, for the explanation
             x.Error = error;
             return Step.ResultNotConvertible;
         }

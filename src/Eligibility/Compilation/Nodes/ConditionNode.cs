@@ -23,6 +23,7 @@ internal sealed class ConditionNode : RuleNode
     private readonly IsoDuration? window;
     private readonly IReadOnlyList<BoundConcept> except;
     private readonly bool absentUnknown;
+    private LastWindow lastWindow;
 
     public ConditionNode(BoundConcept concept, EventMode mode, IsoDuration? window, IReadOnlyList<BoundConcept> except, bool absentUnknown)
         : base("condition")
@@ -100,7 +101,7 @@ internal sealed class ConditionNode : RuleNode
 
     /// <summary>The window the windowed modes look in, and the latest onset "onset before" accepts.</summary>
     private (DateWindow? Window, DateOnly? LatestOnset) Windows(DateOnly asOf) =>
-        (window is { } d && mode != EventMode.OnsetBefore ? DateWindow.Before(asOf, d) : null,
+        (window is { } d && mode != EventMode.OnsetBefore ? lastWindow.Before(asOf, d) : null,
          mode == EventMode.OnsetBefore ? window!.Value.SubtractFrom(asOf) : null);
 
     /// <summary>

@@ -23,6 +23,12 @@ internal sealed class MeasurementNode : RuleNode
     private readonly string? limit;
     private readonly bool absentFalse;
 
+    // The factors from the units results come in to the rule's unit, and from the concept's default limit units to them.
+    private readonly UnitFactors? inRuleUnit;
+    private readonly UnitFactors? fromDefaultUln;
+    private readonly UnitFactors? fromDefaultLln;
+    private LastWindow lastWindow;
+
     // unit: the unit the bounds are in, null when they are multiples of limit ("ULN" or "LLN").
     public MeasurementNode(BoundConcept concept, Bounds bounds, string? unit, string? limit, IsoDuration lookback, ComputedMeasure? compute, bool absentFalse)
         : base("measurement")
@@ -34,6 +40,9 @@ internal sealed class MeasurementNode : RuleNode
         this.lookback = lookback;
         this.compute = compute;
         this.absentFalse = absentFalse;
+        inRuleUnit = unit is null ? null : UnitFactors.Into(unit, concept.MolarMass);
+        fromDefaultUln = concept.UlnUnit is null ? null : UnitFactors.From(concept.UlnUnit, concept.MolarMass);
+        fromDefaultLln = concept.LlnUnit is null ? null : UnitFactors.From(concept.LlnUnit, concept.MolarMass);
     }
 
     private bool Relative => unit is null;
@@ -55,7 +64,7 @@ internal sealed class MeasurementNode : RuleNode
 
     public override Decision Decide(EvaluationContext context)
     {
-        var window = DateWindow.Before(context.AsOf, lookback);
+        var window = lastWindow.Before(context.AsOf, lookback);
         var observation = context.Latest(concept, window, HasValue);
         if (observation is null)
         {
@@ -70,7 +79,10 @@ internal sealed class MeasurementNode : RuleNode
                 : Decision.Unknown;
         }
 
-        return Reading.TryConvert(observation, concept, unit!, out decimal value, out _) ? Decision.Of(Phrase.Satisfies(bounds, value)) : Decision.Unknown;
+        // Reading.TryConvert's answer, through this node's factors: no unit, or one that does not convert, is unknown.
+        return inRuleUnit!.TryRead(observation, out decimal value)
+            ? Decision.Of(Phrase.Satisfies(bounds, value))
+            : Decision.Unknown;
     }
 
     protected override NodeResult Run(EvaluationContext context)
@@ -128,7 +140,10 @@ internal sealed class MeasurementNode : RuleNode
         {
             fromRange = true;
             string rangeUnit = string.IsNullOrWhiteSpace(o.ReferenceRange!.Unit) ? o.Unit : o.ReferenceRange.Unit;
-            uln = units.TryConvert(high, rangeUnit, o.Unit, concept.MolarMass, out decimal h, out _) ? h : null;
+
+            // The range in the result's own unit (the usual case) converts by the factor 1: the converter's answer, high × 1.
+            uln = string.Equals(rangeUnit, o.Unit, StringComparison.Ordinal) ? high
+                : units.TryConvert(high, rangeUnit, o.Unit, concept.MolarMass, out decimal h, out _) ? h : null;
         }
         else
         {
@@ -138,7 +153,9 @@ internal sealed class MeasurementNode : RuleNode
                 return LimitFound.NoDefault;
             }
 
-            uln = units.TryConvert(declared.Value, (upper ? concept.UlnUnit : concept.LlnUnit)!, o.Unit, concept.MolarMass, out decimal d, out _) ? d : null;
+            var fromDefault = upper ? fromDefaultUln : fromDefaultLln;
+            uln = fromDefault is not null ? (fromDefault.TryConvert(declared.Value, o.Unit, out decimal d) ? d : null)
+                : units.TryConvert(declared.Value, (upper ? concept.UlnUnit : concept.LlnUnit)!, o.Unit, concept.MolarMass, out d, out _) ? d : null;
         }
 
         if (uln is not { } found || found <= 0)
