@@ -24,6 +24,8 @@ namespace Eligibility.Benchmarks;
 /// <c>JsonSchema</c> class constructor (reflection over its properties, which the check's first type test would run), the schema check,
 /// model, UCUM table, then the rest); <c>rulesengine</c> builds the
 /// 14-rule RulesEngine workflow (<see cref="RulesEngineWorkflow"/>) and runs it once on an eligible patient's fields.
+/// <c>library-phases</c> also prints each step's CPU time on the main thread (<see cref="ThreadCpu"/>, much less disturbed
+/// by other processes than wall time) and the time and methods it spent JIT-compiling (<see cref="System.Runtime.JitInfo"/>).
 /// <c>--cold-start MODE --jit</c> also counts the methods the JIT compiled in each step, by namespace (<see cref="JitCounter"/>;
 /// the listener slows the run, so its times are not the cold start's). <c>--cold-start-report N --published</c> first
 /// publishes this program twice, JIT-compiled and ReadyToRun (<see cref="PublishHosts"/>), and runs every mode under both,
@@ -56,12 +58,28 @@ public static class ColdStart
         using var jit = countJit ? new JitCounter() : null;
         var steps = new List<(string Name, double Ms)>();
         var jitSteps = new List<(string Name, int Methods)>();
+
+        // library-phases only (the other modes keep the harness of the comparison as it was): each step's CPU time on this
+        // thread, and the time and methods it spent JIT-compiling there.
+        var perStep = mode == "library-phases" ? new List<(string Name, double CpuMs, double JitMs, long Methods)>() : null;
+        double threadCpuAt = perStep is null ? 0 : ThreadCpu.Milliseconds();
+        var jitAt = perStep is null ? TimeSpan.Zero : System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
+        long jitCountAt = perStep is null ? 0 : System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
         var work = Stopwatch.StartNew();
         var step = Stopwatch.StartNew();
         double cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
         void Done(string name)
         {
             steps.Add((name, step.Elapsed.TotalMilliseconds));
+            if (perStep is not null)
+            {
+                double threadCpuNow = ThreadCpu.Milliseconds();
+                var jitNow = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
+                long jitCountNow = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
+                perStep.Add((name, threadCpuNow - threadCpuAt, (jitNow - jitAt).TotalMilliseconds, jitCountNow - jitCountAt));
+                (jitAt, jitCountAt, threadCpuAt) = (jitNow, jitCountNow, threadCpuNow);
+            }
+
             if (jit is not null)
             {
                 jitSteps.Add((name, jit.TakeStep()));
@@ -133,6 +151,8 @@ public static class ColdStart
         double sinceStartMs = (DateTime.Now - self.StartTime).TotalMilliseconds;
         double cpuMs = self.TotalProcessorTime.TotalMilliseconds;
         double workCpuMs = cpuMs - cpuAtStart;
+        double jitMs = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds;
+        long jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
 
         // After the clock stopped: the same compile again in the now warm process, to show what the first one paid for
         // loading and JIT-compiling rather than for compiling the file.
@@ -144,7 +164,15 @@ public static class ColdStart
         }
         string stepText = string.Concat(steps.Select(s => string.Create(CultureInfo.InvariantCulture, $" {s.Name}_ms={s.Ms:0.0}")));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cold-start mode={mode} since_process_start_ms={sinceStartMs:0.0} in_main_ms={inMainMs:0.0} work_ms={workMs:0.0} cpu_ms={cpuMs:0.0} work_cpu_ms={workCpuMs:0.0}{stepText} outcome={outcome}"));
+            $"cold-start mode={mode} since_process_start_ms={sinceStartMs:0.0} in_main_ms={inMainMs:0.0} work_ms={workMs:0.0} cpu_ms={cpuMs:0.0} work_cpu_ms={workCpuMs:0.0} jit_ms={jitMs:0.0}{stepText} jit_methods={jitMethods} outcome={outcome}"));
+        if (perStep is not null)
+        {
+            // Thread CPU time is what a step cost this thread, much less disturbed by other processes than its wall time.
+            Console.WriteLine("per step on this thread, cpu ms / jit ms (methods jitted): "
+                + string.Join(", ", perStep.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.CpuMs:0.0}/{s.JitMs:0.0} ({s.Methods})")))
+                + string.Create(CultureInfo.InvariantCulture, $"; in all {perStep.Sum(s => s.CpuMs):0.0}/{perStep.Sum(s => s.JitMs):0.0} ({perStep.Sum(s => s.Methods)})"));
+        }
+
         if (jit is not null)
         {
             jit.Settle();
@@ -311,6 +339,7 @@ public static class ColdStart
         ["schema_check_ms"] = "… the schema check (NJsonSchema; conversion again, warm)",
         ["cpu_ms"] = "CPU time of the process, all threads, start → done",
         ["work_cpu_ms"] = "CPU time of the work, all threads",
+        ["jit_ms"] = "time spent JIT-compiling, all threads, start → done (JitInfo)",
         ["model_ms"] = "… read the model",
         ["ucum_ms"] = "… load the UCUM table",
         ["bind_ms"] = "… the rest, in sequence (binding, nodes; parse and check again, warm)",
@@ -450,5 +479,34 @@ internal sealed class JitCounter : System.Diagnostics.Tracing.EventListener
             total++;
             byNamespace[key] = byNamespace.GetValueOrDefault(key) + 1;
         }
+    }
+}
+
+/// <summary>The calling thread's CPU time (Linux <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>; 0 elsewhere).</summary>
+internal static class ThreadCpu
+{
+    private const int ClockThreadCpuTime = 3;
+
+    /// <summary>The calling thread's CPU time so far, in milliseconds; 0 when not on Linux.</summary>
+    /// <returns>The time.</returns>
+    public static double Milliseconds()
+    {
+        if (!OperatingSystem.IsLinux() || ClockGetTime(ClockThreadCpuTime, out var time) != 0)
+        {
+            return 0;
+        }
+
+        return (time.Seconds * 1000.0) + (time.Nanoseconds / 1_000_000.0);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 }

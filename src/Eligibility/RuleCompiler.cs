@@ -335,6 +335,12 @@ public static class RuleCompiler
             return null;
         }
 
-        return new TrialEvaluator(model.Trial, compiled.Select(c => new CompiledCriterion(c.Model, c.Node!)).ToList(), concepts.Values);
+        var criteria = new List<CompiledCriterion>(compiled.Count);
+        foreach (var (c, node) in compiled)
+        {
+            criteria.Add(new CompiledCriterion(c, node!));
+        }
+
+        return new TrialEvaluator(model.Trial, criteria, concepts.Values);
     }
 }

@@ -123,7 +123,8 @@ internal sealed class NodeBuilder
         var list = new List<AdministrativeSex>();
         foreach (var value in s.Sexes)
         {
-            if (Enum.TryParse<AdministrativeSex>(value, true, out var sex) && sex != AdministrativeSex.Unknown)
+            // The non-generic parse: the same parsing, without a generic instantiation to JIT-compile in a fresh process.
+            if (Enum.TryParse(typeof(AdministrativeSex), value, true, out var parsed) && parsed is AdministrativeSex sex && sex != AdministrativeSex.Unknown)
             {
                 list.Add(sex);
             }

@@ -80,7 +80,21 @@ internal static class RuleFileReader
             }
         }
 
-        var include = c.Strings("include").Select((n, i) => (n, c.Child("include") + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        // Loops rather than LINQ over value tuples and the reader struct: a fresh process JIT-compiles those for this alone.
+        var include = new List<(string, string)>();
+        foreach (var n in c.Strings("include"))
+        {
+            include.Add((n, c.Child("include") + "/" + include.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var valueSets = new List<(string, string)>();
+        foreach (var v in c.Strings("valueSet"))
+        {
+            valueSets.Add((v, c.Element.TryGetProperty("valueSet", out var vs) && vs.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? c.Child("valueSet") + "/" + valueSets.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : c.Child("valueSet")));
+        }
+
         return new ConceptModel(
             name,
             c.Pointer,
@@ -95,9 +109,7 @@ internal static class RuleFileReader
             c.String("label"),
             c.Object("lln") is { } l ? new UlnModel(l.Pointer, l.Decimal("value"), l.Decimal("female"), l.Decimal("male"), l.String("unit")) : null)
         {
-            ValueSets = c.Strings("valueSet").Select((v, i) => (v, c.Element.TryGetProperty("valueSet", out var vs) && vs.ValueKind == System.Text.Json.JsonValueKind.Array
-                ? c.Child("valueSet") + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                : c.Child("valueSet"))).ToList(),
+            ValueSets = valueSets,
             ExposureLasts = c.String("exposureLasts") is { } lasts ? (lasts, c.Child("exposureLasts")) : null,
         };
     }
@@ -129,13 +141,28 @@ internal static class RuleFileReader
 
     private static bool AbsentUnknown(JsonObjectReader r) => string.Equals(r.String("absentMeans"), "unknown", StringComparison.Ordinal);
 
+    /// <summary>The rules of a composite that read as rules (objects only; those that do not read are left out).</summary>
+    private static List<RuleModel> ReadRules(JsonObjectReader r)
+    {
+        var rules = new List<RuleModel>();
+        foreach (var item in r.Array("rules"))
+        {
+            if (item.IsObject && ReadRule(item) is { } rule)
+            {
+                rules.Add(rule);
+            }
+        }
+
+        return rules;
+    }
+
     internal static RuleModel? ReadRule(JsonObjectReader r)
     {
         string? kind = r.String("kind");
         string p = r.Pointer;
         RuleModel? rule = kind switch
         {
-            "all" or "any" or "atLeast" => new CompositeRule(kind, p, r.Array("rules").Where(x => x.IsObject).Select(ReadRule).OfType<RuleModel>().ToList(), r.Int("n") ?? 0),
+            "all" or "any" or "atLeast" => new CompositeRule(kind, p, ReadRules(r), r.Int("n") ?? 0),
             "not" => new NotRule(p, r.Object("rule") is { } inner ? ReadRule(inner) : null),
             "age" => new AgeRule(p, ReadBounds(r)),
             "sex" => new SexRule(p, r.Strings("is")),

@@ -181,22 +181,25 @@ internal static class SchemaObjectBuilder
                     schema.UniqueItems = Flag(value, at);
                     break;
                 case "properties":
-                    foreach (var (name, child) in Map(value, at))
+                    foreach (var entry in Map(value, at))
                     {
+                        var (name, child) = (entry.Name, entry.Value);
                         schema.Properties[name] = Child<JsonSchemaProperty>(child, at + "/" + name, references);
                     }
 
                     break;
                 case "patternProperties":
-                    foreach (var (name, child) in Map(value, at))
+                    foreach (var entry in Map(value, at))
                     {
+                        var (name, child) = (entry.Name, entry.Value);
                         schema.PatternProperties[name] = Child<JsonSchemaProperty>(child, at + "/" + name, references);
                     }
 
                     break;
                 case "definitions":
-                    foreach (var (name, child) in Map(value, at))
+                    foreach (var entry in Map(value, at))
                     {
+                        var (name, child) = (entry.Name, entry.Value);
                         if (child is JObject definition && definition.ContainsKey("$ref"))
                         {
                             // The reader replaces such a definition by its target; no embedded schema has one.
@@ -321,8 +324,10 @@ internal static class SchemaObjectBuilder
     private static JArray List(JToken value, string at) =>
         value as JArray ?? throw new InvalidOperationException($"Expected an array at {at}.");
 
-    private static IEnumerable<(string Name, JToken Value)> Map(JToken value, string at) =>
+    // The properties themselves, not (name, value) tuples through Select: that generic code over a value tuple would be
+    // JIT-compiled in a fresh process for this alone.
+    private static IEnumerable<JProperty> Map(JToken value, string at) =>
         value is JObject map
-            ? map.Properties().Select(p => (p.Name, p.Value))
+            ? map.Properties()
             : throw new InvalidOperationException($"Expected an object at {at}.");
 }

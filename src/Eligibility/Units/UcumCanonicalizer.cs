@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 
 namespace Eligibility.Units;
 
@@ -134,7 +133,7 @@ internal sealed class UcumCanonicalizer
             return NotRatioScale(unit, component);
         }
 
-        var result = CanonicalUnit.Multiply(new CanonicalUnit(prefix, []), atomCanonical).Power(exponent);
+        var result = CanonicalUnit.Multiply(new CanonicalUnit(prefix), atomCanonical).Power(exponent);
         if (Math.Abs(result.SubstanceExponent) > MaxSubstanceExponent)
         {
             return UnitAnalysis.Invalid("it has an unsupported power of the mole");
@@ -191,7 +190,7 @@ internal sealed class UcumCanonicalizer
         }
         else if (atom.IsBase || string.Equals(atom.Code, CanonicalUnit.SubstanceSymbol, StringComparison.Ordinal))
         {
-            result = UnitAnalysis.Convertible(new CanonicalUnit(ScaledDecimal.One, [KeyValuePair.Create(atom.Code, 1)]));
+            result = UnitAnalysis.Convertible(new CanonicalUnit(ScaledDecimal.One, atom.Code));
         }
         else
         {
@@ -204,14 +203,14 @@ internal sealed class UcumCanonicalizer
             {
                 result = definition;
             }
-            else if (atom.IsArbitrary && !defined.Dimensions.Any(d => IsArbitrary(d.Key)))
+            else if (atom.IsArbitrary && !HasArbitraryDimension(defined))
             {
                 // [IU] is defined as [iU]: the innermost arbitrary unit names the dimension.
-                result = UnitAnalysis.Convertible(new CanonicalUnit(ScaledDecimal.One, [KeyValuePair.Create(atom.Code, 1)]));
+                result = UnitAnalysis.Convertible(new CanonicalUnit(ScaledDecimal.One, atom.Code));
             }
             else
             {
-                result = UnitAnalysis.Convertible(CanonicalUnit.Multiply(new CanonicalUnit(atom.Factor, []), defined));
+                result = UnitAnalysis.Convertible(CanonicalUnit.Multiply(new CanonicalUnit(atom.Factor), defined));
             }
         }
 
@@ -220,6 +219,19 @@ internal sealed class UcumCanonicalizer
     }
 
     private bool IsArbitrary(string code) => table.Atoms.TryGetValue(code, out var atom) && atom.IsArbitrary;
+
+    private bool HasArbitraryDimension(CanonicalUnit unit)
+    {
+        foreach (var symbol in unit.Symbols)
+        {
+            if (IsArbitrary(symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Reads the UCUM term structure: <c>["/"] term</c>, where a term is components joined by
@@ -236,7 +248,9 @@ internal sealed class UcumCanonicalizer
 
         public UnitAnalysis ReadMainTerm()
         {
-            var bad = unit.FirstOrDefault(c => c <= ' ' || c > '~');
+            // The first character outside '!'..'~' (span search: no LINQ over char to JIT-compile in a fresh process).
+            var at = unit.AsSpan().IndexOfAnyExceptInRange('!', '~');
+            var bad = at < 0 ? '\0' : unit[at];
             if (bad != '\0')
             {
                 return Invalid(bad <= ' ' ? "it contains white space" : $"unexpected '{bad}'");
@@ -358,7 +372,7 @@ internal sealed class UcumCanonicalizer
             }
 
             var text = unit[start..position];
-            return text.All(char.IsAsciiDigit) ? ReadFactor(text) : owner.AnalyzeComponent(unit, text, depth);
+            return !text.AsSpan().ContainsAnyExceptInRange('0', '9') ? ReadFactor(text) : owner.AnalyzeComponent(unit, text, depth);
         }
 
         private UnitAnalysis ReadFactor(string digits)
@@ -368,7 +382,7 @@ internal sealed class UcumCanonicalizer
                 return Invalid($"'{digits}' is not a usable factor");
             }
 
-            return UnitAnalysis.Convertible(new CanonicalUnit(ScaledDecimal.Create(factor, 0), []));
+            return UnitAnalysis.Convertible(new CanonicalUnit(ScaledDecimal.Create(factor, 0)));
         }
 
         private char Peek() => position < unit.Length ? unit[position] : '\0';
