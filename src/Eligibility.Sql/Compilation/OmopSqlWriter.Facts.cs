@@ -89,11 +89,17 @@ internal sealed partial class OmopSqlWriter
                 FROM {Fact("measurement")} m JOIN {LatestTable}_sets s ON s.concept_id = m.{column}
                 WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN s.first_day AND {Date(asOf)}
             """;
-        CreateTable(LatestTable, dialect.FirstInGroup(
-            "x.set_id, x.person_id, x.v, u.concept_code AS unit, x.hi, x.lo, x.d",
-            $"\n  FROM ({Matching("measurement_concept_id")}\n  UNION ALL\n  {Matching("measurement_source_concept_id")}) x"
-            + $"\n  LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = x.unit_concept_id AND u.vocabulary_id = 'UCUM'",
-            "PARTITION BY x.set_id, x.person_id ORDER BY x.d DESC, x.measurement_id DESC",
-            "  "));
+        // The latest row per set and person first, its unit looked up after (one row per set and person, not per record).
+        var latest = dialect.LastInGroup(
+            new[] { "x.set_id", "x.person_id" },
+            new[] { ("x.v", "v"), ("x.unit_concept_id", "unit_concept_id"), ("x.hi", "hi"), ("x.lo", "lo"), ("x.d", "d") },
+            new[] { "x.d", "x.measurement_id" },
+            $"\n    FROM ({Matching("measurement_concept_id")}\n    UNION ALL\n    {Matching("measurement_source_concept_id")}) x",
+            "    ");
+        CreateTable(LatestTable, $"""
+            SELECT l.set_id, l.person_id, l.v, u.concept_code AS unit, l.hi, l.lo, l.d
+              FROM ({latest}) l
+              LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = l.unit_concept_id AND u.vocabulary_id = 'UCUM'
+            """);
     }
 }
