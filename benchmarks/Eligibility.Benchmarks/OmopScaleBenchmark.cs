@@ -23,7 +23,8 @@ namespace Eligibility.Benchmarks;
 /// on the next run (no generation); <c>ELIGIBILITY_OMOP_SLOWEST=N</c> lists N slowest statements per trial (default 5,
 /// 0 for none); <c>ELIGIBILITY_OMOP_EXPLAIN=1</c> prints DuckDB's <c>EXPLAIN ANALYZE</c> of each trial's slowest one
 /// (<c>=elig_state</c>: of the statement making that table);
-/// <c>ELIGIBILITY_OMOP_APART=1</c> compiles and runs each trial alone instead.
+/// <c>ELIGIBILITY_OMOP_APART=1</c> compiles and runs each trial alone instead; <c>ELIGIBILITY_OMOP_DEFAULTS=1</c> runs
+/// the trials compiled together with DuckDB's default settings, not the runner's.
 /// </summary>
 internal static class OmopScaleBenchmark
 {
@@ -102,7 +103,21 @@ internal static class OmopScaleBenchmark
                     var shared = new OmopRunProfile();
                     var own = new List<OmopRunProfile>();
                     bool explain = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ExplainVariable));
-                    var results = OmopResults.Run(connection, OmopSqlCompiler.Compile(trials, SqlDialect.DuckDb, options), shared, own, i =>
+                    bool defaults = Environment.GetEnvironmentVariable(DefaultsVariable) == "1";
+                    if (defaults)
+                    {
+                        output.WriteLine("DuckDB's default settings (" + DefaultsVariable + "=1), not the runner's");
+                    }
+
+                    // The five are compiled together (the same prelude); FIRST=k runs only the first k of them after it.
+                    var compilations = OmopSqlCompiler.Compile(trials, SqlDialect.DuckDb, options);
+                    if (int.TryParse(Environment.GetEnvironmentVariable(FirstVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int first) && first < compilations.Count)
+                    {
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"running the shared part and the first {first} trial(s) only ({FirstVariable})"));
+                        compilations = compilations.Take(first).ToList();
+                    }
+
+                    var results = OmopResults.Run(connection, compilations, shared, own, duckDbSettings: !defaults, afterEach: i =>
                     {
                         if (explain)
                         {
@@ -117,7 +132,7 @@ internal static class OmopScaleBenchmark
                     });
                     perTrial.Add((SharedRow, shared.Statements.Sum(x => x.Elapsed.TotalSeconds), 0, 0));
                     profiles.Add((SharedRow, shared));
-                    for (int i = 0; i < trials.Count; i++)
+                    for (int i = 0; i < compilations.Count; i++)
                     {
                         perTrial.Add((trials[i].Trial.Id, own[i].Statements.Sum(x => x.Elapsed.TotalSeconds) + own[i].ReadBack.TotalSeconds, results[i].Rows.Count, results[i].Compilation.Unsupported.Count));
                         profiles.Add((trials[i].Trial.Id, own[i]));
@@ -177,6 +192,18 @@ internal static class OmopScaleBenchmark
     /// </summary>
     public const string ApartVariable = "ELIGIBILITY_OMOP_APART";
 
+    /// <summary>
+    /// The environment variable asking for the trials compiled together to run with DuckDB's default settings instead of the
+    /// runner's (set to 1): for A/B runs of those settings.
+    /// </summary>
+    public const string DefaultsVariable = "ELIGIBILITY_OMOP_DEFAULTS";
+
+    /// <summary>
+    /// The environment variable asking for only the first k trials to run after the shared part (a count; all five are
+    /// still compiled together, so the shared part is the same): for A/B runs of the shared part and the read-back.
+    /// </summary>
+    public const string FirstVariable = "ELIGIBILITY_OMOP_FIRST";
+
     /// <summary>The row of the tables for the statements the trials share (run once before the trials' own).</summary>
     private const string SharedRow = "(shared)";
 
@@ -205,12 +232,13 @@ internal static class OmopScaleBenchmark
     {
         int slowest = int.TryParse(Environment.GetEnvironmentVariable(SlowestVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 5;
         output.WriteLine();
-        output.WriteLine("| trial | statements | script (s) | read-back (s) |");
-        output.WriteLine("|---|---:|---:|---:|");
+        output.WriteLine("| trial | statements | script (s) | script CPU (s) | read-back (s) | read-back CPU (s) |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
         foreach (var (trial, profile) in profiles)
         {
             double script = profile.Statements.Sum(s => s.Elapsed.TotalSeconds);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {trial} | {profile.Statements.Count} | {script:0.00} | {profile.ReadBack.TotalSeconds:0.00} |"));
+            double cpu = profile.Statements.Sum(s => s.Cpu.TotalSeconds);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {trial} | {profile.Statements.Count} | {script:0.00} | {cpu:0.00} | {profile.ReadBack.TotalSeconds:0.00} | {profile.ReadBackCpu.TotalSeconds:0.00} |"));
         }
 
         if (slowest == 0)
@@ -222,11 +250,11 @@ internal static class OmopScaleBenchmark
         {
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trial}: the {slowest} slowest statements"));
-            foreach (var (statement, elapsed) in profile.Statements.OrderByDescending(s => s.Elapsed).Take(slowest))
+            foreach (var (statement, elapsed, cpu) in profile.Statements.OrderByDescending(s => s.Elapsed).Take(slowest))
             {
                 string head = string.Join(" ", statement.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)).Take(3).Select(l => l.Trim()));
                 string comment = statement.Split('\n').LastOrDefault(l => l.StartsWith("--", StringComparison.Ordinal)) ?? string.Empty;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {elapsed.TotalSeconds,7:0.000} s  {Shorten(comment, 60)} | {Shorten(head, 140)}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {elapsed.TotalSeconds,7:0.000} s (CPU {cpu.TotalSeconds,7:0.000} s)  {Shorten(comment, 60)} | {Shorten(head, 140)}"));
             }
         }
     }
@@ -236,7 +264,7 @@ internal static class OmopScaleBenchmark
     {
         // 1: the slowest statement; a table name: the statement creating it (when the profile has one).
         string? table = Environment.GetEnvironmentVariable(ExplainVariable);
-        var (statement, _) = table != "1" && profile.Statements.Any(s => s.Statement.Contains("TABLE " + table + " ", StringComparison.Ordinal))
+        var (statement, _, _) = table != "1" && profile.Statements.Any(s => s.Statement.Contains("TABLE " + table + " ", StringComparison.Ordinal))
             ? profile.Statements.First(s => s.Statement.Contains("TABLE " + table + " ", StringComparison.Ordinal))
             : profile.Statements.MaxBy(s => s.Elapsed);
         using var command = connection.CreateCommand();

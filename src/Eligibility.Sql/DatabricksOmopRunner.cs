@@ -88,12 +88,51 @@ public sealed class DatabricksOmopRunner
     public async Task<OmopScreenResult> RunAsync(OmopSqlCompilation compilation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(compilation);
-        var statements = OmopResults.Statements(compilation);
-        for (int i = 0; i < statements.Count - 1; i++)
+        return await RunStatementsAsync(compilation, OmopResults.Statements(compilation), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs trials compiled together (<see cref="OmopSqlCompiler.Compile(IReadOnlyList{TrialEvaluator}, SqlDialect, OmopSqlOptions)"/>,
+    /// Spark dialect): the statements they share (persons, concept sets, fact copies) once, then each trial's own statements
+    /// and its results, in order; a compilation made apart runs its whole script. Each trial's tables replace the previous
+    /// trial's, so its results are read before the next one runs.
+    /// </summary>
+    /// <param name="compilations">The compiled trials, run in order.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>Per trial, in order: per-person rows and the attrition table.</returns>
+    public async Task<IReadOnlyList<OmopScreenResult>> RunAsync(IReadOnlyList<OmopSqlCompilation> compilations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(compilations);
+        var results = new List<OmopScreenResult>(compilations.Count);
+        string? ran = null;
+        foreach (var compilation in compilations)
         {
-            await ExecuteAsync(statements[i], cancellationToken).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(compilation);
+            if (!ReferenceEquals(ran, compilation.Prelude))
+            {
+                await ExecuteAllAsync(OmopResults.Statements(compilation.Prelude), cancellationToken).ConfigureAwait(false);
+                ran = compilation.Prelude;
+            }
+
+            results.Add(await RunStatementsAsync(compilation, OmopResults.Statements(compilation.Body), cancellationToken).ConfigureAwait(false));
         }
 
+        return results;
+    }
+
+    /// <summary>Runs statements one after the other (nothing read back).</summary>
+    private async Task ExecuteAllAsync(IEnumerable<string> statements, CancellationToken cancellationToken)
+    {
+        foreach (string statement in statements)
+        {
+            await ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs a script's statements but the last, then the last (the result query) through external links, and the attrition.</summary>
+    private async Task<OmopScreenResult> RunStatementsAsync(OmopSqlCompilation compilation, IReadOnlyList<string> statements, CancellationToken cancellationToken)
+    {
+        await ExecuteAllAsync(statements.Take(statements.Count - 1), cancellationToken).ConfigureAwait(false);
         var (columns, rows) = await ExecuteAsync(statements[^1], externalLinks: true, cancellationToken).ConfigureAwait(false);
         var (_, attrition) = await ExecuteAsync(OmopResults.AttritionQuery, cancellationToken).ConfigureAwait(false);
         return OmopResults.Read(compilation, columns, rows, attrition);

@@ -21,7 +21,7 @@ internal static class OmopResults
     public static IReadOnlyList<string> Statements(OmopSqlCompilation compilation) => Statements(compilation.Sql);
 
     /// <summary>A script's statements that do something (comment-only pieces dropped).</summary>
-    private static IReadOnlyList<string> Statements(string sql) =>
+    internal static IReadOnlyList<string> Statements(string sql) =>
         sql.Split(";\n", StringSplitOptions.RemoveEmptyEntries)
             .Where(s => s.Split('\n').Any(line => line.Length > 0 && !line.StartsWith("--", StringComparison.Ordinal)))
             .ToList();
@@ -113,6 +113,9 @@ internal static class OmopResults
             + "\nFROM elig_state ORDER BY person_id";
     }
 
+    /// <summary>Persons whose statuses and outcomes share one pair of arrays when read packed.</summary>
+    private const int BlockRows = 1024;
+
     /// <summary>Runs <see cref="PackedQuery"/> and unpacks its typed columns into rows.</summary>
     private static List<OmopPatientRow> ReadPacked(DbConnection connection, OmopSqlCompilation compilation)
     {
@@ -123,6 +126,11 @@ internal static class OmopResults
         using var reader = command.ExecuteReader();
         int packs = reader.FieldCount - 2;
         var rows = new List<OmopPatientRow>();
+        // The statuses and outcomes of BlockRows persons share one pair of arrays, each row reading its own slice: a few
+        // large allocations per million persons instead of two small arrays per person for the collector to trace and move.
+        Truth[] truthBlock = Array.Empty<Truth>();
+        Outcome[] outcomeBlock = Array.Empty<Outcome>();
+        int inBlock = BlockRows;
         while (reader.Read())
         {
             for (int c = 0; c < reader.FieldCount; c++)
@@ -133,21 +141,28 @@ internal static class OmopResults
                 }
             }
 
-            var truths = new Truth[count];
-            var outcomes = new Outcome[count];
+            if (inBlock == BlockRows)
+            {
+                truthBlock = new Truth[BlockRows * count];
+                outcomeBlock = new Outcome[BlockRows * count];
+                inBlock = 0;
+            }
+
+            int at = inBlock * count;
+            inBlock++;
             for (int p = 0; p < packs; p++)
             {
                 long pack = reader.GetInt64(p + 2);
                 for (int i = p * NodesPerPack; i < Math.Min(count, (p + 1) * NodesPerPack); i++, pack >>= 4)
                 {
                     int code = (int)(pack & 0xF);
-                    truths[i] = (code >> 2) switch { 0 => Truth.False, 1 => Truth.Unknown, 2 => Truth.True, _ => throw new InvalidOperationException($"unexpected status {code >> 2} in the result") };
-                    outcomes[i] = (code & 3) switch { 0 => Outcome.Pass, 1 => Outcome.Fail, 2 => Outcome.Review, _ => Outcome.Unknown };
+                    truthBlock[at + i] = (code >> 2) switch { 0 => Truth.False, 1 => Truth.Unknown, 2 => Truth.True, _ => throw new InvalidOperationException($"unexpected status {code >> 2} in the result") };
+                    outcomeBlock[at + i] = (code & 3) switch { 0 => Outcome.Pass, 1 => Outcome.Fail, 2 => Outcome.Review, _ => Outcome.Unknown };
                 }
             }
 
             var verdict = reader.GetInt32(1) switch { 0 => Verdict.Eligible, 1 => Verdict.Review, 2 => Verdict.Undetermined, _ => Verdict.Ineligible };
-            rows.Add(new OmopPatientRow(reader.GetInt64(0), verdict, truths, outcomes));
+            rows.Add(new OmopPatientRow(reader.GetInt64(0), verdict, new ArraySegment<Truth>(truthBlock, at, count), new ArraySegment<Outcome>(outcomeBlock, at, count)));
         }
 
         return rows;
@@ -155,7 +170,57 @@ internal static class OmopResults
 
     /// <summary>Runs the script on an open ADO.NET connection (DuckDB, PostgreSQL): every statement, then reads the results.</summary>
     public static OmopScreenResult Run(DbConnection connection, OmopSqlCompilation compilation, OmopRunProfile? profile = null) =>
-        Run(connection, compilation, Statements(compilation), profile);
+        WithDuckDbSettings(connection, true, () => Run(connection, compilation, Statements(compilation), profile));
+
+    /// <summary>
+    /// The DuckDB settings a run uses, the connection's own restored after. <c>preserve_insertion_order=false</c> lets
+    /// DuckDB write the intermediate tables in whatever order its threads produce rows (less memory, no reordering): the
+    /// order of their rows is never read — every result query orders its rows (person, ordinal) and every "first row per
+    /// group" orders by a unique key (date, then row ID).
+    /// </summary>
+    internal static readonly IReadOnlyList<(string Name, string Value)> DuckDbSettings = new[] { ("preserve_insertion_order", "false") };
+
+    /// <summary>Runs <paramref name="run"/> with <see cref="DuckDbSettings"/> on a DuckDB connection (when <paramref name="apply"/>), then sets back the values it had.</summary>
+    private static T WithDuckDbSettings<T>(DbConnection connection, bool apply, Func<T> run)
+    {
+        if (!apply || connection is not DuckDB.NET.Data.DuckDBConnection)
+        {
+            return run();
+        }
+
+        var previous = DuckDbSettings.Select(s => (s.Name, Value: Convert.ToString(Scalar(connection, $"SELECT current_setting('{s.Name}')"), CultureInfo.InvariantCulture))).ToList();
+        foreach (var (name, value) in DuckDbSettings)
+        {
+            NonQuery(connection, $"SET {name} = {value}");
+        }
+
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            foreach (var (name, value) in previous)
+            {
+                NonQuery(connection, $"SET {name} = '{value}'");
+            }
+        }
+    }
+
+    private static object? Scalar(DbConnection connection, string query)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = query;
+        return command.ExecuteScalar();
+    }
+
+    private static void NonQuery(DbConnection connection, string statement)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = statement;
+        command.CommandTimeout = 0;
+        command.ExecuteNonQuery();
+    }
 
     /// <summary>
     /// Runs trials compiled together on an open ADO.NET connection: the shared prelude once (the first time a
@@ -167,7 +232,11 @@ internal static class OmopResults
     /// <param name="shared">Where the prelude's statements' time goes, when given.</param>
     /// <param name="profiles">Filled with one profile per compilation (its own statements and read-back), when given.</param>
     /// <param name="afterEach">Called after each trial has run (with its index), while its tables are still there.</param>
-    public static IReadOnlyList<OmopScreenResult> Run(DbConnection connection, IReadOnlyList<OmopSqlCompilation> compilations, OmopRunProfile? shared = null, IList<OmopRunProfile>? profiles = null, Action<int>? afterEach = null)
+    /// <param name="duckDbSettings">Whether a DuckDB connection runs with <see cref="DuckDbSettings"/> (else as it is, for A/B runs).</param>
+    public static IReadOnlyList<OmopScreenResult> Run(DbConnection connection, IReadOnlyList<OmopSqlCompilation> compilations, OmopRunProfile? shared = null, IList<OmopRunProfile>? profiles = null, Action<int>? afterEach = null, bool duckDbSettings = true) =>
+        WithDuckDbSettings(connection, duckDbSettings, () => RunAll(connection, compilations, shared, profiles, afterEach));
+
+    private static IReadOnlyList<OmopScreenResult> RunAll(DbConnection connection, IReadOnlyList<OmopSqlCompilation> compilations, OmopRunProfile? shared, IList<OmopRunProfile>? profiles, Action<int>? afterEach)
     {
         var results = new List<OmopScreenResult>(compilations.Count);
         string? ran = null;
@@ -196,6 +265,7 @@ internal static class OmopResults
     private static void Execute(DbConnection connection, IReadOnlyList<string> statements, OmopRunProfile? profile)
     {
         var clock = Stopwatch.StartNew();
+        var cpu = profile is null ? TimeSpan.Zero : OmopRunProfile.ProcessCpu();
         foreach (string statement in statements)
         {
             if (MakesResultTable(statement))
@@ -203,11 +273,14 @@ internal static class OmopResults
                 continue;
             }
 
-            using var command = connection.CreateCommand();
-            command.CommandText = statement;
-            command.CommandTimeout = 0;
-            command.ExecuteNonQuery();
-            profile?.Statements.Add((statement, clock.Elapsed));
+            NonQuery(connection, statement);
+            if (profile is not null)
+            {
+                var now = OmopRunProfile.ProcessCpu();
+                profile.Statements.Add((statement, clock.Elapsed, now - cpu));
+                cpu = now;
+            }
+
             clock.Restart();
         }
     }
@@ -217,12 +290,14 @@ internal static class OmopResults
     {
         Execute(connection, statements.Take(statements.Count - 1).ToList(), profile);
         var clock = Stopwatch.StartNew();
+        var cpu = profile is null ? TimeSpan.Zero : OmopRunProfile.ProcessCpu();
         var rows = ReadPacked(connection, compilation);
         var (_, attrition) = Query(connection, AttritionQuery);
         var result = Result(compilation, rows, attrition);
         if (profile is not null)
         {
             profile.ReadBack = clock.Elapsed;
+            profile.ReadBackCpu = OmopRunProfile.ProcessCpu() - cpu;
         }
 
         return result;

@@ -63,6 +63,30 @@ public sealed class BatchTests
         Same(new[] { compilations[^1].TrialId }, new[] { together[^1] }, new[] { last });
     }
 
+    [Test]
+    public void The_runners_DuckDB_settings_change_no_answer_and_the_connections_own_come_back()
+    {
+        using var connection = Population.OpenDatabase();
+        var options = new OmopSqlOptions { AsOf = Population.AsOf, UnitCodes = DuckDbOmopRunner.UnitCodes(connection) };
+        var (files, trials) = Trials();
+        var compilations = OmopSqlCompiler.Compile(trials, SqlDialect.DuckDb, options);
+        Setting(connection, "SET preserve_insertion_order = true");
+
+        var tuned = OmopResults.Run((DbConnection)connection, compilations);
+        Setting(connection, "SELECT current_setting('preserve_insertion_order')").Should().Be(true, "the run sets back the connection's own value");
+        var plain = OmopResults.Run((DbConnection)connection, compilations, duckDbSettings: false);
+
+        OmopResults.DuckDbSettings.Should().Contain(("preserve_insertion_order", "false"));
+        Same(files, tuned, plain);
+    }
+
+    private static object? Setting(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
     private static (List<string> Files, List<TrialEvaluator> Trials) Trials()
     {
         var files = Population.TrialFiles().ToList();

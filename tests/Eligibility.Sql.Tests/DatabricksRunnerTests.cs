@@ -152,6 +152,38 @@ public sealed class DatabricksRunnerTests
         server.Requests.Select(r => JsonNode.Parse(r.Body)!["statement"]!.GetValue<string>()).Should().Contain(s => s.StartsWith("ANALYZE TABLE elig_person", StringComparison.Ordinal));
     }
 
+    [Test]
+    public async Task Trials_compiled_together_run_the_shared_statements_once_then_each_trials_own()
+    {
+        var compilations = OmopSqlCompiler.Compile(new[] { AdultsTrialEvaluator("SQL-SPARK-A"), AdultsTrialEvaluator("SQL-SPARK-B") }, SqlDialect.Spark, new OmopSqlOptions { AsOf = Population.AsOf, CdmSchema = "main.cdm" });
+        int results = 0;
+        using var server = new FakeStatementApi(request =>
+        {
+            string sql = JsonNode.Parse(request.Body)!["statement"]!.GetValue<string>();
+            if (sql.StartsWith("SELECT * FROM elig_result", StringComparison.Ordinal))
+            {
+                // The first trial's persons pass, the second's fail: each result is read after its own statements.
+                string outcome = results++ == 0 ? "pass" : "fail";
+                return Ok(Succeeded("r" + results, Manifest(new[] { "person_id", "s_0", "o_0", "verdict" }, 1), Rows(new[] { "1", outcome == "pass" ? "2" : "0", outcome, outcome == "pass" ? "eligible" : "ineligible" })));
+            }
+
+            return sql.StartsWith("SELECT criterion_id", StringComparison.Ordinal)
+                ? Ok(Succeeded("a", Manifest(new[] { "criterion_id", "review", "unknown", "excluded", "remaining" }, 1), Rows(new[] { "INCL01", "0", "0", "0", "1" })))
+                : Ok(Succeeded("d", Manifest(Array.Empty<string>(), 0), null));
+        });
+
+        var together = await Runner(server).RunAsync(compilations, Cancel()).ConfigureAwait(false);
+
+        together.Select(r => (r.Compilation.TrialId, r.Rows.Single().Outcomes[0])).Should().Equal(("SQL-SPARK-A", Outcome.Pass), ("SQL-SPARK-B", Outcome.Fail));
+        var sent = server.Requests.Select(r => JsonNode.Parse(r.Body)!["statement"]!.GetValue<string>()).ToList();
+        sent.Count(s => s.Contains("CREATE OR REPLACE TABLE elig_person AS", StringComparison.Ordinal)).Should().Be(1, "the shared prelude runs once");
+        sent.Count(s => s.Contains("CREATE OR REPLACE TABLE elig_state AS", StringComparison.Ordinal)).Should().Be(2, "each trial's own statements run");
+        sent.Count(s => s.StartsWith("SELECT * FROM elig_result", StringComparison.Ordinal)).Should().Be(2);
+        int firstResult = sent.FindIndex(s => s.StartsWith("SELECT * FROM elig_result", StringComparison.Ordinal));
+        sent.FindLastIndex(s => s.Contains("CREATE OR REPLACE TABLE elig_state AS", StringComparison.Ordinal)).Should().BeGreaterThan(firstResult, "the first trial is read before the second replaces its tables");
+        sent.Should().HaveCount(OmopResults.Statements(compilations[0].Prelude).Count + compilations.Sum(c => OmopResults.Statements(c.Body).Count + 1));
+    }
+
     private const string KeyHeader = "x-amz-server-side-encryption-customer-key";
 
     /// <summary>Stands for the fake server's address in canned external links.</summary>
@@ -244,20 +276,22 @@ public sealed class DatabricksRunnerTests
         (await act.Should().ThrowAsync<DatabricksStatementException>().ConfigureAwait(false)).Which.Message.Should().Contain("announces 2 rows, 1 came back");
     }
 
-    private static OmopSqlCompilation AdultsTrial()
+    private static OmopSqlCompilation AdultsTrial() =>
+        OmopSqlCompiler.Compile(AdultsTrialEvaluator("SQL-SPARK"), SqlDialect.Spark, new OmopSqlOptions { AsOf = Population.AsOf, CdmSchema = "main.cdm" });
+
+    private static TrialEvaluator AdultsTrialEvaluator(string id)
     {
-        const string rules = """
+        string rules = """
             {
               "formatVersion": 1,
-              "trial": {"id": "SQL-SPARK", "title": "Adults"},
+              "trial": {"id": "ID", "title": "Adults"},
               "defaults": {"lookback": "P28D"},
               "concepts": {},
               "inclusion": [{"id": "INCL01", "text": "Adults", "rule": {"kind": "age", "gte": 18}}],
               "exclusion": []
             }
             """;
-        var trial = RuleCompiler.CompileText(rules, "spark.json").EnsureSuccess();
-        return OmopSqlCompiler.Compile(trial, SqlDialect.Spark, new OmopSqlOptions { AsOf = Population.AsOf, CdmSchema = "main.cdm" });
+        return RuleCompiler.CompileText(rules.Replace("\"ID\"", "\"" + id + "\"", StringComparison.Ordinal), "spark.json").EnsureSuccess();
     }
 
     /// <summary>

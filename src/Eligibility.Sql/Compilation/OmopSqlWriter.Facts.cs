@@ -70,7 +70,7 @@ internal sealed partial class OmopSqlWriter
     /// the longest window it is read in (ties: the highest
     /// row ID), with its UCUM unit, range and date — one pass over the measurement copy for every such leaf of every trial
     /// compiled together, instead of one scan per leaf. A record in a set by both its concept and its source concept is
-    /// found twice, as the same row: the latest is the same.
+    /// found twice, as the same row: the latest is the same (a record whose source concept is its concept is found once).
     /// </summary>
     private void WriteLatest()
     {
@@ -84,16 +84,23 @@ internal sealed partial class OmopSqlWriter
         // every shorter window when it lies inside that window. (The date is parenthesised: the PostgreSQL grammar of the
         // parser the text is checked with rejects a date literal followed by an alias.)
         CreateTable(LatestTable + "_sets", string.Join("\nUNION ALL\n", shared.LatestSets.Select(x => $"SELECT {SetId(x.Key)} AS set_id, concept_id, ({Date(x.Value)}) AS first_day FROM {x.Key}")));
-        string Matching(string column) => $"""
+        string Matching(string column, string also) => $"""
             SELECT s.set_id, m.person_id, m.value_as_number AS v, m.unit_concept_id, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d, m.measurement_id
                 FROM {Fact("measurement")} m JOIN {LatestTable}_sets s ON s.concept_id = m.{column}
-                WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN s.first_day AND {Date(asOf)}
+                WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN s.first_day AND {Date(asOf)}{also}
             """;
-        CreateTable(LatestTable, dialect.FirstInGroup(
-            "x.set_id, x.person_id, x.v, u.concept_code AS unit, x.hi, x.lo, x.d",
-            $"\n  FROM ({Matching("measurement_concept_id")}\n  UNION ALL\n  {Matching("measurement_source_concept_id")}) x"
-            + $"\n  LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = x.unit_concept_id AND u.vocabulary_id = 'UCUM'",
-            "PARTITION BY x.set_id, x.person_id ORDER BY x.d DESC, x.measurement_id DESC",
-            "  "));
+        // The latest row per set and person first, its unit looked up after (one row per set and person, not per record).
+        var latest = dialect.LastInGroup(
+            new[] { "x.set_id", "x.person_id" },
+            new[] { ("x.v", "v"), ("x.unit_concept_id", "unit_concept_id"), ("x.hi", "hi"), ("x.lo", "lo"), ("x.d", "d") },
+            new[] { "x.d", "x.measurement_id" },
+            // A record whose source concept is its concept was found by its concept, in the same sets: not found again.
+            $"\n    FROM ({Matching("measurement_concept_id", string.Empty)}\n    UNION ALL\n    {Matching("measurement_source_concept_id", "\n      AND (m.measurement_concept_id IS NULL OR m.measurement_source_concept_id <> m.measurement_concept_id)")}) x",
+            "    ");
+        CreateTable(LatestTable, $"""
+            SELECT l.set_id, l.person_id, l.v, u.concept_code AS unit, l.hi, l.lo, l.d
+              FROM ({latest}) l
+              LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = l.unit_concept_id AND u.vocabulary_id = 'UCUM'
+            """);
     }
 }

@@ -84,6 +84,23 @@ internal abstract class SqlDialectWriter
     /// <summary>The value of the row with the largest rank (<paramref name="largest"/>) or the smallest.</summary>
     public abstract string ArgBy(string value, string rank, bool largest);
 
+    /// <summary>
+    /// Per group, the values of the row with the largest key: the query's columns are the <paramref name="group"/> columns
+    /// (named as given, without their table alias) and the <paramref name="values"/>' aliases (and, by default, a row number
+    /// to ignore). <paramref name="key"/> is compared column after column, largest first, and must be unique within a group
+    /// (else the row is any of the tied ones); <paramref name="rest"/> is the FROM and WHERE lines, as for
+    /// <see cref="FirstInGroup"/>. By default the first row of the window ordered by the key descending.
+    /// </summary>
+    public virtual string LastInGroup(IReadOnlyList<string> group, IReadOnlyList<(string Value, string Alias)> values, IReadOnlyList<string> key, string rest, string indent) =>
+        FirstInGroup(
+            string.Join(", ", group.Concat(values.Select(v => $"{v.Value} AS {v.Alias}"))),
+            rest,
+            $"PARTITION BY {string.Join(", ", group)} ORDER BY {string.Join(", ", key.Select(k => k + " DESC"))}",
+            indent);
+
+    /// <summary>A column's name without its table alias (<c>x.person_id</c> → <c>person_id</c>).</summary>
+    protected static string Unqualified(string column) => column[(column.LastIndexOf('.') + 1)..];
+
     public virtual string StartsWith(string text, string prefix) => $"starts_with({text}, {prefix})";
 
     /// <summary>Runs of spaces as one, no leading or trailing space.</summary>
@@ -141,6 +158,13 @@ internal sealed class DuckDbDialect : SqlDialectWriter
         $"SELECT {select}{rest}\n{indent}QUALIFY row_number() OVER ({window}) = 1";
 
     public override string ArgBy(string value, string rank, bool largest) => $"{(largest ? "arg_max" : "arg_min")}({value}, {rank})";
+
+    // One hash aggregate instead of sorting every row of every group: arg_max of the values packed in a struct, by the key
+    // as a row (compared field after field).
+    public override string LastInGroup(IReadOnlyList<string> group, IReadOnlyList<(string Value, string Alias)> values, IReadOnlyList<string> key, string rest, string indent) =>
+        $"SELECT {string.Join(", ", group.Select(Unqualified).Concat(values.Select(v => $"struct_extract(elig_r, '{v.Alias}') AS {v.Alias}")))}"
+        + $"\n{indent}FROM (SELECT {string.Join(", ", group)}, arg_max(struct_pack({string.Join(", ", values.Select(v => $"{v.Alias} := {v.Value}"))}), row({string.Join(", ", key)})) AS elig_r{rest}"
+        + $"\n{indent}  GROUP BY {string.Join(", ", group)}) elig_g";
 
     public override string IntDiv(string dividend, string divisor) => $"({dividend} // {divisor})";
 
