@@ -58,7 +58,7 @@ public sealed class CompilerTests
     [Test]
     public void A_trials_leaves_over_one_fact_table_are_computed_in_one_pass()
     {
-        // Conditions, procedures, judgements, qualitative results and simple medications each go into one grouped
+        // Conditions, procedures, immunizations, judgements and simple medications each go into one grouped
         // statement per table they read (elig_g_<table>), not one table per leaf; the differential tests check the answers.
         var trial = Population.Trials["NCT07077486"];
         string sql = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql;

@@ -84,18 +84,6 @@ internal sealed partial class OmopSqlWriter
         var (read, answers) = Read(concept, lookback);
         string wantedList = wanted.Count == 0 ? "NULL" : string.Join(", ", wanted.Order(System.StringComparer.Ordinal).Select(Text));
         string unknownIsUnknown = wanted.Contains("unknown") ? string.Empty : "WHEN r.answer = 'unknown' THEN 1 ";
-        if (answers.TrueForAll(a => a.Length > 0))
-        {
-            // In the measurement group: the latest row's answer ('' when none or several), NULL for a person without a row.
-            var (_, means, match) = ReadParts(concept, lookback);
-            string k = K(currentIndex);
-            Group("measurement", "m", () => Fact("measurement"), HasContent);
-            string answer = $"COALESCE({AnswerOf(answers, means)}, '')";
-            var aggregates = new List<(string, string)> { ($"r_{k}", dialect.ArgMaxWhere(answer, LatestKey("m.measurement_date", "m.measurement_id"), MatchFlag("m"))) };
-            string status = $"CASE WHEN g.r_{k} IS NULL THEN {(absentFalse ? 0 : 1)} WHEN g.r_{k} = '' THEN 1 {unknownIsUnknown.Replace("r.answer", $"g.r_{k}", System.StringComparison.Ordinal)}WHEN g.r_{k} IN ({wantedList}) THEN 2 ELSE 0 END";
-            grouping = new GroupedLeaf("measurement", match, aggregates, status, "FALSE", absentFalse ? "0" : "1", "FALSE");
-        }
-
         return Sparse($"""
             WITH r AS (SELECT person_id, {AnswerOf(answers, "x")} AS answer FROM ({read}) x)
             SELECT r.person_id, CASE WHEN r.answer IS NULL THEN 1 {unknownIsUnknown}

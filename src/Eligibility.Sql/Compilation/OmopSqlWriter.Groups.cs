@@ -129,13 +129,6 @@ internal sealed partial class OmopSqlWriter
         grouping = new GroupedLeaf("observation", match, aggregates, $"CASE WHEN {v} IS NULL THEN 1 WHEN {v} = 1 THEN 2 ELSE 0 END", $"{v} IS NULL", "1", "TRUE");
     }
 
-    /// <summary>
-    /// A key ordering rows by date, then row ID (both ascending), as one exact decimal: the days since 0001-01-01 times
-    /// 10^20 plus the ID shifted to be non-negative.
-    /// </summary>
-    private string LatestKey(string date, string id) =>
-        $"(CAST({dialect.DaysBetween("DATE '0001-01-01'", date)} AS DECIMAL(38,0)) * CAST(100000000000000000000 AS DECIMAL(38,0)) + (CAST({id} AS DECIMAL(38,0)) + CAST(9223372036854775808 AS DECIMAL(38,0))))";
-
     /// <summary>Adds the node being written to its group (when it has one and reads no concept with local codes); whether it did.</summary>
     private bool JoinGroup()
     {

@@ -85,12 +85,9 @@ internal abstract class SqlDialectWriter
     public abstract string ArgBy(string value, string rank, bool largest);
 
     /// <summary>
-    /// The value (never NULL) of the row with the largest rank among the rows meeting <paramref name="condition"/>;
+    /// The value (never NULL) of the row with the smallest rank among the rows meeting <paramref name="condition"/>;
     /// NULL when none does.
     /// </summary>
-    public virtual string ArgMaxWhere(string value, string rank, string condition) => $"arg_max({value}, {rank}) FILTER (WHERE {condition})";
-
-    /// <summary>As <see cref="ArgMaxWhere"/>, the row with the smallest rank.</summary>
     public virtual string ArgMinWhere(string value, string rank, string condition) => $"arg_min({value}, {rank}) FILTER (WHERE {condition})";
 
     public virtual string StartsWith(string text, string prefix) => $"starts_with({text}, {prefix})";
@@ -188,8 +185,6 @@ internal sealed class PostgreSqlDialect : SqlDialectWriter
 
     public override string ArgBy(string value, string rank, bool largest) => $"(array_agg({value} ORDER BY {rank}{(largest ? " DESC" : string.Empty)}))[1]";
 
-    public override string ArgMaxWhere(string value, string rank, string condition) => $"(array_agg({value} ORDER BY {rank} DESC) FILTER (WHERE {condition}))[1]";
-
     public override string ArgMinWhere(string value, string rank, string condition) => $"(array_agg({value} ORDER BY {rank}) FILTER (WHERE {condition}))[1]";
 
     public override string CollapseSpaces(string text) => $"btrim(regexp_replace({text}, ' +', ' ', 'g'), ' ')";
@@ -227,9 +222,7 @@ internal sealed class SparkDialect : SqlDialectWriter
 
     public override string ArgBy(string value, string rank, bool largest) => $"{(largest ? "max_by" : "min_by")}({value}, {rank})";
 
-    // max_by and min_by skip the rows whose rank is NULL.
-    public override string ArgMaxWhere(string value, string rank, string condition) => $"max_by({value}, CASE WHEN {condition} THEN {rank} END)";
-
+    // min_by skips the rows whose rank is NULL.
     public override string ArgMinWhere(string value, string rank, string condition) => $"min_by({value}, CASE WHEN {condition} THEN {rank} END)";
 
     public override string StartsWith(string text, string prefix) => $"(substring({text}, 1, length({prefix})) = {prefix})";
