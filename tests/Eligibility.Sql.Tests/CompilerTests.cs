@@ -56,6 +56,20 @@ public sealed class CompilerTests
     }
 
     [Test]
+    public void A_trials_leaves_over_one_fact_table_are_computed_in_one_pass()
+    {
+        // Conditions, procedures, immunizations, judgements and simple medications each go into one grouped
+        // statement per table they read (elig_g_<table>), not one table per leaf; the differential tests check the answers.
+        var trial = Population.Trials["NCT07077486"];
+        string sql = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql;
+        int Count(string text) => System.Text.RegularExpressions.Regex.Matches(sql, System.Text.RegularExpressions.Regex.Escape(text)).Count;
+        Count("TEMP TABLE elig_g_condition_occurrence AS").Should().Be(1);
+        Count("TEMP TABLE elig_g_observation AS").Should().Be(1);
+        Count("FROM observation").Should().Be(1, "every judgement of the trial reads observation in the one pass");
+        System.Text.RegularExpressions.Regex.Matches(sql, @"TEMP TABLE elig_n\d+ AS").Count.Should().BeLessThan(20, "most leaves are in a group");
+    }
+
+    [Test]
     public void The_same_trial_and_options_give_the_same_SQL()
     {
         var trial = Population.Trials["NCT07077486"];

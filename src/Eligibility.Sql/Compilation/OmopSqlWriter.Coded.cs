@@ -17,27 +17,41 @@ internal sealed partial class OmopSqlWriter
     /// </summary>
     private (string Sql, List<string> Answers) Read(BoundConcept concept, IsoDuration lookback)
     {
+        var (answers, means, match) = ReadParts(concept, lookback);
+        string sql = dialect.FirstInGroup(
+            $"m.person_id{string.Concat(means.Select((c, i) => $", {c} AS a{i.ToString(CultureInfo.InvariantCulture)}"))}",
+            $"\n  FROM {Fact("measurement")} m"
+            + $"\n  WHERE {match}"
+            + $"\n    AND {HasContent}",
+            "PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC",
+            "  ");
+        return (sql, answers);
+    }
+
+    /// <summary>A measurement row (alias <c>m</c>) with any content: a number, a coded value or a text.</summary>
+    private const string HasContent = "(m.value_as_number IS NOT NULL OR COALESCE(m.value_as_concept_id, 0) <> 0 OR m.value_source_value IS NOT NULL)";
+
+    /// <summary>
+    /// The pieces of a read of <paramref name="concept"/>: its answers, per answer whether a row (alias <c>m</c>) means
+    /// it, and the condition on a row of the concept inside the window.
+    /// </summary>
+    private (List<string> Answers, List<string> Means, string Match) ReadParts(BoundConcept concept, IsoDuration lookback)
+    {
         var w = Window(lookback);
         string set = ConceptSet(concept);
         var answers = concept.Answers.Keys.ToList();
-        var columns = new List<string>();
+        var means = new List<string>();
         for (int i = 0; i < answers.Count; i++)
         {
             var bound = concept.Answers[answers[i]];
             string codes = $"COALESCE(m.value_as_concept_id IN (SELECT concept_id FROM {AnswerSet(concept, answers[i], bound)}), FALSE)";
             string texts = bound.Texts.Count == 0 ? "FALSE" : $"COALESCE({NormalisedText("m.value_source_value")} IN ({string.Join(", ", bound.Texts.Order(System.StringComparer.Ordinal).Select(Text))}), FALSE)";
-            columns.Add($"({codes} OR {texts}) AS a{i.ToString(CultureInfo.InvariantCulture)}");
+            means.Add($"({codes} OR {texts})");
         }
 
-        string sql = dialect.FirstInGroup(
-            $"m.person_id{string.Concat(columns.Select(c => ", " + c))}",
-            $"\n  FROM {Fact("measurement")} m"
-            + $"\n  WHERE m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}"
-            + $"\n    AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}"
-            + "\n    AND (m.value_as_number IS NOT NULL OR COALESCE(m.value_as_concept_id, 0) <> 0 OR m.value_source_value IS NOT NULL)",
-            "PARTITION BY m.person_id ORDER BY m.measurement_date DESC, m.measurement_id DESC",
-            "  ");
-        return (sql, answers);
+        string match = $"m.measurement_date BETWEEN {Date(w.Start)} AND {Date(w.End)}"
+            + $" AND {InSet(set, "m.measurement_concept_id", "m.measurement_source_concept_id")}";
+        return (answers, means, match);
     }
 
     /// <summary>The engine's reading of a text answer: trimmed, trailing dots dropped, lower case, hyphens and underscores as spaces, single spaces.</summary>
@@ -45,15 +59,19 @@ internal sealed partial class OmopSqlWriter
         dialect.CollapseSpaces($"replace(replace(lower({dialect.TrimTrailingDots($"trim({column})")}), '-', ' '), '_', ' ')");
 
     /// <summary>The answer a read row means, as a SQL expression: its name, or NULL when none or several.</summary>
-    private static string AnswerOf(List<string> answers, string row)
+    private static string AnswerOf(List<string> answers, string row) =>
+        AnswerOf(answers, answers.Select((_, i) => $"{row}.a{i.ToString(CultureInfo.InvariantCulture)}").ToList());
+
+    /// <summary>The answer meant, as a SQL expression: its name, or NULL when none or several (<paramref name="means"/>: per answer, whether it is meant).</summary>
+    private static string AnswerOf(List<string> answers, List<string> means)
     {
         if (answers.Count == 0)
         {
             return "NULL";
         }
 
-        string count = string.Join(" + ", answers.Select((_, i) => $"CAST({row}.a{i.ToString(CultureInfo.InvariantCulture)} AS INTEGER)"));
-        string which = "CASE " + string.Concat(answers.Select((a, i) => $"WHEN {row}.a{i.ToString(CultureInfo.InvariantCulture)} THEN {Text(a)} ")) + "END";
+        string count = string.Join(" + ", means.Select(m => $"CAST({m} AS INTEGER)"));
+        string which = "CASE " + string.Concat(answers.Select((a, i) => $"WHEN {means[i]} THEN {Text(a)} ")) + "END";
         return $"(CASE WHEN {count} = 1 THEN {which} END)";
     }
 
@@ -100,9 +118,13 @@ internal sealed partial class OmopSqlWriter
         var window = ((ImmunizationNode)rule).Window;
         bool absentUnknown = ((ImmunizationNode)rule).AbsentUnknown;
         string set = ConceptSet(concept);
+        string where = $"d.drug_exposure_start_date <= {Date(asOf)}";
+        string match = InSet(set, "d.drug_concept_id", "d.drug_source_concept_id");
+        string hit = $"d.drug_exposure_start_date >= {Date(Window(window).Start)}";
+        GroupFindings("drug_exposure", "d", where, match, hit, "FALSE", absentUnknown);
         return SparseFindings($"""
-            SELECT d.person_id, d.drug_exposure_start_date >= {Date(Window(window).Start)} AS hit, FALSE AS undecided FROM {Fact("drug_exposure")} d
-                WHERE d.drug_exposure_start_date <= {Date(asOf)} AND {InSet(set, "d.drug_concept_id", "d.drug_source_concept_id")}
+            SELECT d.person_id, {hit} AS hit, FALSE AS undecided FROM {Fact("drug_exposure")} d
+                WHERE {where} AND {match}
             """, absentUnknown);
     }
 }

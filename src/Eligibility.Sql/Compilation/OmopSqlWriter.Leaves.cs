@@ -336,9 +336,12 @@ internal sealed partial class OmopSqlWriter
             EventMode.OnsetBefore => $"c.condition_start_date <= {Date(window!.Value.SubtractFrom(asOf))}",
             _ => throw new UnsupportedRuleException($"condition mode {mode} is not supported"),
         };
+        string where = $"c.condition_start_date <= {Date(asOf)}";
+        string match = $"{InSet(set, columns)} AND {NotExcepted(except, columns)}";
+        GroupFindings("condition_occurrence", "c", where, match, hit, "FALSE", absentUnknown);
         return SparseFindings($"""
             SELECT c.person_id, {hit} AS hit, FALSE AS undecided FROM {Fact("condition_occurrence")} c
-                WHERE c.condition_start_date <= {Date(asOf)} AND {InSet(set, columns)} AND {NotExcepted(except, columns)}
+                WHERE {where} AND {match}
             """, absentUnknown);
     }
 
@@ -351,9 +354,12 @@ internal sealed partial class OmopSqlWriter
         string set = ConceptSet(concept);
         string[] columns = { "x.procedure_concept_id", "x.procedure_source_concept_id" };
         string hit = window is { } d ? $"x.procedure_date >= {Date(Window(d).Start)}" : "TRUE";
+        string where = $"x.procedure_date <= {Date(asOf)}";
+        string match = $"{InSet(set, columns)} AND {NotExcepted(except, columns)}";
+        GroupFindings("procedure_occurrence", "x", where, match, hit, "FALSE", absentUnknown);
         return SparseFindings($"""
             SELECT x.person_id, {hit} AS hit, FALSE AS undecided FROM {Fact("procedure_occurrence")} x
-                WHERE x.procedure_date <= {Date(asOf)} AND {InSet(set, columns)} AND {NotExcepted(except, columns)}
+                WHERE {where} AND {match}
             """, absentUnknown);
     }
 
@@ -371,17 +377,39 @@ internal sealed partial class OmopSqlWriter
 
         var longerThan = ((MedicationNode)rule).LongerThan;
         string set = ConceptSet(concept);
-        string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
-        string extended = $"CASE WHEN s.ext_months IS NULL THEN {end} ELSE {AddDuration(end, "s.ext_months", "s.ext_days")} END";
-        string lastExtended = $"LEAST({extended}, {Date(asOf)})";
-        string current = $"{lastExtended} >= {Date(asOf)}";
-        string hit = mode switch
+        // A record's (hit, undecided, current), the set's columns read through col (the set's row of the record).
+        (string Dosed, string Undecided, string Current) Record(System.Func<string, string> col)
         {
-            MedicationMode.Current => current,
-            MedicationMode.Within => $"LEAST({end}, {Date(asOf)}) >= {Date(Window(window!.Value).Start)}",
-            _ => "TRUE",
-        };
-        var (dosed, undecided) = WithDose((MedicationNode)rule, hit, "s.member");
+            string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
+            string extended = $"CASE WHEN {col("ext_months")} IS NULL THEN {end} ELSE {AddDuration(end, col("ext_months"), col("ext_days"))} END";
+            string lastExtended = $"LEAST({extended}, {Date(asOf)})";
+            string current = $"{lastExtended} >= {Date(asOf)}";
+            string hit = mode switch
+            {
+                MedicationMode.Current => current,
+                MedicationMode.Within => $"LEAST({end}, {Date(asOf)}) >= {Date(Window(window!.Value).Start)}",
+                _ => "TRUE",
+            };
+            var (dosed, undecided) = WithDose((MedicationNode)rule, hit, col("member"));
+            return (dosed, undecided, current);
+        }
+
+        var (dosed, undecided, current) = Record(c => "s." + c);
+        if (!onlyIfCurrent && longerThan is null)
+        {
+            // In the drug_exposure group: the record's set row by its concept, else by its source concept.
+            string k = K(currentIndex);
+            string a = $"s{k}a", b = $"s{k}b";
+            var grouped = Record(c => $"(CASE WHEN {a}.concept_id IS NOT NULL THEN {a}.{c} ELSE {b}.{c} END)");
+            var joins = new List<string> { $"\n    LEFT JOIN {set} {a} ON {a}.concept_id = d.drug_concept_id LEFT JOIN {set} {b} ON {b}.concept_id = d.drug_source_concept_id" };
+            if (((MedicationNode)rule).Dose is not null)
+            {
+                joins.Add(StrengthJoin());
+            }
+
+            GroupFindings("drug_exposure", "d", $"d.drug_exposure_start_date <= {Date(asOf)}", $"({a}.concept_id IS NOT NULL OR {b}.concept_id IS NOT NULL)", grouped.Dosed, grouped.Undecided, absentUnknown, joins);
+        }
+
         string records = $"""
             SELECT d.person_id, {dosed} AS hit, {undecided} AS undecided, {current} AS cur
                 FROM {Fact("drug_exposure")} d
@@ -470,6 +498,7 @@ internal sealed partial class OmopSqlWriter
             + "\n    AND value_as_number IN (0, 1)",
             "PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC",
             "  ");
+        GroupJudgement(targets, d => validity is null ? "FALSE" : $"{AddDuration(d, months, days)} < {Date(asOf)}");
         return Sparse($"""
             WITH answers AS (
               {answers}),

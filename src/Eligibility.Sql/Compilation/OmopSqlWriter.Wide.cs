@@ -18,25 +18,33 @@ internal sealed partial class OmopSqlWriter
     /// <returns>The FROM text of the one row per person holding every node's columns.</returns>
     private string WriteWide()
     {
-        var level = new List<string>();
-        var tabled = nodes.Where(n => !combined.ContainsKey(n.Index)).ToList();
-        for (int first = 0; first < tabled.Count; first += JoinWidth)
+        // The inputs: each group's table (several leaves' columns), then each leaf with a table of its own.
+        var inputs = WriteGroups().Select(g => (g.Table, Alias: g.Table, Columns: g.Columns.Select(c =>
         {
-            var part = tabled.Skip(first).Take(JoinWidth).ToList();
-            var columns = string.Concat(part.Select(n =>
+            string k = K(c.Index);
+            return $", COALESCE({g.Table}.s_{k}, {c.S}) AS s_{k}, COALESCE({g.Table}.p_{k}, {c.P}) AS p_{k}";
+        }).ToList())).ToList();
+        foreach (var n in nodes.Where(n => !combined.ContainsKey(n.Index) && !groups.Any(g => g.Leaves.Exists(l => l.Index == n.Index))))
+        {
+            string k = K(n.Index);
+            string x = "x" + k;
+            inputs.Add((Table(n.Index), x, new List<string>
             {
-                string k = n.Index.ToString(CultureInfo.InvariantCulture);
-                return sparse.TryGetValue(n.Index, out var d)
-                    ? $", COALESCE(x{k}.s, {d.S}) AS s_{k}, COALESCE(x{k}.p, {d.P}) AS p_{k}"
-                    : $", x{k}.s AS s_{k}, x{k}.p AS p_{k}";
+                sparse.TryGetValue(n.Index, out var d)
+                    ? $", COALESCE({x}.s, {d.S}) AS s_{k}, COALESCE({x}.p, {d.P}) AS p_{k}"
+                    : $", {x}.s AS s_{k}, {x}.p AS p_{k}",
             }));
+        }
+
+        var level = new List<string>();
+        for (int first = 0; first < inputs.Count; first += JoinWidth)
+        {
+            var part = inputs.Skip(first).Take(JoinWidth).ToList();
+            string columns = string.Concat(part.SelectMany(p => p.Columns));
             string name = "elig_wide" + level.Count.ToString(CultureInfo.InvariantCulture);
-            // Every person from elig_person; a sparse leaf's table has rows only for the persons with records.
-            string joins = string.Concat(part.Select(n =>
-            {
-                string x = "x" + n.Index.ToString(CultureInfo.InvariantCulture);
-                return $"\nLEFT JOIN {Table(n.Index)} {x} ON {x}.person_id = elig_person.person_id";
-            }));
+            // Every person from elig_person; a group's table and a sparse leaf's have rows only for the persons with records.
+            string joins = string.Concat(part.Select(p =>
+                $"\nLEFT JOIN {Aliased((p.Table, p.Alias))} ON {p.Alias}.person_id = elig_person.person_id"));
             CreateTable(name, $"SELECT elig_person.person_id{columns}\nFROM elig_person{joins}");
             level.Add(name);
         }

@@ -173,6 +173,8 @@ internal sealed partial class OmopSqlWriter
         string body;
         localSetsRead.Clear();
         sparseDefault = null;
+        grouping = null;
+        currentIndex = index;
         try
         {
             body = rule switch
@@ -194,6 +196,14 @@ internal sealed partial class OmopSqlWriter
         {
             reason = e.Message;
             body = "SELECT person_id, 1 AS s, FALSE AS p FROM elig_person";
+        }
+
+        if (reason is null && JoinGroup())
+        {
+            var grouped = new OmopSqlNode(index, criterion.Id, criterion.Type, path, rule.Id ?? (path == criterion.Id ? criterion.Id : null), rule.Kind, null) { Negated = negated };
+            nodes[index] = grouped;
+            Line($"-- {path} ({rule.Kind}){(rule.Text is { } gt ? ": " + OneLine(gt) : string.Empty)}: in {GroupTable(groups.Find(g => g.Key == grouping!.Key)!)}");
+            return grouped;
         }
 
         if (reason is not null)

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace Eligibility.Sql.Compilation;
+
+/// <summary>
+/// A trial's leaves over the same table computed in one pass: instead of one table per leaf (each a scan of the shared
+/// fact copy), one grouped statement per fact table gives, per person with any row some leaf of the group reads, every
+/// such leaf's <c>s_K</c> and <c>p_K</c> from conditional aggregates (each leaf's own rows, flagged by its own filter);
+/// everyone else has each leaf's absent status, filled in where the statuses are gathered. A leaf reading a concept
+/// with local codes keeps a table of its own (its guard needs every person's row).
+/// </summary>
+internal sealed partial class OmopSqlWriter
+{
+    // The groups of this trial, in the order first used, by key.
+    private readonly List<LeafGroup> groups = new();
+
+    // Set by a leaf that can be computed in a group: the group and its aggregates and outputs (the body it returns is its
+    // own table's, used when it cannot be grouped).
+    private GroupedLeaf? grouping;
+
+    // The index of the node being written.
+    private int currentIndex;
+
+    /// <summary>
+    /// The group of a trial's leaves reading one source: <paramref name="Source"/> gives the FROM text at write time (the
+    /// leaves may widen it, e.g. with more judgement targets), <paramref name="Alias"/> names its rows, <paramref name="Where"/>
+    /// is the condition every leaf of the group applies.
+    /// </summary>
+    private sealed record LeafGroup(string Key, string Alias, Func<string> Source, string Where)
+    {
+        public List<(int Index, GroupedLeaf Leaf)> Leaves { get; } = new();
+
+        public List<string> Targets { get; } = new();
+    }
+
+    /// <summary>
+    /// A leaf's part of a group: its row filter (<c>Match</c>, over the group's alias), its aggregates (alias, expression:
+    /// an aggregate over the rows it matches, whose flag is <c>ALIAS.elig_mK</c>), and its status and pending flag over
+    /// those aggregates' columns (alias <c>g</c>), with everyone else's status and flag.
+    /// </summary>
+    private sealed record GroupedLeaf(string Key, string Match, IReadOnlyList<(string Name, string Expression)> Aggregates, string Status, string Pending, string AbsentStatus, string AbsentPending)
+    {
+        /// <summary>Columns computed on each row (over the group's source and <see cref="Joins"/>), read by the aggregates as <c>ALIAS.name</c>.</summary>
+        public IReadOnlyList<(string Name, string Expression)> Rows { get; init; } = Array.Empty<(string, string)>();
+
+        /// <summary>The joins the leaf's row columns and filter read (the same text is joined once per group).</summary>
+        public IReadOnlyList<string> Joins { get; init; } = Array.Empty<string>();
+    }
+
+    /// <summary>The group of this key, made on first use.</summary>
+    private LeafGroup Group(string key, string alias, Func<string> source, string where)
+    {
+        var g = groups.Find(x => x.Key == key);
+        if (g is null)
+        {
+            g = new LeafGroup(key, alias, source, where);
+            groups.Add(g);
+        }
+
+        return g;
+    }
+
+    /// <summary>The flag column of the node being written in its group's rows.</summary>
+    private string MatchFlag(string alias) => $"{alias}.elig_m{K(currentIndex)}";
+
+    private static string K(int index) => index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A findings leaf (2 when a matching record is a hit, else 1 when one is undecided, else the absent status) in the
+    /// group of <paramref name="fact"/>: rows of its shared copy under <paramref name="alias"/> meeting <paramref name="where"/>.
+    /// </summary>
+    private void GroupFindings(string fact, string alias, string where, string match, string hit, string undecided, bool absentUnknown)
+    {
+        GroupFindings(fact, alias, where, match, hit, undecided, absentUnknown, Array.Empty<string>());
+    }
+
+    /// <summary><see cref="GroupFindings(string, string, string, string, string, string, bool)"/> with joins the filter and hit read.</summary>
+    private void GroupFindings(string fact, string alias, string where, string match, string hit, string undecided, bool absentUnknown, IReadOnlyList<string> joins)
+    {
+        string table = Fact(fact);
+        Group(fact, alias, () => table, where);
+        string flag = MatchFlag(alias);
+        string k = K(currentIndex);
+        var rows = new List<(string, string)> { ($"elig_h{k}", hit) };
+        var aggregates = new List<(string, string)> { ($"h_{k}", $"bool_or(CASE WHEN {flag} THEN {alias}.elig_h{k} END)") };
+        string status = $"CASE WHEN g.h_{k} THEN 2 ELSE {(absentUnknown ? 1 : 0)} END";
+        if (undecided != "FALSE")
+        {
+            rows.Add(($"elig_u{k}", undecided));
+            aggregates.Add(($"u_{k}", $"bool_or(CASE WHEN {flag} THEN {alias}.elig_u{k} END)"));
+            status = $"CASE WHEN g.h_{k} THEN 2 WHEN g.u_{k} THEN 1 ELSE {(absentUnknown ? 1 : 0)} END";
+        }
+
+        grouping = new GroupedLeaf(fact, match, aggregates, status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins };
+    }
+
+    /// <summary>
+    /// A judgement leaf in the group of the trial's answers: one pass over <c>observation</c> for every target any of
+    /// the trial's judgements reads (the latest 0/1 answer per person and target), then per leaf the answer of its
+    /// innermost target answered (<paramref name="targets"/> innermost first), unless expired.
+    /// </summary>
+    private void GroupJudgement(List<string> targets, Func<string, string> expired)
+    {
+        var g = Group("observation", "a", () => "(" + dialect.FirstInGroup(
+            "person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d",
+            $"\n  FROM {dialect.Cdm("observation")}"
+            + $"\n  WHERE lower(observation_source_value) IN ({string.Join(", ", groups.Find(x => x.Key == "observation")!.Targets.Select(Text))}) AND observation_date <= {Date(asOf)}"
+            + "\n    AND value_as_number IN (0, 1)",
+            "PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC",
+            "  ") + ")", "TRUE");
+        foreach (string t in targets.Where(t => !g.Targets.Contains(t)))
+        {
+            g.Targets.Add(t);
+        }
+
+        string k = K(currentIndex);
+        string flag = MatchFlag("a");
+        string rank = "CASE a.target " + string.Concat(targets.Select((t, i) => $"WHEN {Text(t)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
+        var aggregates = new List<(string, string)>
+        {
+            ($"v_{k}", dialect.ArgMinWhere("a.v", rank, flag)),
+            ($"d_{k}", dialect.ArgMinWhere("a.d", rank, flag)),
+        };
+        string v = $"(CASE WHEN {expired($"g.d_{k}")} THEN NULL ELSE g.v_{k} END)";
+        string match = $"a.target IN ({string.Join(", ", targets.Select(Text))})";
+        grouping = new GroupedLeaf("observation", match, aggregates, $"CASE WHEN {v} IS NULL THEN 1 WHEN {v} = 1 THEN 2 ELSE 0 END", $"{v} IS NULL", "1", "TRUE");
+    }
+
+    /// <summary>Adds the node being written to its group (when it has one and reads no concept with local codes); whether it did.</summary>
+    private bool JoinGroup()
+    {
+        if (grouping is not { } leaf || localSetsRead.Count > 0)
+        {
+            return false;
+        }
+
+        groups.Find(x => x.Key == leaf.Key)!.Leaves.Add((currentIndex, leaf));
+        return true;
+    }
+
+    /// <summary>The name of a group's table.</summary>
+    private static string GroupTable(LeafGroup g) => "elig_g_" + g.Key;
+
+    /// <summary>
+    /// Each group's one statement: the source's rows with each leaf's flag, those some leaf matches, grouped by person
+    /// into every leaf's aggregates, then each leaf's status and pending flag. Groups no leaf joined make no table.
+    /// </summary>
+    private List<(string Table, List<(int Index, string S, string P)> Columns)> WriteGroups()
+    {
+        var made = new List<(string, List<(int, string, string)>)>();
+        foreach (var g in groups.Where(g => g.Leaves.Count > 0))
+        {
+            string a = g.Alias;
+            string flags = string.Concat(g.Leaves.Select(l => $", {l.Leaf.Match} AS elig_m{K(l.Index)}"))
+                + string.Concat(g.Leaves.SelectMany(l => l.Leaf.Rows).Select(r => $",\n    {r.Expression} AS {r.Name}"));
+            string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
+            string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{K(l.Index)}"));
+            string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).Select(x => $",\n    {x.Expression} AS {x.Name}"));
+            string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{K(l.Index)}, {l.Leaf.Pending} AS p_{K(l.Index)}"));
+            Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
+            CreateTable(GroupTable(g), $"""
+                SELECT g.person_id{outputs}
+                FROM (
+                  SELECT {a}.person_id{aggregates}
+                  FROM (SELECT {a}.*{flags} FROM {g.Source()} {a}{joins} WHERE {g.Where}) {a}
+                  WHERE {any}
+                  GROUP BY {a}.person_id) g
+                """);
+            made.Add((GroupTable(g), g.Leaves.Select(l => (l.Index, l.Leaf.AbsentStatus, l.Leaf.AbsentPending)).ToList()));
+        }
+
+        return made;
+    }
+}
