@@ -36,14 +36,26 @@ internal sealed partial class OmopSqlWriter
         }
 
         var rows = new List<string>();
+        var memberOrder = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (system, code, member) in matcher.Entries())
         {
             bool prefix = CodeSystems.IsPrefixSystem(CodeSystems.Normalise(system));
             var (months, days) = Parts(lasts(member));
+            if (!memberOrder.TryGetValue(member, out int ordinal))
+            {
+                ordinal = memberOrder.Count;
+                memberOrder[member] = ordinal;
+            }
+
             foreach (string vocabulary in VocabulariesOf(system))
             {
-                rows.Add($"({Text(member)}, {Text(vocabulary)}, {Text(code)}, {(prefix ? "TRUE" : "FALSE")}, {months}, {days})");
+                rows.Add($"({Text(member)}, {Text(vocabulary)}, {Text(code)}, {(prefix ? "TRUE" : "FALSE")}, {months}, {days}, {ordinal.ToString(CultureInfo.InvariantCulture)})");
             }
+        }
+
+        if (memberOrder.Count >= MembersPerSet)
+        {
+            throw new UnsupportedRuleException($"concept '{name}' has {memberOrder.Count} member concepts; the SQL back end ranks at most {MembersPerSet - 1}");
         }
 
         if (rows.Count == 0)
@@ -53,7 +65,7 @@ internal sealed partial class OmopSqlWriter
                 throw new UnsupportedRuleException($"none of the codes of concept '{name}' is in an OMOP vocabulary (LOINC, SNOMED, RxNorm, ICD10CM/ICD10, ATC, CVX) or local (" + LocalSystem + ")");
             }
 
-            rows.Add("(NULL, NULL, NULL, FALSE, NULL, NULL)"); // matches nothing
+            rows.Add("(NULL, NULL, NULL, FALSE, NULL, NULL, 0)"); // matches nothing
         }
 
         // The same codes (another trial's concept, or another concept naming them) share one table.
@@ -78,34 +90,44 @@ internal sealed partial class OmopSqlWriter
         Line($"-- concept set '{OneLine(name)}'");
         CreateTable(table + "_codes", dialect.Values(
             rows,
-            ("member", "VARCHAR"), ("vocabulary_id", "VARCHAR"), ("code", "VARCHAR"), ("prefix", "BOOLEAN"), ("ext_months", "INTEGER"), ("ext_days", "INTEGER")));
+            ("member", "VARCHAR"), ("vocabulary_id", "VARCHAR"), ("code", "VARCHAR"), ("prefix", "BOOLEAN"), ("ext_months", "INTEGER"), ("ext_days", "INTEGER"), ("ord", "INTEGER")));
+        // Where several members reach one concept, one member wins, and its own dose length comes with it (never one
+        // member's name with another's length): the longest code first (an exact code above any prefix), then the code's
+        // own concept above one it maps to above a descendant (tier 0, 1, 2), then the member listed first.
         CreateTable(table, $"""
             WITH direct AS (
-              SELECT c.concept_id, x.member, x.ext_months, x.ext_days, 1000 AS rank
+              SELECT c.concept_id, x.member, x.ord, 1000 AS rank, 0 AS tier
               FROM {table}_codes x JOIN {dialect.Cdm("concept")} c ON c.vocabulary_id = x.vocabulary_id AND c.concept_code = x.code
               WHERE NOT x.prefix
               UNION ALL
-              SELECT c.concept_id, x.member, x.ext_months, x.ext_days, length(x.code) AS rank
+              SELECT c.concept_id, x.member, x.ord, length(x.code) AS rank, 0 AS tier
               FROM {table}_codes x JOIN {dialect.Cdm("concept")} c ON c.vocabulary_id = x.vocabulary_id
                 AND {dialect.StartsWith("upper(replace(c.concept_code, '.', ''))", "x.code")}
               WHERE x.prefix),
             mapped AS (
               SELECT * FROM direct
               UNION ALL
-              SELECT r.concept_id_2, d.member, d.ext_months, d.ext_days, d.rank
+              SELECT r.concept_id_2, d.member, d.ord, d.rank, 1 AS tier
               FROM direct d JOIN {dialect.Cdm("concept_relationship")} r ON r.concept_id_1 = d.concept_id
               WHERE r.relationship_id = 'Maps to' AND r.invalid_reason IS NULL),
             expanded AS (
               SELECT * FROM mapped
               UNION ALL
-              SELECT a.descendant_concept_id, m.member, m.ext_months, m.ext_days, m.rank
-              FROM mapped m JOIN {dialect.Cdm("concept_ancestor")} a ON a.ancestor_concept_id = m.concept_id)
-            SELECT concept_id, {dialect.ArgBy("member", "rank", largest: true)} AS member, {dialect.ArgBy("ext_months", "rank", largest: true)} AS ext_months, {dialect.ArgBy("ext_days", "rank", largest: true)} AS ext_days
-            FROM expanded GROUP BY concept_id
+              SELECT a.descendant_concept_id, m.member, m.ord, m.rank, 2 AS tier
+              FROM mapped m JOIN {dialect.Cdm("concept_ancestor")} a ON a.ancestor_concept_id = m.concept_id),
+            winner AS (
+              SELECT concept_id, {dialect.ArgBy("member", $"CAST(rank AS BIGINT) * {MembersPerSet * 3} + (2 - tier) * {MembersPerSet} + ({MembersPerSet - 1} - ord)", largest: true)} AS member
+              FROM expanded GROUP BY concept_id),
+            lengths AS (SELECT DISTINCT member, ext_months, ext_days FROM {table}_codes)
+            SELECT w.concept_id, w.member, l.ext_months, l.ext_days
+            FROM winner w JOIN lengths l ON l.member = w.member
             """);
         sql = writing;
         return table;
     }
+
+    /// <summary>The most member concepts one concept set ranks (the member's place is one digit of its preference key).</summary>
+    private const int MembersPerSet = 1_000_000;
 
     /// <summary>A duration as (months, days) for SQL calendar arithmetic: years and months first, then weeks and days.</summary>
     private static (string Months, string Days) Parts(IsoDuration? d) => d is { } x
