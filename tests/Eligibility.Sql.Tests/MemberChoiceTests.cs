@@ -20,8 +20,8 @@ public sealed class MemberChoiceTests
           "trial": {"id": "SQL-MEMBERS", "title": "Member choice"},
           "defaults": {"lookback": "P28D"},
           "concepts": {
-            "long-acting": {"label": "long-acting drug", "exposureLasts": "P6M", "codes": {"http://www.nlm.nih.gov/research/umls/rxnorm": ["900001"]}},
-            "plain": {"label": "plain drug", "codes": {"http://www.nlm.nih.gov/research/umls/rxnorm": ["900002"]}},
+            "long-acting": {"label": "long-acting drug", "exposureLasts": "P6M", "codes": {"http://www.nlm.nih.gov/research/umls/rxnorm": ["SYN900001"]}},
+            "plain": {"label": "plain drug", "codes": {"http://www.nlm.nih.gov/research/umls/rxnorm": ["SYN900002"]}},
             "either": {"label": "either drug", "include": ["long-acting", "plain"]}
           },
           "inclusion": [
@@ -31,11 +31,12 @@ public sealed class MemberChoiceTests
         }
         """;
 
-    // 201: the long-acting member's ingredient; 202: a product listed by the plain member, and a descendant of 201.
+    // A made-up test vocabulary (codes SYN…, no real RxNorm concept): 201 the long-acting member's ingredient; 202 a
+    // product listed by the plain member, and a descendant of 201.
     private const string Vocabulary = """
         INSERT INTO concept VALUES
-          (201, 'Synthetic ingredient', 'Drug', 'RxNorm', 'Ingredient', 'S', '900001', DATE '1970-01-01', DATE '2099-12-31', NULL),
-          (202, 'Synthetic product', 'Drug', 'RxNorm', 'Clinical Drug', 'S', '900002', DATE '1970-01-01', DATE '2099-12-31', NULL);
+          (201, 'Synthetic ingredient', 'Drug', 'RxNorm', 'Ingredient', 'S', 'SYN900001', DATE '1970-01-01', DATE '2099-12-31', NULL),
+          (202, 'Synthetic product', 'Drug', 'RxNorm', 'Clinical Drug', 'S', 'SYN900002', DATE '1970-01-01', DATE '2099-12-31', NULL);
         INSERT INTO concept_ancestor VALUES (201, 201, 0, 0), (201, 202, 1, 1), (202, 202, 0, 0);
         INSERT INTO person (person_id, gender_concept_id, year_of_birth, month_of_birth, day_of_birth, race_concept_id, ethnicity_concept_id) VALUES
           (1, 8532, 1980, 1, 1, 0, 0);
