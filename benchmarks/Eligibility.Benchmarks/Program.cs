@@ -14,7 +14,7 @@ public static class Program
     /// <c>--terminology-report</c> alone prints <see cref="TerminologyReport"/> instead, or measures a cold start
     /// (<see cref="ColdStart"/>: <c>--cold-start MODE [--jit]</c>, <c>--cold-start-report [N [--published | HOST...]]</c>), or screens generated populations
     /// with the published tool as a process (<see cref="ScreenThroughput"/>: <c>--screen-throughput TOOL N...</c>), or splits a
-    /// screen's CPU time between reading, deciding and writing (<see cref="ScreenSplit"/>: <c>--screen-split N [ROUNDS]</c>), or runs the
+    /// screen's CPU time between reading, deciding and writing (<see cref="ScreenSplit"/>: <c>--screen-split N [ROUNDS [BATCH]]</c>), or runs the
     /// five trials' SQL over N generated OMOP persons in DuckDB (<see cref="OmopScaleBenchmark"/>: <c>--omop-scale N [SAMPLE]</c>).
     /// </summary>
     /// <param name="args">BenchmarkDotNet's command-line arguments.</param>
@@ -48,11 +48,11 @@ public static class Program
                 return counts.All(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
                     ? ScreenThroughput.Run(tool, counts.Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray())
                     : Usage($"{ScreenThroughput.Switch}: expected the tool's path and positive patient counts");
-            case [ScreenSplit.Switch, string n, .. var rest] when rest.Length <= 1:
+            case [ScreenSplit.Switch, string n, .. var rest] when rest.Length <= 2:
                 return int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int bundles) && bundles > 0
-                    && (rest.Length == 0 || (int.TryParse(rest[0], NumberStyles.None, CultureInfo.InvariantCulture, out int r) && r > 0))
-                    ? ScreenSplit.Run(bundles, rest.Length == 0 ? 3 : int.Parse(rest[0], CultureInfo.InvariantCulture))
-                    : Usage($"{ScreenSplit.Switch}: expected a positive number of bundles and, optionally, a positive number of rounds");
+                    && rest.All(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0)
+                    ? ScreenSplit.Run(bundles, rest.Length == 0 ? 3 : int.Parse(rest[0], CultureInfo.InvariantCulture), rest.Length < 2 ? 1 : int.Parse(rest[1], CultureInfo.InvariantCulture))
+                    : Usage($"{ScreenSplit.Switch}: expected a positive number of bundles and, optionally, positive numbers of rounds and of bundles per batch");
             case [Comparison.VerdictCpu.Switch, string times] when int.TryParse(times, NumberStyles.None, CultureInfo.InvariantCulture, out int rounds) && rounds > 0:
                 return Comparison.VerdictCpu.Run(rounds);
             case [ReadLoop.Switch, string rounds] when int.TryParse(rounds, NumberStyles.None, CultureInfo.InvariantCulture, out int loops) && loops > 0:

@@ -97,6 +97,48 @@ public static class PatientInput
     public static Task<PatientReadResult> ReadAsync(Stream stream, string? fileName = null, InputLimits? limits = null, CancellationToken cancellationToken = default) =>
         BoundedPatientInput.ReadAsync(stream, fileName, limits, Read, cancellationToken); // faults the task (never throws) on a null stream, as an async method does
 
+    /// <summary>
+    /// Prepares the FHIR reader ahead of the first record: builds the FHIR R4 model tables a bundle's read needs and
+    /// compiles the reading path, by reading a small built-in bundle (synthetic codes; its record is dropped). Otherwise the
+    /// first FHIR record a process reads pays for this, about half a second. A server or a batch can call it at start-up on
+    /// another thread while it does something else, such as compiling its rule files (<c>eligibility screen</c> and
+    /// <c>evaluate</c> do, when their input looks like FHIR). Optional: reading works the same without it. The work is done
+    /// once per process; later calls return at once. Thread-safe; reads no clock.
+    /// </summary>
+    public static void Prepare()
+    {
+        if (Volatile.Read(ref prepared) != 0 || Interlocked.Exchange(ref prepared, 1) != 0)
+        {
+            return;
+        }
+
+        FhirBundleReader.Read(PreparationBundle.ToArray(), "(prepare)", InputLimits.Default);
+    }
+
+    /// <summary>1 once <see cref="Prepare"/> has started.</summary>
+    private static int prepared;
+
+    /// <summary>The bundle <see cref="Prepare"/> reads: one of each resource type the mapper reads, with the members the
+    /// common records use. Its codes are synthetic (<c>urn:eligibility:prepare</c>), never clinical.</summary>
+    internal static ReadOnlySpan<byte> PreparationBundle => """
+        {"resourceType":"Bundle","type":"collection","entry":[
+        {"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000001","resource":{"resourceType":"Patient","id":"prepare","gender":"female","birthDate":"1970-01-01"}},
+        {"resource":{"resourceType":"Observation","id":"o1","status":"final","category":[{"coding":[{"system":"urn:eligibility:prepare","code":"category"}]}],"code":{"coding":[{"system":"urn:eligibility:prepare","code":"quantity","display":"quantity"}],"text":"quantity"},"subject":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000001"},"effectiveDateTime":"2020-01-01","valueQuantity":{"value":1.5,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"},"interpretation":[{"coding":[{"system":"urn:eligibility:prepare","code":"N"}]}],"referenceRange":[{"low":{"value":1,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"},"high":{"value":2,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}}],"performer":[{"display":"prepare"}]}},
+        {"resource":{"resourceType":"Observation","id":"o2","status":"final","code":{"coding":[{"system":"urn:eligibility:prepare","code":"coded"}]},"subject":{"reference":"Patient/prepare"},"effectivePeriod":{"start":"2020-01-01"},"valueCodeableConcept":{"coding":[{"system":"urn:eligibility:prepare","code":"answer","display":"answer"}]},"component":[{"code":{"coding":[{"system":"urn:eligibility:prepare","code":"part"}]},"valueInteger":1}]}},
+        {"resource":{"resourceType":"Observation","id":"o3","status":"final","code":{"coding":[{"system":"urn:eligibility:criterion","code":"PREPARE/C1"}]},"subject":{"reference":"Patient/prepare"},"effectiveDateTime":"2020-01-01T10:00:00Z","valueBoolean":true,"performer":[{"display":"prepare"}]}},
+        {"resource":{"resourceType":"Observation","id":"o4","status":"final","code":{"coding":[{"system":"urn:eligibility:prepare","code":"text"}]},"subject":{"reference":"Patient/prepare"},"effectiveDateTime":"2020-01-01","valueString":"text"}},
+        {"resource":{"resourceType":"Condition","id":"c1","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"confirmed"}]},"code":{"coding":[{"system":"urn:eligibility:prepare","code":"condition"}]},"subject":{"reference":"Patient/prepare"},"onsetDateTime":"2019-01-01","abatementDateTime":"2019-06-01"}},
+        {"resource":{"resourceType":"Procedure","id":"p1","status":"completed","code":{"coding":[{"system":"urn:eligibility:prepare","code":"procedure"}]},"subject":{"reference":"Patient/prepare"},"performedDateTime":"2019-01-01"}},
+        {"resource":{"resourceType":"Immunization","id":"i1","status":"completed","vaccineCode":{"coding":[{"system":"urn:eligibility:prepare","code":"vaccine"}]},"patient":{"reference":"Patient/prepare"},"occurrenceDateTime":"2019-01-01"}},
+        {"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000002","resource":{"resourceType":"Medication","id":"m1","code":{"coding":[{"system":"urn:eligibility:prepare","code":"medication","display":"medication"}]}}},
+        {"resource":{"resourceType":"MedicationStatement","id":"s1","status":"active","medicationReference":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000002","display":"medication"},"subject":{"reference":"Patient/prepare"},"effectivePeriod":{"start":"2019-01-01","end":"2019-12-31"},"dosage":[{"text":"1 mg daily","timing":{"repeat":{"frequency":1,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":1,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"}}]}]}},
+        {"resource":{"resourceType":"MedicationStatement","id":"s2","status":"completed","contained":[{"resourceType":"Medication","id":"c","code":{"coding":[{"system":"urn:eligibility:prepare","code":"contained"}]}}],"medicationReference":{"reference":"#c"},"subject":{"reference":"Patient/prepare"},"effectiveDateTime":"2019-01-01"}},
+        {"resource":{"resourceType":"MedicationRequest","id":"r1","status":"active","intent":"order","medicationCodeableConcept":{"coding":[{"system":"urn:eligibility:prepare","code":"request"}]},"subject":{"reference":"Patient/prepare"},"authoredOn":"2019-01-01","dosageInstruction":[{"timing":{"repeat":{"frequency":1,"period":1,"periodUnit":"wk"}},"doseAndRate":[{"doseQuantity":{"value":2,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"}}]}]}},
+        {"resource":{"resourceType":"MedicationAdministration","id":"a1","status":"completed","medicationCodeableConcept":{"coding":[{"system":"urn:eligibility:prepare","code":"administration"}]},"subject":{"reference":"Patient/prepare"},"effectiveDateTime":"2019-01-01","dosage":{"dose":{"value":1,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"}}}},
+        {"resource":{"resourceType":"MedicationDispense","id":"d1","status":"completed","medicationCodeableConcept":{"coding":[{"system":"urn:eligibility:prepare","code":"dispense"}]},"subject":{"reference":"Patient/prepare"},"whenHandedOver":"2019-01-01","daysSupply":{"value":30,"unit":"d","system":"http://unitsofmeasure.org","code":"d"}}}
+        ]}
+        """u8;
+
     /// <summary>ELIG3001 for a FHIR resource that is not a Bundle, at its <c>resourceType</c>.</summary>
     private static PatientReadResult LoneResource(byte[] utf8, string? fileName)
     {

@@ -387,6 +387,36 @@ public sealed class ScreenResilienceTests
     }
 
     /// <summary>A hang guard: the run must end within two minutes (it takes seconds).</summary>
+    /// <summary>The hint that starts the FHIR reader's preparation: FHIR files, folders and Bulk exports say yes; native
+    /// records, standard input, a missing path and a pipe (which must not be opened: it would block) say no.</summary>
+    [Test]
+    public void LooksLikeFhir_is_a_hint_that_never_blocks_or_throws()
+    {
+        string fhirFile = Path.Combine(dir, "bundles.ndjson");
+        File.WriteAllText(fhirFile, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}\n");
+        string nativeFile = Path.Combine(dir, "native.ndjson");
+        File.WriteAllText(nativeFile, "{\"id\":\"p1\",\"birthDate\":\"1980-01-01\"}\n");
+        string fhirFolder = Directory.CreateDirectory(Path.Combine(dir, "fhir")).FullName;
+        File.Copy(fhirFile, Path.Combine(fhirFolder, "a.json"));
+        string nativeFolder = Directory.CreateDirectory(Path.Combine(dir, "native")).FullName;
+        File.Copy(nativeFile, Path.Combine(nativeFolder, "a.json"));
+        string bulk = Directory.CreateDirectory(Path.Combine(dir, "bulk")).FullName;
+        File.WriteAllText(Path.Combine(bulk, "Patient.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n");
+        string fifo = Path.Combine(dir, "pipe.ndjson");
+        MakeFifo(fifo);
+
+        PatientSource.LooksLikeFhir(fhirFile).Should().BeTrue();
+        PatientSource.LooksLikeFhir(fhirFolder).Should().BeTrue();
+        PatientSource.LooksLikeFhir(bulk).Should().BeTrue();
+        PatientSource.LooksLikeFhir(nativeFile).Should().BeFalse();
+        PatientSource.LooksLikeFhir(nativeFolder).Should().BeFalse();
+        PatientSource.LooksLikeFhir("-").Should().BeFalse();
+        PatientSource.LooksLikeFhir(Path.Combine(dir, "missing.ndjson")).Should().BeFalse();
+        var piped = Task.Run(() => PatientSource.LooksLikeFhir(fifo));
+        piped.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue("a pipe is never opened for the hint");
+        piped.Result.Should().BeFalse();
+    }
+
     private static CliResult Bounded(Func<CliResult> run)
     {
         var task = Task.Run(run);

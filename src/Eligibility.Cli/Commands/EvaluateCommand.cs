@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using System.CommandLine;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
+using Eligibility.Cli.Screening;
 using Eligibility.Fhir;
 
 namespace Eligibility.Cli.Commands;
@@ -47,6 +49,11 @@ internal sealed class EvaluateCommand : CliCommand
         string rulesPath = parseResult.GetRequiredValue(rules);
         string patientPath = parseResult.GetRequiredValue(patient);
         string outputFormat = parseResult.GetValue(format) ?? "text";
+
+        if (PatientSource.LooksLikeFhir(patientPath))
+        {
+            _ = Task.Run(PatientInput.Prepare); // the FHIR reader's tables are built while the rule file compiles
+        }
 
         var ruleFiles = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
         var evaluator = ruleFiles.LoadOrThrow(rulesPath, Console);

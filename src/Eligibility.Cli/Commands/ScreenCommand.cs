@@ -5,10 +5,12 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Omop;
 using Eligibility.Cli.Output;
 using Eligibility.Cli.Screening;
+using Eligibility.Fhir;
 using Spectre.Console;
 
 namespace Eligibility.Cli.Commands;
@@ -114,6 +116,14 @@ internal sealed class ScreenCommand : CliCommand
         }
 
         var limits = LimitOptions.Read(parseResult);
+
+        // FHIR input: the reader's model tables are built on another thread while the rule files compile, rather than by
+        // the first record (about half a second that every worker would otherwise wait for).
+        if (parseResult.GetValue(omop) is null && parseResult.GetValue(patients) is { } patientsPath && PatientSource.LooksLikeFhir(patientsPath))
+        {
+            _ = Task.Run(PatientInput.Prepare);
+        }
+
         string[] terminologyPaths = parseResult.GetValue(terminology) ?? [];
         var compiler = new RuleFiles(TerminologyInput.Load(terminologyPaths, Console));
         var trials = ruleFiles.Select(f => compiler.LoadOrThrow(f.Path, Console)).ToList();

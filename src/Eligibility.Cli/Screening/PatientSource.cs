@@ -68,6 +68,47 @@ internal sealed class PatientSource
         private set => stopped = value;
     }
 
+    /// <summary>
+    /// Whether the patients input at <paramref name="path"/> looks like FHIR, looked at cheaply before anything is read: a
+    /// Bulk FHIR export, or a regular file (for a folder, its first patient file) whose first 4 KB name a
+    /// <c>"resourceType"</c>, which a native record never has. Only a hint (for <see cref="Eligibility.Fhir.PatientInput.Prepare"/>): standard
+    /// input, pipes, devices and anything that cannot be read are "no", and the records themselves decide how each is read.
+    /// </summary>
+    public static bool LooksLikeFhir(string path)
+    {
+        try
+        {
+            if (path == "-")
+            {
+                return false;
+            }
+
+            if (Directory.Exists(path))
+            {
+                return BulkExport.IsExport(path) || (InputPaths.Walk(path).FirstOrDefault() is { } first && HeadNamesResourceType(first));
+            }
+
+            return File.Exists(path) && HeadNamesResourceType(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HeadNamesResourceType(string file)
+    {
+        if (BoundedFile.KindOf(file) is not null)
+        {
+            return false; // a device or a pipe: opening or reading it could block, and it is read as a stream anyway
+        }
+
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+        Span<byte> head = stackalloc byte[4096];
+        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head[..n].IndexOf("\"resourceType\""u8) >= 0;
+    }
+
     /// <summary>Whether reading stopped at a line with no newline within <see cref="LongLineFactor"/> times the limit.</summary>
     public bool StoppedAtEndlessLine
     {
