@@ -23,13 +23,27 @@ internal sealed partial class BundleMapper
     /// the element of exactly that name, so <c>"BirthDate"</c> is an unknown element (PVAL131) and is not read as
     /// <c>birthDate</c>: FHIR JSON is case-sensitive. One instance for every read; internal so the benchmarks can time
     /// this step on its own.</summary>
-    internal static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = LiteralValidator.Instance, ExceptionFilter = null });
+    internal static FhirJsonDeserializer Deserializer => Deserializers.Checked;
 
     /// <summary>Firely's deserializer with no validator: the first, cheaper parse of every resource. When it reports an issue,
     /// or <see cref="LiteralValidator.WouldPass"/> says the validator would, or the JSON has a member name that differs
     /// from an element's only in case (<see cref="MemberNames"/>: this parse would bind it), the resource is parsed again
     /// with <see cref="Deserializer"/>, whose issues are reported; so the diagnostics are those of <see cref="Deserializer"/> alone.</summary>
-    internal static readonly FhirJsonDeserializer UncheckedDeserializer = new(new DeserializerSettings { Validator = null });
+    internal static FhirJsonDeserializer UncheckedDeserializer => Deserializers.Unchecked;
+
+    /// <summary>Firely's deserializers, made at the first parse that needs one: they use Firely's whole R4 model
+    /// (<c>ModelInfo.ModelInspector</c>, about half a second to build), which a read the fast reader takes whole never needs
+    /// (<see cref="FhirModel"/>). The explicit static constructor keeps them from being made any earlier.</summary>
+    private static class Deserializers
+    {
+        public static readonly FhirJsonDeserializer Checked = new(new DeserializerSettings { Validator = LiteralValidator.Instance, ExceptionFilter = null });
+
+        public static readonly FhirJsonDeserializer Unchecked = new(new DeserializerSettings { Validator = null });
+
+        static Deserializers()
+        {
+        }
+    }
 
     /// <summary>Firely issues that lose nothing eligibility reads: reported as warnings (ELIG3109), the resource still maps.
     /// The value set reader sorts issues the same way (ELIG5104).</summary>

@@ -65,7 +65,7 @@ internal sealed class ParseCounts
 /// </summary>
 internal static class FastResourceReader
 {
-    private static readonly ModelInspector Inspector = ModelInfo.ModelInspector;
+    private static ModelInspector Inspector => FhirModel.Inspector;
 
     /// <summary>The tables of the resource types read so far, by exact type name (only names of R4 resources are kept).</summary>
     private static readonly ConcurrentDictionary<string, FastType> Resources = new(StringComparer.Ordinal);

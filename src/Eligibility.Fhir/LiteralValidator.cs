@@ -143,9 +143,9 @@ internal sealed class LiteralValidator : IPocoValidator
 
     private static bool Validates(Base literal)
     {
-        var mapping = ModelInfo.ModelInspector.FindOrImportClassMapping(literal.GetType());
+        var mapping = FhirModel.Inspector.FindOrImportClassMapping(literal.GetType());
         return mapping is not null
-            && Full.ValidateObject(literal, mapping, new PocoValidationContext(literal, ModelInfo.ModelInspector, NoPath, null, null, NarrativeValidationKind.None)).Count == 0;
+            && Full.ValidateObject(literal, mapping, new PocoValidationContext(literal, FhirModel.Inspector, NoPath, null, null, NarrativeValidationKind.None)).Count == 0;
     }
 
     /// <summary>A primitive other than a number, a boolean or an enumerated code (a string, code, uri, id, date, …)
