@@ -27,7 +27,7 @@ internal sealed class Utf8Lines
     // The cursor of the look-ups without a table (an offset, its 0-based line and that line's start), replaced whole so
     // that threads sharing the lines never see a torn one; and how many look-ups went back before the cursor (each
     // counts again from the start of the text).
-    private Cursor cursor = new(0, 0, 0);
+    private Cursor cursor = new(0, 0, 0, 0);
     private int backwards;
 
     /// <summary>Look-ups before the cursor that are counted from the start of the text before the table is built.</summary>
@@ -72,15 +72,22 @@ internal sealed class Utf8Lines
         {
             if (target < from.Offset)
             {
-                from = new Cursor(0, 0, 0);
+                from = new Cursor(0, 0, 0, 0);
             }
 
             // The line breaks between the cursor and the target; a break at the target itself belongs to the target's line.
+            // On the cursor's line the column counts on from the cursor's, so that a text on one line (an NDJSON record)
+            // is counted once however many positions are asked for, not once per position.
             var between = Text[from.Offset..target];
             int breaks = between.Count((byte)'\n');
             line = from.Line + breaks;
             lineStart = breaks == 0 ? from.LineStart : from.Offset + between.LastIndexOf((byte)'\n') + 1;
-            cursor = new Cursor(target, line, lineStart);
+            // Counting on is exact when the cursor's byte follows an ASCII one (or starts its line): a decoder is then between
+            // characters there whether it counts from the line's start or from the cursor, even in text that is not UTF-8.
+            bool onFromCursor = breaks == 0 && (from.Offset == from.LineStart || Text[from.Offset - 1] < 0x80);
+            int chars = onFromCursor ? from.Chars + Encoding.UTF8.GetCharCount(between) : Encoding.UTF8.GetCharCount(Text[lineStart..target]);
+            cursor = new Cursor(target, line, lineStart, chars);
+            return (line + 1, chars + 1);
         }
 
         return (line + 1, Encoding.UTF8.GetCharCount(Text[lineStart..target]) + 1);
@@ -95,8 +102,8 @@ internal sealed class Utf8Lines
         return Encoding.UTF8.GetCharCount(Text[lineStart..end]) + 1;
     }
 
-    /// <summary>An offset, its 0-based line and the offset that line starts at.</summary>
-    private sealed record Cursor(int Offset, int Line, int LineStart);
+    /// <summary>An offset, its 0-based line, the offset that line starts at and the UTF-16 characters from there to the offset.</summary>
+    private sealed record Cursor(int Offset, int Line, int LineStart, int Chars);
 
     private static List<int> FindLineStarts(ReadOnlySpan<byte> text)
     {

@@ -46,4 +46,27 @@ public sealed class Utf8LinesTests
         lines.LineColumn(-4).Should().Be((1, 1), "an offset before the start is the start");
         lines.Count.Should().Be(body.AsSpan().Count((byte)'\n') + 1);
     }
+
+    /// <summary>One long line (an NDJSON record) is where the column is counted on from the last offset rather than
+    /// from the line's start: every offset, in order and at random, over characters of two, three and four bytes and
+    /// bytes that are not UTF-8 (a truncated sequence, a lone continuation byte, 0xFF), gives the column counted by hand
+    /// from the line's start.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void On_one_line_every_offset_gives_the_column_counted_by_hand(bool random)
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("{\"a\":\"é€𝄞\",\"b\":\""), 0xE2, 0x82, (byte)'x', 0x80, 0xFF, 0xC3, .. Encoding.UTF8.GetBytes("\",\"c\":[1,2,\"𝄞x\"]}")];
+        var offsets = Enumerable.Range(0, body.Length + 1).ToArray();
+        if (random)
+        {
+            var draw = new Random(15);
+            offsets = offsets.Concat(Enumerable.Range(0, 300).Select(_ => draw.Next(body.Length + 1))).ToArray();
+        }
+
+        var lines = new Utf8Lines(body, 0, body.Length);
+        foreach (int offset in offsets)
+        {
+            lines.LineColumn(offset).Should().Be(ByHand(body, 0, offset), $"offset {offset}");
+        }
+    }
 }
