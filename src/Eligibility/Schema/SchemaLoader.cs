@@ -32,6 +32,15 @@ internal static class SchemaLoader
     /// <summary>Extension keyword marking a rewritten <c>if</c>/<c>then</c> (value <c>then</c>) or <c>if</c>/<c>else</c> (value <c>else</c>).</summary>
     internal const string IfThenMarker = "x-eligibility-if";
 
+    /// <summary>Extension keywords of a rewritten <c>if</c>/<c>then</c> whose condition is one property's presence
+    /// (<c>{"required": [P]}</c>) or presence with a constant string or boolean value
+    /// (<c>{"properties": {P: {"const": V}}, "required": [P]}</c>): the property's name and the value, so that the validator
+    /// can see from an object's own members that the condition fails (<see cref="SchemaValidator"/>).</summary>
+    internal const string IfPropertyMarker = "x-eligibility-if-property";
+
+    /// <inheritdoc cref="IfPropertyMarker"/>
+    internal const string IfValueMarker = "x-eligibility-if-value";
+
     /// <summary>Extension keyword holding the original <c>propertyNames</c> schema after its rewrite.</summary>
     internal const string PropertyNamesMarker = "x-eligibility-propertyNames";
 
@@ -308,11 +317,21 @@ internal static class SchemaLoader
 
         if (then is not null)
         {
-            allOf.Add(new JObject
+            var entry = new JObject
             {
                 ["anyOf"] = new JArray(new JObject { ["not"] = condition.DeepClone() }, then),
                 [IfThenMarker] = "then",
-            });
+            };
+            if (PropertyCondition(condition) is var (property, value))
+            {
+                entry[IfPropertyMarker] = property;
+                if (value is not null)
+                {
+                    entry[IfValueMarker] = value.DeepClone();
+                }
+            }
+
+            allOf.Add(entry);
         }
 
         if (otherwise is not null)
@@ -323,6 +342,28 @@ internal static class SchemaLoader
                 [IfThenMarker] = "else",
             });
         }
+    }
+
+    /// <summary>The property and constant value of a condition that is exactly <c>{"required": [P]}</c> (value
+    /// <c>null</c>) or <c>{"properties": {P: {"const": V}}, "required": [P]}</c> with a string or boolean V; else
+    /// <c>null</c>. Read before any rewrite of the condition (its <c>const</c> is still a <c>const</c>).</summary>
+    private static (string Property, JValue? Value)? PropertyCondition(JToken condition)
+    {
+        if (condition is not JObject json || json["required"] is not JArray { Count: 1 } required || required[0] is not JValue { Type: JTokenType.String } name)
+        {
+            return null;
+        }
+
+        string property = (string)name!;
+        if (json.Count == 1)
+        {
+            return (property, null);
+        }
+
+        return json.Count == 2 && json["properties"] is JObject { Count: 1 } properties && properties[property] is JObject { Count: 1 } constant
+            && constant["const"] is JValue { Type: JTokenType.String or JTokenType.Boolean } value
+            ? (property, value)
+            : null;
     }
 
     private static void RewritePropertyNames(JObject schema, string location)

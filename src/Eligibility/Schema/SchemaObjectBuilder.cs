@@ -30,7 +30,8 @@ internal static class SchemaObjectBuilder
     /// <summary>Keywords the reader keeps as extension data: annotations and this library's own markers.</summary>
     private static readonly HashSet<string> ExtensionKeywords = new(StringComparer.Ordinal)
     {
-        "$id", "$comment", "examples", "patternErrorMessage", "enumDescriptions", SchemaLoader.IfThenMarker, SchemaLoader.PropertyNamesMarker,
+        "$id", "$comment", "examples", "patternErrorMessage", "enumDescriptions", SchemaLoader.IfThenMarker, SchemaLoader.IfPropertyMarker,
+        SchemaLoader.IfValueMarker, SchemaLoader.PropertyNamesMarker,
     };
 
     /// <summary>Builds the schema for a rewritten document, every <c>$ref</c> resolved.</summary>
