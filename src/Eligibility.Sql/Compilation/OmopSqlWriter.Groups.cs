@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 
 namespace Eligibility.Sql.Compilation;
 
@@ -141,6 +142,47 @@ internal sealed partial class OmopSqlWriter
         return true;
     }
 
+    /// <summary>
+    /// A concept set test of one of a group's rows as <see cref="InSet"/> writes it (<c>COALESCE(alias.column IN (SELECT
+    /// concept_id FROM elig_setN), FALSE)</c>): the column and the set.
+    /// </summary>
+    private static readonly Regex SetTest = new(@"COALESCE\((?<column>[a-z]\w*\.\w+) IN \(SELECT concept_id FROM (?<set>elig_set\d+)\), FALSE\)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// The group's concept set tests as columns of a membership table instead of one semi-join per test and row: one row
+    /// per concept in any set the group's leaves test (<c>elig_mm_TABLE</c>: concept_id and per set <c>mN</c>, whether the
+    /// concept is in set N), joined once per concept column tested (a LEFT JOIN on a unique key: each row stays one row),
+    /// so a test is that join's flag (false when the column is NULL or in no set). The same answers as the semi-joins:
+    /// <c>COALESCE(x IN (SELECT …), FALSE)</c> is true exactly when x is a (non-NULL) concept of the set.
+    /// </summary>
+    /// <returns>The flags with every such test replaced, and the joins they read (empty when the group tests no set).</returns>
+    private (string Flags, string Joins) Memberships(LeafGroup g, string flags)
+    {
+        var tests = SetTest.Matches(flags).Where(m => m.Groups["column"].Value.StartsWith(g.Alias + ".", StringComparison.Ordinal)).ToList();
+        if (tests.Count == 0)
+        {
+            return (flags, string.Empty);
+        }
+
+        var sets = tests.Select(m => m.Groups["set"].Value).Distinct().ToList();
+        var columns = tests.Select(m => m.Groups["column"].Value).Distinct().ToList();
+        string table = "elig_mm_" + g.Key;
+        string Member(string set) => "m" + SetId(set);
+        string Join(string column) => $"{g.Alias}_mm{K(columns.IndexOf(column))}";
+        Line($"-- the concepts of the sets the leaves over {g.Key} test, with a flag per set");
+        CreateTable(table, $"""
+            SELECT u.concept_id{string.Concat(sets.Select(s => $", bool_or(u.set_id = {SetId(s)}) AS {Member(s)}"))}
+            FROM ({string.Join(" UNION ALL ", sets.Select(s => $"SELECT {SetId(s)} AS set_id, concept_id FROM {s}"))}) u
+            WHERE u.concept_id IS NOT NULL
+            GROUP BY u.concept_id
+            """);
+        string replaced = SetTest.Replace(flags, m => m.Groups["column"].Value.StartsWith(g.Alias + ".", StringComparison.Ordinal)
+            ? $"COALESCE({Join(m.Groups["column"].Value)}.{Member(m.Groups["set"].Value)}, FALSE)"
+            : m.Value);
+        string joins = string.Concat(columns.Select(c => $"\n    LEFT JOIN {table} {Join(c)} ON {Join(c)}.concept_id = {c}"));
+        return (replaced, joins);
+    }
+
     /// <summary>The name of a group's table.</summary>
     private static string GroupTable(LeafGroup g) => "elig_g_" + g.Key;
 
@@ -157,6 +199,8 @@ internal sealed partial class OmopSqlWriter
             string flags = string.Concat(g.Leaves.Select(l => $", {l.Leaf.Match} AS elig_m{K(l.Index)}"))
                 + string.Concat(g.Leaves.SelectMany(l => l.Leaf.Rows).Select(r => $",\n    {r.Expression} AS {r.Name}"));
             string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
+            (flags, string memberJoins) = Memberships(g, flags);
+            joins = memberJoins + joins;
             string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{K(l.Index)}"));
             string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).Select(x => $",\n    {x.Expression} AS {x.Name}"));
             string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{K(l.Index)}, {l.Leaf.Pending} AS p_{K(l.Index)}"));
