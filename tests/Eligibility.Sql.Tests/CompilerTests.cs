@@ -70,6 +70,24 @@ public sealed class CompilerTests
     }
 
     [Test]
+    public void Grouped_passes_read_concept_sets_through_a_membership_table_and_answers_come_from_shared_passes()
+    {
+        // Each grouped pass joins its rows to one small table (a flag per concept set) on each concept column instead of
+        // one semi-join per leaf and column on every row; coded and pregnancy results read the shared latest-result
+        // table, judgements the shared latest answers, and no leaf scans measurement itself, so it is not copied.
+        var trial = Population.Trials["NCT07077486"];
+        string sql = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql;
+        var statements = sql.Split(";\n");
+        string grouped = statements.Single(s => s.Contains("TEMP TABLE elig_g_condition_occurrence AS", StringComparison.Ordinal));
+        grouped.Should().NotContain("IN (SELECT concept_id FROM");
+        grouped.Should().Contain("LEFT JOIN elig_mm_condition_occurrence c_mm0 ON c_mm0.concept_id = c.condition_concept_id");
+        grouped.Should().Contain("LEFT JOIN elig_mm_condition_occurrence c_mm1 ON c_mm1.concept_id = c.condition_source_concept_id");
+        statements.Single(s => s.Contains("TEMP TABLE elig_g_observation AS", StringComparison.Ordinal)).Should().Contain("FROM elig_answers a");
+        statements.Where(s => s.Contains("(pregnancy)", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(s => s.Contains("FROM elig_read m", StringComparison.Ordinal));
+        sql.Should().NotContain("elig_f_measurement");
+    }
+
+    [Test]
     public void The_same_trial_and_options_give_the_same_SQL()
     {
         var trial = Population.Trials["NCT07077486"];

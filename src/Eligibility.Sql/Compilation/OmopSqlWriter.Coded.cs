@@ -18,6 +18,18 @@ internal sealed partial class OmopSqlWriter
     private (string Sql, List<string> Answers) Read(BoundConcept concept, IsoDuration lookback)
     {
         var (answers, means, match) = ReadParts(concept, lookback);
+        var w = Window(lookback);
+        if (w.End == asOf)
+        {
+            // The latest result with content in a window ending on as-of is the shared latest up to as-of when it lies inside.
+            string set = ConceptSet(concept);
+            shared.ReadSets[set] = shared.ReadSets.TryGetValue(set, out var earliest) && earliest < w.Start ? earliest : w.Start;
+            return (
+                $"SELECT m.person_id{string.Concat(means.Select((c, i) => $", {c} AS a{i.ToString(CultureInfo.InvariantCulture)}"))}"
+                + $" FROM {ReadTable} m WHERE m.set_id = {SetId(set)} AND m.measurement_date >= {Date(w.Start)}",
+                answers);
+        }
+
         string sql = dialect.FirstInGroup(
             $"m.person_id{string.Concat(means.Select((c, i) => $", {c} AS a{i.ToString(CultureInfo.InvariantCulture)}"))}",
             $"\n  FROM {Fact("measurement")} m"
