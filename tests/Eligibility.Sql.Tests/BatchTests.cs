@@ -51,12 +51,11 @@ public sealed class BatchTests
 
         var together = OmopResults.Run((DbConnection)connection, compilations, shared, own);
 
-        shared.Statements.Should().Contain(s => s.Statement.Contains("TEMP TABLE elig_f_condition_occurrence ", StringComparison.Ordinal));
-        shared.Statements.Should().Contain(s => s.Statement.Contains("TEMP TABLE elig_answers ", StringComparison.Ordinal));
+        shared.Statements.Should().Contain(s => s.Statement.Contains("TEMP TABLE elig_f_measurement ", StringComparison.Ordinal));
         own.Should().HaveCount(trials.Count);
         own.SelectMany(p => p.Statements).Should().NotContain(s => s.Statement.Contains("TEMP TABLE elig_f_", StringComparison.Ordinal)
             || s.Statement.Contains("TEMP TABLE elig_set", StringComparison.Ordinal) || s.Statement.Contains("TEMP TABLE elig_person ", StringComparison.Ordinal));
-        compilations.Should().OnlyContain(c => c.Sql.Contains("TEMP TABLE elig_f_condition_occurrence ", StringComparison.Ordinal), "each script runs alone");
+        compilations.Should().OnlyContain(c => c.Sql.Contains("TEMP TABLE elig_f_measurement ", StringComparison.Ordinal), "each script runs alone");
 
         // The last trial's script, run alone on a fresh connection, gives what it gave after the others.
         using var fresh = Population.OpenDatabase();

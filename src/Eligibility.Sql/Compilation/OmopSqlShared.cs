@@ -36,9 +36,6 @@ internal sealed class OmopSqlShared
     /// <summary>The concept sets some coded or pregnancy leaf reads the latest result of (any content), with the start of the longest window read.</summary>
     public SortedDictionary<string, DateOnly> ReadSets { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The judgement targets (lower case) some trial's judgement leaves read the latest answer of.</summary>
-    public SortedSet<string> AnswerTargets { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Whether <c>elig_strength</c> has been written.</summary>
     public bool StrengthWritten { get; set; }
 }

@@ -41,7 +41,6 @@ internal sealed partial class OmopSqlWriter
     {
         if (shared.FactsRead.Count == 0)
         {
-            WriteLatest();
             return;
         }
 
@@ -70,9 +69,8 @@ internal sealed partial class OmopSqlWriter
     /// <summary>
     /// Per concept set read by <see cref="Latest"/> and person: the latest numeric result up to as-of, from the start of
     /// the longest window it is read in (ties: the highest
-    /// row ID), with its UCUM unit, range and date — one pass over <c>measurement</c> for every such leaf of every trial
-    /// compiled together, instead of one scan per leaf (read in place: the join to the sets keeps only their rows, so these
-    /// passes need no copy of the table; one is made only when some leaf scans it itself). A record in a set by both its concept and its source concept is
+    /// row ID), with its UCUM unit, range and date — one pass over the measurement copy for every such leaf of every trial
+    /// compiled together, instead of one scan per leaf. A record in a set by both its concept and its source concept is
     /// found twice, as the same row: the latest is the same (a record whose source concept is its concept is found once).
     /// Likewise per concept set read by <see cref="Read"/> (coded results, pregnancy status) and person: the latest
     /// result with any content (<see cref="HasContent"/>), its coded value, text and date (<c>elig_read</c>).
@@ -116,7 +114,7 @@ internal sealed partial class OmopSqlWriter
     /// <summary>
     /// Per set of <paramref name="sets"/> (each from its first day, in <c>TABLE_sets</c>) and person, the values of the
     /// latest measurement by <paramref name="date"/> (ties: the highest row ID) meeting <paramref name="condition"/> up to as-of: a join of
-    /// <c>measurement</c> to the sets by concept, and by source concept when that differs.
+    /// the measurement copy to the sets by concept, and by source concept when that differs.
     /// </summary>
     private string LatestPerSet(string table, SortedDictionary<string, DateOnly> sets, IReadOnlyList<(string Value, string Alias)> values, string date, string columns, string condition)
     {
@@ -126,7 +124,7 @@ internal sealed partial class OmopSqlWriter
         CreateTable(table + "_sets", string.Join("\nUNION ALL\n", sets.Select(x => $"SELECT {SetId(x.Key)} AS set_id, concept_id, ({Date(x.Value)}) AS first_day FROM {x.Key}")));
         string Matching(string column, string also) => $"""
             SELECT s.set_id, m.person_id, {columns}, m.measurement_id
-                FROM {dialect.Cdm("measurement")} m JOIN {table}_sets s ON s.concept_id = m.{column}
+                FROM {Fact("measurement")} m JOIN {table}_sets s ON s.concept_id = m.{column}
                 WHERE {condition} AND m.measurement_date BETWEEN s.first_day AND {Date(asOf)}{also}
             """;
         return dialect.LastInGroup(

@@ -99,20 +99,24 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>
-    /// A judgement leaf in the group of the trial's answers: the rows of the shared latest 0/1 answer per person and
-    /// target (<see cref="WriteAnswers"/>) for every target any of the trial's judgements reads, then per leaf the answer
-    /// of its innermost target answered (<paramref name="targets"/> innermost first), unless expired.
+    /// A judgement leaf in the group of the trial's answers: one pass over <c>observation</c> for every target any of
+    /// the trial's judgements reads (the latest 0/1 answer per person and target), then per leaf the answer of its
+    /// innermost target answered (<paramref name="targets"/> innermost first), unless expired.
     /// </summary>
     private void GroupJudgement(List<string> targets, Func<string, string> expired)
     {
-        // The trial's targets' rows of the shared latest answers (one row per person and target, see WriteAnswers).
-        var g = Group("observation", "a", () => $"(SELECT a.person_id, a.target, a.v, a.d FROM {AnswersTable} a WHERE a.target IN ({string.Join(", ", groups.Find(x => x.Key == "observation")!.Targets.Select(Text))}))", "TRUE");
+        var g = Group("observation", "a", () => "(" + dialect.FirstInGroup(
+            "person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d",
+            $"\n  FROM {dialect.Cdm("observation")}"
+            + $"\n  WHERE lower(observation_source_value) IN ({string.Join(", ", groups.Find(x => x.Key == "observation")!.Targets.Select(Text))}) AND observation_date <= {Date(asOf)}"
+            + "\n    AND value_as_number IN (0, 1)",
+            "PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC",
+            "  ") + ")", "TRUE");
         foreach (string t in targets.Where(t => !g.Targets.Contains(t)))
         {
             g.Targets.Add(t);
         }
 
-        shared.AnswerTargets.UnionWith(targets);
         string k = K(currentIndex);
         string flag = MatchFlag("a");
         string rank = "CASE a.target " + string.Concat(targets.Select((t, i) => $"WHEN {Text(t)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
@@ -124,31 +128,6 @@ internal sealed partial class OmopSqlWriter
         string v = $"(CASE WHEN {expired($"g.d_{k}")} THEN NULL ELSE g.v_{k} END)";
         string match = $"a.target IN ({string.Join(", ", targets.Select(Text))})";
         grouping = new GroupedLeaf("observation", match, aggregates, $"CASE WHEN {v} IS NULL THEN 1 WHEN {v} = 1 THEN 2 ELSE 0 END", $"{v} IS NULL", "1", "TRUE");
-    }
-
-    /// <summary>The shared table of the latest 0/1 answer per person and judgement target.</summary>
-    private const string AnswersTable = "elig_answers";
-
-    /// <summary>
-    /// Per person and judgement target read by any trial compiled together, the latest 0/1 answer up to as-of and its date
-    /// (ties: the highest row ID): one pass over <c>observation</c> for every trial's judgements instead of one per trial.
-    /// A trial's judgement group reads its own targets' rows, the same rows its own pass over its targets would keep.
-    /// </summary>
-    private void WriteAnswers()
-    {
-        if (shared.AnswerTargets.Count == 0)
-        {
-            return;
-        }
-
-        Line("-- per person and judgement target, the latest 0/1 answer up to as-of");
-        CreateTable(AnswersTable, dialect.FirstInGroup(
-            "person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d",
-            $"\n  FROM {dialect.Cdm("observation")}"
-            + $"\n  WHERE lower(observation_source_value) IN ({string.Join(", ", shared.AnswerTargets.Select(Text))}) AND observation_date <= {Date(asOf)}"
-            + "\n    AND value_as_number IN (0, 1)",
-            "PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC",
-            "  "));
     }
 
     /// <summary>Adds the node being written to its group (when it has one and reads no concept with local codes); whether it did.</summary>

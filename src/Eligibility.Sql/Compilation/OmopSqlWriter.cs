@@ -85,7 +85,6 @@ internal sealed partial class OmopSqlWriter
 
         writers[0].sql = shared.Sets;
         writers[0].WriteFacts();
-        writers[0].WriteAnswers();
         string prelude = shared.Head.ToString() + shared.Sets.ToString();
         return writers.Select(w => new OmopSqlCompilation(w.trialId, prelude, w.nodesSql.ToString(), w.nodes, w.unsupported)).ToList();
     }
