@@ -97,14 +97,18 @@ internal sealed partial class OmopSqlWriter
 
         if (shared.ReadSets.Count > 0)
         {
-            Line("-- per concept set read for an answer and person, the latest result with any content up to as-of");
-            CreateTable(ReadTable, LatestPerSet(
+            Line("-- per concept set read for an answer and person, the latest result with any content up to as-of (its text normalised once)");
+            var read = LatestPerSet(
                 ReadTable,
                 shared.ReadSets,
                 new[] { ("x.value_as_concept_id", "value_as_concept_id"), ("x.value_source_value", "value_source_value"), ("x.measurement_date", "measurement_date") },
                 "x.measurement_date",
                 "m.value_as_concept_id, m.value_source_value, m.measurement_date",
-                HasContent));
+                HasContent);
+            CreateTable(ReadTable, $"""
+                SELECT r.set_id, r.person_id, r.value_as_concept_id, {NormalisedText("r.value_source_value")} AS value_text, r.measurement_date
+                  FROM ({read}) r
+                """);
         }
     }
 
