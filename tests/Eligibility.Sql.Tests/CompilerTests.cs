@@ -70,6 +70,26 @@ public sealed class CompilerTests
     }
 
     [Test]
+    public void Grouped_passes_read_concept_sets_through_a_membership_table_and_coded_results_a_shared_pass()
+    {
+        // Each grouped pass joins its rows to one small table (a flag per concept set) on each concept column instead of
+        // one semi-join per leaf and column on every row; coded and pregnancy results read the shared latest-result
+        // table instead of scanning the measurement copy each.
+        var trial = Population.Trials["NCT07077486"];
+        string sql = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql;
+        var statements = sql.Split(";\n");
+        string grouped = statements.Single(s => s.Contains("TEMP TABLE elig_g_condition_occurrence AS", StringComparison.Ordinal));
+        grouped.Should().NotContain("IN (SELECT concept_id FROM");
+        grouped.Should().Contain("LEFT JOIN elig_mm_condition_occurrence c_mm0 ON c_mm0.concept_id = c.condition_concept_id");
+        grouped.Should().Contain("LEFT JOIN elig_mm_condition_occurrence c_mm1 ON c_mm1.concept_id = c.condition_source_concept_id");
+        statements.Where(s => s.Contains("(pregnancy)", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(s => s.Contains("FROM elig_read m", StringComparison.Ordinal));
+        var coded = OmopSqlCompiler.Compile(Population.Trials["NCT06394063"], SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql.Split(";\n");
+        coded.Where(s => s.Contains("(coded)", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(s => s.Contains("FROM elig_read m", StringComparison.Ordinal));
+        statements.Concat(coded).Where(s => s.Contains("FROM elig_f_measurement", StringComparison.Ordinal))
+            .Should().OnlyContain(s => s.Contains("TEMP TABLE elig_latest AS", StringComparison.Ordinal) || s.Contains("TEMP TABLE elig_read AS", StringComparison.Ordinal));
+    }
+
+    [Test]
     public void The_same_trial_and_options_give_the_same_SQL()
     {
         var trial = Population.Trials["NCT07077486"];

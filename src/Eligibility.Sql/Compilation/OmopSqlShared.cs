@@ -33,6 +33,9 @@ internal sealed class OmopSqlShared
     /// <summary>The concept sets whose latest numeric measurement some leaf reads, with the start of the longest window read.</summary>
     public SortedDictionary<string, DateOnly> LatestSets { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The concept sets some coded or pregnancy leaf reads the latest result of (any content), with the start of the longest window read.</summary>
+    public SortedDictionary<string, DateOnly> ReadSets { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether <c>elig_strength</c> has been written.</summary>
     public bool StrengthWritten { get; set; }
 }

@@ -17,7 +17,23 @@ internal sealed partial class OmopSqlWriter
     /// </summary>
     private (string Sql, List<string> Answers) Read(BoundConcept concept, IsoDuration lookback)
     {
-        var (answers, means, match) = ReadParts(concept, lookback);
+        var w = Window(lookback);
+        if (w.End == asOf)
+        {
+            // The shared row's text is already normalised (elig_read's value_text).
+            var (shortAnswers, shortMeans, _) = ReadParts(concept, lookback, "m.value_text");
+            // The latest result with content in a window ending on as-of is the shared latest up to as-of when it lies inside.
+            string set = ConceptSet(concept);
+            Fact("measurement");
+            shared.ReadSets[set] = shared.ReadSets.TryGetValue(set, out var earliest) && earliest < w.Start ? earliest : w.Start;
+            return (
+                $"SELECT m.person_id{string.Concat(shortMeans.Select((c, i) => $", {c} AS a{i.ToString(CultureInfo.InvariantCulture)}"))}"
+                + $" FROM {ReadTable} m WHERE m.set_id = {SetId(set)} AND m.measurement_date >= {Date(w.Start)}",
+                shortAnswers);
+        }
+
+        var (answers, means, match) = ReadParts(concept, lookback, NormalisedText("m.value_source_value"));
+
         string sql = dialect.FirstInGroup(
             $"m.person_id{string.Concat(means.Select((c, i) => $", {c} AS a{i.ToString(CultureInfo.InvariantCulture)}"))}",
             $"\n  FROM {Fact("measurement")} m"
@@ -32,10 +48,10 @@ internal sealed partial class OmopSqlWriter
     private const string HasContent = "(m.value_as_number IS NOT NULL OR COALESCE(m.value_as_concept_id, 0) <> 0 OR m.value_source_value IS NOT NULL)";
 
     /// <summary>
-    /// The pieces of a read of <paramref name="concept"/>: its answers, per answer whether a row (alias <c>m</c>) means
-    /// it, and the condition on a row of the concept inside the window.
+    /// The pieces of a read of <paramref name="concept"/>: its answers, per answer whether a row (alias <c>m</c>, its
+    /// normalised text <paramref name="text"/>) means it, and the condition on a row of the concept inside the window.
     /// </summary>
-    private (List<string> Answers, List<string> Means, string Match) ReadParts(BoundConcept concept, IsoDuration lookback)
+    private (List<string> Answers, List<string> Means, string Match) ReadParts(BoundConcept concept, IsoDuration lookback, string text)
     {
         var w = Window(lookback);
         string set = ConceptSet(concept);
@@ -45,7 +61,7 @@ internal sealed partial class OmopSqlWriter
         {
             var bound = concept.Answers[answers[i]];
             string codes = $"COALESCE(m.value_as_concept_id IN (SELECT concept_id FROM {AnswerSet(concept, answers[i], bound)}), FALSE)";
-            string texts = bound.Texts.Count == 0 ? "FALSE" : $"COALESCE({NormalisedText("m.value_source_value")} IN ({string.Join(", ", bound.Texts.Order(System.StringComparer.Ordinal).Select(Text))}), FALSE)";
+            string texts = bound.Texts.Count == 0 ? "FALSE" : $"COALESCE({text} IN ({string.Join(", ", bound.Texts.Order(System.StringComparer.Ordinal).Select(Text))}), FALSE)";
             means.Add($"({codes} OR {texts})");
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -71,36 +72,71 @@ internal sealed partial class OmopSqlWriter
     /// row ID), with its UCUM unit, range and date — one pass over the measurement copy for every such leaf of every trial
     /// compiled together, instead of one scan per leaf. A record in a set by both its concept and its source concept is
     /// found twice, as the same row: the latest is the same (a record whose source concept is its concept is found once).
+    /// Likewise per concept set read by <see cref="Read"/> (coded results, pregnancy status) and person: the latest
+    /// result with any content (<see cref="HasContent"/>), its coded value, text and date (<c>elig_read</c>).
     /// </summary>
     private void WriteLatest()
     {
-        if (shared.LatestSets.Count == 0)
+        if (shared.LatestSets.Count > 0)
         {
-            return;
+            Line("-- per measurement concept set and person, the latest numeric result up to as-of");
+            // The latest row per set and person first, its unit looked up after (one row per set and person, not per record).
+            var latest = LatestPerSet(
+                LatestTable,
+                shared.LatestSets,
+                new[] { ("x.v", "v"), ("x.unit_concept_id", "unit_concept_id"), ("x.hi", "hi"), ("x.lo", "lo"), ("x.d", "d") },
+                "x.d",
+                "m.value_as_number AS v, m.unit_concept_id, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d",
+                "m.value_as_number IS NOT NULL");
+            CreateTable(LatestTable, $"""
+                SELECT l.set_id, l.person_id, l.v, u.concept_code AS unit, l.hi, l.lo, l.d
+                  FROM ({latest}) l
+                  LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = l.unit_concept_id AND u.vocabulary_id = 'UCUM'
+                """);
         }
 
-        Line("-- per measurement concept set and person, the latest numeric result up to as-of");
+        if (shared.ReadSets.Count > 0)
+        {
+            Line("-- per concept set read for an answer and person, the latest result with any content up to as-of (its text normalised once)");
+            var read = LatestPerSet(
+                ReadTable,
+                shared.ReadSets,
+                new[] { ("x.value_as_concept_id", "value_as_concept_id"), ("x.value_source_value", "value_source_value"), ("x.measurement_date", "measurement_date") },
+                "x.measurement_date",
+                "m.value_as_concept_id, m.value_source_value, m.measurement_date",
+                HasContent);
+            CreateTable(ReadTable, $"""
+                SELECT r.set_id, r.person_id, r.value_as_concept_id, {NormalisedText("r.value_source_value")} AS value_text, r.measurement_date
+                  FROM ({read}) r
+                """);
+        }
+    }
+
+    /// <summary>The shared table of each coded concept set's latest result with any content per person.</summary>
+    private const string ReadTable = "elig_read";
+
+    /// <summary>
+    /// Per set of <paramref name="sets"/> (each from its first day, in <c>TABLE_sets</c>) and person, the values of the
+    /// latest measurement by <paramref name="date"/> (ties: the highest row ID) meeting <paramref name="condition"/> up to as-of: a join of
+    /// the measurement copy to the sets by concept, and by source concept when that differs.
+    /// </summary>
+    private string LatestPerSet(string table, SortedDictionary<string, DateOnly> sets, IReadOnlyList<(string Value, string Alias)> values, string date, string columns, string condition)
+    {
         // Each set's rows from the start of the longest window a leaf reads it in: the latest of those is the latest of
         // every shorter window when it lies inside that window. (The date is parenthesised: the PostgreSQL grammar of the
         // parser the text is checked with rejects a date literal followed by an alias.)
-        CreateTable(LatestTable + "_sets", string.Join("\nUNION ALL\n", shared.LatestSets.Select(x => $"SELECT {SetId(x.Key)} AS set_id, concept_id, ({Date(x.Value)}) AS first_day FROM {x.Key}")));
+        CreateTable(table + "_sets", string.Join("\nUNION ALL\n", sets.Select(x => $"SELECT {SetId(x.Key)} AS set_id, concept_id, ({Date(x.Value)}) AS first_day FROM {x.Key}")));
         string Matching(string column, string also) => $"""
-            SELECT s.set_id, m.person_id, m.value_as_number AS v, m.unit_concept_id, m.range_high AS hi, m.range_low AS lo, m.measurement_date AS d, m.measurement_id
-                FROM {Fact("measurement")} m JOIN {LatestTable}_sets s ON s.concept_id = m.{column}
-                WHERE m.value_as_number IS NOT NULL AND m.measurement_date BETWEEN s.first_day AND {Date(asOf)}{also}
+            SELECT s.set_id, m.person_id, {columns}, m.measurement_id
+                FROM {Fact("measurement")} m JOIN {table}_sets s ON s.concept_id = m.{column}
+                WHERE {condition} AND m.measurement_date BETWEEN s.first_day AND {Date(asOf)}{also}
             """;
-        // The latest row per set and person first, its unit looked up after (one row per set and person, not per record).
-        var latest = dialect.LastInGroup(
+        return dialect.LastInGroup(
             new[] { "x.set_id", "x.person_id" },
-            new[] { ("x.v", "v"), ("x.unit_concept_id", "unit_concept_id"), ("x.hi", "hi"), ("x.lo", "lo"), ("x.d", "d") },
-            new[] { "x.d", "x.measurement_id" },
+            values,
+            new[] { date, "x.measurement_id" },
             // A record whose source concept is its concept was found by its concept, in the same sets: not found again.
             $"\n    FROM ({Matching("measurement_concept_id", string.Empty)}\n    UNION ALL\n    {Matching("measurement_source_concept_id", "\n      AND (m.measurement_concept_id IS NULL OR m.measurement_source_concept_id <> m.measurement_concept_id)")}) x",
             "    ");
-        CreateTable(LatestTable, $"""
-            SELECT l.set_id, l.person_id, l.v, u.concept_code AS unit, l.hi, l.lo, l.d
-              FROM ({latest}) l
-              LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = l.unit_concept_id AND u.vocabulary_id = 'UCUM'
-            """);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 
 namespace Eligibility.Sql.Compilation;
 
@@ -104,12 +105,16 @@ internal sealed partial class OmopSqlWriter
     /// </summary>
     private void GroupJudgement(List<string> targets, Func<string, string> expired)
     {
-        var g = Group("observation", "a", () => "(" + dialect.FirstInGroup(
-            "person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d",
-            $"\n  FROM {dialect.Cdm("observation")}"
-            + $"\n  WHERE lower(observation_source_value) IN ({string.Join(", ", groups.Find(x => x.Key == "observation")!.Targets.Select(Text))}) AND observation_date <= {Date(asOf)}"
-            + "\n    AND value_as_number IN (0, 1)",
-            "PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC",
+        // The latest answer per person and target: on DuckDB one hash aggregate (arg_max by date and row ID) rather than
+        // a window sorting every answer; PostgreSQL and Spark keep the window.
+        var g = Group("observation", "a", () => "(" + dialect.LastInGroup(
+            new[] { "o.person_id", "o.target" },
+            new[] { ("o.v", "v"), ("o.d", "d") },
+            new[] { "o.d", "o.observation_id" },
+            "\n  FROM (SELECT person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d, observation_id"
+            + $"\n    FROM {dialect.Cdm("observation")}"
+            + $"\n    WHERE lower(observation_source_value) IN ({string.Join(", ", groups.Find(x => x.Key == "observation")!.Targets.Select(Text))}) AND observation_date <= {Date(asOf)}"
+            + "\n      AND value_as_number IN (0, 1)) o",
             "  ") + ")", "TRUE");
         foreach (string t in targets.Where(t => !g.Targets.Contains(t)))
         {
@@ -141,6 +146,70 @@ internal sealed partial class OmopSqlWriter
         return true;
     }
 
+    /// <summary>
+    /// A concept set test of one of a group's rows as <see cref="InSet"/> writes it (<c>COALESCE(alias.column IN (SELECT
+    /// concept_id FROM elig_setN), FALSE)</c>): the column and the set.
+    /// </summary>
+    private static readonly Regex SetTest = new(@"COALESCE\((?<column>[a-z]\w*\.\w+) IN \(SELECT concept_id FROM (?<set>elig_set\d+)\), FALSE\)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+
+    /// <summary>A test of a row's concept or source concept in one set, as <see cref="InSet"/> writes it for two columns.</summary>
+    private static readonly Regex PairTest = new(@"\(COALESCE\((?<c1>[a-z]\w*\.\w+) IN \(SELECT concept_id FROM (?<s1>elig_set\d+)\), FALSE\) OR COALESCE\((?<c2>[a-z]\w*\.\w+) IN \(SELECT concept_id FROM (?<s2>elig_set\d+)\), FALSE\)\)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+
+    /// <summary>Sets per membership word: the bits of a BIGINT below its sign bit and the one below it.</summary>
+    private const int SetsPerWord = 62;
+
+    /// <summary>
+    /// The group's concept set tests (each a row's concept or source concept in a set) as bits of a membership word
+    /// instead of two semi-joins per leaf on every row: <c>elig_mm_TABLE</c> holds one row per concept in any set the
+    /// group's leaves test and per 62 sets one BIGINT <c>kW</c> with the bit of each set the concept is in; the group's
+    /// rows are joined to it (a LEFT JOIN on its unique concept ID: each row stays one row) on the concept column and on
+    /// the source concept column, the two words OR-ed into the row's <c>elig_kW</c>, and each test is one bit of it. The
+    /// same answers as the semi-joins: <c>COALESCE(x IN (SELECT …), FALSE)</c> is true exactly when x is a (non-NULL)
+    /// concept of the set, and the row is in the set by either column exactly when the bit is set in either word.
+    /// Groups whose tests are not all over the same two columns keep their semi-joins.
+    /// </summary>
+    /// <returns>The flags with every such test replaced, and the source to read the rows from (with their words).</returns>
+    private (string Flags, string Source) Memberships(LeafGroup g, string flags, string source)
+    {
+        bool Own(string column) => column.StartsWith(g.Alias + ".", StringComparison.Ordinal);
+        var pairs = PairTest.Matches(flags).Where(m => m.Groups["s1"].Value == m.Groups["s2"].Value && Own(m.Groups["c1"].Value) && Own(m.Groups["c2"].Value)).ToList();
+        var columns = pairs.Select(m => (m.Groups["c1"].Value, m.Groups["c2"].Value)).Distinct().ToList();
+        if (columns.Count != 1)
+        {
+            return (flags, source);
+        }
+
+        var sets = pairs.Select(m => m.Groups["s1"].Value).Distinct().ToList();
+        (int Word, long Bit) Place(string set) => (sets.IndexOf(set) / SetsPerWord, 1L << (sets.IndexOf(set) % SetsPerWord));
+        string Replace(Match m) => m.Groups["s1"].Value == m.Groups["s2"].Value && (m.Groups["c1"].Value, m.Groups["c2"].Value) == columns[0]
+            ? $"(({g.Alias}.elig_k{K(Place(m.Groups["s1"].Value).Word)} & CAST({Place(m.Groups["s1"].Value).Bit.ToString(CultureInfo.InvariantCulture)} AS BIGINT)) <> 0)"
+            : m.Value;
+        string replaced = PairTest.Replace(flags, Replace);
+        if (SetTest.Matches(replaced).Any(m => Own(m.Groups["column"].Value)))
+        {
+            // A test of one column alone: not a bit of the OR-ed words.
+            return (flags, source);
+        }
+
+        int words = ((sets.Count - 1) / SetsPerWord) + 1;
+        var range = Enumerable.Range(0, words).ToList();
+        string table = "elig_mm_" + g.Key;
+        string a = g.Alias;
+        Line($"-- the concepts of the sets the leaves over {g.Key} test, with a bit per set");
+        CreateTable(table, $"""
+            SELECT u.concept_id{string.Concat(range.Select(w => $", CAST(sum(CASE WHEN u.elig_word = {K(w)} THEN u.elig_bit ELSE 0 END) AS BIGINT) AS k{K(w)}"))}
+            FROM ({string.Join(" UNION ", sets.Select(s => $"SELECT {K(Place(s).Word)} AS elig_word, CAST({Place(s).Bit.ToString(CultureInfo.InvariantCulture)} AS BIGINT) AS elig_bit, concept_id FROM {s}"))}) u
+            WHERE u.concept_id IS NOT NULL
+            GROUP BY u.concept_id
+            """);
+        string words2 = string.Concat(range.Select(w => $", (COALESCE({a}_mm0.k{K(w)}, 0) | COALESCE({a}_mm1.k{K(w)}, 0)) AS elig_k{K(w)}"));
+        return (replaced, $"""
+            (SELECT {a}.*{words2} FROM {source} {a}
+                LEFT JOIN {table} {a}_mm0 ON {a}_mm0.concept_id = {columns[0].Item1}
+                LEFT JOIN {table} {a}_mm1 ON {a}_mm1.concept_id = {columns[0].Item2})
+            """.TrimEnd());
+    }
+
     /// <summary>The name of a group's table.</summary>
     private static string GroupTable(LeafGroup g) => "elig_g_" + g.Key;
 
@@ -157,6 +226,7 @@ internal sealed partial class OmopSqlWriter
             string flags = string.Concat(g.Leaves.Select(l => $", {l.Leaf.Match} AS elig_m{K(l.Index)}"))
                 + string.Concat(g.Leaves.SelectMany(l => l.Leaf.Rows).Select(r => $",\n    {r.Expression} AS {r.Name}"));
             string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
+            (flags, string source) = Memberships(g, flags, g.Source());
             string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{K(l.Index)}"));
             string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).Select(x => $",\n    {x.Expression} AS {x.Name}"));
             string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{K(l.Index)}, {l.Leaf.Pending} AS p_{K(l.Index)}"));
@@ -165,7 +235,7 @@ internal sealed partial class OmopSqlWriter
                 SELECT g.person_id{outputs}
                 FROM (
                   SELECT {a}.person_id{aggregates}
-                  FROM (SELECT {a}.*{flags} FROM {g.Source()} {a}{joins} WHERE {g.Where}) {a}
+                  FROM (SELECT {a}.*{flags} FROM {source} {a}{joins} WHERE {g.Where}) {a}
                   WHERE {any}
                   GROUP BY {a}.person_id) g
                 """);
