@@ -72,7 +72,7 @@ internal static class ScreenSplit
             double all = cpu[0] + cpu[1] + cpu[2];
             shares.Add(cpu[0] / all);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {round} | {cpu[0] / 1e3 / n:F1} | {cpu[1] / 1e3 / n:F1} | {cpu[2] / 1e3 / n:F1} | {all / 1e3 / n:F1} | {cpu[0] / all:P1} | {cpu[1] / all:P1} | {cpu[2] / all:P1} | {bytes[0] / 1024.0 / n:F1} | {bytes[1] / 1024.0 / n:F1} | {bytes[2] / 1024.0 / n:F1} | {n / (all / 1e9):N0} | {cpu[3] / 1e3 / n:F1} | {cpu[0] / cpu[3]:F2} |"));
+                $"| {round} | {cpu[0] / 1e3 / n:F1} | {cpu[1] / 1e3 / n:F1} | {cpu[2] / 1e3 / n:F1} | {all / 1e3 / n:F1} | {cpu[0] / all:P1} | {cpu[1] / all:P1} | {cpu[2] / all:P1} | {bytes[0] / 1024.0 / n:F1} | {bytes[1] / 1024.0 / n:F1} | {bytes[2] / 1024.0 / n:F1} | {n / (all / 1e9):N0} | {cpu[3] / 1e3 / n:F1} | {(double)cpu[0] / cpu[3]:F2} |"));
         }
 
         shares.Sort();
