@@ -82,18 +82,9 @@ internal static class FhirModel
         typeof(Hl7.Fhir.Model.FhirUrl), typeof(Hl7.Fhir.Model.UsageContext), typeof(Hl7.Fhir.Model.Uuid),
     ];
 
-    private static Type ResourceClass(string name) => name switch
-    {
-        "Patient" => typeof(Patient),
-        "Observation" => typeof(Observation),
-        "Condition" => typeof(Condition),
-        "Procedure" => typeof(Procedure),
-        "Immunization" => typeof(Immunization),
-        "Medication" => typeof(Medication),
-        "MedicationStatement" => typeof(MedicationStatement),
-        "MedicationAdministration" => typeof(MedicationAdministration),
-        "MedicationRequest" => typeof(MedicationRequest),
-        "MedicationDispense" => typeof(MedicationDispense),
-        _ => throw new EligibilityBugException($"no class is known for the used resource type {name}"),
-    };
+    /// <summary>The class of a resource type eligibility reads (<see cref="BundleMapper.UsedTypes"/>): R4's class of that name.</summary>
+    private static Type ResourceClass(string name) =>
+        typeof(Patient).Assembly.GetType("Hl7.Fhir.Model." + name) is { IsClass: true } type && type.IsSubclassOf(typeof(Resource))
+            ? type
+            : throw new EligibilityBugException($"no R4 class is known for the used resource type {name}");
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Threading.Tasks;
 using System.CommandLine;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Output;
@@ -50,10 +49,7 @@ internal sealed class EvaluateCommand : CliCommand
         string patientPath = parseResult.GetRequiredValue(patient);
         string outputFormat = parseResult.GetValue(format) ?? "text";
 
-        if (PatientSource.LooksLikeFhir(patientPath))
-        {
-            _ = Task.Run(PatientInput.Prepare); // the FHIR reader's tables are built while the rule file compiles
-        }
+        PatientSource.PrepareReaderIfFhir(patientPath);
 
         var ruleFiles = new RuleFiles(TerminologyInput.Load(parseResult.GetValue(terminology), Console));
         var evaluator = ruleFiles.LoadOrThrow(rulesPath, Console);

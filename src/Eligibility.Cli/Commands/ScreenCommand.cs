@@ -5,12 +5,10 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Eligibility.Cli.Input;
 using Eligibility.Cli.Omop;
 using Eligibility.Cli.Output;
 using Eligibility.Cli.Screening;
-using Eligibility.Fhir;
 using Spectre.Console;
 
 namespace Eligibility.Cli.Commands;
@@ -117,11 +115,9 @@ internal sealed class ScreenCommand : CliCommand
 
         var limits = LimitOptions.Read(parseResult);
 
-        // FHIR input: the reader's model tables are built on another thread while the rule files compile, rather than by
-        // the first record (about half a second that every worker would otherwise wait for).
-        if (parseResult.GetValue(omop) is null && parseResult.GetValue(patients) is { } patientsPath && PatientSource.LooksLikeFhir(patientsPath))
+        if (parseResult.GetValue(omop) is null && parseResult.GetValue(patients) is { } patientsPath)
         {
-            _ = Task.Run(PatientInput.Prepare);
+            PatientSource.PrepareReaderIfFhir(patientsPath);
         }
 
         string[] terminologyPaths = parseResult.GetValue(terminology) ?? [];

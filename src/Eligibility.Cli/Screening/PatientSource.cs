@@ -96,6 +96,17 @@ internal sealed class PatientSource
         }
     }
 
+    /// <summary>Starts <see cref="Eligibility.Fhir.PatientInput.Prepare"/> on another thread when the input at
+    /// <paramref name="path"/> looks like FHIR (<see cref="LooksLikeFhir"/>), so that the reader's tables are built while
+    /// the rule files compile rather than by the first record.</summary>
+    public static void PrepareReaderIfFhir(string path)
+    {
+        if (LooksLikeFhir(path))
+        {
+            _ = System.Threading.Tasks.Task.Run(Eligibility.Fhir.PatientInput.Prepare);
+        }
+    }
+
     private static bool HeadNamesResourceType(string file)
     {
         if (BoundedFile.KindOf(file) is not null)
