@@ -24,7 +24,9 @@ namespace Eligibility.Benchmarks;
 /// <see cref="PatientIndex"/> and the five trials' <c>Decide</c>; <b>write</b> — the five verdict rows as the tool makes
 /// them (<c>ScreenRows.VerdictRow</c>: <see cref="ResultJson.WriteVerdict"/> after the row's <c>{"line":N,</c> prefix)
 /// written as UTF-8 to a null stream. Beside them, not in the shares, the <b>raw scan</b> of the same bytes (every
-/// token read with <see cref="Utf8JsonReader"/>, nothing built): the floor of any read. BATCH bundles go through each phase at a time: 1 (the default) is what each of the
+/// token read with <see cref="Utf8JsonReader"/>, nothing built): the floor of any read; and the <b>check floor</b>
+/// (<see cref="CheckFloor"/>): the floor of a read that would map straight from the JSON and leave the same resources to
+/// Firely. BATCH bundles go through each phase at a time: 1 (the default) is what each of the
 /// tool's workers does, one record read, decided and written before the next; a larger batch keeps that many records
 /// alive through the read's collections (the first version of this harness used 250, which charged the promotion of
 /// the batch's records and inputs to reading). The per-record checks the tool runs besides (investigator answers no
@@ -50,8 +52,8 @@ internal static class ScreenSplit
         GC.Collect(); // the inputs settle in the oldest generation before any timing
         long clockCost = ClockCost();
         Console.WriteLine($"{count:N0} FHIR bundles per round ({utf8.Sum(b => (long)b.Length) / 1024.0 / 1024.0:F0} MB, made beforehand), one thread, {batch} at a time through each phase; {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC; a phase boundary costs {clockCost} ns (taken off); a warm-up round first");
-        Console.WriteLine("| round | read µs | decide µs | write µs | total µs | read share | decide share | write share | read KB | decide KB | write KB | patients/s per core | raw scan µs | read ÷ raw scan |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| round | read µs | decide µs | write µs | total µs | read share | decide share | write share | read KB | decide KB | write KB | patients/s per core | raw scan µs | read ÷ raw scan | check floor µs | floor ÷ raw scan |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var shares = new List<double>();
         for (int round = 0; round <= rounds; round++)
         {
@@ -72,12 +74,13 @@ internal static class ScreenSplit
             double all = cpu[0] + cpu[1] + cpu[2];
             shares.Add(cpu[0] / all);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {round} | {cpu[0] / 1e3 / n:F1} | {cpu[1] / 1e3 / n:F1} | {cpu[2] / 1e3 / n:F1} | {all / 1e3 / n:F1} | {cpu[0] / all:P1} | {cpu[1] / all:P1} | {cpu[2] / all:P1} | {bytes[0] / 1024.0 / n:F1} | {bytes[1] / 1024.0 / n:F1} | {bytes[2] / 1024.0 / n:F1} | {n / (all / 1e9):N0} | {cpu[3] / 1e3 / n:F1} | {(double)cpu[0] / cpu[3]:F2} |"));
+                $"| {round} | {cpu[0] / 1e3 / n:F1} | {cpu[1] / 1e3 / n:F1} | {cpu[2] / 1e3 / n:F1} | {all / 1e3 / n:F1} | {cpu[0] / all:P1} | {cpu[1] / all:P1} | {cpu[2] / all:P1} | {bytes[0] / 1024.0 / n:F1} | {bytes[1] / 1024.0 / n:F1} | {bytes[2] / 1024.0 / n:F1} | {n / (all / 1e9):N0} | {cpu[3] / 1e3 / n:F1} | {(double)cpu[0] / cpu[3]:F2} | {cpu[4] / 1e3 / n:F1} | {(double)cpu[4] / cpu[3]:F2} |"));
         }
 
         shares.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read share, median of {rounds} round(s): {shares[shares.Count / 2]:P1} (target: at most 50 %)"));
         Console.WriteLine("raw scan: Utf8JsonReader reading every token of the same bytes, building nothing (the floor of any read), timed on its own and not in the shares");
+        Console.WriteLine("check floor: the layout scan and the fast reader's check of every used entry, building nothing (the least a read that maps straight from the JSON and leaves the same resources to Firely must do), timed on its own and not in the shares");
         return 0;
     }
 
@@ -100,7 +103,7 @@ internal static class ScreenSplit
     private static (long[] Cpu, long[] Bytes, int Count)? Screen(byte[][] utf8, TrialEvaluator[] trials, StreamWriter sink, int batch, long clockCost)
     {
         int count = utf8.Length;
-        long[] cpu = new long[4], bytes = new long[4];
+        long[] cpu = new long[5], bytes = new long[5];
         var records = new PatientRecord[batch];
         var verdicts = new Verdict[batch * trials.Length];
         long t = ThreadCpu.Nanoseconds(), a = GC.GetAllocatedBytesForCurrentThread();
@@ -148,6 +151,16 @@ internal static class ScreenSplit
             }
 
             Step(3);
+            for (int i = 0; i < n; i++)
+            {
+                if (CheckFloor(utf8[first + i]) != 0)
+                {
+                    Console.Error.WriteLine($"{Switch}: the fast reader's check refuses an entry of generated bundle {first + i}");
+                    return null;
+                }
+            }
+
+            Step(4);
         }
 
         return (cpu, bytes, count);
@@ -159,6 +172,42 @@ internal static class ScreenSplit
             bytes[phase] += allocated - a;
             (t, a) = (ThreadCpu.Nanoseconds(), GC.GetAllocatedBytesForCurrentThread());
         }
+    }
+
+    /// <summary>The floor of a read that would map straight from the JSON and leave the same resources to Firely (so that
+    /// records and diagnostics stay the same): one pass over every token of the bundle, in which each entry's resource of a
+    /// type eligibility uses is checked by the fast reader as strictly as a read checks it, building nothing
+    /// (<c>FastResourceReader.Check</c>). No layout, POCO or record is made, so a real read costs more. The answer is the
+    /// number of resources the check refuses; a bundle of the copies has none.</summary>
+    internal static int CheckFloor(byte[] utf8)
+    {
+        int refused = 0;
+        var reader = new Utf8JsonReader(utf8, BundleLayout.ReaderOptions);
+        while (reader.Read())
+        {
+            // { "entry": [ { "resource": { — the resource's "{" is at depth 3.
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 3 || !reader.ValueTextEquals("resource"u8)
+                || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                continue;
+            }
+
+            var ahead = reader;
+            if (ahead.Read() && ahead.ValueTextEquals("resourceType"u8) && ahead.Read() && ahead.GetString() is { } type
+                && BundleMapper.UsedTypes.Contains(type))
+            {
+                if (!FastResourceReader.Check(ref reader, type))
+                {
+                    refused++;
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return refused;
     }
 
     /// <summary>What one phase boundary costs the thread (two clock reads and two allocation counts), so that it is taken
