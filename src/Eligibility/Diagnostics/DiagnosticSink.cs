@@ -1,4 +1,7 @@
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Eligibility.Shared;
 
 namespace Eligibility.Diagnostics;
 
@@ -9,6 +12,7 @@ internal sealed class DiagnosticSink
     private readonly HashSet<string> errorPointers = new(System.StringComparer.Ordinal);
     private readonly byte[]? utf8;
     private SourceMap? map;
+    private Utf8Lines? lines;
 
     public DiagnosticSink(string? file, byte[]? utf8)
     {
@@ -23,6 +27,35 @@ internal sealed class DiagnosticSink
     public bool HasErrors { get; private set; }
 
     public SourceMap? Map => map ??= utf8 is null ? null : SourceMap.Build(utf8);
+
+    /// <summary>
+    /// The line and column of <paramref name="value"/>, an element of a document parsed over this input's bytes, found
+    /// from where its text lies in the bytes: no <see cref="Map"/> is built for it (a record's answers are positioned this
+    /// way, and most records have nothing to report). The position is the one <see cref="SourceMap.Locate"/> gives for
+    /// <paramref name="pointer"/>, the value's own pointer; a value of another buffer is located by that pointer.
+    /// </summary>
+    public (int Line, int Column) Locate(JsonElement value, string pointer)
+    {
+        if (utf8 is null)
+        {
+            return (0, 0);
+        }
+
+        long offset = SourceMap.OffsetOf(utf8, JsonMarshal.GetRawUtf8Value(value));
+        if (offset < 0)
+        {
+            return Map!.Locate(pointer);
+        }
+
+        if (map is not null)
+        {
+            return map.LineColumn(offset);
+        }
+
+        int bom = Utf8Bom.LengthOf(utf8);
+        lines ??= new Utf8Lines(utf8, bom, utf8.Length - bom);
+        return lines.LineColumn(offset - bom);
+    }
 
     /// <summary>
     /// Adds a diagnostic positioned at <paramref name="pointer"/>. A diagnostic's pointer always names a value of the input:

@@ -590,7 +590,7 @@ public static class PatientReader
                 return null;
             }
 
-            var (line, column) = sink.Map?.Locate(o.Pointer) ?? (0, 0);
+            var (line, column) = sink.Locate(o.Element, o.Pointer);
             return new Assessment
             {
                 Criterion = criterion,
