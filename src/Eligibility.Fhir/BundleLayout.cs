@@ -90,6 +90,13 @@ internal sealed class BundleLayout
     /// none or the text is not a JSON object. Never throws.</summary>
     public static string? PeekResourceType(ReadOnlySpan<byte> utf8)
     {
+        // No member can be named resourceType in a text that spells it nowhere and has no \u escape (the only escape that
+        // can stand for a letter): a native record, say, is known to have none without tokenising its top level.
+        if (utf8.IndexOf("resourceType"u8) < 0 && utf8.IndexOf("\\u"u8) < 0)
+        {
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(WithoutBom(utf8), ReaderOptions);

@@ -44,13 +44,14 @@ public static class PatientInput
         ArgumentNullException.ThrowIfNull(utf8);
         limits ??= InputLimits.Default;
 
-        // PeekResourceType reads only the top level and never throws; each reader checks the limits first.
-        if (FhirBundleReader.IsBundle(utf8))
+        // PeekResourceType reads only the top level (once) and never throws; each reader checks the limits first.
+        string? resourceType = BundleLayout.PeekResourceType(utf8);
+        if (string.Equals(resourceType, "Bundle", StringComparison.Ordinal))
         {
             return FhirBundleReader.Read(utf8, fileName, limits);
         }
 
-        if (FhirBundleReader.IsFhirResource(utf8))
+        if (resourceType is not null)
         {
             return limits.Check(utf8, fileName) is { } problem ? new PatientReadResult(null, new[] { problem }) : LoneResource(utf8, fileName);
         }

@@ -26,6 +26,11 @@ public class DiagnosticTests
     [TestCase("{", false, false)]
     [TestCase("", false, false)]
     [TestCase("\uFEFF{\"resourceType\":\"Bundle\"}", true, true, Description = "byte order mark")]
+    [TestCase("""{"resource\u0054ype":"Bundle"}""", true, true, Description = "an escaped name: the text never spells resourceType")]
+    [TestCase("""{"resourc\u0065Type":"Observation","id":"o"}""", false, true, Description = "an escaped name of a lone resource")]
+    [TestCase("""{"note":"caf\u00e9","id":"p"}""", false, false, Description = "a \\u escape elsewhere: read, and no type")]
+    [TestCase("""{"resourceTypes":"Bundle"}""", false, false, Description = "spelt inside another name")]
+    [TestCase("""{"id":"p","note":"resourceType"}""", false, false, Description = "spelt in a value")]
     public void IsBundle_And_IsFhirResource_ReadOnlyTheTopLevel_AndNeverThrow(string json, bool bundle, bool resource)
     {
         var bytes = Encoding.UTF8.GetBytes(json);

@@ -190,8 +190,14 @@ public static class PatientReader
 
         public void CheckFields(JsonObjectReader o, HashSet<string> known)
         {
-            foreach (var (name, _) in o.Properties())
+            if (!o.IsObject)
             {
+                return;
+            }
+
+            foreach (var property in o.Element.EnumerateObject())
+            {
+                string name = property.Name; // the member's pointer only for a warning: most records have none
                 if (!known.Contains(name))
                 {
                     sink.Warning(DiagnosticCodes.PatientUnknownField, o.Child(name), $"unknown field '{name}' is ignored", atName: true);
