@@ -95,16 +95,31 @@ public static class PatientReader
     {
         ArgumentNullException.ThrowIfNull(utf8);
         limits ??= InputLimits.Default;
-        if (limits.Check(utf8, fileName) is { } problem)
+
+        // One pass: when nothing but the nesting depth can exceed the limits, the parse checks it (LayoutLimits); when that
+        // parse fails (deeper text, or a syntax error) the check and the parse run as before, so diagnostics are theirs.
+        JsonDocument? document = null;
+        if (LayoutLimits.OnlyDepthLeft(utf8, limits))
+        {
+            try
+            {
+                document = JsonDocument.Parse(JsonInput.WithoutBom(utf8), new JsonDocumentOptions { MaxDepth = limits.MaxDepth });
+            }
+            catch (JsonException)
+            {
+                document = null;
+            }
+        }
+
+        if (document is null && limits.Check(utf8, fileName) is { } problem)
         {
             return new PatientReadResult(null, new[] { problem });
         }
 
         var sink = new DiagnosticSink(fileName, utf8);
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(JsonInput.WithoutBom(utf8), new JsonDocumentOptions { MaxDepth = Math.Max(limits.MaxDepth, JsonInput.MaxDepth) + 1 });
+            document ??= JsonDocument.Parse(JsonInput.WithoutBom(utf8), new JsonDocumentOptions { MaxDepth = Math.Max(limits.MaxDepth, JsonInput.MaxDepth) + 1 });
         }
         catch (JsonException)
         {

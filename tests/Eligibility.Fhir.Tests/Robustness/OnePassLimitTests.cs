@@ -2,6 +2,7 @@ using System.Text;
 using Eligibility.Diagnostics;
 using Eligibility.Fhir.Tests.Support;
 using Eligibility.Patients;
+using Eligibility.Shared;
 
 namespace Eligibility.Fhir.Tests.Robustness;
 

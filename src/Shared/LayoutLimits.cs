@@ -2,22 +2,23 @@ using System;
 using System.Text.Unicode;
 using Eligibility.Patients;
 
-namespace Eligibility.Fhir;
+namespace Eligibility.Shared;
 
 /// <summary>
-/// The input limits checked in the bundle reader's one pass over the text instead of a pass of their own. Before the
-/// layout pass, a few whole-text tests (vectorised, no tokenising) show which limits the text cannot exceed at all: no
-/// string, name or number can be longer than the text, no array can have more items than half its bytes, no string can
-/// hold bytes that are not UTF-8 in a text that is all UTF-8, and no string can hold a lone surrogate escape in a text
-/// without <c>\u</c> followed by <c>d</c>. When that leaves only the nesting depth, the layout pass checks it (its reader
-/// refuses deeper text) and <see cref="InputLimits.Check"/> is not run; when anything goes wrong in that pass (deeper
-/// text, a syntax error), or the tests leave more than the depth, the reader falls back to the check and then the pass as
-/// they ran before, so every diagnostic, its code, message and position, is the one the check (or the pass) gave.
+/// The input limits checked in a reader's one pass over the text instead of a pass of their own (the FHIR bundle
+/// reader's layout pass, the native reader's parse). Before that pass, a few whole-text tests (vectorised, no tokenising)
+/// show which limits the text cannot exceed at all: no string, name or number can be longer than the text, no array can
+/// have more items than half its bytes, no string can hold bytes that are not UTF-8 in a text that is all UTF-8, and no
+/// string can hold a lone surrogate escape in a text without <c>\u</c> followed by <c>d</c>. When that leaves only the
+/// nesting depth, the pass checks it (its reader refuses deeper text) and <see cref="InputLimits.Check"/> is not run;
+/// when anything goes wrong in that pass (deeper text, a syntax error), or the tests leave more than the depth, the
+/// reader falls back to the check and then the pass as they ran before, so every diagnostic, its code, message and
+/// position, is the one the check (or the pass) gave.
 /// </summary>
 internal static class LayoutLimits
 {
     /// <summary>Whether only the nesting depth of <paramref name="utf8"/> can exceed <paramref name="limits"/>, so the
-    /// layout pass (with the limits' depth) may stand in for <see cref="InputLimits.Check"/>. <c>false</c> also for limits
+    /// pass (with the limits' depth) may stand in for <see cref="InputLimits.Check"/>. <c>false</c> also for limits
     /// that are not positive (the check throws for them) and for a text over <see cref="InputLimits.MaxRecordBytes"/>.</summary>
     /// <param name="utf8">The whole input, byte order mark included.</param>
     /// <param name="limits">The input limits.</param>
