@@ -83,9 +83,10 @@ public static class PatientReader
     }
 
     /// <summary>
-    /// Reads a patient record from UTF-8 JSON. The bytes are first scanned against <paramref name="limits"/> (size,
-    /// longest string, nesting, array length: ELIG0003, ELIG0005) and for text that is not valid UTF-8 (ELIG0001), before
-    /// anything is built, so a hostile input costs bounded time and memory.
+    /// Reads a patient record from UTF-8 JSON. The bytes are checked against <paramref name="limits"/> (size, longest
+    /// string, nesting, array length: ELIG0003, ELIG0005) and for text that is not valid UTF-8 (ELIG0001): in the parse
+    /// when whole-text tests show that only the nesting can be over its limit, else by a scan of their own before
+    /// anything is parsed; either way with the same diagnostics, and a hostile input costs bounded time and memory.
     /// </summary>
     /// <param name="utf8">The JSON bytes (a byte order mark is allowed).</param>
     /// <param name="fileName">The name used in diagnostics, if any.</param>
