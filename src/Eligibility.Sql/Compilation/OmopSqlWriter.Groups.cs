@@ -7,16 +7,22 @@ using System.Text.RegularExpressions;
 namespace Eligibility.Sql.Compilation;
 
 /// <summary>
-/// A trial's leaves over the same table computed in one pass: instead of one table per leaf (each a scan of the shared
-/// fact copy), one grouped statement per fact table gives, per person with any row some leaf of the group reads, every
-/// such leaf's <c>s_K</c> and <c>p_K</c> from conditional aggregates (each leaf's own rows, flagged by its own filter);
-/// everyone else has each leaf's absent status, filled in where the statuses are gathered. A leaf reading a concept
-/// with local codes keeps a table of its own (its guard needs every person's row).
+/// The leaves over the same table computed in one pass for every trial compiled together: instead of one table per leaf
+/// (each a scan of the shared fact copy) or one pass per trial, one grouped statement per fact table in the shared
+/// prelude gives, per person with any row some leaf of the group reads, every such leaf's status and pending flag from
+/// conditional aggregates (each leaf's own rows, flagged by its own filter), in columns named by the trial's ordinal and
+/// the leaf's index (<c>s_tT_K</c>, <c>p_tT_K</c>); a leaf written exactly like one already in the group (the same text
+/// but for its name, e.g. the same condition in two trials) reads that leaf's columns. Everyone else has each leaf's
+/// absent status, filled in where each trial gathers its statuses. A leaf reading a concept with local codes keeps a
+/// table of its own (its guard needs every person's row).
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    // The groups of this trial, in the order first used, by key.
-    private readonly List<LeafGroup> groups = new();
+    // The groups of every trial compiled together, in the order first used, by key.
+    private List<LeafGroup> groups => shared.Groups;
+
+    // This trial's grouped leaves, by index: the group and the name of the leaf's columns there.
+    private readonly Dictionary<int, (LeafGroup Group, string Name)> groupedLeaves = new();
 
     // Set by a leaf that can be computed in a group: the group and its aggregates and outputs (the body it returns is its
     // own table's, used when it cannot be grouped).
@@ -30,9 +36,13 @@ internal sealed partial class OmopSqlWriter
     /// leaves may widen it, e.g. with more judgement targets), <paramref name="Alias"/> names its rows, <paramref name="Where"/>
     /// is the condition every leaf of the group applies.
     /// </summary>
-    private sealed record LeafGroup(string Key, string Alias, Func<string> Source, string Where)
+    internal sealed record LeafGroup(string Key, string Alias, Func<string> Source, string Where)
     {
-        public List<(int Index, GroupedLeaf Leaf)> Leaves { get; } = new();
+        /// <summary>The distinct leaves, by the name of their columns.</summary>
+        public List<(string Name, GroupedLeaf Leaf)> Leaves { get; } = new();
+
+        /// <summary>The name of each leaf's columns by its text with the name left out, so an identical leaf reads the same columns.</summary>
+        public Dictionary<string, string> ByText { get; } = new(StringComparer.Ordinal);
 
         public List<string> Targets { get; } = new();
     }
@@ -42,7 +52,7 @@ internal sealed partial class OmopSqlWriter
     /// an aggregate over the rows it matches, whose flag is <c>ALIAS.elig_mK</c>), and its status and pending flag over
     /// those aggregates' columns (alias <c>g</c>), with everyone else's status and flag.
     /// </summary>
-    private sealed record GroupedLeaf(string Key, string Match, IReadOnlyList<(string Name, string Expression)> Aggregates, string Status, string Pending, string AbsentStatus, string AbsentPending)
+    internal sealed record GroupedLeaf(string Key, string Match, IReadOnlyList<(string Name, string Expression)> Aggregates, string Status, string Pending, string AbsentStatus, string AbsentPending)
     {
         /// <summary>Columns computed on each row (over the group's source and <see cref="Joins"/>), read by the aggregates as <c>ALIAS.name</c>.</summary>
         public IReadOnlyList<(string Name, string Expression)> Rows { get; init; } = Array.Empty<(string, string)>();
@@ -65,7 +75,10 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>The flag column of the node being written in its group's rows.</summary>
-    private string MatchFlag(string alias) => $"{alias}.elig_m{K(currentIndex)}";
+    private string MatchFlag(string alias) => $"{alias}.elig_m{GroupName(currentIndex)}";
+
+    /// <summary>The name of a leaf's columns in its group, unique among the trials compiled together: <c>tT_K</c>.</summary>
+    private string GroupName(int index) => "t" + K(ordinal) + "_" + K(index);
 
     private static string K(int index) => index.ToString(CultureInfo.InvariantCulture);
 
@@ -84,7 +97,7 @@ internal sealed partial class OmopSqlWriter
         string table = Fact(fact);
         Group(fact, alias, () => table, where);
         string flag = MatchFlag(alias);
-        string k = K(currentIndex);
+        string k = GroupName(currentIndex);
         var rows = new List<(string, string)> { ($"elig_h{k}", hit) };
         var aggregates = new List<(string, string)> { ($"h_{k}", $"bool_or(CASE WHEN {flag} THEN {alias}.elig_h{k} END)") };
         string status = $"CASE WHEN g.h_{k} THEN 2 ELSE {(absentUnknown ? 1 : 0)} END";
@@ -121,7 +134,7 @@ internal sealed partial class OmopSqlWriter
             g.Targets.Add(t);
         }
 
-        string k = K(currentIndex);
+        string k = GroupName(currentIndex);
         string flag = MatchFlag("a");
         string rank = "CASE a.target " + string.Concat(targets.Select((t, i) => $"WHEN {Text(t)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
         var aggregates = new List<(string, string)>
@@ -142,7 +155,19 @@ internal sealed partial class OmopSqlWriter
             return false;
         }
 
-        groups.Find(x => x.Key == leaf.Key)!.Leaves.Add((currentIndex, leaf));
+        var g = groups.Find(x => x.Key == leaf.Key)!;
+        string name = GroupName(currentIndex);
+        string text = string.Join("\n", new[] { leaf.Match, leaf.Status, leaf.Pending, leaf.AbsentStatus, leaf.AbsentPending }
+            .Concat(leaf.Aggregates.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Rows.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Joins))
+            .Replace(name, "#", StringComparison.Ordinal);
+        if (!g.ByText.TryGetValue(text, out string? same))
+        {
+            same = name;
+            g.ByText.Add(text, name);
+            g.Leaves.Add((name, leaf));
+        }
+
+        groupedLeaves.Add(currentIndex, (g, same));
         return true;
     }
 
@@ -214,22 +239,22 @@ internal sealed partial class OmopSqlWriter
     private static string GroupTable(LeafGroup g) => "elig_g_" + g.Key;
 
     /// <summary>
-    /// Each group's one statement: the source's rows with each leaf's flag, those some leaf matches, grouped by person
-    /// into every leaf's aggregates, then each leaf's status and pending flag. Groups no leaf joined make no table.
+    /// Each group's one statement (in the shared prelude, for every trial compiled together): the source's rows with each
+    /// leaf's flag, those some leaf matches, grouped by person into every leaf's aggregates, then each leaf's status and
+    /// pending flag. Groups no leaf joined make no table.
     /// </summary>
-    private List<(string Table, List<(int Index, string S, string P)> Columns)> WriteGroups()
+    private void WriteGroups()
     {
-        var made = new List<(string, List<(int, string, string)>)>();
         foreach (var g in groups.Where(g => g.Leaves.Count > 0))
         {
             string a = g.Alias;
-            string flags = string.Concat(g.Leaves.Select(l => $", {l.Leaf.Match} AS elig_m{K(l.Index)}"))
+            string flags = string.Concat(g.Leaves.Select(l => $", {l.Leaf.Match} AS elig_m{l.Name}"))
                 + string.Concat(g.Leaves.SelectMany(l => l.Leaf.Rows).Select(r => $",\n    {r.Expression} AS {r.Name}"));
             string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
             (flags, string source) = Memberships(g, flags, g.Source());
-            string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{K(l.Index)}"));
+            string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{l.Name}"));
             string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).Select(x => $",\n    {x.Expression} AS {x.Name}"));
-            string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{K(l.Index)}, {l.Leaf.Pending} AS p_{K(l.Index)}"));
+            string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
             Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
             CreateTable(GroupTable(g), $"""
                 SELECT g.person_id{outputs}
@@ -239,9 +264,6 @@ internal sealed partial class OmopSqlWriter
                   WHERE {any}
                   GROUP BY {a}.person_id) g
                 """);
-            made.Add((GroupTable(g), g.Leaves.Select(l => (l.Index, l.Leaf.AbsentStatus, l.Leaf.AbsentPending)).ToList()));
         }
-
-        return made;
     }
 }
