@@ -40,6 +40,9 @@ internal sealed class OmopSqlShared
     /// <summary>The grouped passes over each fact table, for every trial's leaves that can be grouped.</summary>
     public List<OmopSqlWriter.LeafGroup> Groups { get; } = new();
 
+    /// <summary>The judgement targets (lower case <c>TRIAL/ID</c>) of every trial, by number (their index).</summary>
+    public List<string> Targets { get; } = new();
+
     /// <summary>Whether <c>elig_strength</c> has been written.</summary>
     public bool StrengthWritten { get; set; }
 }

@@ -18,8 +18,22 @@ namespace Eligibility.Sql.Compilation;
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    // The groups of every trial compiled together, in the order first used, by key.
-    private List<LeafGroup> groups => shared.Groups;
+    // The groups of this trial alone (over drug_exposure and the judgement answers), in the order first used, by key.
+    private readonly List<LeafGroup> ownGroups = new();
+
+    /// <summary>
+    /// The fact tables whose leaves of every trial compiled together are computed in one pass in the shared prelude. The
+    /// others (drug_exposure: medication leaves join their concept set tables, each join widening every row of the pass;
+    /// the judgement answers: each trial's targets are its own) keep a pass per trial: a pass's cost grows with its rows
+    /// times its leaves, so one pass over the union only pays where the trials' leaves read the same rows.
+    /// </summary>
+    private static readonly string[] SharedGroups = { "condition_occurrence", "procedure_occurrence" };
+
+    /// <summary>The groups a leaf over <paramref name="key"/> joins: the shared ones or this trial's own.</summary>
+    private List<LeafGroup> GroupsOf(string key) => SharedGroups.Contains(key) ? shared.Groups : ownGroups;
+
+    /// <summary>The group of this key (shared or this trial's own).</summary>
+    private LeafGroup FindGroup(string key) => GroupsOf(key).Find(x => x.Key == key)!;
 
     // This trial's grouped leaves, by index: the group and the name of the leaf's columns there.
     private readonly Dictionary<int, (LeafGroup Group, string Name)> groupedLeaves = new();
@@ -64,6 +78,7 @@ internal sealed partial class OmopSqlWriter
     /// <summary>The group of this key, made on first use.</summary>
     private LeafGroup Group(string key, string alias, Func<string> source, string where)
     {
+        var groups = GroupsOf(key);
         var g = groups.Find(x => x.Key == key);
         if (g is null)
         {
@@ -112,39 +127,71 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>
-    /// A judgement leaf in the group of the trial's answers: one pass over <c>observation</c> for every target any of
-    /// the trial's judgements reads (the latest 0/1 answer per person and target), then per leaf the answer of its
-    /// innermost target answered (<paramref name="targets"/> innermost first), unless expired.
+    /// A judgement leaf in the group of the trial's answers: one pass over the shared latest answers (<see cref="WriteAnswers"/>)
+    /// of the trial's targets, then per leaf the answer of its innermost target answered (<paramref name="targets"/>
+    /// innermost first, each by its number), unless expired.
     /// </summary>
     private void GroupJudgement(List<string> targets, Func<string, string> expired)
     {
-        // The latest answer per person and target: on DuckDB one hash aggregate (arg_max by date and row ID) rather than
-        // a window sorting every answer; PostgreSQL and Spark keep the window.
-        var g = Group("observation", "a", () => "(" + dialect.LastInGroup(
-            new[] { "o.person_id", "o.target" },
-            new[] { ("o.v", "v"), ("o.d", "d") },
-            new[] { "o.d", "o.observation_id" },
-            "\n  FROM (SELECT person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d, observation_id"
-            + $"\n    FROM {dialect.Cdm("observation")}"
-            + $"\n    WHERE lower(observation_source_value) IN ({string.Join(", ", groups.Find(x => x.Key == "observation")!.Targets.Select(Text))}) AND observation_date <= {Date(asOf)}"
-            + "\n      AND value_as_number IN (0, 1)) o",
-            "  ") + ")", "TRUE");
-        foreach (string t in targets.Where(t => !g.Targets.Contains(t)))
+        var ids = targets.Select(TargetId).ToList();
+        var g = Group("observation", "a", () => $"(SELECT * FROM {AnswersTable} WHERE target IN ({string.Join(", ", FindGroup("observation").Targets)}))", "TRUE");
+        foreach (string t in ids.Where(t => !g.Targets.Contains(t)))
         {
             g.Targets.Add(t);
         }
 
         string k = GroupName(currentIndex);
         string flag = MatchFlag("a");
-        string rank = "CASE a.target " + string.Concat(targets.Select((t, i) => $"WHEN {Text(t)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
+        string rank = "CASE a.target " + string.Concat(ids.Select((t, i) => $"WHEN {t} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
         var aggregates = new List<(string, string)>
         {
             ($"v_{k}", dialect.ArgMinWhere("a.v", rank, flag)),
             ($"d_{k}", dialect.ArgMinWhere("a.d", rank, flag)),
         };
         string v = $"(CASE WHEN {expired($"g.d_{k}")} THEN NULL ELSE g.v_{k} END)";
-        string match = $"a.target IN ({string.Join(", ", targets.Select(Text))})";
+        string match = $"a.target IN ({string.Join(", ", ids)})";
         grouping = new GroupedLeaf("observation", match, aggregates, $"CASE WHEN {v} IS NULL THEN 1 WHEN {v} = 1 THEN 2 ELSE 0 END", $"{v} IS NULL", "1", "TRUE");
+    }
+
+    /// <summary>The shared table of the latest answer per person and judgement target.</summary>
+    private const string AnswersTable = "elig_answers";
+
+    /// <summary>The number of a judgement target (lower case <c>TRIAL/ID</c>) in <see cref="AnswersTable"/>, made on first use.</summary>
+    private string TargetId(string target)
+    {
+        int i = shared.Targets.IndexOf(target);
+        if (i < 0)
+        {
+            i = shared.Targets.Count;
+            shared.Targets.Add(target);
+        }
+
+        return K(i);
+    }
+
+    /// <summary>
+    /// Per person and judgement target of any trial compiled together, the latest 0/1 answer up to as-of (ties: the
+    /// highest row ID): one pass over <c>observation</c> matching each row's lower-cased source value to the targets'
+    /// numbers once, so each trial's judgements compare integers. On DuckDB one hash aggregate (arg_max by date and row
+    /// ID) rather than a window sorting every answer; PostgreSQL and Spark keep the window.
+    /// </summary>
+    private void WriteAnswers()
+    {
+        if (shared.Targets.Count == 0)
+        {
+            return;
+        }
+
+        Line("-- the judgement targets of every trial, by number, and per person and target the latest answer up to as-of");
+        CreateTable(AnswersTable + "_targets", string.Join("\nUNION ALL\n", shared.Targets.Select((t, i) => $"SELECT {K(i)} AS target, {Text(t)} AS source_value")));
+        CreateTable(AnswersTable, dialect.LastInGroup(
+            new[] { "o.person_id", "o.target" },
+            new[] { ("o.v", "v"), ("o.d", "d") },
+            new[] { "o.d", "o.observation_id" },
+            "\n  FROM (SELECT x.person_id, t.target, x.value_as_number AS v, x.observation_date AS d, x.observation_id"
+            + $"\n    FROM {dialect.Cdm("observation")} x JOIN {AnswersTable}_targets t ON t.source_value = lower(x.observation_source_value)"
+            + $"\n    WHERE x.observation_date <= {Date(asOf)} AND x.value_as_number IN (0, 1)) o",
+            "  "));
     }
 
     /// <summary>Adds the node being written to its group (when it has one and reads no concept with local codes); whether it did.</summary>
@@ -155,7 +202,7 @@ internal sealed partial class OmopSqlWriter
             return false;
         }
 
-        var g = groups.Find(x => x.Key == leaf.Key)!;
+        var g = FindGroup(leaf.Key);
         string name = GroupName(currentIndex);
         string text = string.Join("\n", new[] { leaf.Match, leaf.Status, leaf.Pending, leaf.AbsentStatus, leaf.AbsentPending }
             .Concat(leaf.Aggregates.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Rows.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Joins))
@@ -243,7 +290,7 @@ internal sealed partial class OmopSqlWriter
     /// leaf's flag, those some leaf matches, grouped by person into every leaf's aggregates, then each leaf's status and
     /// pending flag. Groups no leaf joined make no table.
     /// </summary>
-    private void WriteGroups()
+    private void WriteGroups(List<LeafGroup> groups)
     {
         foreach (var g in groups.Where(g => g.Leaves.Count > 0))
         {

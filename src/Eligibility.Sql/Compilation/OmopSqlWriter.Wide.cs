@@ -19,7 +19,7 @@ internal sealed partial class OmopSqlWriter
     private string WriteWide()
     {
         // The inputs: each group's table (several leaves' columns), then each leaf with a table of its own.
-        var inputs = groups.Where(g => groupedLeaves.Values.Any(l => l.Group == g)).Select(g => (Table: GroupTable(g), Alias: GroupTable(g), Columns: groupedLeaves
+        var inputs = shared.Groups.Concat(ownGroups).Where(g => groupedLeaves.Values.Any(l => l.Group == g)).Select(g => (Table: GroupTable(g), Alias: GroupTable(g), Columns: groupedLeaves
             .Where(l => l.Value.Group == g).OrderBy(l => l.Key).Select(l =>
             {
                 string k = K(l.Key), t = GroupTable(g), n = l.Value.Name;

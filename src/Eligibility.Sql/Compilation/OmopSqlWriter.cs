@@ -93,10 +93,12 @@ internal sealed partial class OmopSqlWriter
 
         writers[0].sql = shared.Sets;
         writers[0].WriteFacts();
-        writers[0].WriteGroups();
+        writers[0].WriteAnswers();
+        writers[0].WriteGroups(shared.Groups);
         foreach (var w in writers)
         {
             w.sql = w.nodesSql;
+            w.WriteGroups(w.ownGroups);
             w.WriteResult(w.roots);
         }
 
@@ -214,7 +216,7 @@ internal sealed partial class OmopSqlWriter
         {
             var grouped = new OmopSqlNode(index, criterion.Id, criterion.Type, path, rule.Id ?? (path == criterion.Id ? criterion.Id : null), rule.Kind, null) { Negated = negated };
             nodes[index] = grouped;
-            Line($"-- {path} ({rule.Kind}){(rule.Text is { } gt ? ": " + OneLine(gt) : string.Empty)}: in {GroupTable(groups.Find(g => g.Key == grouping!.Key)!)}");
+            Line($"-- {path} ({rule.Kind}){(rule.Text is { } gt ? ": " + OneLine(gt) : string.Empty)}: in {GroupTable(FindGroup(grouping!.Key))}");
             return grouped;
         }
 
