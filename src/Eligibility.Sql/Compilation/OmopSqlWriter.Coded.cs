@@ -24,7 +24,6 @@ internal sealed partial class OmopSqlWriter
             var (shortAnswers, shortMeans, _) = ReadParts(concept, lookback, "m.value_text");
             // The latest result with content in a window ending on as-of is the shared latest up to as-of when it lies inside.
             string set = ConceptSet(concept);
-            Fact("measurement");
             shared.ReadSets[set] = shared.ReadSets.TryGetValue(set, out var earliest) && earliest < w.Start ? earliest : w.Start;
             return (
                 $"SELECT m.person_id{string.Concat(shortMeans.Select((c, i) => $", {c} AS a{i.ToString(CultureInfo.InvariantCulture)}"))}"

@@ -128,8 +128,10 @@ internal sealed partial class OmopSqlWriter
 
     /// <summary>
     /// A judgement leaf in the group of the trial's answers: one pass over the shared latest answers (<see cref="WriteAnswers"/>)
-    /// of the trial's targets, then per leaf the answer of its innermost target answered (<paramref name="targets"/>
-    /// innermost first, each by its number), unless expired.
+    /// of the trial's targets, pivoted into one answer and date per person and target (<c>v_aN</c>, <c>d_aN</c>: at most
+    /// one row per person and target, so the largest is the one), then per leaf the answer of its innermost target
+    /// answered (<paramref name="targets"/> innermost first, each by its number), unless expired. Leaves naming the same
+    /// target read the same columns.
     /// </summary>
     private void GroupJudgement(List<string> targets, Func<string, string> expired)
     {
@@ -140,15 +142,14 @@ internal sealed partial class OmopSqlWriter
             g.Targets.Add(t);
         }
 
-        string k = GroupName(currentIndex);
-        string flag = MatchFlag("a");
-        string rank = "CASE a.target " + string.Concat(ids.Select((t, i) => $"WHEN {t} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
-        var aggregates = new List<(string, string)>
+        var aggregates = ids.SelectMany(t => new[]
         {
-            ($"v_{k}", dialect.ArgMinWhere("a.v", rank, flag)),
-            ($"d_{k}", dialect.ArgMinWhere("a.d", rank, flag)),
-        };
-        string v = $"(CASE WHEN {expired($"g.d_{k}")} THEN NULL ELSE g.v_{k} END)";
+            ($"v_a{t}", $"max(CASE WHEN a.target = {t} THEN a.v END)"),
+            ($"d_a{t}", $"max(CASE WHEN a.target = {t} THEN a.d END)"),
+        }).ToList();
+        string answer = ids.Count == 1 ? $"g.v_a{ids[0]}" : $"COALESCE({string.Join(", ", ids.Select(t => $"g.v_a{t}"))})";
+        string date = ids.Count == 1 ? $"g.d_a{ids[0]}" : "(CASE " + string.Concat(ids.Select(t => $"WHEN g.v_a{t} IS NOT NULL THEN g.d_a{t} ")) + "END)";
+        string v = $"(CASE WHEN {expired(date)} THEN NULL ELSE {answer} END)";
         string match = $"a.target IN ({string.Join(", ", ids)})";
         grouping = new GroupedLeaf("observation", match, aggregates, $"CASE WHEN {v} IS NULL THEN 1 WHEN {v} = 1 THEN 2 ELSE 0 END", $"{v} IS NULL", "1", "TRUE");
     }
@@ -300,7 +301,7 @@ internal sealed partial class OmopSqlWriter
             string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
             (flags, string source) = Memberships(g, flags, g.Source());
             string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{l.Name}"));
-            string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).Select(x => $",\n    {x.Expression} AS {x.Name}"));
+            string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).DistinctBy(x => x.Name).Select(x => $",\n    {x.Expression} AS {x.Name}"));
             string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
             Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
             CreateTable(GroupTable(g), $"""

@@ -245,7 +245,6 @@ internal sealed partial class OmopSqlWriter
             return LatestScan(set, w);
         }
 
-        Fact("measurement");
         shared.LatestSets[set] = shared.LatestSets.TryGetValue(set, out var earliest) && earliest < w.Start ? earliest : w.Start;
 
         return $"SELECT person_id, v, unit, hi, lo, d FROM {LatestTable} WHERE set_id = {SetId(set)} AND d >= {Date(w.Start)}";
