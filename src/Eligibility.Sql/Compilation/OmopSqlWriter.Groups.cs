@@ -73,6 +73,13 @@ internal sealed partial class OmopSqlWriter
 
         /// <summary>The joins the leaf's row columns and filter read (the same text is joined once per group).</summary>
         public IReadOnlyList<string> Joins { get; init; } = Array.Empty<string>();
+
+        /// <summary>
+        /// Flags the leaf's status reads as <c>g.NAME</c>: whether some row meets the condition (a <c>bool_or</c>), computed
+        /// as one bit of a word per 62 flags of the group OR-ed over the person's rows (<c>bit_or</c>): one aggregate for
+        /// many leaves instead of one each.
+        /// </summary>
+        public IReadOnlyList<(string Name, string Condition)> Bits { get; init; } = Array.Empty<(string, string)>();
     }
 
     /// <summary>The group of this key, made on first use.</summary>
@@ -114,16 +121,16 @@ internal sealed partial class OmopSqlWriter
         string flag = MatchFlag(alias);
         string k = GroupName(currentIndex);
         var rows = new List<(string, string)> { ($"elig_h{k}", hit) };
-        var aggregates = new List<(string, string)> { ($"h_{k}", $"bool_or(CASE WHEN {flag} THEN {alias}.elig_h{k} END)") };
+        var bits = new List<(string, string)> { ($"h_{k}", $"{flag} AND {alias}.elig_h{k}") };
         string status = $"CASE WHEN g.h_{k} THEN 2 ELSE {(absentUnknown ? 1 : 0)} END";
         if (undecided != "FALSE")
         {
             rows.Add(($"elig_u{k}", undecided));
-            aggregates.Add(($"u_{k}", $"bool_or(CASE WHEN {flag} THEN {alias}.elig_u{k} END)"));
+            bits.Add(($"u_{k}", $"{flag} AND {alias}.elig_u{k}"));
             status = $"CASE WHEN g.h_{k} THEN 2 WHEN g.u_{k} THEN 1 ELSE {(absentUnknown ? 1 : 0)} END";
         }
 
-        grouping = new GroupedLeaf(fact, match, aggregates, status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins };
+        grouping = new GroupedLeaf(fact, match, Array.Empty<(string, string)>(), status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins, Bits = bits };
     }
 
     /// <summary>
@@ -206,7 +213,8 @@ internal sealed partial class OmopSqlWriter
         var g = FindGroup(leaf.Key);
         string name = GroupName(currentIndex);
         string text = string.Join("\n", new[] { leaf.Match, leaf.Status, leaf.Pending, leaf.AbsentStatus, leaf.AbsentPending }
-            .Concat(leaf.Aggregates.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Rows.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Joins))
+            .Concat(leaf.Aggregates.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Rows.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Joins)
+            .Concat(leaf.Bits.Select(x => x.Name + " " + x.Condition)))
             .Replace(name, "#", StringComparison.Ordinal);
         if (!g.ByText.TryGetValue(text, out string? same))
         {
@@ -301,16 +309,30 @@ internal sealed partial class OmopSqlWriter
             string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
             (flags, string source) = Memberships(g, flags, g.Source());
             string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{l.Name}"));
-            string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).DistinctBy(x => x.Name).Select(x => $",\n    {x.Expression} AS {x.Name}"));
+            var bits = g.Leaves.SelectMany(l => l.Leaf.Bits).ToList();
+            string Bit(int i) => $"CAST({(1L << (i % SetsPerWord)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+            var words = bits.Select((b, i) => (b, i)).GroupBy(x => x.i / SetsPerWord).Select(w =>
+                $",\n    bit_or({string.Join("\n      + ", w.Select(x => $"CASE WHEN {x.b.Condition} THEN {Bit(x.i)} ELSE CAST(0 AS BIGINT) END"))}) AS elig_w{K(w.Key)}");
+            string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).DistinctBy(x => x.Name).Select(x => $",\n    {x.Expression} AS {x.Name}"))
+                + string.Concat(words);
             string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
+            string grouped = $"""
+                  SELECT {a}.person_id{aggregates}
+                  FROM (SELECT {a}.*{flags} FROM {source} {a}{joins} WHERE {g.Where}) {a}
+                  WHERE {any}
+                  GROUP BY {a}.person_id
+                """.TrimEnd();
+            if (bits.Count > 0)
+            {
+                // Each flag read back from its word (a person's row exists only with some row of the group: a word is never NULL).
+                grouped = $"SELECT w.*{string.Concat(bits.Select((b, i) => $",\n    (w.elig_w{K(i / SetsPerWord)} & {Bit(i)}) <> 0 AS {b.Name}"))}\n  FROM (\n{grouped}) w";
+            }
+
             Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
             CreateTable(GroupTable(g), $"""
                 SELECT g.person_id{outputs}
                 FROM (
-                  SELECT {a}.person_id{aggregates}
-                  FROM (SELECT {a}.*{flags} FROM {source} {a}{joins} WHERE {g.Where}) {a}
-                  WHERE {any}
-                  GROUP BY {a}.person_id) g
+                {grouped}) g
                 """);
         }
     }
