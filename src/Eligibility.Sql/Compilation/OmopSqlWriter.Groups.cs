@@ -96,8 +96,8 @@ internal sealed partial class OmopSqlWriter
         return g;
     }
 
-    /// <summary>The flag column of the node being written in its group's rows.</summary>
-    private string MatchFlag(string alias) => $"{alias}.elig_m{GroupName(currentIndex)}";
+    /// <summary>The flag column of the leaf named <paramref name="name"/> in its group's rows.</summary>
+    private static string MatchFlag(string alias, string name) => $"{alias}.elig_m{name}";
 
     /// <summary>The name of a leaf's columns in its group, unique among the trials compiled together: <c>tT_K</c>.</summary>
     private string GroupName(int index) => "t" + K(ordinal) + "_" + K(index);
@@ -116,10 +116,15 @@ internal sealed partial class OmopSqlWriter
     /// <summary><see cref="GroupFindings(string, string, string, string, string, string, bool)"/> with joins the filter and hit read.</summary>
     private void GroupFindings(string fact, string alias, string where, string match, string hit, string undecided, bool absentUnknown, IReadOnlyList<string> joins)
     {
+        grouping = FindingsLeaf(fact, alias, where, match, hit, undecided, absentUnknown, joins, GroupName(currentIndex));
+    }
+
+    /// <summary>A findings leaf's part of the group of <paramref name="fact"/>, its columns named <paramref name="k"/>.</summary>
+    private GroupedLeaf FindingsLeaf(string fact, string alias, string where, string match, string hit, string undecided, bool absentUnknown, IReadOnlyList<string> joins, string k)
+    {
         string table = Fact(fact);
         Group(fact, alias, () => table, where);
-        string flag = MatchFlag(alias);
-        string k = GroupName(currentIndex);
+        string flag = MatchFlag(alias, k);
         var rows = new List<(string, string)> { ($"elig_h{k}", hit) };
         var bits = new List<(string, string)> { ($"h_{k}", $"{flag} AND {alias}.elig_h{k}") };
         string status = $"CASE WHEN g.h_{k} THEN 2 ELSE {(absentUnknown ? 1 : 0)} END";
@@ -130,7 +135,29 @@ internal sealed partial class OmopSqlWriter
             status = $"CASE WHEN g.h_{k} THEN 2 WHEN g.u_{k} THEN 1 ELSE {(absentUnknown ? 1 : 0)} END";
         }
 
-        grouping = new GroupedLeaf(fact, match, Array.Empty<(string, string)>(), status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins, Bits = bits };
+        return new GroupedLeaf(fact, match, Array.Empty<(string, string)>(), status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins, Bits = bits };
+    }
+
+    /// <summary>
+    /// Whether a person has a condition of <paramref name="set"/> started by as-of and not ended before it, as the name of
+    /// its columns in the shared condition pass (<c>s_NAME</c> is 2 then), so a rule reading it scans no condition rows
+    /// of its own. A flag written exactly like one already in the pass (the same set in another trial) reads its columns.
+    /// </summary>
+    private string ActiveCondition(string set)
+    {
+        string name = GroupName(currentIndex) + "_active";
+        return AddToGroup(
+            FindingsLeaf(
+                "condition_occurrence",
+                "c",
+                $"c.condition_start_date <= {Date(asOf)}",
+                InSet(set, "c.condition_concept_id", "c.condition_source_concept_id"),
+                $"(c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})",
+                "FALSE",
+                absentUnknown: false,
+                Array.Empty<string>(),
+                name),
+            name);
     }
 
     /// <summary>
@@ -210,8 +237,14 @@ internal sealed partial class OmopSqlWriter
             return false;
         }
 
+        groupedLeaves.Add(currentIndex, (FindGroup(leaf.Key), AddToGroup(leaf, GroupName(currentIndex))));
+        return true;
+    }
+
+    /// <summary>Adds a leaf named <paramref name="name"/> to its group, unless one written the same way is there; the name of the columns to read.</summary>
+    private string AddToGroup(GroupedLeaf leaf, string name)
+    {
         var g = FindGroup(leaf.Key);
-        string name = GroupName(currentIndex);
         string text = string.Join("\n", new[] { leaf.Match, leaf.Status, leaf.Pending, leaf.AbsentStatus, leaf.AbsentPending }
             .Concat(leaf.Aggregates.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Rows.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Joins)
             .Concat(leaf.Bits.Select(x => x.Name + " " + x.Condition)))
@@ -223,8 +256,7 @@ internal sealed partial class OmopSqlWriter
             g.Leaves.Add((name, leaf));
         }
 
-        groupedLeaves.Add(currentIndex, (g, same));
-        return true;
+        return same;
     }
 
     /// <summary>
