@@ -66,6 +66,8 @@ public sealed class CompilerTests
         Count("TEMP TABLE elig_g_condition_occurrence AS").Should().Be(1);
         Count("TEMP TABLE elig_g_observation AS").Should().Be(1);
         Count("FROM observation").Should().Be(1, "every judgement of the trial reads observation in the one pass");
+        sql.Split(";\n").Single(s => s.Contains("TEMP TABLE elig_g_observation AS", StringComparison.Ordinal))
+            .Should().Contain("FROM elig_answers").And.NotContain("'nct07077486/", "the pass compares the targets' numbers, resolved once in elig_answers");
         System.Text.RegularExpressions.Regex.Matches(sql, @"TEMP TABLE elig_n\d+ AS").Count.Should().BeLessThan(20, "most leaves are in a group");
     }
 
@@ -82,11 +84,14 @@ public sealed class CompilerTests
         grouped.Should().NotContain("IN (SELECT concept_id FROM");
         grouped.Should().Contain("LEFT JOIN elig_mm_condition_occurrence c_mm0 ON c_mm0.concept_id = c.condition_concept_id");
         grouped.Should().Contain("LEFT JOIN elig_mm_condition_occurrence c_mm1 ON c_mm1.concept_id = c.condition_source_concept_id");
-        statements.Where(s => s.Contains("(pregnancy)", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(s => s.Contains("FROM elig_read m", StringComparison.Ordinal));
+        statements.Where(s => s.Contains("(pregnancy)", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(s => s.Contains("FROM elig_read m", StringComparison.Ordinal)
+            && s.Contains("FROM elig_g_condition_occurrence WHERE s_t0_", StringComparison.Ordinal) && !s.Contains("elig_f_condition_occurrence", StringComparison.Ordinal), "the active pregnancy conditions are a flag of the shared condition pass");
         var coded = OmopSqlCompiler.Compile(Population.Trials["NCT06394063"], SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql.Split(";\n");
         coded.Where(s => s.Contains("(coded)", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(s => s.Contains("FROM elig_read m", StringComparison.Ordinal));
-        statements.Concat(coded).Where(s => s.Contains("FROM elig_f_measurement", StringComparison.Ordinal))
-            .Should().OnlyContain(s => s.Contains("TEMP TABLE elig_latest AS", StringComparison.Ordinal) || s.Contains("TEMP TABLE elig_read AS", StringComparison.Ordinal));
+        // Nothing else reads the measurement rows: the shared passes read the CDM table joined to their sets, with no copy first.
+        statements.Concat(coded).Should().NotContain(s => s.Contains("elig_f_measurement", StringComparison.Ordinal));
+        statements.Concat(coded).Where(s => s.Contains("FROM measurement m", StringComparison.Ordinal))
+            .Should().NotBeEmpty().And.OnlyContain(s => s.Contains("TEMP TABLE elig_latest AS", StringComparison.Ordinal) || s.Contains("TEMP TABLE elig_read AS", StringComparison.Ordinal));
     }
 
     [Test]

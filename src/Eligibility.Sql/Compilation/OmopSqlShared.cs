@@ -7,8 +7,9 @@ namespace Eligibility.Sql.Compilation;
 /// <summary>
 /// The part of a run's scripts that does not depend on the trial, written once for every trial compiled together: the
 /// persons, the concept sets (one table per distinct list of codes, whichever trial reads it), the drug strengths and one
-/// pre-filtered copy of each CDM fact table over the union of every trial's concept sets. Each trial's own statements
-/// read these tables and create none of them.
+/// pre-filtered copy of each CDM fact table over the union of every trial's concept sets, and the grouped passes over
+/// those copies computing every trial's grouped leaves. Each trial's own statements read these tables and create none of
+/// them.
 /// </summary>
 internal sealed class OmopSqlShared
 {
@@ -35,6 +36,12 @@ internal sealed class OmopSqlShared
 
     /// <summary>The concept sets some coded or pregnancy leaf reads the latest result of (any content), with the start of the longest window read.</summary>
     public SortedDictionary<string, DateOnly> ReadSets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The grouped passes over each fact table, for every trial's leaves that can be grouped.</summary>
+    public List<OmopSqlWriter.LeafGroup> Groups { get; } = new();
+
+    /// <summary>The judgement targets (lower case <c>TRIAL/ID</c>) of every trial, by number (their index).</summary>
+    public List<string> Targets { get; } = new();
 
     /// <summary>Whether <c>elig_strength</c> has been written.</summary>
     public bool StrengthWritten { get; set; }

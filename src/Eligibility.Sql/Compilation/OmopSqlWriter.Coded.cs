@@ -24,7 +24,6 @@ internal sealed partial class OmopSqlWriter
             var (shortAnswers, shortMeans, _) = ReadParts(concept, lookback, "m.value_text");
             // The latest result with content in a window ending on as-of is the shared latest up to as-of when it lies inside.
             string set = ConceptSet(concept);
-            Fact("measurement");
             shared.ReadSets[set] = shared.ReadSets.TryGetValue(set, out var earliest) && earliest < w.Start ? earliest : w.Start;
             return (
                 $"SELECT m.person_id{string.Concat(shortMeans.Select((c, i) => $", {c} AS a{i.ToString(CultureInfo.InvariantCulture)}"))}"
@@ -116,11 +115,17 @@ internal sealed partial class OmopSqlWriter
         var lookback = ((PregnancyNode)rule).Lookback;
         var (read, answers) = Read(status, lookback);
         string conditions = ConceptSet(condition);
+        // Without local codes, the active conditions are a flag of the shared condition pass (no scan of the rows here).
+        string active = localSetsRead.Count == 0
+            ? $"SELECT person_id FROM elig_g_condition_occurrence WHERE s_{ActiveCondition(conditions)} = 2"
+            : $"""
+              SELECT DISTINCT c.person_id FROM {Fact("condition_occurrence")} c
+                WHERE c.condition_start_date <= {Date(asOf)} AND (c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})
+                  AND {InSet(conditions, "c.condition_concept_id", "c.condition_source_concept_id")}
+              """;
         return $"""
             WITH r AS (SELECT person_id, {AnswerOf(answers, "x")} AS answer FROM ({read}) x),
-            active AS (SELECT DISTINCT c.person_id FROM {Fact("condition_occurrence")} c
-              WHERE c.condition_start_date <= {Date(asOf)} AND (c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})
-                AND {InSet(conditions, "c.condition_concept_id", "c.condition_source_concept_id")})
+            active AS ({active})
             SELECT p.person_id, CASE WHEN p.sex = 'M' THEN 0 WHEN a.person_id IS NOT NULL THEN 2
               WHEN r.answer = 'pregnant' THEN 2 WHEN r.answer = 'not-pregnant' THEN 0 ELSE 1 END AS s, FALSE AS p
             FROM elig_person p LEFT JOIN active a USING (person_id) LEFT JOIN r USING (person_id)

@@ -41,6 +41,7 @@ internal sealed partial class OmopSqlWriter
     {
         if (shared.FactsRead.Count == 0)
         {
+            WriteLatest();
             return;
         }
 
@@ -123,12 +124,15 @@ internal sealed partial class OmopSqlWriter
     private string LatestPerSet(string table, SortedDictionary<string, DateOnly> sets, IReadOnlyList<(string Value, string Alias)> values, string date, string columns, string condition)
     {
         // Each set's rows from the start of the longest window a leaf reads it in: the latest of those is the latest of
-        // every shorter window when it lies inside that window. (The date is parenthesised: the PostgreSQL grammar of the
+        // every shorter window when it lies inside that window. The rows are those of the CDM table joined to the sets
+        // (the rows of the measurement copy so joined, without copying ~all of the table first), or of the copy when some
+        // other leaf reads it anyway. (The date is parenthesised: the PostgreSQL grammar of the
         // parser the text is checked with rejects a date literal followed by an alias.)
+        string measurement = shared.FactsRead.Contains("measurement") ? Fact("measurement") : dialect.Cdm("measurement");
         CreateTable(table + "_sets", string.Join("\nUNION ALL\n", sets.Select(x => $"SELECT {SetId(x.Key)} AS set_id, concept_id, ({Date(x.Value)}) AS first_day FROM {x.Key}")));
         string Matching(string column, string also) => $"""
             SELECT s.set_id, m.person_id, {columns}, m.measurement_id
-                FROM {Fact("measurement")} m JOIN {table}_sets s ON s.concept_id = m.{column}
+                FROM {measurement} m JOIN {table}_sets s ON s.concept_id = m.{column}
                 WHERE {condition} AND m.measurement_date BETWEEN s.first_day AND {Date(asOf)}{also}
             """;
         return dialect.LastInGroup(

@@ -7,16 +7,36 @@ using System.Text.RegularExpressions;
 namespace Eligibility.Sql.Compilation;
 
 /// <summary>
-/// A trial's leaves over the same table computed in one pass: instead of one table per leaf (each a scan of the shared
-/// fact copy), one grouped statement per fact table gives, per person with any row some leaf of the group reads, every
-/// such leaf's <c>s_K</c> and <c>p_K</c> from conditional aggregates (each leaf's own rows, flagged by its own filter);
-/// everyone else has each leaf's absent status, filled in where the statuses are gathered. A leaf reading a concept
-/// with local codes keeps a table of its own (its guard needs every person's row).
+/// The leaves over the same table computed in one pass for every trial compiled together: instead of one table per leaf
+/// (each a scan of the shared fact copy) or one pass per trial, one grouped statement per fact table in the shared
+/// prelude gives, per person with any row some leaf of the group reads, every such leaf's status and pending flag from
+/// conditional aggregates (each leaf's own rows, flagged by its own filter), in columns named by the trial's ordinal and
+/// the leaf's index (<c>s_tT_K</c>, <c>p_tT_K</c>); a leaf written exactly like one already in the group (the same text
+/// but for its name, e.g. the same condition in two trials) reads that leaf's columns. Everyone else has each leaf's
+/// absent status, filled in where each trial gathers its statuses. A leaf reading a concept with local codes keeps a
+/// table of its own (its guard needs every person's row).
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    // The groups of this trial, in the order first used, by key.
-    private readonly List<LeafGroup> groups = new();
+    // The groups of this trial alone (over drug_exposure and the judgement answers), in the order first used, by key.
+    private readonly List<LeafGroup> ownGroups = new();
+
+    /// <summary>
+    /// The fact tables whose leaves of every trial compiled together are computed in one pass in the shared prelude. The
+    /// others (drug_exposure: medication leaves join their concept set tables, each join widening every row of the pass;
+    /// the judgement answers: each trial's targets are its own) keep a pass per trial: a pass's cost grows with its rows
+    /// times its leaves, so one pass over the union only pays where the trials' leaves read the same rows.
+    /// </summary>
+    private static readonly string[] SharedGroups = { "condition_occurrence", "procedure_occurrence" };
+
+    /// <summary>The groups a leaf over <paramref name="key"/> joins: the shared ones or this trial's own.</summary>
+    private List<LeafGroup> GroupsOf(string key) => SharedGroups.Contains(key) ? shared.Groups : ownGroups;
+
+    /// <summary>The group of this key (shared or this trial's own).</summary>
+    private LeafGroup FindGroup(string key) => GroupsOf(key).Find(x => x.Key == key)!;
+
+    // This trial's grouped leaves, by index: the group and the name of the leaf's columns there.
+    private readonly Dictionary<int, (LeafGroup Group, string Name)> groupedLeaves = new();
 
     // Set by a leaf that can be computed in a group: the group and its aggregates and outputs (the body it returns is its
     // own table's, used when it cannot be grouped).
@@ -30,9 +50,13 @@ internal sealed partial class OmopSqlWriter
     /// leaves may widen it, e.g. with more judgement targets), <paramref name="Alias"/> names its rows, <paramref name="Where"/>
     /// is the condition every leaf of the group applies.
     /// </summary>
-    private sealed record LeafGroup(string Key, string Alias, Func<string> Source, string Where)
+    internal sealed record LeafGroup(string Key, string Alias, Func<string> Source, string Where)
     {
-        public List<(int Index, GroupedLeaf Leaf)> Leaves { get; } = new();
+        /// <summary>The distinct leaves, by the name of their columns.</summary>
+        public List<(string Name, GroupedLeaf Leaf)> Leaves { get; } = new();
+
+        /// <summary>The name of each leaf's columns by its text with the name left out, so an identical leaf reads the same columns.</summary>
+        public Dictionary<string, string> ByText { get; } = new(StringComparer.Ordinal);
 
         public List<string> Targets { get; } = new();
     }
@@ -42,18 +66,26 @@ internal sealed partial class OmopSqlWriter
     /// an aggregate over the rows it matches, whose flag is <c>ALIAS.elig_mK</c>), and its status and pending flag over
     /// those aggregates' columns (alias <c>g</c>), with everyone else's status and flag.
     /// </summary>
-    private sealed record GroupedLeaf(string Key, string Match, IReadOnlyList<(string Name, string Expression)> Aggregates, string Status, string Pending, string AbsentStatus, string AbsentPending)
+    internal sealed record GroupedLeaf(string Key, string Match, IReadOnlyList<(string Name, string Expression)> Aggregates, string Status, string Pending, string AbsentStatus, string AbsentPending)
     {
         /// <summary>Columns computed on each row (over the group's source and <see cref="Joins"/>), read by the aggregates as <c>ALIAS.name</c>.</summary>
         public IReadOnlyList<(string Name, string Expression)> Rows { get; init; } = Array.Empty<(string, string)>();
 
         /// <summary>The joins the leaf's row columns and filter read (the same text is joined once per group).</summary>
         public IReadOnlyList<string> Joins { get; init; } = Array.Empty<string>();
+
+        /// <summary>
+        /// Flags the leaf's status reads as <c>g.NAME</c>: whether some row meets the condition (a <c>bool_or</c>), computed
+        /// as one bit of a word per 62 flags of the group OR-ed over the person's rows (<c>bit_or</c>): one aggregate for
+        /// many leaves instead of one each.
+        /// </summary>
+        public IReadOnlyList<(string Name, string Condition)> Bits { get; init; } = Array.Empty<(string, string)>();
     }
 
     /// <summary>The group of this key, made on first use.</summary>
     private LeafGroup Group(string key, string alias, Func<string> source, string where)
     {
+        var groups = GroupsOf(key);
         var g = groups.Find(x => x.Key == key);
         if (g is null)
         {
@@ -64,8 +96,11 @@ internal sealed partial class OmopSqlWriter
         return g;
     }
 
-    /// <summary>The flag column of the node being written in its group's rows.</summary>
-    private string MatchFlag(string alias) => $"{alias}.elig_m{K(currentIndex)}";
+    /// <summary>The flag column of the leaf named <paramref name="name"/> in its group's rows.</summary>
+    private static string MatchFlag(string alias, string name) => $"{alias}.elig_m{name}";
+
+    /// <summary>The name of a leaf's columns in its group, unique among the trials compiled together: <c>tT_K</c>.</summary>
+    private string GroupName(int index) => "t" + K(ordinal) + "_" + K(index);
 
     private static string K(int index) => index.ToString(CultureInfo.InvariantCulture);
 
@@ -81,57 +116,117 @@ internal sealed partial class OmopSqlWriter
     /// <summary><see cref="GroupFindings(string, string, string, string, string, string, bool)"/> with joins the filter and hit read.</summary>
     private void GroupFindings(string fact, string alias, string where, string match, string hit, string undecided, bool absentUnknown, IReadOnlyList<string> joins)
     {
+        grouping = FindingsLeaf(fact, alias, where, match, hit, undecided, absentUnknown, joins, GroupName(currentIndex));
+    }
+
+    /// <summary>A findings leaf's part of the group of <paramref name="fact"/>, its columns named <paramref name="k"/>.</summary>
+    private GroupedLeaf FindingsLeaf(string fact, string alias, string where, string match, string hit, string undecided, bool absentUnknown, IReadOnlyList<string> joins, string k)
+    {
         string table = Fact(fact);
         Group(fact, alias, () => table, where);
-        string flag = MatchFlag(alias);
-        string k = K(currentIndex);
+        string flag = MatchFlag(alias, k);
         var rows = new List<(string, string)> { ($"elig_h{k}", hit) };
-        var aggregates = new List<(string, string)> { ($"h_{k}", $"bool_or(CASE WHEN {flag} THEN {alias}.elig_h{k} END)") };
+        var bits = new List<(string, string)> { ($"h_{k}", $"{flag} AND {alias}.elig_h{k}") };
         string status = $"CASE WHEN g.h_{k} THEN 2 ELSE {(absentUnknown ? 1 : 0)} END";
         if (undecided != "FALSE")
         {
             rows.Add(($"elig_u{k}", undecided));
-            aggregates.Add(($"u_{k}", $"bool_or(CASE WHEN {flag} THEN {alias}.elig_u{k} END)"));
+            bits.Add(($"u_{k}", $"{flag} AND {alias}.elig_u{k}"));
             status = $"CASE WHEN g.h_{k} THEN 2 WHEN g.u_{k} THEN 1 ELSE {(absentUnknown ? 1 : 0)} END";
         }
 
-        grouping = new GroupedLeaf(fact, match, aggregates, status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins };
+        return new GroupedLeaf(fact, match, Array.Empty<(string, string)>(), status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins, Bits = bits };
     }
 
     /// <summary>
-    /// A judgement leaf in the group of the trial's answers: one pass over <c>observation</c> for every target any of
-    /// the trial's judgements reads (the latest 0/1 answer per person and target), then per leaf the answer of its
-    /// innermost target answered (<paramref name="targets"/> innermost first), unless expired.
+    /// Whether a person has a condition of <paramref name="set"/> started by as-of and not ended before it, as the name of
+    /// its columns in the shared condition pass (<c>s_NAME</c> is 2 then), so a rule reading it scans no condition rows
+    /// of its own. A flag written exactly like one already in the pass (the same set in another trial) reads its columns.
+    /// </summary>
+    private string ActiveCondition(string set)
+    {
+        string name = GroupName(currentIndex) + "_active";
+        return AddToGroup(
+            FindingsLeaf(
+                "condition_occurrence",
+                "c",
+                $"c.condition_start_date <= {Date(asOf)}",
+                InSet(set, "c.condition_concept_id", "c.condition_source_concept_id"),
+                $"(c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})",
+                "FALSE",
+                absentUnknown: false,
+                Array.Empty<string>(),
+                name),
+            name);
+    }
+
+    /// <summary>
+    /// A judgement leaf in the group of the trial's answers: one pass over the shared latest answers (<see cref="WriteAnswers"/>)
+    /// of the trial's targets, pivoted into one answer and date per person and target (<c>v_aN</c>, <c>d_aN</c>: at most
+    /// one row per person and target, so the largest is the one), then per leaf the answer of its innermost target
+    /// answered (<paramref name="targets"/> innermost first, each by its number), unless expired. Leaves naming the same
+    /// target read the same columns.
     /// </summary>
     private void GroupJudgement(List<string> targets, Func<string, string> expired)
     {
-        // The latest answer per person and target: on DuckDB one hash aggregate (arg_max by date and row ID) rather than
-        // a window sorting every answer; PostgreSQL and Spark keep the window.
-        var g = Group("observation", "a", () => "(" + dialect.LastInGroup(
-            new[] { "o.person_id", "o.target" },
-            new[] { ("o.v", "v"), ("o.d", "d") },
-            new[] { "o.d", "o.observation_id" },
-            "\n  FROM (SELECT person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d, observation_id"
-            + $"\n    FROM {dialect.Cdm("observation")}"
-            + $"\n    WHERE lower(observation_source_value) IN ({string.Join(", ", groups.Find(x => x.Key == "observation")!.Targets.Select(Text))}) AND observation_date <= {Date(asOf)}"
-            + "\n      AND value_as_number IN (0, 1)) o",
-            "  ") + ")", "TRUE");
-        foreach (string t in targets.Where(t => !g.Targets.Contains(t)))
+        var ids = targets.Select(TargetId).ToList();
+        var g = Group("observation", "a", () => $"(SELECT * FROM {AnswersTable} WHERE target IN ({string.Join(", ", FindGroup("observation").Targets)}))", "TRUE");
+        foreach (string t in ids.Where(t => !g.Targets.Contains(t)))
         {
             g.Targets.Add(t);
         }
 
-        string k = K(currentIndex);
-        string flag = MatchFlag("a");
-        string rank = "CASE a.target " + string.Concat(targets.Select((t, i) => $"WHEN {Text(t)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
-        var aggregates = new List<(string, string)>
+        var aggregates = ids.SelectMany(t => new[]
         {
-            ($"v_{k}", dialect.ArgMinWhere("a.v", rank, flag)),
-            ($"d_{k}", dialect.ArgMinWhere("a.d", rank, flag)),
-        };
-        string v = $"(CASE WHEN {expired($"g.d_{k}")} THEN NULL ELSE g.v_{k} END)";
-        string match = $"a.target IN ({string.Join(", ", targets.Select(Text))})";
+            ($"v_a{t}", $"max(CASE WHEN a.target = {t} THEN a.v END)"),
+            ($"d_a{t}", $"max(CASE WHEN a.target = {t} THEN a.d END)"),
+        }).ToList();
+        string answer = ids.Count == 1 ? $"g.v_a{ids[0]}" : $"COALESCE({string.Join(", ", ids.Select(t => $"g.v_a{t}"))})";
+        string date = ids.Count == 1 ? $"g.d_a{ids[0]}" : "(CASE " + string.Concat(ids.Select(t => $"WHEN g.v_a{t} IS NOT NULL THEN g.d_a{t} ")) + "END)";
+        string v = $"(CASE WHEN {expired(date)} THEN NULL ELSE {answer} END)";
+        string match = $"a.target IN ({string.Join(", ", ids)})";
         grouping = new GroupedLeaf("observation", match, aggregates, $"CASE WHEN {v} IS NULL THEN 1 WHEN {v} = 1 THEN 2 ELSE 0 END", $"{v} IS NULL", "1", "TRUE");
+    }
+
+    /// <summary>The shared table of the latest answer per person and judgement target.</summary>
+    private const string AnswersTable = "elig_answers";
+
+    /// <summary>The number of a judgement target (lower case <c>TRIAL/ID</c>) in <see cref="AnswersTable"/>, made on first use.</summary>
+    private string TargetId(string target)
+    {
+        int i = shared.Targets.IndexOf(target);
+        if (i < 0)
+        {
+            i = shared.Targets.Count;
+            shared.Targets.Add(target);
+        }
+
+        return K(i);
+    }
+
+    /// <summary>
+    /// Per person and judgement target of any trial compiled together, the latest 0/1 answer up to as-of (ties: the
+    /// highest row ID): one pass over <c>observation</c> matching each row's lower-cased source value to the targets'
+    /// numbers once, so each trial's judgements compare integers. On DuckDB one hash aggregate (arg_max by date and row
+    /// ID) rather than a window sorting every answer; PostgreSQL and Spark keep the window.
+    /// </summary>
+    private void WriteAnswers()
+    {
+        if (shared.Targets.Count == 0)
+        {
+            return;
+        }
+
+        Line("-- the judgement targets of every trial, by number, and per person and target the latest answer up to as-of");
+        CreateTable(AnswersTable + "_targets", string.Join("\nUNION ALL\n", shared.Targets.Select((t, i) => $"SELECT {K(i)} AS target, {Text(t)} AS source_value")));
+        CreateTable(AnswersTable, dialect.LastInGroup(
+            new[] { "o.person_id", "o.target" },
+            new[] { ("o.v", "v"), ("o.d", "d") },
+            new[] { "o.d", "o.observation_id" },
+            "\n  FROM (SELECT x.person_id, t.target, x.value_as_number AS v, x.observation_date AS d, x.observation_id"
+            + $"\n    FROM {dialect.Cdm("observation")} x JOIN {AnswersTable}_targets t ON t.source_value = lower(x.observation_source_value)"
+            + $"\n    WHERE x.observation_date <= {Date(asOf)} AND x.value_as_number IN (0, 1)) o",
+            "  "));
     }
 
     /// <summary>Adds the node being written to its group (when it has one and reads no concept with local codes); whether it did.</summary>
@@ -142,8 +237,26 @@ internal sealed partial class OmopSqlWriter
             return false;
         }
 
-        groups.Find(x => x.Key == leaf.Key)!.Leaves.Add((currentIndex, leaf));
+        groupedLeaves.Add(currentIndex, (FindGroup(leaf.Key), AddToGroup(leaf, GroupName(currentIndex))));
         return true;
+    }
+
+    /// <summary>Adds a leaf named <paramref name="name"/> to its group, unless one written the same way is there; the name of the columns to read.</summary>
+    private string AddToGroup(GroupedLeaf leaf, string name)
+    {
+        var g = FindGroup(leaf.Key);
+        string text = string.Join("\n", new[] { leaf.Match, leaf.Status, leaf.Pending, leaf.AbsentStatus, leaf.AbsentPending }
+            .Concat(leaf.Aggregates.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Rows.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Joins)
+            .Concat(leaf.Bits.Select(x => x.Name + " " + x.Condition)))
+            .Replace(name, "#", StringComparison.Ordinal);
+        if (!g.ByText.TryGetValue(text, out string? same))
+        {
+            same = name;
+            g.ByText.Add(text, name);
+            g.Leaves.Add((name, leaf));
+        }
+
+        return same;
     }
 
     /// <summary>
@@ -214,34 +327,45 @@ internal sealed partial class OmopSqlWriter
     private static string GroupTable(LeafGroup g) => "elig_g_" + g.Key;
 
     /// <summary>
-    /// Each group's one statement: the source's rows with each leaf's flag, those some leaf matches, grouped by person
-    /// into every leaf's aggregates, then each leaf's status and pending flag. Groups no leaf joined make no table.
+    /// Each group's one statement (in the shared prelude, for every trial compiled together): the source's rows with each
+    /// leaf's flag, those some leaf matches, grouped by person into every leaf's aggregates, then each leaf's status and
+    /// pending flag. Groups no leaf joined make no table.
     /// </summary>
-    private List<(string Table, List<(int Index, string S, string P)> Columns)> WriteGroups()
+    private void WriteGroups(List<LeafGroup> groups)
     {
-        var made = new List<(string, List<(int, string, string)>)>();
         foreach (var g in groups.Where(g => g.Leaves.Count > 0))
         {
             string a = g.Alias;
-            string flags = string.Concat(g.Leaves.Select(l => $", {l.Leaf.Match} AS elig_m{K(l.Index)}"))
+            string flags = string.Concat(g.Leaves.Select(l => $", {l.Leaf.Match} AS elig_m{l.Name}"))
                 + string.Concat(g.Leaves.SelectMany(l => l.Leaf.Rows).Select(r => $",\n    {r.Expression} AS {r.Name}"));
             string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
             (flags, string source) = Memberships(g, flags, g.Source());
-            string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{K(l.Index)}"));
-            string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).Select(x => $",\n    {x.Expression} AS {x.Name}"));
-            string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{K(l.Index)}, {l.Leaf.Pending} AS p_{K(l.Index)}"));
+            string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{l.Name}"));
+            var bits = g.Leaves.SelectMany(l => l.Leaf.Bits).ToList();
+            string Bit(int i) => $"CAST({(1L << (i % SetsPerWord)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+            var words = bits.Select((b, i) => (b, i)).GroupBy(x => x.i / SetsPerWord).Select(w =>
+                $",\n    bit_or({string.Join("\n      + ", w.Select(x => $"CASE WHEN {x.b.Condition} THEN {Bit(x.i)} ELSE CAST(0 AS BIGINT) END"))}) AS elig_w{K(w.Key)}");
+            string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).DistinctBy(x => x.Name).Select(x => $",\n    {x.Expression} AS {x.Name}"))
+                + string.Concat(words);
+            string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
+            string grouped = $"""
+                  SELECT {a}.person_id{aggregates}
+                  FROM (SELECT {a}.*{flags} FROM {source} {a}{joins} WHERE {g.Where}) {a}
+                  WHERE {any}
+                  GROUP BY {a}.person_id
+                """.TrimEnd();
+            if (bits.Count > 0)
+            {
+                // Each flag read back from its word (a person's row exists only with some row of the group: a word is never NULL).
+                grouped = $"SELECT w.*{string.Concat(bits.Select((b, i) => $",\n    (w.elig_w{K(i / SetsPerWord)} & {Bit(i)}) <> 0 AS {b.Name}"))}\n  FROM (\n{grouped}) w";
+            }
+
             Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
             CreateTable(GroupTable(g), $"""
                 SELECT g.person_id{outputs}
                 FROM (
-                  SELECT {a}.person_id{aggregates}
-                  FROM (SELECT {a}.*{flags} FROM {source} {a}{joins} WHERE {g.Where}) {a}
-                  WHERE {any}
-                  GROUP BY {a}.person_id) g
+                {grouped}) g
                 """);
-            made.Add((GroupTable(g), g.Leaves.Select(l => (l.Index, l.Leaf.AbsentStatus, l.Leaf.AbsentPending)).ToList()));
         }
-
-        return made;
     }
 }

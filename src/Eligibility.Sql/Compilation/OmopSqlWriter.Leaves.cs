@@ -245,7 +245,6 @@ internal sealed partial class OmopSqlWriter
             return LatestScan(set, w);
         }
 
-        Fact("measurement");
         shared.LatestSets[set] = shared.LatestSets.TryGetValue(set, out var earliest) && earliest < w.Start ? earliest : w.Start;
 
         return $"SELECT person_id, v, unit, hi, lo, d FROM {LatestTable} WHERE set_id = {SetId(set)} AND d >= {Date(w.Start)}";
@@ -420,7 +419,7 @@ internal sealed partial class OmopSqlWriter
         if (!onlyIfCurrent && longerThan is null)
         {
             // In the drug_exposure group: the record's set row by its concept, else by its source concept.
-            string k = K(currentIndex);
+            string k = GroupName(currentIndex);
             string a = $"s{k}a", b = $"s{k}b";
             var grouped = Record(c => $"(CASE WHEN {a}.concept_id IS NOT NULL THEN {a}.{c} ELSE {b}.{c} END)");
             var joins = new List<string> { $"\n    LEFT JOIN {set} {a} ON {a}.concept_id = d.drug_concept_id LEFT JOIN {set} {b} ON {b}.concept_id = d.drug_source_concept_id" };

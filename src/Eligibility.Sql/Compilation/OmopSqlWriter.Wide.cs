@@ -19,12 +19,14 @@ internal sealed partial class OmopSqlWriter
     private string WriteWide()
     {
         // The inputs: each group's table (several leaves' columns), then each leaf with a table of its own.
-        var inputs = WriteGroups().Select(g => (g.Table, Alias: g.Table, Columns: g.Columns.Select(c =>
-        {
-            string k = K(c.Index);
-            return $", COALESCE({g.Table}.s_{k}, {c.S}) AS s_{k}, COALESCE({g.Table}.p_{k}, {c.P}) AS p_{k}";
-        }).ToList())).ToList();
-        foreach (var n in nodes.Where(n => !combined.ContainsKey(n.Index) && !groups.Any(g => g.Leaves.Exists(l => l.Index == n.Index))))
+        var inputs = shared.Groups.Concat(ownGroups).Where(g => groupedLeaves.Values.Any(l => l.Group == g)).Select(g => (Table: GroupTable(g), Alias: GroupTable(g), Columns: groupedLeaves
+            .Where(l => l.Value.Group == g).OrderBy(l => l.Key).Select(l =>
+            {
+                string k = K(l.Key), t = GroupTable(g), n = l.Value.Name;
+                var leaf = g.Leaves.Find(x => x.Name == n).Leaf;
+                return $", COALESCE({t}.s_{n}, {leaf.AbsentStatus}) AS s_{k}, COALESCE({t}.p_{n}, {leaf.AbsentPending}) AS p_{k}";
+            }).ToList())).ToList();
+        foreach (var n in nodes.Where(n => !combined.ContainsKey(n.Index) && !groupedLeaves.ContainsKey(n.Index)))
         {
             string k = K(n.Index);
             string x = "x" + k;

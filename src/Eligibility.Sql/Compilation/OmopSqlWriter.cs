@@ -45,13 +45,20 @@ internal sealed partial class OmopSqlWriter
     private readonly Dictionary<int, Combined> combined = new();
     private readonly DateOnly asOf;
     private readonly string trialId;
+
+    // The trial's position among the trials compiled together (names its columns in the shared groups).
+    private readonly int ordinal;
+
+    // The trial's criteria and their root nodes, once written.
+    private readonly List<(CompiledCriterion Criterion, OmopSqlNode Node)> roots = new();
     private readonly IReadOnlyCollection<string> unitCodes;
     private readonly SqlDialectWriter dialect;
 
-    private OmopSqlWriter(string trialId, SqlDialect dialect, OmopSqlOptions options, OmopSqlShared shared)
+    private OmopSqlWriter(string trialId, int ordinal, SqlDialect dialect, OmopSqlOptions options, OmopSqlShared shared)
     {
         this.dialect = SqlDialectWriter.For(dialect, options.CdmSchema);
         this.trialId = trialId;
+        this.ordinal = ordinal;
         this.shared = shared;
         asOf = options.AsOf;
         unitCodes = options.UnitCodes;
@@ -60,8 +67,9 @@ internal sealed partial class OmopSqlWriter
 
     /// <summary>
     /// Writes the trials' scripts: one shared prelude (persons, concept sets, strengths, fact copies over the union of
-    /// their concept sets) and each trial's own statements. Each compilation's script is the prelude followed by its own
-    /// statements, so it runs alone; a runner given the compilations together runs the prelude once.
+    /// their concept sets, the grouped passes over them for every trial's leaves) and each trial's own statements. Each
+    /// compilation's script is the prelude followed by its own statements, so it runs alone; a runner given the
+    /// compilations together runs the prelude once.
     /// </summary>
     public static IReadOnlyList<OmopSqlCompilation> Write(IReadOnlyList<(string TrialId, IReadOnlyList<CompiledCriterion> Criteria)> trials, SqlDialect dialect, OmopSqlOptions options)
     {
@@ -71,7 +79,7 @@ internal sealed partial class OmopSqlWriter
         }
 
         var shared = new OmopSqlShared();
-        var writers = trials.Select(t => new OmopSqlWriter(t.TrialId, dialect, options, shared)).ToList();
+        var writers = trials.Select((t, i) => new OmopSqlWriter(t.TrialId, i, dialect, options, shared)).ToList();
         writers[0].WriteHead(trials.Select(t => t.TrialId).ToList());
         for (int i = 0; i < trials.Count; i++)
         {
@@ -85,6 +93,15 @@ internal sealed partial class OmopSqlWriter
 
         writers[0].sql = shared.Sets;
         writers[0].WriteFacts();
+        writers[0].WriteAnswers();
+        writers[0].WriteGroups(shared.Groups);
+        foreach (var w in writers)
+        {
+            w.sql = w.nodesSql;
+            w.WriteGroups(w.ownGroups);
+            w.WriteResult(w.roots);
+        }
+
         string prelude = shared.Head.ToString() + shared.Sets.ToString();
         return writers.Select(w => new OmopSqlCompilation(w.trialId, prelude, w.nodesSql.ToString(), w.nodes, w.unsupported)).ToList();
     }
@@ -98,19 +115,16 @@ internal sealed partial class OmopSqlWriter
         sql = nodesSql;
     }
 
-    /// <summary>The trial's leaves, elig_state and the attrition, into its own statements (concept sets go to the shared part).</summary>
+    /// <summary>The trial's leaves into its own statements (concept sets and grouped leaves go to the shared part); elig_state and the attrition come after the shared part is written.</summary>
     private void WriteNodes(IReadOnlyList<CompiledCriterion> criteria)
     {
         sql = nodesSql;
-        var roots = new List<(CompiledCriterion Criterion, OmopSqlNode Node)>();
         foreach (var c in criteria)
         {
             var scope = new Scope(c.Info.Id, null);
             var node = WriteNode(c.Rule, c.Info, c.Info.Id, scope, negated: false);
             roots.Add((c, node));
         }
-
-        WriteResult(roots);
     }
 
     /// <summary>A comment line.</summary>
@@ -202,7 +216,7 @@ internal sealed partial class OmopSqlWriter
         {
             var grouped = new OmopSqlNode(index, criterion.Id, criterion.Type, path, rule.Id ?? (path == criterion.Id ? criterion.Id : null), rule.Kind, null) { Negated = negated };
             nodes[index] = grouped;
-            Line($"-- {path} ({rule.Kind}){(rule.Text is { } gt ? ": " + OneLine(gt) : string.Empty)}: in {GroupTable(groups.Find(g => g.Key == grouping!.Key)!)}");
+            Line($"-- {path} ({rule.Kind}){(rule.Text is { } gt ? ": " + OneLine(gt) : string.Empty)}: in {GroupTable(FindGroup(grouping!.Key))}");
             return grouped;
         }
 

@@ -101,12 +101,6 @@ internal abstract class SqlDialectWriter
     /// <summary>A column's name without its table alias (<c>x.person_id</c> → <c>person_id</c>).</summary>
     protected static string Unqualified(string column) => column[(column.LastIndexOf('.') + 1)..];
 
-    /// <summary>
-    /// The value (never NULL) of the row with the smallest rank among the rows meeting <paramref name="condition"/>;
-    /// NULL when none does.
-    /// </summary>
-    public virtual string ArgMinWhere(string value, string rank, string condition) => $"arg_min({value}, {rank}) FILTER (WHERE {condition})";
-
     public virtual string StartsWith(string text, string prefix) => $"starts_with({text}, {prefix})";
 
     /// <summary>Runs of spaces as one, no leading or trailing space.</summary>
@@ -209,8 +203,6 @@ internal sealed class PostgreSqlDialect : SqlDialectWriter
 
     public override string ArgBy(string value, string rank, bool largest) => $"(array_agg({value} ORDER BY {rank}{(largest ? " DESC" : string.Empty)}))[1]";
 
-    public override string ArgMinWhere(string value, string rank, string condition) => $"(array_agg({value} ORDER BY {rank}) FILTER (WHERE {condition}))[1]";
-
     public override string CollapseSpaces(string text) => $"btrim(regexp_replace({text}, ' +', ' ', 'g'), ' ')";
 
     public override string DoubleLiteral(string literal) => $"CAST({literal} AS float8)";
@@ -245,9 +237,6 @@ internal sealed class SparkDialect : SqlDialectWriter
         $"date_add(add_months({date}, CAST({months} AS INTEGER)), CAST({days} AS INTEGER))";
 
     public override string ArgBy(string value, string rank, bool largest) => $"{(largest ? "max_by" : "min_by")}({value}, {rank})";
-
-    // min_by skips the rows whose rank is NULL.
-    public override string ArgMinWhere(string value, string rank, string condition) => $"min_by({value}, CASE WHEN {condition} THEN {rank} END)";
 
     public override string StartsWith(string text, string prefix) => $"(substring({text}, 1, length({prefix})) = {prefix})";
 
