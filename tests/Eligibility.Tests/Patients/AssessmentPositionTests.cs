@@ -14,7 +14,8 @@ namespace Eligibility.Tests.Patients;
 /// </summary>
 public class AssessmentPositionTests
 {
-    private static IEnumerable<TestCaseData> Samples()
+    /// <summary>The sample native records (samples/patients), one test case each; also read by <see cref="NativeOnePassLimitTests"/>.</summary>
+    internal static IEnumerable<TestCaseData> Samples()
     {
         string dir = Path.Combine(InputRobustnessTests.RepositoryRoot(), "samples", "patients");
         return Directory.GetFiles(dir, "*.json").OrderBy(f => f, StringComparer.Ordinal)

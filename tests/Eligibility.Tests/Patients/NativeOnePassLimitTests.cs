@@ -4,7 +4,6 @@ using Eligibility.Diagnostics;
 using Eligibility.Loading;
 using Eligibility.Patients;
 using Eligibility.Shared;
-using Eligibility.Tests.Robustness;
 
 namespace Eligibility.Tests.Patients;
 
@@ -16,14 +15,7 @@ namespace Eligibility.Tests.Patients;
 /// </summary>
 public class NativeOnePassLimitTests
 {
-    private static IEnumerable<TestCaseData> Samples()
-    {
-        string dir = Path.Combine(InputRobustnessTests.RepositoryRoot(), "samples", "patients");
-        return Directory.GetFiles(dir, "*.json").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => new TestCaseData(f).SetArgDisplayNames(Path.GetFileName(f)));
-    }
-
-    [TestCaseSource(nameof(Samples))]
+    [TestCaseSource(typeof(AssessmentPositionTests), nameof(AssessmentPositionTests.Samples))]
     public void A_sample_reads_as_it_does_with_the_check_of_its_own(string file)
     {
         byte[] utf8 = File.ReadAllBytes(file);
