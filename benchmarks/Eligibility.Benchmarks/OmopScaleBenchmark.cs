@@ -23,7 +23,7 @@ namespace Eligibility.Benchmarks;
 /// on the next run (no generation); <c>ELIGIBILITY_OMOP_SLOWEST=N</c> lists N slowest statements per trial (default 5,
 /// 0 for none); <c>ELIGIBILITY_OMOP_EXPLAIN=1</c> prints DuckDB's <c>EXPLAIN ANALYZE</c> of each trial's slowest one
 /// (<c>=elig_state</c>: of the statement making that table);
-/// <c>ELIGIBILITY_OMOP_APART=1</c> compiles and runs each trial alone instead; <c>ELIGIBILITY_OMOP_DEFAULTS=1</c> runs
+/// <c>ELIGIBILITY_OMOP_DUMP=DIR</c> writes the scripts there; <c>ELIGIBILITY_OMOP_APART=1</c> compiles and runs each trial alone instead; <c>ELIGIBILITY_OMOP_DEFAULTS=1</c> runs
 /// the trials compiled together with DuckDB's default settings, not the runner's.
 /// </summary>
 internal static class OmopScaleBenchmark
@@ -111,6 +111,18 @@ internal static class OmopScaleBenchmark
 
                     // The five are compiled together (the same prelude); FIRST=k runs only the first k of them after it.
                     var compilations = OmopSqlCompiler.Compile(trials, SqlDialect.DuckDb, options);
+                    if (Environment.GetEnvironmentVariable(DumpVariable) is { Length: > 0 } dump)
+                    {
+                        Directory.CreateDirectory(dump);
+                        File.WriteAllText(Path.Combine(dump, "prelude.sql"), compilations[0].Prelude);
+                        foreach (var compilation in compilations)
+                        {
+                            File.WriteAllText(Path.Combine(dump, compilation.TrialId + ".sql"), compilation.Body);
+                        }
+
+                        output.WriteLine("scripts written to " + dump + " (" + DumpVariable + ")");
+                    }
+
                     if (int.TryParse(Environment.GetEnvironmentVariable(FirstVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int first) && first < compilations.Count)
                     {
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"running the shared part and the first {first} trial(s) only ({FirstVariable})"));
@@ -203,6 +215,12 @@ internal static class OmopScaleBenchmark
     /// still compiled together, so the shared part is the same): for A/B runs of the shared part and the read-back.
     /// </summary>
     public const string FirstVariable = "ELIGIBILITY_OMOP_FIRST";
+
+    /// <summary>
+    /// The environment variable naming a folder to write the scripts of the trials compiled together into (the shared
+    /// prelude as <c>prelude.sql</c>, each trial's own statements as <c>TRIAL.sql</c>): to study or time statements apart.
+    /// </summary>
+    public const string DumpVariable = "ELIGIBILITY_OMOP_DUMP";
 
     /// <summary>The row of the tables for the statements the trials share (run once before the trials' own).</summary>
     private const string SharedRow = "(shared)";

@@ -138,7 +138,8 @@ internal sealed partial class OmopSqlWriter
         return dialect.LastInGroup(
             new[] { "x.set_id", "x.person_id" },
             values,
-            new[] { date, "x.measurement_id" },
+            date,
+            "x.measurement_id",
             // A record whose source concept is its concept was found by its concept, in the same sets: not found again.
             $"\n    FROM ({Matching("measurement_concept_id", string.Empty)}\n    UNION ALL\n    {Matching("measurement_source_concept_id", "\n      AND (m.measurement_concept_id IS NULL OR m.measurement_source_concept_id <> m.measurement_concept_id)")}) x",
             "    ");

@@ -208,7 +208,7 @@ internal sealed partial class OmopSqlWriter
     /// Per person and judgement target of any trial compiled together, the latest 0/1 answer up to as-of (ties: the
     /// highest row ID): one pass over <c>observation</c> matching each row's lower-cased source value to the targets'
     /// numbers once, so each trial's judgements compare integers. On DuckDB one hash aggregate (arg_max by date and row
-    /// ID) rather than a window sorting every answer; PostgreSQL and Spark keep the window.
+    /// ID as one number) rather than a window sorting every answer; PostgreSQL and Spark keep the window.
     /// </summary>
     private void WriteAnswers()
     {
@@ -222,7 +222,8 @@ internal sealed partial class OmopSqlWriter
         CreateTable(AnswersTable, dialect.LastInGroup(
             new[] { "o.person_id", "o.target" },
             new[] { ("o.v", "v"), ("o.d", "d") },
-            new[] { "o.d", "o.observation_id" },
+            "o.d",
+            "o.observation_id",
             "\n  FROM (SELECT x.person_id, t.target, x.value_as_number AS v, x.observation_date AS d, x.observation_id"
             + $"\n    FROM {dialect.Cdm("observation")} x JOIN {AnswersTable}_targets t ON t.source_value = lower(x.observation_source_value)"
             + $"\n    WHERE x.observation_date <= {Date(asOf)} AND x.value_as_number IN (0, 1)) o",
