@@ -113,7 +113,7 @@ internal static class OmopResults
             + "\nFROM elig_state ORDER BY person_id";
     }
 
-    /// <summary>Persons whose statuses and outcomes share one pair of arrays when read packed.</summary>
+    /// <summary>Persons whose packed statuses and outcomes share one array when read back.</summary>
     private const int BlockRows = 1024;
 
     /// <summary>Runs <see cref="PackedQuery"/> and unpacks its typed columns into rows.</summary>
@@ -126,10 +126,9 @@ internal static class OmopResults
         using var reader = command.ExecuteReader();
         int packs = reader.FieldCount - 2;
         var rows = new List<OmopPatientRow>();
-        // The statuses and outcomes of BlockRows persons share one pair of arrays, each row reading its own slice: a few
-        // large allocations per million persons instead of two small arrays per person for the collector to trace and move.
-        Truth[] truthBlock = Array.Empty<Truth>();
-        Outcome[] outcomeBlock = Array.Empty<Outcome>();
+        // The packed BIGINTs of BlockRows persons share one array, each row decoding its own slice when read (PackedNodes):
+        // a few large allocations per million persons, and no per-node arrays to fill.
+        long[] block = Array.Empty<long>();
         int inBlock = BlockRows;
         while (reader.Read())
         {
@@ -143,26 +142,22 @@ internal static class OmopResults
 
             if (inBlock == BlockRows)
             {
-                truthBlock = new Truth[BlockRows * count];
-                outcomeBlock = new Outcome[BlockRows * count];
+                block = new long[BlockRows * packs];
                 inBlock = 0;
             }
 
-            int at = inBlock * count;
+            int at = inBlock * packs;
             inBlock++;
             for (int p = 0; p < packs; p++)
             {
                 long pack = reader.GetInt64(p + 2);
-                for (int i = p * NodesPerPack; i < Math.Min(count, (p + 1) * NodesPerPack); i++, pack >>= 4)
-                {
-                    int code = (int)(pack & 0xF);
-                    truthBlock[at + i] = (code >> 2) switch { 0 => Truth.False, 1 => Truth.Unknown, 2 => Truth.True, _ => throw new InvalidOperationException($"unexpected status {code >> 2} in the result") };
-                    outcomeBlock[at + i] = (code & 3) switch { 0 => Outcome.Pass, 1 => Outcome.Fail, 2 => Outcome.Review, _ => Outcome.Unknown };
-                }
+                PackedNodes.Check(pack);
+                block[at + p] = pack;
             }
 
             var verdict = reader.GetInt32(1) switch { 0 => Verdict.Eligible, 1 => Verdict.Review, 2 => Verdict.Undetermined, _ => Verdict.Ineligible };
-            rows.Add(new OmopPatientRow(reader.GetInt64(0), verdict, new ArraySegment<Truth>(truthBlock, at, count), new ArraySegment<Outcome>(outcomeBlock, at, count)));
+            var nodes = new PackedNodes(block, at, count);
+            rows.Add(new OmopPatientRow(reader.GetInt64(0), verdict, nodes, nodes));
         }
 
         return rows;
