@@ -161,8 +161,8 @@ internal sealed class DuckDbDialect : SqlDialectWriter
 
     // One hash aggregate instead of sorting every row of every group. The key (date, row ID) is one HUGEINT ordered as the
     // pair: the date's day number times 2^64 plus the row ID moved to 0 .. 2^64 - 1 (a NULL ID as the lowest). A fixed-size
-    // key aggregates faster than a row of two fields (the judgement answers: 3.5-3.9 s against 5.6 s at 1,000,000
-    // persons). The date of the row with the largest key is the largest date, so it needs no arg_max of its own; the
+    // key aggregates faster than a row of two fields (benchmarks/RESULTS.md, ninth round: the judgement answers at
+    // 1,000,000 persons 2.9 s against 3.7-4.1 s). The date of the row with the largest key is the largest date, so it needs no arg_max of its own; the
     // other values are taken by arg_max_null (a NULL value is kept, as the row has it), packed in a struct when several.
     public override string LastInGroup(IReadOnlyList<string> group, IReadOnlyList<(string Value, string Alias)> values, string date, string rowId, string rest, string indent)
     {
