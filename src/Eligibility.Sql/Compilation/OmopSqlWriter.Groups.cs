@@ -75,6 +75,14 @@ internal sealed partial class OmopSqlWriter
         public IReadOnlyList<string> Joins { get; init; } = Array.Empty<string>();
 
         /// <summary>
+        /// Concept sets whose row of each record the leaf reads: <c>A.column</c> the set's row by the record's concept,
+        /// <c>B.column</c> by its source concept, and <c>A.concept_id IS NOT NULL</c> whether there is one (columns
+        /// <c>member</c>, <c>ext_months</c>, <c>ext_days</c>), joined on the row's columns <c>Concept</c> and <c>Source</c>.
+        /// The group joins one table of every such set's rows instead of two joins per set (<see cref="SetRows"/>).
+        /// </summary>
+        public IReadOnlyList<(string Set, string A, string B, string Concept, string Source)> SetRowsRead { get; init; } = Array.Empty<(string, string, string, string, string)>();
+
+        /// <summary>
         /// Flags the leaf's status reads as <c>g.NAME</c>: whether some row meets the condition (a <c>bool_or</c>), computed
         /// as one bit of a word per 62 flags of the group OR-ed over the person's rows (<c>bit_or</c>): one aggregate for
         /// many leaves instead of one each.
@@ -248,6 +256,7 @@ internal sealed partial class OmopSqlWriter
         var g = FindGroup(leaf.Key);
         string text = string.Join("\n", new[] { leaf.Match, leaf.Status, leaf.Pending, leaf.AbsentStatus, leaf.AbsentPending }
             .Concat(leaf.Aggregates.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Rows.Select(x => x.Name + " " + x.Expression)).Concat(leaf.Joins)
+            .Concat(leaf.SetRowsRead.Select(x => $"{x.Set} {x.A} {x.B} {x.Concept} {x.Source}"))
             .Concat(leaf.Bits.Select(x => x.Name + " " + x.Condition)))
             .Replace(name, "#", StringComparison.Ordinal);
         if (!g.ByText.TryGetValue(text, out string? same))
@@ -324,6 +333,67 @@ internal sealed partial class OmopSqlWriter
             """.TrimEnd());
     }
 
+    /// <summary>The columns of a concept set's row that leaves read by record (<see cref="GroupedLeaf.SetRowsRead"/>).</summary>
+    private static readonly string[] SetRowColumns = { "member", "ext_months", "ext_days" };
+
+    /// <summary>
+    /// The rows of the concept sets the group's leaves read per record (<see cref="GroupedLeaf.SetRowsRead"/>) from one
+    /// table, <c>elig_mv_TABLE</c>: per concept in any of those sets, a bit per set in BIGINT words <c>kW</c> and the set's
+    /// <c>member_I</c>, <c>ext_months_I</c> and <c>ext_days_I</c> (a set holds a concept at most once, with its member's
+    /// own length). The group's rows are joined to it twice, by concept and by source concept (a LEFT JOIN on its unique
+    /// concept ID: each row stays one row), instead of twice per set. A leaf's <c>A.concept_id IS NOT NULL</c> becomes the
+    /// set's bit of the first join's word and <c>A.column</c> the set's column of the first join; <c>B</c> the same with the
+    /// second. The same answers as the two joins per set: the bit is set exactly when the set has a row for that concept,
+    /// and the columns are that row's.
+    /// </summary>
+    /// <returns>The text with every such read replaced, and the two joins (empty when no leaf reads set rows).</returns>
+    private (string Text, string Joins) SetRows(LeafGroup g, string text)
+    {
+        var read = g.Leaves.SelectMany(l => l.Leaf.SetRowsRead).ToList();
+        if (read.Count == 0)
+        {
+            return (text, string.Empty);
+        }
+
+        var on = read.Select(r => (r.Concept, r.Source)).Distinct().ToList();
+        if (on.Count != 1)
+        {
+            throw new InvalidOperationException($"the leaves over {g.Key} read concept set rows by different columns");
+        }
+
+        var sets = read.Select(r => r.Set).Distinct().ToList();
+        string Bit(int i) => $"CAST({(1L << (i % SetsPerWord)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+        int words = ((sets.Count - 1) / SetsPerWord) + 1;
+        string table = "elig_mv_" + g.Key;
+        string a = g.Alias;
+        string keys = string.Concat(Enumerable.Range(0, words).Select(w =>
+            $", bit_or(CASE{string.Concat(Enumerable.Range(0, sets.Count).Where(i => i / SetsPerWord == w).Select(i => $" WHEN u.elig_set = {K(i)} THEN {Bit(i)}"))} ELSE CAST(0 AS BIGINT) END) AS k{K(w)}"));
+        string values = string.Concat(Enumerable.Range(0, sets.Count).SelectMany(i => SetRowColumns.Select(c => $", max(CASE WHEN u.elig_set = {K(i)} THEN u.{c} END) AS {c}_{K(i)}")));
+        Line($"-- the rows of the concept sets the leaves over {g.Key} read per record, a bit and the columns per set");
+        CreateTable(table, $"""
+            SELECT u.concept_id{keys}{values}
+            FROM ({string.Join("\nUNION ALL ", sets.Select((s, i) => $"SELECT {K(i)} AS elig_set, concept_id, {string.Join(", ", SetRowColumns)} FROM {s}"))}) u
+            WHERE u.concept_id IS NOT NULL
+            GROUP BY u.concept_id
+            """);
+        foreach (var r in read.DistinctBy(r => r.A))
+        {
+            int i = sets.IndexOf(r.Set);
+            foreach (var (alias, join) in new[] { (r.A, a + "_mv0"), (r.B, a + "_mv1") })
+            {
+                string name = Regex.Escape(alias);
+                text = Regex.Replace(text, $@"\b{name}\.concept_id IS NOT NULL", $"((COALESCE({join}.k{K(i / SetsPerWord)}, 0) & {Bit(i)}) <> 0)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+                text = Regex.Replace(text, $@"\b{name}\.({string.Join("|", SetRowColumns)})\b", m => $"{join}.{m.Groups[1].Value}_{K(i)}", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+                if (Regex.IsMatch(text, $@"\b{name}\.", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)))
+                {
+                    throw new InvalidOperationException($"a leaf over {g.Key} reads a column of {alias} that the set rows' table does not have");
+                }
+            }
+        }
+
+        return (text, $"\n    LEFT JOIN {table} {a}_mv0 ON {a}_mv0.concept_id = {on[0].Concept} LEFT JOIN {table} {a}_mv1 ON {a}_mv1.concept_id = {on[0].Source}");
+    }
+
     /// <summary>The name of a group's table.</summary>
     private static string GroupTable(LeafGroup g) => "elig_g_" + g.Key;
 
@@ -341,6 +411,8 @@ internal sealed partial class OmopSqlWriter
                 + string.Concat(g.Leaves.SelectMany(l => l.Leaf.Rows).Select(r => $",\n    {r.Expression} AS {r.Name}"));
             string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
             (flags, string source) = Memberships(g, flags, g.Source());
+            (flags, string rowJoins) = SetRows(g, flags);
+            joins += rowJoins;
             string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{l.Name}"));
             var bits = g.Leaves.SelectMany(l => l.Leaf.Bits).ToList();
             string Bit(int i) => $"CAST({(1L << (i % SetsPerWord)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";

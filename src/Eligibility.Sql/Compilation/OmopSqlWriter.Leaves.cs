@@ -422,13 +422,15 @@ internal sealed partial class OmopSqlWriter
             string k = GroupName(currentIndex);
             string a = $"s{k}a", b = $"s{k}b";
             var grouped = Record(c => $"(CASE WHEN {a}.concept_id IS NOT NULL THEN {a}.{c} ELSE {b}.{c} END)");
-            var joins = new List<string> { $"\n    LEFT JOIN {set} {a} ON {a}.concept_id = d.drug_concept_id LEFT JOIN {set} {b} ON {b}.concept_id = d.drug_source_concept_id" };
+            var joins = new List<string>();
             if (((MedicationNode)rule).Dose is not null)
             {
                 joins.Add(StrengthJoin());
             }
 
+            // The set's rows come from the group's one table of them (SetRows), not two joins of this set per leaf.
             GroupFindings("drug_exposure", "d", $"d.drug_exposure_start_date <= {Date(asOf)}", $"({a}.concept_id IS NOT NULL OR {b}.concept_id IS NOT NULL)", grouped.Dosed, grouped.Undecided, absentUnknown, joins);
+            grouping = grouping! with { SetRowsRead = new[] { (set, a, b, "d.drug_concept_id", "d.drug_source_concept_id") } };
         }
 
         string records = $"""
