@@ -85,7 +85,9 @@ public sealed class CompilerTests
         grouped.Should().Contain("LEFT JOIN elig_mm_condition_occurrence c_mm0 ON c_mm0.concept_id = c.condition_concept_id");
         grouped.Should().Contain("LEFT JOIN elig_mm_condition_occurrence c_mm1 ON c_mm1.concept_id = c.condition_source_concept_id");
         statements.Where(s => s.Contains("(pregnancy)", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(s => s.Contains("FROM elig_read m", StringComparison.Ordinal)
-            && s.Contains("FROM elig_g_condition_occurrence WHERE s_t0_", StringComparison.Ordinal) && !s.Contains("elig_f_condition_occurrence", StringComparison.Ordinal), "the active pregnancy conditions are a flag of the shared condition pass");
+            && s.Contains("FROM elig_g_condition_occurrence WHERE CASE WHEN ((elig_g_condition_occurrence.elig_w0 & ", StringComparison.Ordinal) && !s.Contains("elig_f_condition_occurrence", StringComparison.Ordinal), "the active pregnancy conditions are a flag of the shared condition pass");
+        // The findings leaves' statuses are read from the pass's words by the wide table: the pass keeps no column per leaf.
+        grouped.Should().Contain("SELECT g.person_id, g.elig_w0").And.NotContain(" AS s_t");
         var coded = OmopSqlCompiler.Compile(Population.Trials["NCT06394063"], SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql.Split(";\n");
         coded.Where(s => s.Contains("(coded)", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(s => s.Contains("FROM elig_read m", StringComparison.Ordinal));
         // Nothing else reads the measurement rows: the shared passes read the CDM table joined to their sets, with no copy first.

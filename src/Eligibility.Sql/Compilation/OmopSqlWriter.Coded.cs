@@ -117,7 +117,7 @@ internal sealed partial class OmopSqlWriter
         string conditions = ConceptSet(condition);
         // Without local codes, the active conditions are a flag of the shared condition pass (no scan of the rows here).
         string active = localSetsRead.Count == 0
-            ? $"SELECT person_id FROM elig_g_condition_occurrence WHERE s_{ActiveCondition(conditions)} = 2"
+            ? $"SELECT person_id FROM elig_g_condition_occurrence WHERE {StatusFromWords(FindGroup("condition_occurrence"), ActiveCondition(conditions), "elig_g_condition_occurrence")} = 2"
             : $"""
               SELECT DISTINCT c.person_id FROM {Fact("condition_occurrence")} c
                 WHERE c.condition_start_date <= {Date(asOf)} AND (c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})

@@ -88,6 +88,15 @@ internal sealed partial class OmopSqlWriter
         /// many leaves instead of one each.
         /// </summary>
         public IReadOnlyList<(string Name, string Condition)> Bits { get; init; } = Array.Empty<(string, string)>();
+
+        /// <summary>
+        /// Whether the status is read from the group table's words: <see cref="Status"/> is a <c>CASE</c> over the leaf's
+        /// own <see cref="Bits"/> (<c>g.NAME</c>) whose <c>ELSE</c> is <see cref="AbsentStatus"/>, and the pending flag
+        /// is <c>FALSE</c> for everyone. The group table then keeps the words (<c>elig_wW</c>) rather than a status and a
+        /// flag column per leaf, and the wide table computes the status from them (<see cref="StatusFromWords"/>); a
+        /// person without a row has NULL words, so the <c>CASE</c> falls to its <c>ELSE</c>, the absent status.
+        /// </summary>
+        public bool ReadFromWords { get; init; }
     }
 
     /// <summary>The group of this key, made on first use.</summary>
@@ -143,7 +152,7 @@ internal sealed partial class OmopSqlWriter
             status = $"CASE WHEN g.h_{k} THEN 2 WHEN g.u_{k} THEN 1 ELSE {(absentUnknown ? 1 : 0)} END";
         }
 
-        return new GroupedLeaf(fact, match, Array.Empty<(string, string)>(), status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins, Bits = bits };
+        return new GroupedLeaf(fact, match, Array.Empty<(string, string)>(), status, "FALSE", absentUnknown ? "1" : "0", "FALSE") { Rows = rows, Joins = joins, Bits = bits, ReadFromWords = true };
     }
 
     /// <summary>
@@ -394,6 +403,36 @@ internal sealed partial class OmopSqlWriter
         return (text, $"\n    LEFT JOIN {table} {a}_mv0 ON {a}_mv0.concept_id = {on[0].Concept} LEFT JOIN {table} {a}_mv1 ON {a}_mv1.concept_id = {on[0].Source}");
     }
 
+    /// <summary>Each flag of the group's leaves by name, with its number in the order <see cref="WriteGroups"/> packs them into words.</summary>
+    private static Dictionary<string, int> BitNumbers(LeafGroup g) =>
+        g.Leaves.SelectMany(l => l.Leaf.Bits).Select((b, i) => (b.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+
+    /// <summary>A flag's bit as a BIGINT literal.</summary>
+    private static string BitLiteral(int number) => $"CAST({(1L << (number % SetsPerWord)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+
+    /// <summary>A flag read from the group table's words under <paramref name="table"/>: NULL for a person without a row.</summary>
+    private static string FlagFromWords(string table, int number) => $"(({table}.elig_w{K(number / SetsPerWord)} & {BitLiteral(number)}) <> 0)";
+
+    /// <summary>The leaf's flags in its status (<c>g.NAME</c>).</summary>
+    private static readonly Regex StatusFlag = new(@"\bg\.(?<name>[hu]_\w+)\b", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// The status of the word leaf <paramref name="name"/> of group <paramref name="g"/> (<see cref="GroupedLeaf.ReadFromWords"/>)
+    /// over its group table under <paramref name="table"/>: its <c>CASE</c> with each flag read from the words. Every person
+    /// gets the leaf's status, the absent status when the table has no row for them.
+    /// </summary>
+    private static string StatusFromWords(LeafGroup g, string name, string table)
+    {
+        var leaf = g.Leaves.Find(x => x.Name == name).Leaf;
+        if (!leaf.ReadFromWords)
+        {
+            throw new InvalidOperationException($"the leaf {name} over {g.Key} has status columns, not words");
+        }
+
+        var numbers = BitNumbers(g);
+        return StatusFlag.Replace(leaf.Status, m => FlagFromWords(table, numbers[m.Groups["name"].Value]));
+    }
+
     /// <summary>The name of a group's table.</summary>
     private static string GroupTable(LeafGroup g) => "elig_g_" + g.Key;
 
@@ -415,22 +454,26 @@ internal sealed partial class OmopSqlWriter
             joins += rowJoins;
             string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{l.Name}"));
             var bits = g.Leaves.SelectMany(l => l.Leaf.Bits).ToList();
-            string Bit(int i) => $"CAST({(1L << (i % SetsPerWord)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+            string Bit(int i) => BitLiteral(i);
             var words = bits.Select((b, i) => (b, i)).GroupBy(x => x.i / SetsPerWord).Select(w =>
                 $",\n    bit_or({string.Join("\n      + ", w.Select(x => $"CASE WHEN {x.b.Condition} THEN {Bit(x.i)} ELSE CAST(0 AS BIGINT) END"))}) AS elig_w{K(w.Key)}");
             string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).DistinctBy(x => x.Name).Select(x => $",\n    {x.Expression} AS {x.Name}"))
                 + string.Concat(words);
-            string outputs = string.Concat(g.Leaves.Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
+            // Word leaves keep only the words (read by StatusFromWords); the others a status and a flag column each.
+            var wordBits = g.Leaves.Where(l => l.Leaf.ReadFromWords).SelectMany(l => l.Leaf.Bits).Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+            string outputs = string.Concat(Enumerable.Range(0, wordBits.Count == 0 ? 0 : ((bits.Count - 1) / SetsPerWord) + 1).Select(w => $", g.elig_w{K(w)}"))
+                + string.Concat(g.Leaves.Where(l => !l.Leaf.ReadFromWords).Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
             string grouped = $"""
                   SELECT {a}.person_id{aggregates}
                   FROM (SELECT {a}.*{flags} FROM {source} {a}{joins} WHERE {g.Where}) {a}
                   WHERE {any}
                   GROUP BY {a}.person_id
                 """.TrimEnd();
-            if (bits.Count > 0)
+            if (bits.Any(b => !wordBits.Contains(b.Name)))
             {
-                // Each flag read back from its word (a person's row exists only with some row of the group: a word is never NULL).
-                grouped = $"SELECT w.*{string.Concat(bits.Select((b, i) => $",\n    (w.elig_w{K(i / SetsPerWord)} & {Bit(i)}) <> 0 AS {b.Name}"))}\n  FROM (\n{grouped}) w";
+                // Each flag a status column reads, back from its word (a person's row exists only with some row of the
+                // group: a word is never NULL).
+                grouped = $"SELECT w.*{string.Concat(bits.Select((b, i) => (b, i)).Where(x => !wordBits.Contains(x.b.Name)).Select(x => $",\n    (w.elig_w{K(x.i / SetsPerWord)} & {Bit(x.i)}) <> 0 AS {x.b.Name}"))}\n  FROM (\n{grouped}) w";
             }
 
             Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
