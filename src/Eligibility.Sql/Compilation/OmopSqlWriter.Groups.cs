@@ -371,12 +371,11 @@ internal sealed partial class OmopSqlWriter
         }
 
         var sets = read.Select(r => r.Set).Distinct().ToList();
-        string Bit(int i) => $"CAST({(1L << (i % SetsPerWord)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
         int words = ((sets.Count - 1) / SetsPerWord) + 1;
         string table = "elig_mv_" + g.Key;
         string a = g.Alias;
         string keys = string.Concat(Enumerable.Range(0, words).Select(w =>
-            $", bit_or(CASE{string.Concat(Enumerable.Range(0, sets.Count).Where(i => i / SetsPerWord == w).Select(i => $" WHEN u.elig_set = {K(i)} THEN {Bit(i)}"))} ELSE CAST(0 AS BIGINT) END) AS k{K(w)}"));
+            $", bit_or(CASE{string.Concat(Enumerable.Range(0, sets.Count).Where(i => i / SetsPerWord == w).Select(i => $" WHEN u.elig_set = {K(i)} THEN {BitLiteral(i)}"))} ELSE CAST(0 AS BIGINT) END) AS k{K(w)}"));
         string values = string.Concat(Enumerable.Range(0, sets.Count).SelectMany(i => SetRowColumns.Select(c => $", max(CASE WHEN u.elig_set = {K(i)} THEN u.{c} END) AS {c}_{K(i)}")));
         Line($"-- the rows of the concept sets the leaves over {g.Key} read per record, a bit and the columns per set");
         CreateTable(table, $"""
@@ -391,7 +390,7 @@ internal sealed partial class OmopSqlWriter
             foreach (var (alias, join) in new[] { (r.A, a + "_mv0"), (r.B, a + "_mv1") })
             {
                 string name = Regex.Escape(alias);
-                text = Regex.Replace(text, $@"\b{name}\.concept_id IS NOT NULL", $"((COALESCE({join}.k{K(i / SetsPerWord)}, 0) & {Bit(i)}) <> 0)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+                text = Regex.Replace(text, $@"\b{name}\.concept_id IS NOT NULL", $"((COALESCE({join}.k{K(i / SetsPerWord)}, 0) & {BitLiteral(i)}) <> 0)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
                 text = Regex.Replace(text, $@"\b{name}\.({string.Join("|", SetRowColumns)})\b", m => $"{join}.{m.Groups[1].Value}_{K(i)}", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
                 if (Regex.IsMatch(text, $@"\b{name}\.", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)))
                 {
@@ -453,15 +452,19 @@ internal sealed partial class OmopSqlWriter
             (flags, string rowJoins) = SetRows(g, flags);
             joins += rowJoins;
             string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{l.Name}"));
+            if (g.Leaves.FirstOrDefault(l => l.Leaf.Bits.Count > 0 && !l.Leaf.ReadFromWords) is { Leaf: not null } flagged)
+            {
+                throw new InvalidOperationException($"the leaf {flagged.Name} over {g.Key} has flags but a status of its own");
+            }
+
             var bits = g.Leaves.SelectMany(l => l.Leaf.Bits).ToList();
-            string Bit(int i) => BitLiteral(i);
             var words = bits.Select((b, i) => (b, i)).GroupBy(x => x.i / SetsPerWord).Select(w =>
-                $",\n    bit_or({string.Join("\n      + ", w.Select(x => $"CASE WHEN {x.b.Condition} THEN {Bit(x.i)} ELSE CAST(0 AS BIGINT) END"))}) AS elig_w{K(w.Key)}");
+                $",\n    bit_or({string.Join("\n      + ", w.Select(x => $"CASE WHEN {x.b.Condition} THEN {BitLiteral(x.i)} ELSE CAST(0 AS BIGINT) END"))}) AS elig_w{K(w.Key)}");
             string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).DistinctBy(x => x.Name).Select(x => $",\n    {x.Expression} AS {x.Name}"))
                 + string.Concat(words);
-            // Word leaves keep only the words (read by StatusFromWords); the others a status and a flag column each.
-            var wordBits = g.Leaves.Where(l => l.Leaf.ReadFromWords).SelectMany(l => l.Leaf.Bits).Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
-            string outputs = string.Concat(Enumerable.Range(0, wordBits.Count == 0 ? 0 : ((bits.Count - 1) / SetsPerWord) + 1).Select(w => $", g.elig_w{K(w)}"))
+            // The flag words (each word leaf's status is read from them, StatusFromWords); the other leaves a status and a
+            // flag column each.
+            string outputs = string.Concat(Enumerable.Range(0, bits.Count == 0 ? 0 : ((bits.Count - 1) / SetsPerWord) + 1).Select(w => $", g.elig_w{K(w)}"))
                 + string.Concat(g.Leaves.Where(l => !l.Leaf.ReadFromWords).Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
             string grouped = $"""
                   SELECT {a}.person_id{aggregates}
@@ -469,13 +472,6 @@ internal sealed partial class OmopSqlWriter
                   WHERE {any}
                   GROUP BY {a}.person_id
                 """.TrimEnd();
-            if (bits.Any(b => !wordBits.Contains(b.Name)))
-            {
-                // Each flag a status column reads, back from its word (a person's row exists only with some row of the
-                // group: a word is never NULL).
-                grouped = $"SELECT w.*{string.Concat(bits.Select((b, i) => (b, i)).Where(x => !wordBits.Contains(x.b.Name)).Select(x => $",\n    (w.elig_w{K(x.i / SetsPerWord)} & {Bit(x.i)}) <> 0 AS {x.b.Name}"))}\n  FROM (\n{grouped}) w";
-            }
-
             Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
             CreateTable(GroupTable(g), $"""
                 SELECT g.person_id{outputs}
