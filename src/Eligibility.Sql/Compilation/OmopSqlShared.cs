@@ -31,6 +31,12 @@ internal sealed class OmopSqlShared
     /// <summary>The fact tables some trial's leaves read, in the order first read.</summary>
     public List<string> FactsRead { get; } = new();
 
+    /// <summary>
+    /// The fact tables of <see cref="FactsRead"/> whose only reader is their shared grouped pass: no copy is made of them,
+    /// the pass reads the same rows straight from the CDM table (the copy's filter as a subquery).
+    /// </summary>
+    public HashSet<string> FactsInlined { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The concept sets whose latest numeric measurement some leaf reads, with the start of the longest window read.</summary>
     public SortedDictionary<string, DateOnly> LatestSets { get; } = new(StringComparer.Ordinal);
 

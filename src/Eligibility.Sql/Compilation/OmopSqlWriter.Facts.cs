@@ -36,7 +36,42 @@ internal sealed partial class OmopSqlWriter
         return "elig_f_" + table;
     }
 
-    /// <summary>The concept IDs of every concept set, then the pre-filtered copy of each fact table read.</summary>
+    /// <summary>
+    /// What a grouped pass over <paramref name="table"/> reads: its shared copy, or, when the pass is the copy's only reader
+    /// (<see cref="OmopSqlShared.FactsInlined"/>), the same rows as a subquery of the CDM table: writing a copy read once
+    /// would cost a pass of its own.
+    /// </summary>
+    private string FactSource(string table) => shared.FactsInlined.Contains(table) ? $"({FactRows(table)})" : "elig_f_" + table;
+
+    /// <summary>The rows of a fact table in any concept set, with the columns the leaves read.</summary>
+    private string FactRows(string table)
+    {
+        var (_, concept, source, columns) = FactTables.Single(f => f.Table == table);
+        return $"""
+            SELECT {columns} FROM {dialect.Cdm(table)}
+            WHERE {concept} IN (SELECT concept_id FROM elig_sets) OR {source} IN (SELECT concept_id FROM elig_sets)
+            """;
+    }
+
+    /// <summary>
+    /// Notes the fact tables read only by their shared grouped pass (<see cref="OmopSqlShared.FactsInlined"/>): those of the
+    /// shared groups whose copy no trial's statement names (<paramref name="written"/>, every trial's statements so far;
+    /// the grouped passes are written after the copies, and a node that joined its group wrote no statement).
+    /// </summary>
+    private static void NoteInlinedFacts(OmopSqlShared shared, IEnumerable<string> written)
+    {
+        var texts = written.ToList();
+        foreach (var g in shared.Groups.Where(g => g.Leaves.Count > 0 && shared.FactsRead.Contains(g.Key)))
+        {
+            var name = new System.Text.RegularExpressions.Regex(@"\belig_f_" + g.Key + @"\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+            if (!texts.Any(t => name.IsMatch(t)))
+            {
+                shared.FactsInlined.Add(g.Key);
+            }
+        }
+    }
+
+    /// <summary>The concept IDs of every concept set, then the pre-filtered copy of each fact table read (but those inlined).</summary>
     private void WriteFacts()
     {
         if (shared.FactsRead.Count == 0)
@@ -50,12 +85,9 @@ internal sealed partial class OmopSqlWriter
         CreateTable("elig_sets", tables.Count == 0
             ? $"SELECT {dialect.TypedNull("INTEGER")} AS concept_id WHERE FALSE"
             : string.Join("\nUNION\n", tables.Select(t => $"SELECT concept_id FROM {t}")));
-        foreach (var (table, concept, source, columns) in FactTables.Where(f => shared.FactsRead.Contains(f.Table)))
+        foreach (var (table, _, _, _) in FactTables.Where(f => shared.FactsRead.Contains(f.Table) && !shared.FactsInlined.Contains(f.Table)))
         {
-            CreateTable("elig_f_" + table, $"""
-                SELECT {columns} FROM {dialect.Cdm(table)}
-                WHERE {concept} IN (SELECT concept_id FROM elig_sets) OR {source} IN (SELECT concept_id FROM elig_sets)
-                """);
+            CreateTable("elig_f_" + table, FactRows(table));
         }
 
         WriteLatest();

@@ -139,8 +139,8 @@ internal sealed partial class OmopSqlWriter
     /// <summary>A findings leaf's part of the group of <paramref name="fact"/>, its columns named <paramref name="k"/>.</summary>
     private GroupedLeaf FindingsLeaf(string fact, string alias, string where, string match, string hit, string undecided, bool absentUnknown, IReadOnlyList<string> joins, string k)
     {
-        string table = Fact(fact);
-        Group(fact, alias, () => table, where);
+        Fact(fact);
+        Group(fact, alias, () => FactSource(fact), where);
         string flag = MatchFlag(alias, k);
         var rows = new List<(string, string)> { ($"elig_h{k}", hit) };
         var bits = new List<(string, string)> { ($"h_{k}", $"{flag} AND {alias}.elig_h{k}") };
@@ -247,15 +247,27 @@ internal sealed partial class OmopSqlWriter
             "  "));
     }
 
-    /// <summary>Adds the node being written to its group (when it has one and reads no concept with local codes); whether it did.</summary>
+    /// <summary>
+    /// Adds the node being written to its group (when it has one); whether it did. A leaf reading concepts with local codes
+    /// joins a shared group too (conditions, procedures: then no statement but their pass reads the fact table, which
+    /// needs no copy, <see cref="NoteInlinedFacts"/>): its guard (unknown for everyone when one of them has none of its
+    /// codes in the database) is applied where its wide table reads its status (<see cref="GuardGrouped"/>). In a trial's
+    /// own drug pass such a leaf keeps its table: measured on 1,000,000 persons, one more leaf there cost the pass 2 s
+    /// where its own table took 0.5 s.
+    /// </summary>
     private bool JoinGroup()
     {
-        if (grouping is not { } leaf || localSetsRead.Count > 0)
+        if (grouping is not { } leaf || (localSetsRead.Count > 0 && !SharedGroups.Contains(leaf.Key)))
         {
             return false;
         }
 
         groupedLeaves.Add(currentIndex, (FindGroup(leaf.Key), AddToGroup(leaf, GroupName(currentIndex))));
+        if (localSetsRead.Count > 0)
+        {
+            groupGuards.Add(currentIndex, localSetsRead.ToList());
+        }
+
         return true;
     }
 

@@ -22,6 +22,9 @@ internal sealed partial class OmopSqlWriter
     // The concept sets with local codes the node being written reads (cleared before each node's body).
     private readonly List<string> localSetsRead = new();
 
+    // The concept sets with local codes each grouped leaf reads, by index (their guard is applied in the wide table).
+    private readonly Dictionary<int, List<string>> groupGuards = new();
+
     /// <summary>Notes that the node being written reads this concept set (which has local codes when it is in <see cref="OmopSqlShared.LocalSets"/>).</summary>
     private void NoteSetRead(string table)
     {
@@ -42,10 +45,23 @@ internal sealed partial class OmopSqlWriter
             return body;
         }
 
-        string found = string.Join(" AND ", localSetsRead.Select(t => $"EXISTS (SELECT 1 FROM {t})"));
+        string found = Found(localSetsRead);
         return $"""
             SELECT person_id, CASE WHEN {found} THEN s ELSE 1 END AS s, p AND {found} AS p FROM (
             {body}){dialect.DerivedAlias("g")}
             """;
     }
+
+    /// <summary>Whether each of these concept sets with local codes has a concept in the database (an expression, computed once per statement).</summary>
+    private static string Found(IEnumerable<string> sets) => string.Join(" AND ", sets.Select(t => $"EXISTS (SELECT 1 FROM {t})"));
+
+    /// <summary>
+    /// A grouped leaf's status and pending flag as its wide table reads them, guarded like <see cref="GuardLocalSets"/>
+    /// when the leaf reads concepts with local codes: unknown for everyone (and not pending) when one of them has none of
+    /// its codes in the database.
+    /// </summary>
+    private (string Status, string Pending) GuardGrouped(int index, string status, string pending) =>
+        groupGuards.TryGetValue(index, out var sets)
+            ? ($"CASE WHEN {Found(sets)} THEN {status} ELSE 1 END", $"({pending}) AND {Found(sets)}")
+            : (status, pending);
 }

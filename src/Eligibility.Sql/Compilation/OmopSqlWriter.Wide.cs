@@ -24,9 +24,9 @@ internal sealed partial class OmopSqlWriter
             {
                 string k = K(l.Key), t = GroupTable(g), n = l.Value.Name;
                 var leaf = g.Leaves.Find(x => x.Name == n).Leaf;
-                return leaf.ReadFromWords
-                    ? $", {StatusFromWords(g, n, t)} AS s_{k}, {leaf.Pending} AS p_{k}"
-                    : $", COALESCE({t}.s_{n}, {leaf.AbsentStatus}) AS s_{k}, COALESCE({t}.p_{n}, {leaf.AbsentPending}) AS p_{k}";
+                var (status, pending) = GuardGrouped(l.Key, leaf.ReadFromWords ? StatusFromWords(g, n, t) : $"COALESCE({t}.s_{n}, {leaf.AbsentStatus})",
+                    leaf.ReadFromWords ? leaf.Pending : $"COALESCE({t}.p_{n}, {leaf.AbsentPending})");
+                return $", {status} AS s_{k}, {pending} AS p_{k}";
             }).ToList())).ToList();
         foreach (var n in nodes.Where(n => !combined.ContainsKey(n.Index) && !groupedLeaves.ContainsKey(n.Index)))
         {

@@ -92,6 +92,7 @@ internal sealed partial class OmopSqlWriter
         }
 
         writers[0].sql = shared.Sets;
+        NoteInlinedFacts(shared, writers.Select(w => w.nodesSql.ToString()).Append(shared.Sets.ToString()));
         writers[0].WriteFacts();
         writers[0].WriteAnswers();
         writers[0].WriteGroups(shared.Groups);
