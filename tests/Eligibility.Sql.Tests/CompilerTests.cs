@@ -64,9 +64,10 @@ public sealed class CompilerTests
         string sql = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql;
         int Count(string text) => System.Text.RegularExpressions.Regex.Matches(sql, System.Text.RegularExpressions.Regex.Escape(text)).Count;
         Count("TEMP TABLE elig_g_condition_occurrence AS").Should().Be(1);
-        Count("TEMP TABLE elig_g_observation AS").Should().Be(1);
+        Count("TEMP TABLE elig_g_answers AS").Should().Be(1, "every judgement reads the one table of answer words");
+        Count("elig_g_observation").Should().Be(0, "the trial has no judgement pass of its own");
         Count("FROM observation").Should().Be(1, "every judgement of the trial reads observation in the one pass");
-        sql.Split(";\n").Single(s => s.Contains("TEMP TABLE elig_g_observation AS", StringComparison.Ordinal))
+        sql.Split(";\n").Single(s => s.Contains("TEMP TABLE elig_g_answers AS", StringComparison.Ordinal))
             .Should().Contain("FROM elig_answers").And.NotContain("'nct07077486/", "the pass compares the targets' numbers, resolved once in elig_answers");
         System.Text.RegularExpressions.Regex.Matches(sql, @"TEMP TABLE elig_n\d+ AS").Count.Should().BeLessThan(20, "most leaves are in a group");
     }

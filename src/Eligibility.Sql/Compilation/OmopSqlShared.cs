@@ -49,6 +49,9 @@ internal sealed class OmopSqlShared
     /// <summary>The judgement targets (lower case <c>TRIAL/ID</c>) of every trial, by number (their index).</summary>
     public List<string> Targets { get; } = new();
 
+    /// <summary>The numbers of the judgement targets whose answer's date some judgement with a validity reads.</summary>
+    public HashSet<int> DatedTargets { get; } = new();
+
     /// <summary>Whether <c>elig_strength</c> has been written.</summary>
     public bool StrengthWritten { get; set; }
 }

@@ -123,12 +123,15 @@ internal sealed partial class OmopSqlWriter
                 WHERE c.condition_start_date <= {Date(asOf)} AND (c.condition_end_date IS NULL OR c.condition_end_date >= {Date(asOf)})
                   AND {InSet(conditions, "c.condition_concept_id", "c.condition_source_concept_id")}
               """;
+        // Only the persons with an active condition or a status; male ⇒ false is applied where the wide table reads the
+        // leaf (from elig_person), so the table needs no row per person.
+        wideRead = new WideRead(x => $"CASE WHEN elig_person.sex = 'M' THEN 0 ELSE COALESCE({x}.s, 1) END", x => $"COALESCE({x}.p, FALSE)");
         return $"""
             WITH r AS (SELECT person_id, {AnswerOf(answers, "x")} AS answer FROM ({read}) x),
             active AS ({active})
-            SELECT p.person_id, CASE WHEN p.sex = 'M' THEN 0 WHEN a.person_id IS NOT NULL THEN 2
+            SELECT COALESCE(a.person_id, r.person_id) AS person_id, CASE WHEN a.person_id IS NOT NULL THEN 2
               WHEN r.answer = 'pregnant' THEN 2 WHEN r.answer = 'not-pregnant' THEN 0 ELSE 1 END AS s, FALSE AS p
-            FROM elig_person p LEFT JOIN active a USING (person_id) LEFT JOIN r USING (person_id)
+            FROM active a FULL JOIN r ON r.person_id = a.person_id
             """;
     }
 

@@ -18,14 +18,14 @@ namespace Eligibility.Sql.Compilation;
 /// </summary>
 internal sealed partial class OmopSqlWriter
 {
-    // The groups of this trial alone (over drug_exposure and the judgement answers), in the order first used, by key.
+    // The groups of this trial alone (over drug_exposure), in the order first used, by key.
     private readonly List<LeafGroup> ownGroups = new();
 
     /// <summary>
     /// The fact tables whose leaves of every trial compiled together are computed in one pass in the shared prelude. The
-    /// others (drug_exposure: medication leaves join their concept set tables, each join widening every row of the pass;
-    /// the judgement answers: each trial's targets are its own) keep a pass per trial: a pass's cost grows with its rows
-    /// times its leaves, so one pass over the union only pays where the trials' leaves read the same rows.
+    /// others (drug_exposure: medication leaves join their concept set tables, each join widening every row of the pass)
+    /// keep a pass per trial: a pass's cost grows with its rows times its leaves, so one pass over the union only pays
+    /// where the trials' leaves read the same rows. (Judgements read the shared answer words, <see cref="WriteAnswers"/>.)
     /// </summary>
     private static readonly string[] SharedGroups = { "condition_occurrence", "procedure_occurrence" };
 
@@ -57,8 +57,6 @@ internal sealed partial class OmopSqlWriter
 
         /// <summary>The name of each leaf's columns by its text with the name left out, so an identical leaf reads the same columns.</summary>
         public Dictionary<string, string> ByText { get; } = new(StringComparer.Ordinal);
-
-        public List<string> Targets { get; } = new();
     }
 
     /// <summary>
@@ -178,80 +176,10 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>
-    /// A judgement leaf in the group of the trial's answers: one pass over the shared latest answers (<see cref="WriteAnswers"/>)
-    /// of the trial's targets, pivoted into one answer and date per person and target (<c>v_aN</c>, <c>d_aN</c>: at most
-    /// one row per person and target, so the largest is the one), then per leaf the answer of its innermost target
-    /// answered (<paramref name="targets"/> innermost first, each by its number), unless expired. Leaves naming the same
-    /// target read the same columns.
-    /// </summary>
-    private void GroupJudgement(List<string> targets, Func<string, string> expired)
-    {
-        var ids = targets.Select(TargetId).ToList();
-        var g = Group("observation", "a", () => $"(SELECT * FROM {AnswersTable} WHERE target IN ({string.Join(", ", FindGroup("observation").Targets)}))", "TRUE");
-        foreach (string t in ids.Where(t => !g.Targets.Contains(t)))
-        {
-            g.Targets.Add(t);
-        }
-
-        var aggregates = ids.SelectMany(t => new[]
-        {
-            ($"v_a{t}", $"max(CASE WHEN a.target = {t} THEN a.v END)"),
-            ($"d_a{t}", $"max(CASE WHEN a.target = {t} THEN a.d END)"),
-        }).ToList();
-        string answer = ids.Count == 1 ? $"g.v_a{ids[0]}" : $"COALESCE({string.Join(", ", ids.Select(t => $"g.v_a{t}"))})";
-        string date = ids.Count == 1 ? $"g.d_a{ids[0]}" : "(CASE " + string.Concat(ids.Select(t => $"WHEN g.v_a{t} IS NOT NULL THEN g.d_a{t} ")) + "END)";
-        string v = $"(CASE WHEN {expired(date)} THEN NULL ELSE {answer} END)";
-        string match = $"a.target IN ({string.Join(", ", ids)})";
-        grouping = new GroupedLeaf("observation", match, aggregates, $"CASE WHEN {v} IS NULL THEN 1 WHEN {v} = 1 THEN 2 ELSE 0 END", $"{v} IS NULL", "1", "TRUE");
-    }
-
-    /// <summary>The shared table of the latest answer per person and judgement target.</summary>
-    private const string AnswersTable = "elig_answers";
-
-    /// <summary>The number of a judgement target (lower case <c>TRIAL/ID</c>) in <see cref="AnswersTable"/>, made on first use.</summary>
-    private string TargetId(string target)
-    {
-        int i = shared.Targets.IndexOf(target);
-        if (i < 0)
-        {
-            i = shared.Targets.Count;
-            shared.Targets.Add(target);
-        }
-
-        return K(i);
-    }
-
-    /// <summary>
-    /// Per person and judgement target of any trial compiled together, the latest 0/1 answer up to as-of (ties: the
-    /// highest row ID): one pass over <c>observation</c> matching each row's lower-cased source value to the targets'
-    /// numbers once, so each trial's judgements compare integers. On DuckDB one hash aggregate (arg_max by date and row
-    /// ID as one number) rather than a window sorting every answer; PostgreSQL and Spark keep the window.
-    /// </summary>
-    private void WriteAnswers()
-    {
-        if (shared.Targets.Count == 0)
-        {
-            return;
-        }
-
-        Line("-- the judgement targets of every trial, by number, and per person and target the latest answer up to as-of");
-        CreateTable(AnswersTable + "_targets", string.Join("\nUNION ALL\n", shared.Targets.Select((t, i) => $"SELECT {K(i)} AS target, {Text(t)} AS source_value")));
-        CreateTable(AnswersTable, dialect.LastInGroup(
-            new[] { "o.person_id", "o.target" },
-            new[] { ("o.v", "v"), ("o.d", "d") },
-            "o.d",
-            "o.observation_id",
-            "\n  FROM (SELECT x.person_id, t.target, x.value_as_number AS v, x.observation_date AS d, x.observation_id"
-            + $"\n    FROM {dialect.Cdm("observation")} x JOIN {AnswersTable}_targets t ON t.source_value = lower(x.observation_source_value)"
-            + $"\n    WHERE x.observation_date <= {Date(asOf)} AND x.value_as_number IN (0, 1)) o",
-            "  "));
-    }
-
-    /// <summary>
     /// Adds the node being written to its group (when it has one); whether it did. A leaf reading concepts with local codes
     /// joins a shared group too (conditions, procedures: then no statement but their pass reads the fact table, which
     /// needs no copy, <see cref="NoteInlinedFacts"/>): its guard (unknown for everyone when one of them has none of its
-    /// codes in the database) is applied where its wide table reads its status (<see cref="GuardGrouped"/>). In a trial's
+    /// codes in the database) is applied where its wide table reads its status (<see cref="Guard"/>). In a trial's
     /// own drug pass such a leaf keeps its table: measured on 1,000,000 persons, one more leaf there cost the pass 2 s
     /// where its own table took 0.5 s.
     /// </summary>
@@ -265,7 +193,7 @@ internal sealed partial class OmopSqlWriter
         groupedLeaves.Add(currentIndex, (FindGroup(leaf.Key), AddToGroup(leaf, GroupName(currentIndex))));
         if (localSetsRead.Count > 0)
         {
-            groupGuards.Add(currentIndex, localSetsRead.ToList());
+            guards.Add(currentIndex, localSetsRead.ToList());
         }
 
         return true;

@@ -144,15 +144,10 @@ internal sealed partial class OmopSqlWriter
     private string NotExcepted(IReadOnlyList<BoundConcept> except, params string[] columns) =>
         except.Count == 0 ? "TRUE" : string.Join(" AND ", except.Select(e => "NOT " + InSet(ConceptSet(e), columns)));
 
-    /// <summary>Per person: 2 when some record is a hit, else 1 when one is undecided, else the absent status.</summary>
-    private string Findings(string records, bool absentUnknown) => $"""
-        SELECT p.person_id, CASE WHEN h.hit THEN 2 WHEN h.undecided THEN 1 ELSE {(absentUnknown ? 1 : 0)} END AS s, FALSE AS p
-        FROM elig_person p LEFT JOIN (
-          SELECT person_id, bool_or(hit) AS hit, bool_or(undecided) AS undecided FROM (
-            {records}){dialect.DerivedAlias("r")} GROUP BY person_id) h USING (person_id)
-        """;
-
-    /// <summary><see cref="Findings"/> for the persons with records only: everyone else has the absent status.</summary>
+    /// <summary>
+    /// Per person with records: 2 when some record is a hit, else 1 when one is undecided, else the absent status; everyone
+    /// else has the absent status.
+    /// </summary>
     private string SparseFindings(string records, bool absentUnknown) => Sparse($"""
         SELECT person_id, CASE WHEN hit THEN 2 WHEN undecided THEN 1 ELSE {(absentUnknown ? 1 : 0)} END AS s, FALSE AS p FROM (
           SELECT person_id, bool_or(hit) AS hit, bool_or(undecided) AS undecided FROM (
@@ -449,19 +444,22 @@ internal sealed partial class OmopSqlWriter
             return SparseFindings(records, absentUnknown);
         }
 
-        string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown, (MedicationNode)rule) : Findings(records, absentUnknown);
+        string findings = longerThan is { } minimum ? Cumulative(set, mode, window, minimum, absentUnknown, (MedicationNode)rule) : SparseFindings(records, absentUnknown);
         if (!onlyIfCurrent)
         {
             return findings;
         }
 
-        // "If currently on it": a patient not currently exposed meets the criterion.
-        return $"""
+        // "If currently on it": a patient not currently exposed meets the criterion (the default); one currently exposed
+        // has the findings' status.
+        string absent = sparseDefault!.Value.S;
+        return Sparse($"""
             WITH f AS ({findings}),
             cur AS (SELECT person_id, bool_or(cur) AS cur FROM ({records}){dialect.DerivedAlias("r")} GROUP BY person_id)
-            SELECT f.person_id, CASE WHEN COALESCE(cur.cur, FALSE) THEN f.s ELSE 2 END AS s, FALSE AS p
-            FROM f LEFT JOIN cur USING (person_id)
-            """;
+            SELECT cur.person_id, COALESCE(f.s, {absent}) AS s, FALSE AS p
+            FROM cur LEFT JOIN f ON f.person_id = cur.person_id
+            WHERE cur.cur
+            """, "2", "FALSE");
     }
 
     /// <summary>
@@ -481,7 +479,8 @@ internal sealed partial class OmopSqlWriter
         string inWindow = mode == MedicationMode.Within ? $" AND {last} >= {start}" : string.Empty;
         int needed = asOf.DayNumber - minimum.SubtractFrom(asOf).DayNumber;
         var (dosed, undecided, dosedFrom) = CumulativeDose(rule, set, inWindow);
-        return $"""
+        // Only the persons with exposures in the window, or with one whose dose is unknown (unknown); everyone else absent.
+        return Sparse($"""
             WITH iv AS (
               SELECT DISTINCT d.drug_exposure_id, d.person_id, {from} AS a, {last} AS b FROM {Fact("drug_exposure")} d{dosedFrom}
               WHERE d.drug_exposure_start_date <= {Date(asOf)}{inWindow}
@@ -493,9 +492,9 @@ internal sealed partial class OmopSqlWriter
               SELECT person_id, sum(CASE WHEN b >= (CASE WHEN reached IS NOT NULL AND reached >= a THEN {dialect.AddDays("reached", "1")} ELSE a END)
                 THEN {dialect.DaysBetween($"CASE WHEN reached IS NOT NULL AND reached >= a THEN {dialect.AddDays("reached", "1")} ELSE a END", "b")} + 1 ELSE 0 END) AS days
               FROM ordered GROUP BY person_id){(undecided is null ? string.Empty : $",\n{undecided}")}
-            SELECT p.person_id, CASE WHEN c.person_id IS NULL THEN {(undecided is null ? (absentUnknown ? "1" : "0") : $"CASE WHEN u.person_id IS NOT NULL THEN 1 ELSE {(absentUnknown ? 1 : 0)} END")} WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
-            FROM elig_person p LEFT JOIN covered c USING (person_id){(undecided is null ? string.Empty : " LEFT JOIN undecided u USING (person_id)")}
-            """;
+            SELECT {(undecided is null ? "c.person_id" : "COALESCE(c.person_id, u.person_id) AS person_id")}, CASE WHEN c.person_id IS NULL THEN 1 WHEN c.days > {needed.ToString(CultureInfo.InvariantCulture)} THEN 2 ELSE 0 END AS s, FALSE AS p
+            FROM covered c{(undecided is null ? string.Empty : " FULL JOIN undecided u ON u.person_id = c.person_id")}
+            """, absentUnknown ? "1" : "0", "FALSE");
     }
 
     private string Judgement(RuleNode rule, Scope scope)
@@ -511,24 +510,10 @@ internal sealed partial class OmopSqlWriter
             }
         }
 
-        string rank = "CASE target " + string.Concat(targets.Select((t, i) => $"WHEN {Text(t)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
+        // An expression over the shared answer words (no table of the trial's own), read where the wide table joins them.
         var (months, days) = Parts(validity);
-        string expired = validity is null ? "FALSE" : $"{AddDuration("a.d", months, days)} < {Date(asOf)}";
-        string answers = dialect.FirstInGroup(
-            "person_id, lower(observation_source_value) AS target, value_as_number AS v, observation_date AS d",
-            $"\n  FROM {dialect.Cdm("observation")}"
-            + $"\n  WHERE lower(observation_source_value) IN ({string.Join(", ", targets.Select(Text))}) AND observation_date <= {Date(asOf)}"
-            + "\n    AND value_as_number IN (0, 1)",
-            "PARTITION BY person_id, lower(observation_source_value) ORDER BY observation_date DESC, observation_id DESC",
-            "  ");
-        GroupJudgement(targets, d => validity is null ? "FALSE" : $"{AddDuration(d, months, days)} < {Date(asOf)}");
-        return Sparse($"""
-            WITH answers AS (
-              {answers}),
-            innermost AS (SELECT person_id, {dialect.ArgBy("v", "r", largest: false)} AS v, {dialect.ArgBy("d", "r", largest: false)} AS d FROM (SELECT *, {rank} AS r FROM answers){dialect.DerivedAlias("a")} GROUP BY person_id),
-            decided AS (SELECT a.person_id, CASE WHEN {expired} THEN NULL ELSE a.v END AS v FROM innermost a)
-            SELECT a.person_id, CASE WHEN a.v IS NULL THEN 1 WHEN a.v = 1 THEN 2 ELSE 0 END AS s, a.v IS NULL AS p
-            FROM decided a
-            """, "1", "TRUE");
+        var (status, pending) = AnswerRead(targets, validity is null ? null : d => $"{AddDuration(d, months, days)} < {Date(asOf)}");
+        inlineLeaf = (AnswerWordsTable, status, pending);
+        return string.Empty;
     }
 }

@@ -22,8 +22,8 @@ internal sealed partial class OmopSqlWriter
     // The concept sets with local codes the node being written reads (cleared before each node's body).
     private readonly List<string> localSetsRead = new();
 
-    // The concept sets with local codes each grouped leaf reads, by index (their guard is applied in the wide table).
-    private readonly Dictionary<int, List<string>> groupGuards = new();
+    // The concept sets with local codes each leaf reads, by index (their guard is applied where the wide table reads it).
+    private readonly Dictionary<int, List<string>> guards = new();
 
     /// <summary>Notes that the node being written reads this concept set (which has local codes when it is in <see cref="OmopSqlShared.LocalSets"/>).</summary>
     private void NoteSetRead(string table)
@@ -34,34 +34,16 @@ internal sealed partial class OmopSqlWriter
         }
     }
 
-    /// <summary>
-    /// The node's body, unknown for everyone when one of the concepts with local codes it reads has none of them in the
-    /// database's concept table (the data cannot be searched for it).
-    /// </summary>
-    private string GuardLocalSets(string body)
-    {
-        if (localSetsRead.Count == 0)
-        {
-            return body;
-        }
-
-        string found = Found(localSetsRead);
-        return $"""
-            SELECT person_id, CASE WHEN {found} THEN s ELSE 1 END AS s, p AND {found} AS p FROM (
-            {body}){dialect.DerivedAlias("g")}
-            """;
-    }
-
     /// <summary>Whether each of these concept sets with local codes has a concept in the database (an expression, computed once per statement).</summary>
     private static string Found(IEnumerable<string> sets) => string.Join(" AND ", sets.Select(t => $"EXISTS (SELECT 1 FROM {t})"));
 
     /// <summary>
-    /// A grouped leaf's status and pending flag as its wide table reads them, guarded like <see cref="GuardLocalSets"/>
-    /// when the leaf reads concepts with local codes: unknown for everyone (and not pending) when one of them has none of
-    /// its codes in the database.
+    /// A leaf's status and pending flag as its wide table reads them, unknown for everyone (and not pending) when the leaf
+    /// reads a concept with local codes, none of which the database's concept table holds: the data cannot be searched
+    /// for it. Applied here, not in the leaf's table, so a sparse leaf's table keeps only the persons with records.
     /// </summary>
-    private (string Status, string Pending) GuardGrouped(int index, string status, string pending) =>
-        groupGuards.TryGetValue(index, out var sets)
+    private (string Status, string Pending) Guard(int index, string status, string pending) =>
+        guards.TryGetValue(index, out var sets)
             ? ($"CASE WHEN {Found(sets)} THEN {status} ELSE 1 END", $"({pending}) AND {Found(sets)}")
             : (status, pending);
 }

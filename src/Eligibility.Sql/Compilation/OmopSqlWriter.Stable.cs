@@ -28,7 +28,7 @@ internal sealed partial class OmopSqlWriter
         string bounds = rule.Dose is null ? "TRUE" : DoseSatisfies(rule, "min(dd)");
         string needDose = rule.Dose is null ? "count(*) > 1" : "TRUE";
         string gap = $"a > {dialect.AddDays($"COALESCE(reached, {Date(w.Start.AddDays(-1))})", "1")}";
-        return $"""
+        return Sparse($"""
             WITH r AS (
               SELECT d.person_id, s.member, d.drug_exposure_start_date AS a, {last} AS b, {dose} AS dd
                 FROM {Fact("drug_exposure")} d
@@ -51,8 +51,7 @@ internal sealed partial class OmopSqlWriter
                   WHEN {bounds} THEN 2 ELSE 0 END AS s
               FROM g GROUP BY person_id, member),
             k AS (SELECT person_id, min(s) AS s FROM m GROUP BY person_id)
-            SELECT p.person_id, COALESCE(k.s, {absent}) AS s, FALSE AS p
-            FROM elig_person p LEFT JOIN k USING (person_id)
-            """;
+            SELECT person_id, s, FALSE AS p FROM k
+            """, absent, "FALSE");
     }
 }

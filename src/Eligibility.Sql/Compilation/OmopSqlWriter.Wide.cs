@@ -19,36 +19,54 @@ internal sealed partial class OmopSqlWriter
     private string WriteWide()
     {
         // The inputs: each group's table (several leaves' columns), then each leaf with a table of its own.
-        var inputs = shared.Groups.Concat(ownGroups).Where(g => groupedLeaves.Values.Any(l => l.Group == g)).Select(g => (Table: GroupTable(g), Alias: GroupTable(g), Columns: groupedLeaves
+        var inputs = shared.Groups.Concat(ownGroups).Where(g => groupedLeaves.Values.Any(l => l.Group == g)).Select(g => (Table: (string?)GroupTable(g), Alias: GroupTable(g), Columns: groupedLeaves
             .Where(l => l.Value.Group == g).OrderBy(l => l.Key).Select(l =>
             {
                 string k = K(l.Key), t = GroupTable(g), n = l.Value.Name;
                 var leaf = g.Leaves.Find(x => x.Name == n).Leaf;
-                var (status, pending) = GuardGrouped(l.Key, leaf.ReadFromWords ? StatusFromWords(g, n, t) : $"COALESCE({t}.s_{n}, {leaf.AbsentStatus})",
+                var (status, pending) = Guard(l.Key, leaf.ReadFromWords ? StatusFromWords(g, n, t) : $"COALESCE({t}.s_{n}, {leaf.AbsentStatus})",
                     leaf.ReadFromWords ? leaf.Pending : $"COALESCE({t}.p_{n}, {leaf.AbsentPending})");
                 return $", {status} AS s_{k}, {pending} AS p_{k}";
             }).ToList())).ToList();
+        var own = new List<(string? Table, string Alias, List<string> Columns)>();
         foreach (var n in nodes.Where(n => !combined.ContainsKey(n.Index) && !groupedLeaves.ContainsKey(n.Index)))
         {
             string k = K(n.Index);
             string x = "x" + k;
-            inputs.Add((Table(n.Index), x, new List<string>
+            // A leaf computed in the wide table joins nothing (elig_person's columns) or the shared table it reads, under
+            // that table's name (joined once per statement).
+            var (table, alias, status, pending) = inlined.TryGetValue(n.Index, out var il) ? (il.Table, il.Table ?? x, il.S, il.P)
+                : wideReads.TryGetValue(n.Index, out var read) ? (Table(n.Index), x, read.Status(x), read.Pending(x))
+                : ((string?)Table(n.Index), x, $"{x}.s", $"{x}.p");
+            (status, pending) = Guard(n.Index, status, pending);
+            own.Add((table, alias, new List<string> { $", {status} AS s_{k}, {pending} AS p_{k}" }));
+        }
+
+        // The leaves reading a shared table first, together, so it is joined in as few statements as may be.
+        inputs.AddRange(own.OrderBy(i => i.Table is not null && i.Alias == i.Table ? 0 : 1));
+
+        // At most JoinWidth joined tables per statement: a leaf computed from elig_person joins nothing, and the leaves
+        // reading one shared table (the answer words) join it once.
+        var parts = new List<List<(string? Table, string Alias, List<string> Columns)>>();
+        foreach (var input in inputs)
+        {
+            if (parts.Count == 0 || (input.Table is not null && !parts[^1].Any(p => p.Alias == input.Alias)
+                && parts[^1].Where(p => p.Table is not null).Select(p => p.Alias).Distinct().Count() == JoinWidth))
             {
-                sparse.TryGetValue(n.Index, out var d)
-                    ? $", COALESCE({x}.s, {d.S}) AS s_{k}, COALESCE({x}.p, {d.P}) AS p_{k}"
-                    : $", {x}.s AS s_{k}, {x}.p AS p_{k}",
-            }));
+                parts.Add(new());
+            }
+
+            parts[^1].Add(input);
         }
 
         var level = new List<string>();
-        for (int first = 0; first < inputs.Count; first += JoinWidth)
+        foreach (var part in parts)
         {
-            var part = inputs.Skip(first).Take(JoinWidth).ToList();
             string columns = string.Concat(part.SelectMany(p => p.Columns));
             string name = "elig_wide" + level.Count.ToString(CultureInfo.InvariantCulture);
             // Every person from elig_person; a group's table and a sparse leaf's have rows only for the persons with records.
-            string joins = string.Concat(part.Select(p =>
-                $"\nLEFT JOIN {Aliased((p.Table, p.Alias))} ON {p.Alias}.person_id = elig_person.person_id"));
+            string joins = string.Concat(part.Where(p => p.Table is not null).DistinctBy(p => p.Alias).Select(p =>
+                $"\nLEFT JOIN {Aliased((p.Table!, p.Alias))} ON {p.Alias}.person_id = elig_person.person_id"));
             CreateTable(name, $"SELECT elig_person.person_id{columns}\nFROM elig_person{joins}");
             level.Add(name);
         }

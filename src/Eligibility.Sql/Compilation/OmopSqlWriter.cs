@@ -35,11 +35,22 @@ internal sealed partial class OmopSqlWriter
     private readonly List<OmopSqlNode> nodes = new();
     private readonly List<OmopSqlDiagnostic> unsupported = new();
 
-    // The leaves whose table holds only the persons with records, by index: everyone else's status and pending flag.
-    private readonly Dictionary<int, (string S, string P)> sparse = new();
+    // How the wide tables read the leaves whose table holds only some persons' rows, by index: from the table's alias,
+    // the status and pending flag, everyone else's filled in (they may read elig_person's columns).
+    private readonly Dictionary<int, WideRead> wideReads = new();
+
+    // The leaves computed in the wide tables, by index: from elig_person's columns alone (the wide tables select from it)
+    // or from one shared table joined there (Table), their status and pending flag, instead of a table of their own.
+    private readonly Dictionary<int, (string? Table, string S, string P)> inlined = new();
 
     // Set by a leaf whose body gives only the persons with records: the status and pending flag of everyone else.
     private (string S, string P)? sparseDefault;
+
+    // Set by a leaf whose body gives only some persons' rows and whose wide read is not a default filled in (see Pregnancy).
+    private WideRead? wideRead;
+
+    // Set by a leaf computed in the wide tables (the shared table it reads, its status and pending flag; see inlined).
+    private (string? Table, string S, string P)? inlineLeaf;
 
     // The composite and NOT nodes, by index: their status and pending expressions over their parts' columns.
     private readonly Dictionary<int, Combined> combined = new();
@@ -188,6 +199,8 @@ internal sealed partial class OmopSqlWriter
         string body;
         localSetsRead.Clear();
         sparseDefault = null;
+        wideRead = null;
+        inlineLeaf = null;
         grouping = null;
         currentIndex = index;
         try
@@ -210,7 +223,7 @@ internal sealed partial class OmopSqlWriter
         catch (UnsupportedRuleException e)
         {
             reason = e.Message;
-            body = "SELECT person_id, 1 AS s, FALSE AS p FROM elig_person";
+            body = string.Empty;
         }
 
         if (reason is null && JoinGroup())
@@ -223,19 +236,23 @@ internal sealed partial class OmopSqlWriter
 
         if (reason is not null)
         {
-            sparseDefault = null;
+            // Unknown for everyone, not pending: no table.
+            inlineLeaf = (null, "1", "FALSE");
         }
-        else if (sparseDefault is { } d && localSetsRead.Count > 0)
+        else if (localSetsRead.Count > 0)
         {
-            // The guard needs every person's row: the default status filled in first.
-            body = $"SELECT p.person_id, COALESCE(x.s, {d.S}) AS s, COALESCE(x.p, {d.P}) AS p FROM elig_person p LEFT JOIN (\n{body}) x ON x.person_id = p.person_id";
-            sparseDefault = null;
+            // Unknown for everyone when a concept with local codes has none of them in the database: applied where the
+            // wide table reads the leaf, so a sparse leaf's table stays sparse.
+            guards[index] = localSetsRead.ToList();
         }
 
-        body = reason is null ? GuardLocalSets(body) : body;
-        if (sparseDefault is { } sd)
+        if (inlineLeaf is { } il)
         {
-            sparse[index] = sd;
+            inlined[index] = il;
+        }
+        else if ((wideRead ?? (sparseDefault is { } d ? new WideRead(x => $"COALESCE({x}.s, {d.S})", x => $"COALESCE({x}.p, {d.P})") : null)) is { } read)
+        {
+            wideReads[index] = read;
         }
 
         string? partId = rule.Id ?? (path == criterion.Id ? criterion.Id : null);
@@ -248,12 +265,19 @@ internal sealed partial class OmopSqlWriter
         }
         else
         {
-            Line($"-- {path} ({rule.Kind}){(rule.Text is { } t ? ": " + OneLine(t) : string.Empty)}");
+            Line($"-- {path} ({rule.Kind}){(rule.Text is { } t ? ": " + OneLine(t) : string.Empty)}{(inlineLeaf is null ? string.Empty : ": computed in the wide tables")}");
         }
 
-        CreateTable(Table(index), body);
+        if (inlineLeaf is null)
+        {
+            CreateTable(Table(index), body);
+        }
+
         return node;
     }
+
+    /// <summary>How the wide tables read a leaf's table: its status and pending flag from the table's alias.</summary>
+    private sealed record WideRead(System.Func<string, string> Status, System.Func<string, string> Pending);
 
     private static string OneLine(string text)
     {
@@ -313,17 +337,24 @@ internal sealed partial class OmopSqlWriter
     private string Age(RuleNode rule)
     {
         var b = ((AgeNode)rule).Bounds;
-        string met = Satisfies(b, "age");
+        string met = Satisfies(b, "elig_person.age");
         // "> N" holds from the day after the Nth birthday: the day before, the age was already N.
         if (b.Gt is { } gt && gt == decimal.Truncate(gt))
         {
-            met = $"({met} OR (age = {Number(gt)} AND age_prev >= {Number(gt)} AND {Satisfies(b with { Gt = null }, "age")}))";
+            met = $"({met} OR (elig_person.age = {Number(gt)} AND elig_person.age_prev >= {Number(gt)} AND {Satisfies(b with { Gt = null }, "elig_person.age")}))";
         }
 
-        return $"SELECT person_id, CASE WHEN birth IS NULL THEN 1 WHEN {met} THEN 2 ELSE 0 END AS s, FALSE AS p FROM elig_person";
+        return Inline($"CASE WHEN elig_person.birth IS NULL THEN 1 WHEN {met} THEN 2 ELSE 0 END");
     }
 
-    private static string Sex(RuleNode rule)
+    /// <summary>A leaf computed from elig_person's columns alone: its status, never pending (no table; see <see cref="inlined"/>).</summary>
+    private string Inline(string status)
+    {
+        inlineLeaf = (null, status, "FALSE");
+        return string.Empty;
+    }
+
+    private string Sex(RuleNode rule)
     {
         var allowed = ((SexNode)rule).Allowed;
         var codes = allowed.Select(s => s switch
@@ -332,7 +363,7 @@ internal sealed partial class OmopSqlWriter
             Eligibility.Patients.AdministrativeSex.Male => "'M'",
             _ => "'?'",
         }).ToList();
-        return $"SELECT person_id, CASE WHEN sex IS NULL THEN 1 WHEN sex IN ({string.Join(", ", codes)}) THEN 2 ELSE 0 END AS s, FALSE AS p FROM elig_person";
+        return Inline($"CASE WHEN elig_person.sex IS NULL THEN 1 WHEN elig_person.sex IN ({string.Join(", ", codes)}) THEN 2 ELSE 0 END");
     }
 
     /// <summary>The bounds as a SQL condition on <paramref name="x"/> (TRUE when there are none).</summary>
