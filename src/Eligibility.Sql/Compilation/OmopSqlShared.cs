@@ -49,6 +49,15 @@ internal sealed class OmopSqlShared
     /// <summary>The judgement targets (lower case <c>TRIAL/ID</c>) of every trial, by number (their index).</summary>
     public List<string> Targets { get; } = new();
 
+    /// <summary>The measurement leaves read from the shared words, by number: set number, window start and row status.</summary>
+    public List<(string Set, string Start, string Status)> LatestLeaves { get; } = new();
+
+    /// <summary>The numbers those leaves test, by number: set number and the expression over a row of <c>elig_latest</c>.</summary>
+    public List<(string Set, string Value)> LatestValues { get; } = new();
+
+    /// <summary>Whether a leaf of <see cref="LatestLeaves"/> reads the person's sex (a default limit of normal).</summary>
+    public bool LatestReadsSex { get; set; }
+
     /// <summary>The numbers of the judgement targets whose answer's date some judgement with a validity reads.</summary>
     public HashSet<int> DatedTargets { get; } = new();
 

@@ -126,6 +126,7 @@ internal sealed partial class OmopSqlWriter
                   FROM ({latest}) l
                   LEFT JOIN {dialect.Cdm("concept")} u ON u.concept_id = l.unit_concept_id AND u.vocabulary_id = 'UCUM'
                 """);
+            WriteLatestWords();
         }
 
         if (shared.ReadSets.Count > 0)

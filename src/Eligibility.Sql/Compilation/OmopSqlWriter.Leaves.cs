@@ -175,6 +175,12 @@ internal sealed partial class OmopSqlWriter
                 WITH latest AS ({latest}),
                 converted AS (SELECT latest.person_id, latest.v * f.factor AS x FROM latest LEFT JOIN {factors} f ON f.code = latest.unit)
                 """;
+            if (compute is null && w.End == asOf)
+            {
+                string x = $"(l.v * {FactorCase(code => Factor(code, unit, concept.MolarMass), "l.unit")})";
+                return LatestLeaf(set, w, x, c => $"CASE WHEN {c} IS NULL THEN 1 WHEN {Satisfies(bounds, c)} THEN 2 ELSE 0 END", absent, readsSex: false);
+            }
+
             if (compute is null)
             {
                 return Sparse($"""
@@ -215,6 +221,18 @@ internal sealed partial class OmopSqlWriter
         // The result's own limit is in its own unit, but a blank unit code is no unit: unknown, as in the engine.
         var readable = unitCodes.Where(code => Factor(code, code, concept.MolarMass) is not null).Select(Text).ToList();
         string unreadable = readable.Count == 0 ? "TRUE" : $"latest.unit NOT IN ({string.Join(", ", readable)})";
+        if (w.End == asOf)
+        {
+            // The same limit and status over a row of elig_latest (alias l), the sex's default limit by a CASE on the unit.
+            string Defaults(Eligibility.Patients.AdministrativeSex sex) => unitCodes.Count == 0 ? dialect.TypedNull("DECIMAL(38,10)")
+                : $"(CASE l.unit{string.Concat(unitCodes.Select(code => $" WHEN {Text(code)} THEN CAST({Default(sex, code)} AS DECIMAL(38,10))"))} END)";
+            string row = upper ? "l.hi" : "l.lo";
+            string lim = $"(CASE WHEN l.unit IS NULL OR {unreadable.Replace("latest.unit", "l.unit", StringComparison.Ordinal)} THEN NULL WHEN {row} IS NOT NULL THEN CAST({row} AS DECIMAL(38,10))"
+                + $" ELSE CASE pp.sex WHEN 'F' THEN {Defaults(Eligibility.Patients.AdministrativeSex.Female)} WHEN 'M' THEN {Defaults(Eligibility.Patients.AdministrativeSex.Male)} ELSE {Defaults(Eligibility.Patients.AdministrativeSex.Unknown)} END END)";
+            // The limit is NULL when the unit is: "unit IS NULL" is within "limit IS NULL".
+            return LatestLeaf(set, w, lim, c => $"CASE WHEN {c} IS NULL OR {c} <= 0 THEN 1 WHEN {SatisfiesRatio(bounds, "l.v", c)} THEN 2 ELSE 0 END", absent, readsSex: true);
+        }
+
         return Sparse($"""
             WITH latest AS ({latest}),
             limited AS (
