@@ -24,4 +24,11 @@ public sealed class OmopSqlOptions
     /// current schema).
     /// </summary>
     public string? CdmSchema { get; init; }
+
+    /// <summary>
+    /// How many tables one statement of a trial's gathering of statuses joins (16: one join of a hundred tables costs
+    /// DuckDB's planner seconds, of sixteen almost nothing). Internal: tests set it low to exercise the wide tables and
+    /// their joins, which the reference trials no longer need.
+    /// </summary>
+    internal int JoinWidth { get; init; } = 16;
 }

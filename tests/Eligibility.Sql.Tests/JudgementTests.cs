@@ -79,8 +79,10 @@ public sealed class JudgementTests
         statements.Should().ContainSingle(s => s.Contains("TEMP TABLE elig_g_answers AS", StringComparison.Ordinal))
             .Which.Should().Contain("FROM elig_answers a JOIN elig_answers_targets t").And.Contain("AS d_a0", "a judgement with a validity reads its answer's date");
         statements.Should().NotContain(s => s.Contains("TEMP TABLE elig_n", StringComparison.Ordinal) || s.Contains("elig_g_observation", StringComparison.Ordinal));
-        statements.Single(s => s.Contains("TEMP TABLE elig_wide0 AS", StringComparison.Ordinal))
-            .Should().Contain("LEFT JOIN elig_g_answers ON elig_g_answers.person_id = elig_person.person_id");
+        statements.Single(s => s.Contains("TEMP TABLE elig_base AS", StringComparison.Ordinal))
+            .Should().Contain("LEFT JOIN elig_g_answers ON elig_g_answers.person_id = elig_person.person_id", "the words are joined once for every trial");
+        statements.Single(s => s.Contains("TEMP TABLE elig_state AS", StringComparison.Ordinal))
+            .Should().Contain("FROM elig_base elig_person").And.Contain("elig_person.elig_g_answers__elig_a0 & ").And.NotContain("JOIN elig_g_answers");
     }
 
     private static void Execute(DuckDBConnection connection, string sql)

@@ -51,14 +51,14 @@ public sealed class LocalConceptTests
     [Test]
     public void A_condition_with_local_codes_is_in_the_shared_pass_and_guarded_where_its_status_is_read()
     {
-        // No table of its own: its status is a flag of the condition pass, and the wide table applies the guard.
+        // No table of its own: its status is a flag of the condition pass (read from elig_base), and the wide table applies the guard.
         var compilation = OmopSqlCompiler.Compile(RuleCompiler.CompileText(Rules, "local.json").EnsureSuccess(), SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf });
         var statements = compilation.Sql.Split(";\n");
 
         statements.Should().Contain(s => s.Contains("-- EXCL01 (condition)", StringComparison.Ordinal) && s.Contains(": in elig_g_condition_occurrence", StringComparison.Ordinal));
         statements.Should().NotContain(s => s.Contains("TEMP TABLE elig_n", StringComparison.Ordinal));
-        statements.Single(s => s.Contains("TEMP TABLE elig_wide0 AS", StringComparison.Ordinal))
-            .Should().MatchRegex(@"CASE WHEN EXISTS \(SELECT 1 FROM elig_set\d+\) THEN CASE WHEN \(\(elig_g_condition_occurrence\.elig_w0 & ");
+        statements.Single(s => s.Contains("TEMP TABLE elig_state AS", StringComparison.Ordinal))
+            .Should().MatchRegex(@"CASE WHEN EXISTS \(SELECT 1 FROM elig_set\d+\) THEN CASE WHEN \(\(elig_person\.elig_g_condition_occurrence__elig_w0 & ");
     }
 
     private static DuckDBConnection Database(bool withConcept)

@@ -61,6 +61,9 @@ internal sealed class OmopSqlShared
     /// <summary>The numbers of the judgement targets whose answer's date some judgement with a validity reads.</summary>
     public HashSet<int> DatedTargets { get; } = new();
 
+    /// <summary>The shared per-person tables joined once into <c>elig_base</c>, each with the columns it gives.</summary>
+    public List<(string Table, IReadOnlyList<string> Columns)> BaseTables { get; } = new();
+
     /// <summary>Whether <c>elig_strength</c> has been written.</summary>
     public bool StrengthWritten { get; set; }
 }

@@ -98,6 +98,7 @@ internal sealed partial class OmopSqlWriter
         string packed = string.Concat(Enumerable.Range(0, words).Select(w =>
             $",\n  CAST(sum(CASE WHEN t.word = {K(w)} THEN t.weight * (CASE WHEN a.v = 1 THEN 3 ELSE 1 END) ELSE 0 END) AS BIGINT) AS elig_a{K(w)}"));
         string dates = string.Concat(shared.DatedTargets.Order().Select(i => $",\n  max(CASE WHEN a.target = {K(i)} THEN a.d END) AS d_a{K(i)}"));
+        NoteBaseColumns(AnswerWordsTable, Enumerable.Range(0, words).Select(w => $"elig_a{K(w)}").Concat(shared.DatedTargets.Order().Select(i => $"d_a{K(i)}")));
         Line("-- per person the answers, two bits per target (answered, yes), and the dates a validity reads");
         CreateTable(AnswerWordsTable, $"""
             SELECT a.person_id{packed}{dates}

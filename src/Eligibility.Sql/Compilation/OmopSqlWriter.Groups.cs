@@ -412,6 +412,12 @@ internal sealed partial class OmopSqlWriter
                   WHERE {any}
                   GROUP BY {a}.person_id
                 """.TrimEnd();
+            if (groups == shared.Groups)
+            {
+                NoteBaseColumns(GroupTable(g), Enumerable.Range(0, bits.Count == 0 ? 0 : ((bits.Count - 1) / SetsPerWord) + 1).Select(w => $"elig_w{K(w)}")
+                    .Concat(g.Leaves.Where(l => !l.Leaf.ReadFromWords).SelectMany(l => new[] { $"s_{l.Name}", $"p_{l.Name}" })));
+            }
+
             Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
             CreateTable(GroupTable(g), $"""
                 SELECT g.person_id{outputs}

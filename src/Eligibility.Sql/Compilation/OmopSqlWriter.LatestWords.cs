@@ -83,6 +83,7 @@ internal sealed partial class OmopSqlWriter
         }));
         string values = string.Concat(shared.LatestValues.Select((x, v) => $",\n    CASE WHEN l.set_id = {x.Set} THEN {x.Value} END AS elig_x{K(v)}"));
         string sets = string.Join(", ", leaves.Select(l => l.Set).Distinct(StringComparer.Ordinal));
+        NoteBaseColumns(LatestWordsTable, Enumerable.Range(0, words).Select(w => $"elig_l{K(w)}"));
         Line("-- per person with a latest result, every measurement leaf's status in two bits (status + 1)");
         CreateTable(LatestWordsTable, $"""
             SELECT l.person_id{packed}

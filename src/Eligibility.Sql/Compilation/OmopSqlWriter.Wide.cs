@@ -1,14 +1,44 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 
 namespace Eligibility.Sql.Compilation;
 
 /// <summary>Gathering the nodes' statuses into wide tables.</summary>
 internal sealed partial class OmopSqlWriter
 {
-    /// <summary>How many tables one statement joins: one join of a hundred tables costs DuckDB's join planner seconds, a join of eight almost nothing.</summary>
-    private const int JoinWidth = 8;
+
+    /// <summary>The shared table of every person with the shared per-person tables' columns (<see cref="WriteBase"/>).</summary>
+    private const string BaseTable = "elig_base";
+
+    /// <summary>Notes a shared per-person table and its columns (besides person_id) for <see cref="WriteBase"/>.</summary>
+    private void NoteBaseColumns(string table, IEnumerable<string> columns) => shared.BaseTables.Add((table, columns.ToList()));
+
+    /// <summary>A shared table's column in <see cref="BaseTable"/>: <c>TABLE__COLUMN</c>.</summary>
+    private static string BaseColumn(string table, string column) => table + "__" + column;
+
+    /// <summary>
+    /// Every person of <c>elig_person</c> with the columns of the shared per-person tables (the grouped condition and
+    /// procedure passes, the answer words, the measurement words) joined once for every trial, so each trial's wide
+    /// tables select from it (under the name <c>elig_person</c>) instead of joining those tables again.
+    /// </summary>
+    private void WriteBase()
+    {
+        if (shared.BaseTables.Count == 0)
+        {
+            return;
+        }
+
+        string columns = string.Concat(shared.BaseTables.SelectMany(t => t.Columns.Select(c => $", {t.Table}.{c} AS {BaseColumn(t.Table, c)}")));
+        string joins = string.Concat(shared.BaseTables.Select(t => $"\nLEFT JOIN {t.Table} ON {t.Table}.person_id = elig_person.person_id"));
+        Line("-- every person with the shared per-person tables' columns, joined once for every trial");
+        CreateTable(BaseTable, $"SELECT elig_person.*{columns}\nFROM elig_person{joins}");
+    }
+
+    /// <summary>An input's column text reading a table of <see cref="BaseTable"/> rewritten to read its columns there (under the name elig_person).</summary>
+    private static string FromBase(string text, string table) =>
+        Regex.Replace(text, $@"\b{Regex.Escape(table)}\.(\w+)\b", m => "elig_person." + BaseColumn(table, m.Groups[1].Value), RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(5));
 
     /// <summary>
     /// Gathers every node's <c>s</c> and <c>p</c> (as <c>s_K</c>, <c>p_K</c>) into wide tables, eight node tables at a time,
@@ -45,13 +75,18 @@ internal sealed partial class OmopSqlWriter
         // The leaves reading a shared table first, together, so it is joined in as few statements as may be.
         inputs.AddRange(own.OrderBy(i => i.Table is not null && i.Alias == i.Table ? 0 : 1));
 
-        // At most JoinWidth joined tables per statement: a leaf computed from elig_person joins nothing, and the leaves
+        // The shared per-person tables are columns of elig_base: read there, not joined.
+        var based = shared.BaseTables.Select(t => t.Table).ToHashSet(System.StringComparer.Ordinal);
+        inputs = inputs.Select(i => i.Table is { } t && based.Contains(t) ? ((string?)null, i.Alias, i.Columns.Select(c => FromBase(c, t)).ToList()) : i).ToList();
+        string from = based.Count == 0 ? "elig_person" : $"{BaseTable} elig_person";
+
+        // At most joinWidth joined tables per statement: a leaf computed from elig_person joins nothing, and the leaves
         // reading one shared table (the answer words) join it once.
         var parts = new List<List<(string? Table, string Alias, List<string> Columns)>>();
         foreach (var input in inputs)
         {
             if (parts.Count == 0 || (input.Table is not null && !parts[^1].Any(p => p.Alias == input.Alias)
-                && parts[^1].Where(p => p.Table is not null).Select(p => p.Alias).Distinct().Count() == JoinWidth))
+                && parts[^1].Where(p => p.Table is not null).Select(p => p.Alias).Distinct().Count() == joinWidth))
             {
                 parts.Add(new());
             }
@@ -67,17 +102,24 @@ internal sealed partial class OmopSqlWriter
             // Every person from elig_person; a group's table and a sparse leaf's have rows only for the persons with records.
             string joins = string.Concat(part.Where(p => p.Table is not null).DistinctBy(p => p.Alias).Select(p =>
                 $"\nLEFT JOIN {Aliased((p.Table!, p.Alias))} ON {p.Alias}.person_id = elig_person.person_id"));
-            CreateTable(name, $"SELECT elig_person.person_id{columns}\nFROM elig_person{joins}");
+            string query = $"SELECT elig_person.person_id{columns}\nFROM {from}{joins}";
+            if (parts.Count == 1)
+            {
+                // One statement's worth: read by elig_state as it is computed, not written to a table and read back.
+                return $"({query}) {name}";
+            }
+
+            CreateTable(name, query);
             level.Add(name);
         }
 
         int made = level.Count;
-        while (level.Count > JoinWidth)
+        while (level.Count > joinWidth)
         {
             var next = new List<string>();
-            for (int first = 0; first < level.Count; first += JoinWidth)
+            for (int first = 0; first < level.Count; first += joinWidth)
             {
-                var part = level.Skip(first).Take(JoinWidth).ToList();
+                var part = level.Skip(first).Take(joinWidth).ToList();
                 if (part.Count == 1)
                 {
                     next.Add(part[0]);

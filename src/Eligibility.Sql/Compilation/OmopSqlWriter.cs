@@ -63,6 +63,9 @@ internal sealed partial class OmopSqlWriter
     // The trial's criteria and their root nodes, once written.
     private readonly List<(CompiledCriterion Criterion, OmopSqlNode Node)> roots = new();
     private readonly IReadOnlyCollection<string> unitCodes;
+
+    // How many tables one statement of the wide tables joins (OmopSqlOptions.JoinWidth).
+    private readonly int joinWidth;
     private readonly SqlDialectWriter dialect;
 
     private OmopSqlWriter(string trialId, int ordinal, SqlDialect dialect, OmopSqlOptions options, OmopSqlShared shared)
@@ -73,6 +76,7 @@ internal sealed partial class OmopSqlWriter
         this.shared = shared;
         asOf = options.AsOf;
         unitCodes = options.UnitCodes;
+        joinWidth = options.JoinWidth;
         sql = nodesSql;
     }
 
@@ -107,6 +111,7 @@ internal sealed partial class OmopSqlWriter
         writers[0].WriteFacts();
         writers[0].WriteAnswers();
         writers[0].WriteGroups(shared.Groups);
+        writers[0].WriteBase();
         foreach (var w in writers)
         {
             w.sql = w.nodesSql;
