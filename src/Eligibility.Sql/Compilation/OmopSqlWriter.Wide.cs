@@ -62,12 +62,14 @@ internal sealed partial class OmopSqlWriter
         foreach (var n in nodes.Where(n => !combined.ContainsKey(n.Index) && !groupedLeaves.ContainsKey(n.Index)))
         {
             string k = K(n.Index);
-            string x = "x" + k;
+            // A leaf reading another leaf's table (the same body) reads it under that leaf's alias: one join.
+            int t = sameTable.TryGetValue(n.Index, out int first) ? first : n.Index;
+            string x = "x" + K(t);
             // A leaf computed in the wide table joins nothing (elig_person's columns) or the shared table it reads, under
             // that table's name (joined once per statement).
             var (table, alias, status, pending) = inlined.TryGetValue(n.Index, out var il) ? (il.Table, il.Table ?? x, il.S, il.P)
-                : wideReads.TryGetValue(n.Index, out var read) ? (Table(n.Index), x, read.Status(x), read.Pending(x))
-                : ((string?)Table(n.Index), x, $"{x}.s", $"{x}.p");
+                : wideReads.TryGetValue(n.Index, out var read) ? (Table(t), x, read.Status(x), read.Pending(x))
+                : ((string?)Table(t), x, $"{x}.s", $"{x}.p");
             (status, pending) = Guard(n.Index, status, pending);
             own.Add((table, alias, new List<string> { $", {status} AS s_{k}, {pending} AS p_{k}" }));
         }

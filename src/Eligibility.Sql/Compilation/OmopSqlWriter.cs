@@ -43,6 +43,10 @@ internal sealed partial class OmopSqlWriter
     // or from one shared table joined there (Table), their status and pending flag, instead of a table of their own.
     private readonly Dictionary<int, (string? Table, string S, string P)> inlined = new();
 
+    // The body of each leaf table this trial made, with its index; and the leaves reading another's table, by index.
+    private readonly Dictionary<string, int> ownTables = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, int> sameTable = new();
+
     // Set by a leaf whose body gives only the persons with records: the status and pending flag of everyone else.
     private (string S, string P)? sparseDefault;
 
@@ -275,7 +279,18 @@ internal sealed partial class OmopSqlWriter
 
         if (inlineLeaf is null)
         {
-            CreateTable(Table(index), body);
+            // A leaf whose table would be exactly one already made for this trial (the same rule twice, e.g. "pregnant"
+            // in two criteria) reads that table: the same rows, one statement and one join fewer.
+            if (ownTables.TryGetValue(body, out int first))
+            {
+                sameTable[index] = first;
+                Line($"-- {path}: the same table as elig_n{first.ToString(CultureInfo.InvariantCulture)}");
+            }
+            else
+            {
+                ownTables.Add(body, index);
+                CreateTable(Table(index), body);
+            }
         }
 
         return node;
