@@ -15,8 +15,9 @@ namespace Eligibility.Sql.Compilation;
 
 /// <summary>
 /// Writes one trial as a script over OMOP CDM 5.4: the persons, the concept sets, the trial's pre-filtered copies of the
-/// fact tables, then every leaf as a temp table <c>elig_nK(person_id, s, p)</c>: <c>s</c> the status (0 false, 1 unknown,
-/// 2 true), <c>p</c> whether an unknown is only pending judgement (a sparse leaf holds only the persons with records).
+/// fact tables, then every leaf: in a shared grouped pass or packed words (read where the wide table reads the leaf), an
+/// expression over <c>elig_person</c>, or a temp table <c>elig_nK(person_id, s, p)</c>: <c>s</c> the status (0 false,
+/// 1 unknown, 2 true), <c>p</c> whether an unknown is only pending judgement (holding only the persons with records).
 /// <c>all</c>/<c>any</c>/<c>atLeast</c>/<c>not</c> are computed from their parts' columns (AND = LEAST, OR = GREATEST,
 /// NOT = 2 − s) in the statement making <c>elig_state</c>: per person every status, outcome code and the verdict.
 /// </summary>
