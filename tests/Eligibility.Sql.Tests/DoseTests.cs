@@ -31,7 +31,7 @@ public sealed class DoseTests
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
         OmopSchema.Create(connection);
-        Execute(connection, """
+        TestSql.Execute(connection, """
             INSERT INTO concept VALUES
               (101, 'aspirin', 'Drug', 'RxNorm', 'Ingredient', 'S', '1191', DATE '1970-01-01', DATE '2099-12-31', NULL),
               (102, 'aspirin', 'Drug', 'ATC', 'ATC 5th', 'C', 'B01AC06', DATE '1970-01-01', DATE '2099-12-31', NULL),
@@ -65,12 +65,5 @@ public sealed class DoseTests
             (3L, Outcome.Unknown),  // no quantity
             (4L, Outcome.Unknown),  // two strengths (a combination product): which one is not known
             (5L, Outcome.Fail));    // 325 mg/d is not above 325
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

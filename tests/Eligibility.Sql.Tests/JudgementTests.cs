@@ -33,7 +33,7 @@ public sealed class JudgementTests
         connection.Open();
         OmopSchema.Create(connection);
         var persons = string.Join(", ", Enumerable.Range(1, 10).Select(i => $"({i}, 8532, 1980, 1, 1, 0, 0)"));
-        Execute(connection, $"""
+        TestSql.Execute(connection, $"""
             INSERT INTO person (person_id, gender_concept_id, year_of_birth, month_of_birth, day_of_birth, race_concept_id, ethnicity_concept_id) VALUES {persons};
             INSERT INTO observation (observation_id, person_id, observation_concept_id, observation_date, observation_type_concept_id, value_as_number, observation_source_value) VALUES
               (1, 1, 0, DATE '2026-02-01', 0, 1, 'SQL-JUDGE/INCL01.1'),
@@ -83,12 +83,5 @@ public sealed class JudgementTests
             .Should().Contain("LEFT JOIN elig_g_answers ON elig_g_answers.person_id = elig_person.person_id", "the words are joined once for every trial");
         statements.Single(s => s.Contains("TEMP TABLE elig_state AS", StringComparison.Ordinal))
             .Should().Contain("FROM elig_base elig_person").And.Contain("elig_person.elig_g_answers__elig_a0 & ").And.NotContain("JOIN elig_g_answers");
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -31,7 +31,7 @@ public sealed class LimitOfNormalTests
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
         OmopSchema.Create(connection);
-        Execute(connection, """
+        TestSql.Execute(connection, """
             INSERT INTO concept VALUES
               (101, 'ALT', 'Measurement', 'LOINC', 'Lab Test', 'S', '1742-6', DATE '1970-01-01', DATE '2099-12-31', NULL),
               (201, 'unit per liter', 'Unit', 'UCUM', 'Unit', 'S', 'U/L', DATE '1970-01-01', DATE '2099-12-31', NULL);
@@ -59,12 +59,5 @@ public sealed class LimitOfNormalTests
             (5L, Outcome.Unknown),  // no unit
             (6L, Outcome.Unknown),  // no result
             (7L, Outcome.Unknown)); // the only result is before the 28-day window
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

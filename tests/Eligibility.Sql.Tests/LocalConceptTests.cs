@@ -66,7 +66,7 @@ public sealed class LocalConceptTests
         var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
         OmopSchema.Create(connection);
-        Execute(connection, """
+        TestSql.Execute(connection, """
             INSERT INTO person (person_id, gender_concept_id, year_of_birth, month_of_birth, day_of_birth, race_concept_id, ethnicity_concept_id) VALUES
               (1, 8532, 1980, 1, 1, 0, 0), (2, 8532, 1980, 1, 1, 0, 0), (3, 8532, 1980, 1, 1, 0, 0);
             INSERT INTO condition_occurrence (condition_occurrence_id, person_id, condition_concept_id, condition_start_date, condition_type_concept_id, condition_source_concept_id, condition_source_value) VALUES
@@ -75,19 +75,12 @@ public sealed class LocalConceptTests
             """);
         if (withConcept)
         {
-            Execute(connection, """
+            TestSql.Execute(connection, """
                 INSERT INTO concept VALUES
                   (2000000101, 'SSc classification criteria met', 'Condition', 'Eligibility', 'Undefined', NULL, 'ssc-acr-2013', DATE '1970-01-01', DATE '2099-12-31', NULL);
                 """);
         }
 
         return connection;
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -49,7 +49,7 @@ public sealed class MemberChoiceTests
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
         OmopSchema.Create(connection);
-        Execute(connection, Vocabulary);
+        TestSql.Execute(connection, Vocabulary);
 
         var result = DuckDbOmopRunner.Run(connection, trial, Population.AsOf);
 
@@ -64,9 +64,9 @@ public sealed class MemberChoiceTests
         const string schema = "elig_members_test";
         var trial = RuleCompiler.CompileText(Rules, "members.json").EnsureSuccess();
         using var connection = Population.OpenPostgresEmpty();
-        Execute(connection, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        TestSql.Execute(connection, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
         OmopSchema.Create(connection, schema);
-        Execute(connection, $"SET search_path TO {schema}; {Vocabulary} SET search_path TO public");
+        TestSql.Execute(connection, $"SET search_path TO {schema}; {Vocabulary} SET search_path TO public");
 
         var result = PostgreSqlOmopRunner.Run(connection, trial, Population.AsOf, schema);
 
@@ -94,12 +94,5 @@ public sealed class MemberChoiceTests
         }
 
         return rows;
-    }
-
-    private static void Execute(DbConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -66,7 +66,7 @@ public sealed class SetRowsTests
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
         OmopSchema.Create(connection);
-        Execute(connection, Data);
+        TestSql.Execute(connection, Data);
 
         var result = DuckDbOmopRunner.Run(connection, RuleCompiler.CompileText(Rules, "setrows.json").EnsureSuccess(), Population.AsOf);
 
@@ -80,19 +80,12 @@ public sealed class SetRowsTests
     {
         const string schema = "elig_setrows_test";
         using var connection = Population.OpenPostgresEmpty();
-        Execute(connection, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        TestSql.Execute(connection, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
         OmopSchema.Create(connection, schema);
-        Execute(connection, $"SET search_path TO {schema}; {Data} SET search_path TO public");
+        TestSql.Execute(connection, $"SET search_path TO {schema}; {Data} SET search_path TO public");
 
         var result = PostgreSqlOmopRunner.Run(connection, RuleCompiler.CompileText(Rules, "setrows.json").EnsureSuccess(), Population.AsOf, schema);
 
         result.Rows.Select(r => (r.PersonId, r.Outcomes[0], r.Outcomes[1])).Should().Equal(Expected);
-    }
-
-    private static void Execute(DbConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

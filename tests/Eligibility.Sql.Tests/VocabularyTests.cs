@@ -73,14 +73,14 @@ public sealed class VocabularyTests
         if (cdmSchema is not null)
         {
             // The CDM in its own schema, the connection's current schema elsewhere: the SQL must name the schema.
-            Execute(connection, $"CREATE SCHEMA \"{cdmSchema}\"; SET schema = '{cdmSchema}'");
+            TestSql.Execute(connection, $"CREATE SCHEMA \"{cdmSchema}\"; SET schema = '{cdmSchema}'");
         }
 
         OmopSchema.Create(connection);
-        Execute(connection, Vocabulary);
+        TestSql.Execute(connection, Vocabulary);
         if (cdmSchema is not null)
         {
-            Execute(connection, "SET schema = 'main'");
+            TestSql.Execute(connection, "SET schema = 'main'");
         }
 
         var result = DuckDbOmopRunner.Run(connection, trial, Population.AsOf, cdmSchema);
@@ -95,20 +95,13 @@ public sealed class VocabularyTests
         const string schema = "elig_vocab_test";
         var trial = RuleCompiler.CompileText(Rules, "vocab.json").EnsureSuccess();
         using var connection = Population.OpenPostgresEmpty();
-        Execute(connection, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        TestSql.Execute(connection, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
         OmopSchema.Create(connection, schema);
-        Execute(connection, $"SET search_path TO {schema}; {Vocabulary} SET search_path TO public");
+        TestSql.Execute(connection, $"SET search_path TO {schema}; {Vocabulary} SET search_path TO public");
 
         var result = PostgreSqlOmopRunner.Run(connection, trial, Population.AsOf, schema);
 
         result.Compilation.Unsupported.Should().BeEmpty();
         result.Rows.Select(r => (r.PersonId, r.Outcomes[0])).Should().Equal(Expected);
-    }
-
-    private static void Execute(DbConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

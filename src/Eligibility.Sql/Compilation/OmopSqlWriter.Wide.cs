@@ -8,7 +8,6 @@ namespace Eligibility.Sql.Compilation;
 /// <summary>Gathering the nodes' statuses into wide tables.</summary>
 internal sealed partial class OmopSqlWriter
 {
-
     /// <summary>The shared table of every person with the shared per-person tables' columns (<see cref="WriteBase"/>).</summary>
     private const string BaseTable = "elig_base";
 
@@ -41,11 +40,12 @@ internal sealed partial class OmopSqlWriter
         Regex.Replace(text, $@"\b{Regex.Escape(table)}\.(\w+)\b", m => "elig_person." + BaseColumn(table, m.Groups[1].Value), RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(5));
 
     /// <summary>
-    /// Gathers every node's <c>s</c> and <c>p</c> (as <c>s_K</c>, <c>p_K</c>) into wide tables, eight node tables at a time,
-    /// then eight wide tables at a time, until one source is left: a table, or a join of at most eight tables. Each
-    /// status is copied once per level (a handful of times), never once per later step.
+    /// Gathers every leaf's <c>s</c> and <c>p</c> (as <c>s_K</c>, <c>p_K</c>) from <see cref="BaseTable"/> (or
+    /// <c>elig_person</c>) and the trial's own tables, <see cref="OmopSqlOptions.JoinWidth"/> joined tables per statement,
+    /// then as many wide tables at a time, until one source is left. When one statement holds every table it is not
+    /// written: its query is the source. Each status is copied once per level, never once per later step.
     /// </summary>
-    /// <returns>The FROM text of the one row per person holding every node's columns.</returns>
+    /// <returns>The FROM text of the one row per person holding every node's columns: a derived table, a table or a join.</returns>
     private string WriteWide()
     {
         // The inputs: each group's table (several leaves' columns), then each leaf with a table of its own.
@@ -74,8 +74,7 @@ internal sealed partial class OmopSqlWriter
             own.Add((table, alias, new List<string> { $", {status} AS s_{k}, {pending} AS p_{k}" }));
         }
 
-        // The leaves reading a shared table first, together, so it is joined in as few statements as may be.
-        inputs.AddRange(own.OrderBy(i => i.Table is not null && i.Alias == i.Table ? 0 : 1));
+        inputs.AddRange(own);
 
         // The shared per-person tables are columns of elig_base: read there, not joined.
         var based = shared.BaseTables.Select(t => t.Table).ToHashSet(System.StringComparer.Ordinal);
