@@ -1,5 +1,3 @@
-using DuckDB.NET.Data;
-
 namespace Eligibility.Sql.Tests;
 
 /// <summary>The compiler's contract besides agreement with the engine: the DDL, determinism, and unsupported rules.</summary>
@@ -15,9 +13,7 @@ public sealed class CompilerTests
     [Test]
     public void The_DDL_creates_the_CDM_5_4_tables_the_SQL_reads()
     {
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        OmopSchema.Create(connection);
+        using var connection = TestSql.EmptyCdm();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT table_name, column_name, data_type FROM information_schema.columns";
         using var reader = command.ExecuteReader();
@@ -155,9 +151,7 @@ public sealed class CompilerTests
             }
             """;
         var trial = RuleCompiler.CompileText(rules, "tiny.json").EnsureSuccess();
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        OmopSchema.Create(connection);
+        using var connection = TestSql.EmptyCdm();
         using (var command = connection.CreateCommand())
         {
             command.CommandText = "INSERT INTO person (person_id, gender_concept_id, year_of_birth, month_of_birth, day_of_birth, race_concept_id, ethnicity_concept_id) VALUES (1, 8532, 1980, 5, 17, 0, 0), (2, 8507, 2015, 1, 2, 0, 0)";

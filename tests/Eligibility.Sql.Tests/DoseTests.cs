@@ -1,5 +1,3 @@
-using DuckDB.NET.Data;
-
 namespace Eligibility.Sql.Tests;
 
 /// <summary>
@@ -28,9 +26,7 @@ public sealed class DoseTests
     [Test]
     public void The_daily_dose_is_quantity_times_strength_over_days_supply_and_unknown_when_a_piece_is_missing()
     {
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        OmopSchema.Create(connection);
+        using var connection = TestSql.EmptyCdm();
         TestSql.Execute(connection, """
             INSERT INTO concept VALUES
               (101, 'aspirin', 'Drug', 'RxNorm', 'Ingredient', 'S', '1191', DATE '1970-01-01', DATE '2099-12-31', NULL),

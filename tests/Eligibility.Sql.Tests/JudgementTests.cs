@@ -1,5 +1,3 @@
-using DuckDB.NET.Data;
-
 namespace Eligibility.Sql.Tests;
 
 /// <summary>
@@ -29,9 +27,7 @@ public sealed class JudgementTests
     [Test]
     public void The_innermost_latest_answer_decides_unless_it_has_expired()
     {
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        OmopSchema.Create(connection);
+        using var connection = TestSql.EmptyCdm();
         var persons = string.Join(", ", Enumerable.Range(1, 10).Select(i => $"({i}, 8532, 1980, 1, 1, 0, 0)"));
         TestSql.Execute(connection, $"""
             INSERT INTO person (person_id, gender_concept_id, year_of_birth, month_of_birth, day_of_birth, race_concept_id, ethnicity_concept_id) VALUES {persons};

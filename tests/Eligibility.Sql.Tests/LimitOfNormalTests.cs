@@ -1,5 +1,3 @@
-using DuckDB.NET.Data;
-
 namespace Eligibility.Sql.Tests;
 
 /// <summary>
@@ -28,9 +26,7 @@ public sealed class LimitOfNormalTests
     [Test]
     public void The_default_limit_is_the_persons_sex_one_and_a_result_range_wins()
     {
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        OmopSchema.Create(connection);
+        using var connection = TestSql.EmptyCdm();
         TestSql.Execute(connection, """
             INSERT INTO concept VALUES
               (101, 'ALT', 'Measurement', 'LOINC', 'Lab Test', 'S', '1742-6', DATE '1970-01-01', DATE '2099-12-31', NULL),

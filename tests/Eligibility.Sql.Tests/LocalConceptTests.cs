@@ -63,9 +63,7 @@ public sealed class LocalConceptTests
 
     private static DuckDBConnection Database(bool withConcept)
     {
-        var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        OmopSchema.Create(connection);
+        var connection = TestSql.EmptyCdm();
         TestSql.Execute(connection, """
             INSERT INTO person (person_id, gender_concept_id, year_of_birth, month_of_birth, day_of_birth, race_concept_id, ethnicity_concept_id) VALUES
               (1, 8532, 1980, 1, 1, 0, 0), (2, 8532, 1980, 1, 1, 0, 0), (3, 8532, 1980, 1, 1, 0, 0);

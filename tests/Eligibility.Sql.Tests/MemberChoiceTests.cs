@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
-using DuckDB.NET.Data;
 
 namespace Eligibility.Sql.Tests;
 
@@ -46,9 +45,7 @@ public sealed class MemberChoiceTests
     public void DuckDB_keeps_one_member_and_its_own_dose_length_per_concept()
     {
         var trial = RuleCompiler.CompileText(Rules, "members.json").EnsureSuccess();
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        OmopSchema.Create(connection);
+        using var connection = TestSql.EmptyCdm();
         TestSql.Execute(connection, Vocabulary);
 
         var result = DuckDbOmopRunner.Run(connection, trial, Population.AsOf);

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using DuckDB.NET.Data;
 
 namespace Eligibility.Sql.Tests;
 
@@ -63,9 +62,7 @@ public sealed class SetRowsTests
     [Test]
     public void DuckDB_reads_each_records_set_row_by_concept_then_source_concept()
     {
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        OmopSchema.Create(connection);
+        using var connection = TestSql.EmptyCdm();
         TestSql.Execute(connection, Data);
 
         var result = DuckDbOmopRunner.Run(connection, RuleCompiler.CompileText(Rules, "setrows.json").EnsureSuccess(), Population.AsOf);
