@@ -98,14 +98,9 @@ internal sealed partial class OmopSqlWriter
     /// <summary>The factor of each unit code as a <c>CASE</c> on <paramref name="unit"/> (NULL for a code without one), typed as <see cref="Factors"/> types them.</summary>
     private string FactorCase(Func<string, decimal?> factor, string unit)
     {
-        var known = unitCodes.Select(c => (Code: c, Factor: factor(c))).Where(x => x.Factor is not null).ToList();
-        if (known.Count == 0)
-        {
-            return dialect.TypedNull("DECIMAL(20,12)");
-        }
-
-        bool exact = known.All(x => Math.Abs(x.Factor!.Value) < 100_000_000m && decimal.Round(x.Factor.Value, 12) == x.Factor.Value);
-        string type = exact ? "DECIMAL(20,12)" : dialect.Type("DOUBLE");
-        return $"(CASE {unit}{string.Concat(known.Select(x => $" WHEN {Text(x.Code)} THEN CAST({Number(x.Factor!.Value)} AS {type})"))} END)";
+        var (known, type) = KnownFactors(factor);
+        return known.Count == 0
+            ? dialect.TypedNull("DECIMAL(20,12)")
+            : $"(CASE {unit}{string.Concat(known.Select(x => $" WHEN {Text(x.Code)} THEN CAST({Number(x.Factor)} AS {type})"))} END)";
     }
 }

@@ -341,15 +341,18 @@ internal sealed partial class OmopSqlWriter
     /// </summary>
     private string Factors(Func<string, decimal?> factor)
     {
-        var known = unitCodes.Select(c => (Code: c, Factor: factor(c))).Where(x => x.Factor is not null).ToList();
-        if (known.Count == 0)
-        {
-            return $"(SELECT {dialect.TypedNull("VARCHAR")} AS code, {dialect.TypedNull("DECIMAL(20,12)")} AS factor WHERE FALSE)";
-        }
+        var (known, type) = KnownFactors(factor);
+        return known.Count == 0
+            ? $"(SELECT {dialect.TypedNull("VARCHAR")} AS code, {dialect.TypedNull("DECIMAL(20,12)")} AS factor WHERE FALSE)"
+            : $"(SELECT * FROM (VALUES {string.Join(", ", known.Select(x => $"({Text(x.Code)}, CAST({Number(x.Factor)} AS {type}))"))}) AS v(code, factor))";
+    }
 
-        bool exact = known.All(x => Math.Abs(x.Factor!.Value) < 100_000_000m && decimal.Round(x.Factor.Value, 12) == x.Factor.Value);
-        string type = exact ? "DECIMAL(20,12)" : dialect.Type("DOUBLE");
-        return $"(SELECT * FROM (VALUES {string.Join(", ", known.Select(x => $"({Text(x.Code)}, CAST({Number(x.Factor!.Value)} AS {type}))"))}) AS v(code, factor))";
+    /// <summary>The database's unit codes that convert, with their factors, and the SQL type every factor is written in.</summary>
+    private (List<(string Code, decimal Factor)> Known, string Type) KnownFactors(Func<string, decimal?> factor)
+    {
+        var known = unitCodes.Select(c => (Code: c, Factor: factor(c))).Where(x => x.Factor is not null).Select(x => (x.Code, x.Factor!.Value)).ToList();
+        bool exact = known.All(x => Math.Abs(x.Item2) < 100_000_000m && decimal.Round(x.Item2, 12) == x.Item2);
+        return (known, exact ? "DECIMAL(20,12)" : dialect.Type("DOUBLE"));
     }
 
     private string Condition(RuleNode rule)
