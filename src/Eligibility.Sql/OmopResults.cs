@@ -87,7 +87,7 @@ internal static class OmopResults
     }
 
     /// <summary>Builds the result from the person rows already read and the attrition query's rows.</summary>
-    private static OmopScreenResult Result(OmopSqlCompilation compilation, List<OmopPatientRow> rows, IEnumerable<object?[]> attritionRows)
+    private static OmopScreenResult Result(OmopSqlCompilation compilation, IReadOnlyList<OmopPatientRow> rows, IEnumerable<object?[]> attritionRows)
     {
         var types = compilation.Nodes.Where(n => n.IsCriterion).ToDictionary(n => n.CriterionId, n => n.Type, StringComparer.Ordinal);
         var attrition = attritionRows
@@ -113,23 +113,15 @@ internal static class OmopResults
             + "\nFROM elig_state ORDER BY person_id";
     }
 
-    /// <summary>Persons whose packed statuses and outcomes share one array when read back.</summary>
-    private const int BlockRows = 1024;
-
-    /// <summary>Runs <see cref="PackedQuery"/> and unpacks its typed columns into rows.</summary>
-    private static List<OmopPatientRow> ReadPacked(DbConnection connection, OmopSqlCompilation compilation)
+    /// <summary>Runs <see cref="PackedQuery"/> and keeps its typed columns as they are (<see cref="PackedRows"/>), checked.</summary>
+    private static PackedRows ReadPacked(DbConnection connection, OmopSqlCompilation compilation)
     {
-        int count = compilation.Nodes.Count;
         using var command = connection.CreateCommand();
         command.CommandText = PackedQuery(compilation);
         command.CommandTimeout = 0;
         using var reader = command.ExecuteReader();
         int packs = reader.FieldCount - 2;
-        var rows = new List<OmopPatientRow>();
-        // The packed BIGINTs of BlockRows persons share one array, each row decoding its own slice when read (PackedNodes):
-        // a few large allocations per million persons, and no per-node arrays to fill.
-        long[] block = Array.Empty<long>();
-        int inBlock = BlockRows;
+        var rows = new PackedRows(packs, compilation.Nodes.Count);
         while (reader.Read())
         {
             for (int c = 0; c < reader.FieldCount; c++)
@@ -140,24 +132,21 @@ internal static class OmopResults
                 }
             }
 
-            if (inBlock == BlockRows)
+            var verdict = reader.GetInt32(1) switch
             {
-                block = new long[BlockRows * packs];
-                inBlock = 0;
-            }
-
-            int at = inBlock * packs;
-            inBlock++;
+                0 => Verdict.Eligible,
+                1 => Verdict.Review,
+                2 => Verdict.Undetermined,
+                3 => Verdict.Ineligible,
+                int other => throw new InvalidOperationException($"unexpected verdict {other} in the packed result"),
+            };
+            var (block, at) = rows.Add(reader.GetInt64(0), verdict);
             for (int p = 0; p < packs; p++)
             {
                 long pack = reader.GetInt64(p + 2);
                 PackedNodes.Check(pack);
-                block[at + p] = pack;
+                block[at + 1 + p] = pack;
             }
-
-            var verdict = reader.GetInt32(1) switch { 0 => Verdict.Eligible, 1 => Verdict.Review, 2 => Verdict.Undetermined, _ => Verdict.Ineligible };
-            var nodes = new PackedNodes(block, at, count);
-            rows.Add(new OmopPatientRow(reader.GetInt64(0), verdict, nodes, nodes));
         }
 
         return rows;

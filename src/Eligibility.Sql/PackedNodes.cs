@@ -43,20 +43,13 @@ internal sealed class PackedNodes : IReadOnlyList<Truth>, IReadOnlyList<Outcome>
         }
     }
 
-    Truth IReadOnlyList<Truth>.this[int index] => (Code(index) >> 2) switch
-    {
-        0 => Truth.False,
-        1 => Truth.Unknown,
-        _ => Truth.True,
-    };
+    // The truth of each status (3 never passes Check) and the outcome of each outcome code, looked up rather than switched on.
+    private static readonly Truth[] Truths = { Truth.False, Truth.Unknown, Truth.True, Truth.True };
+    private static readonly Outcome[] Outcomes = { Outcome.Pass, Outcome.Fail, Outcome.Review, Outcome.Unknown };
 
-    Outcome IReadOnlyList<Outcome>.this[int index] => (Code(index) & 3) switch
-    {
-        0 => Outcome.Pass,
-        1 => Outcome.Fail,
-        2 => Outcome.Review,
-        _ => Outcome.Unknown,
-    };
+    Truth IReadOnlyList<Truth>.this[int index] => Truths[Code(index) >> 2];
+
+    Outcome IReadOnlyList<Outcome>.this[int index] => Outcomes[Code(index) & 3];
 
     IEnumerator<Truth> IEnumerable<Truth>.GetEnumerator()
     {
@@ -80,8 +73,12 @@ internal sealed class PackedNodes : IReadOnlyList<Truth>, IReadOnlyList<Outcome>
 
     private int Code(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        return (int)((block[offset + (index / PerPack)] >> (4 * (index % PerPack))) & 0xF);
+        if ((uint)index >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"a person has {Count} nodes");
+        }
+
+        int word = index / PerPack;
+        return (int)(block[offset + word] >> (4 * (index - (word * PerPack)))) & 0xF;
     }
 }
