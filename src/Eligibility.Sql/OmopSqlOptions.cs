@@ -26,9 +26,8 @@ public sealed class OmopSqlOptions
     public string? CdmSchema { get; init; }
 
     /// <summary>
-    /// How many tables one statement of a trial's gathering of statuses joins (16: one join of a hundred tables costs
-    /// DuckDB's planner seconds, of sixteen almost nothing). Internal: tests set it low to exercise the wide tables and
-    /// their joins, which the reference trials no longer need.
+    /// How many of a trial's leaf tables share one word of its table of leaf words (21: three bits each below the sign bit
+    /// of a BIGINT). Internal: tests set it low to exercise several words, which the reference trials do not need.
     /// </summary>
-    internal int JoinWidth { get; init; } = 16;
+    internal int LeafTablesPerWord { get; init; } = 21;
 }

@@ -29,14 +29,15 @@ public sealed class DifferentialTests
     }
 
     [Test]
-    public void Statuses_gathered_through_several_wide_tables_give_the_engines_outcomes()
+    public void Leaf_tables_read_through_several_words_give_the_engines_outcomes()
     {
-        // Three joined tables per statement: each trial's statuses go through written wide tables, joined level by level
-        // into elig_state (the reference trials need one statement at the default width, so this path is exercised here).
+        // Two leaf tables per word of elig_own: the trial's leaf tables' statuses go through several words (the reference
+        // trials need one word at the default width, so this path is exercised here), and no leaf table is joined.
         const string file = "NCT06394063";
-        var options = new OmopSqlOptions { AsOf = Population.AsOf, UnitCodes = DuckDbOmopRunner.UnitCodes(connection), JoinWidth = 3 };
+        var options = new OmopSqlOptions { AsOf = Population.AsOf, UnitCodes = DuckDbOmopRunner.UnitCodes(connection), LeafTablesPerWord = 2 };
         var compilation = OmopSqlCompiler.Compile(Population.Trials[file], SqlDialect.DuckDb, options);
-        compilation.Sql.Should().Contain("TEMP TABLE elig_wide5 AS", "the narrow width writes wide tables");
+        compilation.Sql.Should().Contain("AS elig_o4", "the narrow width writes several words");
+        compilation.Sql.Should().NotContain("JOIN elig_n", "the leaf tables are read through elig_own");
         var watch = Stopwatch.StartNew();
         Agreement.Check(file, DuckDbOmopRunner.Run(connection, compilation), watch.Elapsed);
     }

@@ -41,11 +41,10 @@ internal sealed partial class OmopSqlWriter
 
     /// <summary>
     /// Gathers every leaf's <c>s</c> and <c>p</c> (as <c>s_K</c>, <c>p_K</c>) from <see cref="BaseTable"/> (or
-    /// <c>elig_person</c>) and the trial's own tables, <see cref="OmopSqlOptions.JoinWidth"/> joined tables per statement,
-    /// then as many wide tables at a time, until one source is left. When one statement holds every table it is not
-    /// written: its query is the source. Each status is copied once per level, never once per later step.
+    /// <c>elig_person</c>), the trial's own grouped passes and its table of leaf words (<see cref="WriteOwnWords"/>), in
+    /// one statement.
     /// </summary>
-    /// <returns>The FROM text of the one row per person holding every node's columns: a derived table, a table or a join.</returns>
+    /// <returns>The FROM text (a derived table) of the one row per person holding every leaf's columns.</returns>
     private string WriteWide()
     {
         // The inputs: each group's table (several leaves' columns), then each leaf with a table of its own.
@@ -59,17 +58,21 @@ internal sealed partial class OmopSqlWriter
                 return $", {status} AS s_{k}, {pending} AS p_{k}";
             }).ToList())).ToList();
         var own = new List<(string? Table, string Alias, List<string> Columns)>();
-        foreach (var n in nodes.Where(n => !combined.ContainsKey(n.Index) && !groupedLeaves.ContainsKey(n.Index)))
+        var leaves = nodes.Where(n => !combined.ContainsKey(n.Index) && !groupedLeaves.ContainsKey(n.Index)).ToList();
+        // The leaves' own tables (a leaf reading another's table reads that one), read from one table of words.
+        var tables = leaves.Where(n => !inlined.ContainsKey(n.Index)).Select(n => sameTable.TryGetValue(n.Index, out int f) ? f : n.Index).Distinct().ToList();
+        WriteOwnWords(tables);
+        foreach (var n in leaves)
         {
             string k = K(n.Index);
-            // A leaf reading another leaf's table (the same body) reads it under that leaf's alias: one join.
+            // A leaf reading another leaf's table (the same body) reads that table's bits.
             int t = sameTable.TryGetValue(n.Index, out int first) ? first : n.Index;
             string x = "x" + K(t);
             // A leaf computed in the wide table joins nothing (elig_person's columns) or the shared table it reads, under
-            // that table's name (joined once per statement).
+            // that table's name (joined once per statement); a leaf with a table reads its status and flag from the words.
             var (table, alias, status, pending) = inlined.TryGetValue(n.Index, out var il) ? (il.Table, il.Table ?? x, il.S, il.P)
-                : wideReads.TryGetValue(n.Index, out var read) ? (Table(t), x, read.Status(x), read.Pending(x))
-                : ((string?)Table(t), x, $"{x}.s", $"{x}.p");
+                : wideReads.TryGetValue(n.Index, out var read) ? (OwnWordsTable, OwnWordsTable, FromOwnWords(read.Status(x), x, tables.IndexOf(t)), FromOwnWords(read.Pending(x), x, tables.IndexOf(t)))
+                : (OwnWordsTable, OwnWordsTable, FromOwnWords($"{x}.s", x, tables.IndexOf(t)), FromOwnWords($"{x}.p", x, tables.IndexOf(t)));
             (status, pending) = Guard(n.Index, status, pending);
             own.Add((table, alias, new List<string> { $", {status} AS s_{k}, {pending} AS p_{k}" }));
         }
@@ -81,62 +84,67 @@ internal sealed partial class OmopSqlWriter
         inputs = inputs.Select(i => i.Table is { } t && based.Contains(t) ? ((string?)null, i.Alias, i.Columns.Select(c => FromBase(c, t)).ToList()) : i).ToList();
         string from = based.Count == 0 ? "elig_person" : $"{BaseTable} elig_person";
 
-        // At most joinWidth joined tables per statement: a leaf computed from elig_person joins nothing, and the leaves
-        // reading one shared table (the answer words) join it once.
-        var parts = new List<List<(string? Table, string Alias, List<string> Columns)>>();
-        foreach (var input in inputs)
-        {
-            if (parts.Count == 0 || (input.Table is not null && !parts[^1].Any(p => p.Alias == input.Alias)
-                && parts[^1].Where(p => p.Table is not null).Select(p => p.Alias).Distinct().Count() == joinWidth))
-            {
-                parts.Add(new());
-            }
+        // One statement: every person from elig_person (elig_base), joined to the few tables not there (the trial's own
+        // grouped passes and its table of leaf words; a group's table and the words have rows only for the persons with
+        // records), each once however many leaves read it. It is read by elig_state as it is computed, not written.
+        string columns = string.Concat(inputs.SelectMany(p => p.Columns));
+        string joins = string.Concat(inputs.Where(p => p.Table is not null).DistinctBy(p => p.Alias).Select(p =>
+            $"\nLEFT JOIN {Aliased((p.Table!, p.Alias))} ON {p.Alias}.person_id = elig_person.person_id"));
+        return $"(SELECT elig_person.person_id{columns}\nFROM {from}{joins}) elig_wide0";
+    }
 
-            parts[^1].Add(input);
+    /// <summary>The trial's table of its leaf tables' statuses and flags as words (<see cref="WriteOwnWords"/>).</summary>
+    private const string OwnWordsTable = "elig_own";
+
+    /// <summary>
+    /// Per person with a row in any of the trial's leaf tables, each table's status and pending flag in three bits of a word
+    /// per 21 tables (<see cref="OmopSqlOptions.LeafTablesPerWord"/>): status + 1 in the low two (1 to 3), the flag in the
+    /// third; summed over the union of the tables' rows (one row per person and table: the sum sets distinct bits). The
+    /// wide tables join this one table instead of each leaf table, and read a table's bits where they read its columns
+    /// (<see cref="FromOwnWords"/>). On DuckDB, 1,000,000 persons and fourteen leaf tables, the union took 0.9-1.3 s
+    /// against about 3.5 s of CPU for the fourteen joins.
+    /// </summary>
+    private void WriteOwnWords(IReadOnlyList<int> tables)
+    {
+        if (tables.Count == 0)
+        {
+            return;
         }
 
-        var level = new List<string>();
-        foreach (var part in parts)
-        {
-            string columns = string.Concat(part.SelectMany(p => p.Columns));
-            string name = "elig_wide" + level.Count.ToString(CultureInfo.InvariantCulture);
-            // Every person from elig_person; a group's table and a sparse leaf's have rows only for the persons with records.
-            string joins = string.Concat(part.Where(p => p.Table is not null).DistinctBy(p => p.Alias).Select(p =>
-                $"\nLEFT JOIN {Aliased((p.Table!, p.Alias))} ON {p.Alias}.person_id = elig_person.person_id"));
-            string query = $"SELECT elig_person.person_id{columns}\nFROM {from}{joins}";
-            if (parts.Count == 1)
-            {
-                // One statement's worth: read by elig_state as it is computed, not written to a table and read back.
-                return $"({query}) {name}";
-            }
+        int words = ((tables.Count - 1) / tablesPerWord) + 1;
+        string rows = string.Join("\n  UNION ALL\n  ", tables.Select((t, i) =>
+            $"SELECT person_id, {K(i / tablesPerWord)} AS elig_word, CAST(s + 1 + CASE WHEN p THEN 4 ELSE 0 END AS BIGINT) * {WordLiteral(i, 0)} AS elig_v FROM {Table(t)}"));
+        string sums = string.Concat(Enumerable.Range(0, words).Select(w => $", CAST(sum(CASE WHEN u.elig_word = {K(w)} THEN u.elig_v ELSE 0 END) AS BIGINT) AS elig_o{K(w)}"));
+        Line("-- per person, every leaf table's status + 1 and pending flag in three bits: one join for the wide tables");
+        CreateTable(OwnWordsTable, $"""
+            SELECT u.person_id{sums}
+            FROM (
+              {rows}) u
+            GROUP BY u.person_id
+            """);
+    }
 
-            CreateTable(name, query);
-            level.Add(name);
+    /// <summary>Bit <paramref name="bit"/> (0 to 2) of the table numbered <paramref name="i"/> in its word, as a BIGINT literal.</summary>
+    private string WordLiteral(int i, int bit) => $"CAST({(1L << ((3 * (i % tablesPerWord)) + bit)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+
+    /// <summary>
+    /// A wide read of a leaf table under alias <paramref name="x"/> (its <c>x.s</c> and <c>x.p</c>) made to read the
+    /// table's bits in <see cref="OwnWordsTable"/>: NULL status and flag for a person without a row in the table (no row
+    /// at all, or none in that table), as the join gave.
+    /// </summary>
+    private string FromOwnWords(string text, string x, int i)
+    {
+        string word = $"{OwnWordsTable}.elig_o{K(i / tablesPerWord)}";
+        string Bit(int bit) => $"(({word} & {WordLiteral(i, bit)}) <> 0)";
+        string status = $"(CASE WHEN {Bit(1)} THEN (CASE WHEN {Bit(0)} THEN 2 ELSE 1 END) WHEN {Bit(0)} THEN 0 END)";
+        string pending = $"(CASE WHEN {Bit(0)} OR {Bit(1)} THEN {Bit(2)} END)";
+        string replaced = Regex.Replace(text, $@"\b{Regex.Escape(x)}\.(s|p)\b", m => m.Groups[1].Value == "s" ? status : pending, RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(5));
+        if (Regex.IsMatch(replaced, $@"\b{Regex.Escape(x)}\.", RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(5)))
+        {
+            throw new System.InvalidOperationException($"a wide read of {x} reads a column other than s and p");
         }
 
-        int made = level.Count;
-        while (level.Count > joinWidth)
-        {
-            var next = new List<string>();
-            for (int first = 0; first < level.Count; first += joinWidth)
-            {
-                var part = level.Skip(first).Take(joinWidth).ToList();
-                if (part.Count == 1)
-                {
-                    next.Add(part[0]);
-                    continue;
-                }
-
-                string name = "elig_wide" + made.ToString(CultureInfo.InvariantCulture);
-                made++;
-                CreateTable(name, $"SELECT *\nFROM {Joined(part.Select(t => (t, t)).ToList())}");
-                next.Add(name);
-            }
-
-            level = next;
-        }
-
-        return level.Count == 0 ? "elig_person" : Joined(level.Select(t => (t, t)).ToList());
+        return replaced;
     }
 
     /// <summary>
@@ -194,10 +202,6 @@ internal sealed partial class OmopSqlWriter
     private static string FirstFailed(IReadOnlyList<OmopSqlNode> criteria) => criteria.Count == 0
         ? "0"
         : "CASE " + string.Concat(criteria.Select((c, i) => $"WHEN s_{c.Index.ToString(CultureInfo.InvariantCulture)} = {(c.Type == CriterionType.Inclusion ? "0" : "2")} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + $"ELSE {criteria.Count.ToString(CultureInfo.InvariantCulture)} END";
-
-    /// <summary>Tables joined on person_id (<c>USING</c>: one person_id column), each under its alias.</summary>
-    private static string Joined(IReadOnlyList<(string Table, string Alias)> tables) =>
-        Aliased(tables[0]) + string.Concat(tables.Skip(1).Select(t => $"\nJOIN {Aliased(t)} USING (person_id)"));
 
     private static string Aliased((string Table, string Alias) t) => t.Alias == t.Table ? t.Table : t.Table + " " + t.Alias;
 }

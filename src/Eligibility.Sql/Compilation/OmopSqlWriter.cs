@@ -69,9 +69,10 @@ internal sealed partial class OmopSqlWriter
     private readonly List<(CompiledCriterion Criterion, OmopSqlNode Node)> roots = new();
     private readonly IReadOnlyCollection<string> unitCodes;
 
-    // How many tables one statement of the wide tables joins (OmopSqlOptions.JoinWidth).
-    private readonly int joinWidth;
     private readonly SqlDialectWriter dialect;
+
+    // How many leaf tables share one word of the trial's table of leaf words (OmopSqlOptions.LeafTablesPerWord).
+    private readonly int tablesPerWord;
 
     private OmopSqlWriter(string trialId, int ordinal, SqlDialect dialect, OmopSqlOptions options, OmopSqlShared shared)
     {
@@ -81,7 +82,7 @@ internal sealed partial class OmopSqlWriter
         this.shared = shared;
         asOf = options.AsOf;
         unitCodes = options.UnitCodes;
-        joinWidth = options.JoinWidth;
+        tablesPerWord = options.LeafTablesPerWord;
         sql = nodesSql;
     }
 
