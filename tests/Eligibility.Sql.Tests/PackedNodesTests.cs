@@ -43,6 +43,47 @@ public sealed class PackedNodesTests
         }
     }
 
+    [Test]
+    public void Result_rows_kept_in_blocks_give_each_person_their_own_id_verdict_and_nodes()
+    {
+        // 40,000 persons: three blocks of rows (16,384 per block), so rows on both sides of each boundary are read.
+        const int persons = 40_000, count = 45, packs = 3;
+        var verdicts = new[] { Verdict.Eligible, Verdict.Review, Verdict.Undetermined, Verdict.Ineligible };
+        var rows = new PackedRows(packs, count);
+        // In pack p: node p + 2 holds the person's status (person % 3) with outcome pass, node p + 5 status false with
+        // outcome (person / 3) % 4; every other node is 0 (false, pass).
+        long Pack(int person, int p) => ((long)((person % 3) * 4) << (4 * (p + 2))) | ((long)((person / 3) % 4) << (4 * (p + 5)));
+        for (int person = 0; person < persons; person++)
+        {
+            var (block, at) = rows.Add(1_000_000L + person, verdicts[person % 4]);
+            for (int p = 0; p < packs; p++)
+            {
+                block[at + 1 + p] = Pack(person, p);
+            }
+        }
+
+        rows.Count.Should().Be(persons);
+        foreach (int person in new[] { 0, 1, 16_383, 16_384, 16_385, 32_767, 32_768, persons - 1 })
+        {
+            var row = rows[person];
+            row.PersonId.Should().Be(1_000_000L + person);
+            row.Verdict.Should().Be(verdicts[person % 4]);
+            row.Truths.Count.Should().Be(count);
+            for (int p = 0; p < packs; p++)
+            {
+                row.Truths[(p * 15) + p + 2].Should().Be(Statuses[person % 3]);
+                row.Outcomes[(p * 15) + p + 2].Should().Be(Outcome.Pass);
+                row.Truths[(p * 15) + p + 5].Should().Be(Truth.False);
+                row.Outcomes[(p * 15) + p + 5].Should().Be(Outcomes[(person / 3) % 4]);
+                row.Outcomes[(p * 15) + p + 3].Should().Be(Outcome.Pass);
+            }
+        }
+
+        rows.Select(r => r.PersonId).Should().Equal(Enumerable.Range(0, persons).Select(i => 1_000_000L + i));
+        FluentActions.Invoking(() => rows[persons]).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => rows[-1]).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
     [TestCase(0)]
     [TestCase(7)]
     [TestCase(14)]
