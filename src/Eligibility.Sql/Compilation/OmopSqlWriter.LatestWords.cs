@@ -20,6 +20,16 @@ internal sealed partial class OmopSqlWriter
     /// <summary>Leaves per word: two bits each, the highest pair below the sign bit of a BIGINT.</summary>
     private const int LeavesPerWord = 31;
 
+    /// <summary>
+    /// A status packed as two bits of <paramref name="word"/> (status + 1: false 01, unknown 10, true 11), the low one
+    /// weighing <paramref name="low"/>; <paramref name="none"/> when neither is set (NULL words too), NULL when it is null.
+    /// </summary>
+    private static string StatusFromPair(string word, long low, string? none)
+    {
+        string Bit(long weight) => $"(({word} & CAST({weight.ToString(CultureInfo.InvariantCulture)} AS BIGINT)) <> 0)";
+        return $"CASE WHEN {Bit(2 * low)} THEN (CASE WHEN {Bit(low)} THEN 2 ELSE 1 END) WHEN {Bit(low)} THEN 0{(none is null ? string.Empty : " ELSE " + none)} END";
+    }
+
     /// <summary>The weight of a status's low bit in its word: 4 to the power of its position.</summary>
     private static long PairWeight(int i) => 1L << (2 * (i % LeavesPerWord));
 
@@ -50,11 +60,8 @@ internal sealed partial class OmopSqlWriter
         }
 
         shared.LatestReadsSex |= readsSex;
-        string word = $"{LatestWordsTable}.elig_l{K(i / LeavesPerWord)}";
-        string Bit(long weight) => $"(({word} & CAST({weight.ToString(CultureInfo.InvariantCulture)} AS BIGINT)) <> 0)";
-        long low = PairWeight(i);
-        // Two bits: false 01, unknown 10, true 11; none set: no row in the window (NULL words too), the absent status.
-        inlineLeaf = (LatestWordsTable, $"CASE WHEN {Bit(2 * low)} THEN (CASE WHEN {Bit(low)} THEN 2 ELSE 1 END) WHEN {Bit(low)} THEN 0 ELSE {absent} END", "FALSE");
+        // None set: no row in the window (NULL words too), the absent status.
+        inlineLeaf = (LatestWordsTable, StatusFromPair($"{LatestWordsTable}.elig_l{K(i / LeavesPerWord)}", PairWeight(i), absent), "FALSE");
         return string.Empty;
     }
 

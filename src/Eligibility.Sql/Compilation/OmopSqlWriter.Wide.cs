@@ -136,7 +136,7 @@ internal sealed partial class OmopSqlWriter
     {
         string word = $"{OwnWordsTable}.elig_o{K(i / tablesPerWord)}";
         string Bit(int bit) => $"(({word} & {WordLiteral(i, bit)}) <> 0)";
-        string status = $"(CASE WHEN {Bit(1)} THEN (CASE WHEN {Bit(0)} THEN 2 ELSE 1 END) WHEN {Bit(0)} THEN 0 END)";
+        string status = $"({StatusFromPair(word, 1L << (3 * (i % tablesPerWord)), null)})";
         string pending = $"(CASE WHEN {Bit(0)} OR {Bit(1)} THEN {Bit(2)} END)";
         string replaced = Regex.Replace(text, $@"\b{Regex.Escape(x)}\.(s|p)\b", m => m.Groups[1].Value == "s" ? status : pending, RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(5));
         if (Regex.IsMatch(replaced, $@"\b{Regex.Escape(x)}\.", RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(5)))
