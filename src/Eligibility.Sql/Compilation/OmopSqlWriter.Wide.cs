@@ -59,20 +59,22 @@ internal sealed partial class OmopSqlWriter
             }).ToList())).ToList();
         var own = new List<(string? Table, string Alias, List<string> Columns)>();
         var leaves = nodes.Where(n => !combined.ContainsKey(n.Index) && !groupedLeaves.ContainsKey(n.Index)).ToList();
-        // The leaves' own tables (a leaf reading another's table reads that one), read from one table of words.
-        var tables = leaves.Where(n => !inlined.ContainsKey(n.Index)).Select(n => sameTable.TryGetValue(n.Index, out int f) ? f : n.Index).Distinct().ToList();
+        // The leaves' own tables (a leaf reading another leaf's table, the same body, reads that one's bits), read from one
+        // table of words.
+        int TableOf(int index) => sameTable.TryGetValue(index, out int first) ? first : index;
+        var tables = leaves.Where(n => !inlined.ContainsKey(n.Index)).Select(n => TableOf(n.Index)).Distinct().ToList();
         WriteOwnWords(tables);
         foreach (var n in leaves)
         {
             string k = K(n.Index);
-            // A leaf reading another leaf's table (the same body) reads that table's bits.
-            int t = sameTable.TryGetValue(n.Index, out int first) ? first : n.Index;
+            int t = TableOf(n.Index);
             string x = "x" + K(t);
             // A leaf computed in the wide table joins nothing (elig_person's columns) or the shared table it reads, under
-            // that table's name (joined once per statement); a leaf with a table reads its status and flag from the words.
+            // that table's name (joined once per statement); a leaf with a table reads its status and flag from the words,
+            // as its wide read (or the table's columns as they are) reads them.
+            var read = wideReads.GetValueOrDefault(n.Index, AsWritten);
             var (table, alias, status, pending) = inlined.TryGetValue(n.Index, out var il) ? (il.Table, il.Table ?? x, il.S, il.P)
-                : wideReads.TryGetValue(n.Index, out var read) ? (OwnWordsTable, OwnWordsTable, FromOwnWords(read.Status(x), x, tables.IndexOf(t)), FromOwnWords(read.Pending(x), x, tables.IndexOf(t)))
-                : (OwnWordsTable, OwnWordsTable, FromOwnWords($"{x}.s", x, tables.IndexOf(t)), FromOwnWords($"{x}.p", x, tables.IndexOf(t)));
+                : (OwnWordsTable, OwnWordsTable, FromOwnWords(read.Status(x), x, tables.IndexOf(t)), FromOwnWords(read.Pending(x), x, tables.IndexOf(t)));
             (status, pending) = Guard(n.Index, status, pending);
             own.Add((table, alias, new List<string> { $", {status} AS s_{k}, {pending} AS p_{k}" }));
         }
@@ -92,6 +94,9 @@ internal sealed partial class OmopSqlWriter
             $"\nLEFT JOIN {Aliased((p.Table!, p.Alias))} ON {p.Alias}.person_id = elig_person.person_id"));
         return $"(SELECT elig_person.person_id{columns}\nFROM {from}{joins}) elig_wide0";
     }
+
+    /// <summary>A leaf table's status and flag read as its columns are (a table holding every person's row).</summary>
+    private static readonly WideRead AsWritten = new(x => $"{x}.s", x => $"{x}.p");
 
     /// <summary>The trial's table of its leaf tables' statuses and flags as words (<see cref="WriteOwnWords"/>).</summary>
     private const string OwnWordsTable = "elig_own";
