@@ -101,6 +101,33 @@ public sealed class CompilerTests
     }
 
     [Test]
+    public void A_pass_ORs_the_membership_words_of_the_rows_meeting_each_condition_and_keeps_its_rows_by_one_mask()
+    {
+        // A findings leaf whose filter is one set's bit and whose flag is "in the set AND a row condition" is that bit of
+        // the OR of the membership words of the person's rows meeting the condition: one aggregate per row condition, not
+        // a CASE per leaf on every row. The pass keeps the rows some leaf matches by one test of each word against the
+        // mask of its leaves' bits. Flags read before the pass is written (the active pregnancy conditions, read by the
+        // rule's own table) stay bits of the flag words. The differential tests check the answers.
+        var trial = Population.Trials["NCT07077486"];
+        var statements = OmopSqlCompiler.Compile(trial, SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql.Split(";\n");
+        string conditions = statements.Single(s => s.Contains("TEMP TABLE elig_g_condition_occurrence AS", StringComparison.Ordinal));
+        conditions.Should().Contain("bit_or(c.elig_k0) AS elig_v0", "the leaves with no row condition read the OR of every row's word");
+        System.Text.RegularExpressions.Regex.Matches(conditions, @"bit_or\(CASE WHEN c\.elig_ht\w+ THEN c\.elig_k0 ELSE CAST\(0 AS BIGINT\) END\) AS elig_v\d+").Count.Should().BeGreaterThan(1);
+        conditions.Should().NotMatchRegex(@"CASE WHEN c\.elig_mt\w+ AND c\.elig_ht0_1 THEN", "a plain membership flag is no CASE of its own");
+        conditions.Should().MatchRegex(@"\n  WHERE \(\(c\.elig_k0 & CAST\(\d+ AS BIGINT\)\) <> 0\)\n  GROUP BY");
+        conditions.Should().MatchRegex(@"bit_or\(CASE WHEN c\.elig_mt\w+_active AND c\.elig_ht\w+_active THEN CAST\(\d+ AS BIGINT\) ELSE CAST\(0 AS BIGINT\) END\) AS elig_w0");
+        statements.Where(s => System.Text.RegularExpressions.Regex.IsMatch(s, @"\(pregnancy\)[^\n]*\nCREATE")).Should().NotBeEmpty()
+            .And.OnlyContain(s => s.Contains("(elig_g_condition_occurrence.elig_w0 & ", StringComparison.Ordinal));
+        statements.Single(s => s.Contains("TEMP TABLE elig_state AS", StringComparison.Ordinal))
+            .Should().MatchRegex(@"\(\(elig_person\.elig_g_condition_occurrence__elig_v\d+ & CAST\(\d+ AS BIGINT\)\) <> 0\)");
+        // The drug pass's leaves test their set's bit in either word of the set rows' table: the rows are kept by one
+        // test of the two words OR-ed.
+        statements.Single(s => s.Contains("TEMP TABLE elig_g_drug_exposure AS", StringComparison.Ordinal))
+            .Should().Contain("(COALESCE(d_mv0.k0, 0) | COALESCE(d_mv1.k0, 0)) AS elig_r0")
+            .And.MatchRegex(@"\n  WHERE \(\(d\.elig_r0 & CAST\(\d+ AS BIGINT\)\) <> 0\)\n  GROUP BY");
+    }
+
+    [Test]
     public void The_same_trial_and_options_give_the_same_SQL()
     {
         var trial = Population.Trials["NCT07077486"];

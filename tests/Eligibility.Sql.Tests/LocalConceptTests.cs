@@ -58,7 +58,7 @@ public sealed class LocalConceptTests
         statements.Should().Contain(s => s.Contains("-- EXCL01 (condition)", StringComparison.Ordinal) && s.Contains(": in elig_g_condition_occurrence", StringComparison.Ordinal));
         statements.Should().NotContain(s => s.Contains("TEMP TABLE elig_n", StringComparison.Ordinal));
         statements.Single(s => s.Contains("TEMP TABLE elig_state AS", StringComparison.Ordinal))
-            .Should().MatchRegex(@"CASE WHEN EXISTS \(SELECT 1 FROM elig_set\d+\) THEN CASE WHEN \(\(elig_person\.elig_g_condition_occurrence__elig_w0 & ");
+            .Should().MatchRegex(@"CASE WHEN EXISTS \(SELECT 1 FROM elig_set\d+\) THEN CASE WHEN \(\(elig_person\.elig_g_condition_occurrence__elig_[wv]\d+ & ");
     }
 
     private static DuckDBConnection Database(bool withConcept)

@@ -57,6 +57,19 @@ internal sealed partial class OmopSqlWriter
 
         /// <summary>The name of each leaf's columns by its text with the name left out, so an identical leaf reads the same columns.</summary>
         public Dictionary<string, string> ByText { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The flags read before the group's statement is written (a rule's own table reading the pass): they stay bits of
+        /// the flag words (<c>elig_wW</c>), whatever the statement makes of the others.
+        /// </summary>
+        public HashSet<string> ReadEarly { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Set when the group's statement is written: each flag that is one membership bit of a row meeting one row
+        /// condition, by name, with the word the statement ORs those rows' membership words into (<c>elig_vJ</c>) and
+        /// the set's bit (<see cref="WriteGroups"/>). The other flags are bits of the flag words.
+        /// </summary>
+        public Dictionary<string, (string Column, long Bit)>? MembershipFlags { get; set; }
     }
 
     /// <summary>
@@ -240,15 +253,18 @@ internal sealed partial class OmopSqlWriter
     /// concept of the set, and the row is in the set by either column exactly when the bit is set in either word.
     /// Groups whose tests are not all over the same two columns keep their semi-joins.
     /// </summary>
-    /// <returns>The flags with every such test replaced, and the source to read the rows from (with their words).</returns>
-    private (string Flags, string Source) Memberships(LeafGroup g, string flags, string source)
+    /// <returns>
+    /// What replaces every such test in a text of the group's rows (the identity when the group keeps its semi-joins), and
+    /// the source to read the rows from (with their words).
+    /// </returns>
+    private (Func<string, string> Rewrite, string Source) Memberships(LeafGroup g, string flags, string source)
     {
         bool Own(string column) => column.StartsWith(g.Alias + ".", StringComparison.Ordinal);
         var pairs = PairTest.Matches(flags).Where(m => m.Groups["s1"].Value == m.Groups["s2"].Value && Own(m.Groups["c1"].Value) && Own(m.Groups["c2"].Value)).ToList();
         var columns = pairs.Select(m => (m.Groups["c1"].Value, m.Groups["c2"].Value)).Distinct().ToList();
         if (columns.Count != 1)
         {
-            return (flags, source);
+            return (t => t, source);
         }
 
         var sets = pairs.Select(m => m.Groups["s1"].Value).Distinct().ToList();
@@ -256,11 +272,11 @@ internal sealed partial class OmopSqlWriter
         string Replace(Match m) => m.Groups["s1"].Value == m.Groups["s2"].Value && (m.Groups["c1"].Value, m.Groups["c2"].Value) == columns[0]
             ? $"(({g.Alias}.elig_k{K(Place(m.Groups["s1"].Value).Word)} & CAST({Place(m.Groups["s1"].Value).Bit.ToString(CultureInfo.InvariantCulture)} AS BIGINT)) <> 0)"
             : m.Value;
-        string replaced = PairTest.Replace(flags, Replace);
-        if (SetTest.Matches(replaced).Any(m => Own(m.Groups["column"].Value)))
+        string Rewrite(string text) => PairTest.Replace(text, Replace);
+        if (SetTest.Matches(Rewrite(flags)).Any(m => Own(m.Groups["column"].Value)))
         {
             // A test of one column alone: not a bit of the OR-ed words.
-            return (flags, source);
+            return (t => t, source);
         }
 
         int words = ((sets.Count - 1) / SetsPerWord) + 1;
@@ -275,7 +291,7 @@ internal sealed partial class OmopSqlWriter
             GROUP BY u.concept_id
             """);
         string words2 = string.Concat(range.Select(w => $", (COALESCE({a}_mm0.k{K(w)}, 0) | COALESCE({a}_mm1.k{K(w)}, 0)) AS elig_k{K(w)}"));
-        return (replaced, $"""
+        return (Rewrite, $"""
             (SELECT {a}.*{words2} FROM {source} {a}
                 LEFT JOIN {table} {a}_mm0 ON {a}_mm0.concept_id = {columns[0].Item1}
                 LEFT JOIN {table} {a}_mm1 ON {a}_mm1.concept_id = {columns[0].Item2})
@@ -295,13 +311,13 @@ internal sealed partial class OmopSqlWriter
     /// second. The same answers as the two joins per set: the bit is set exactly when the set has a row for that concept,
     /// and the columns are that row's.
     /// </summary>
-    /// <returns>The text with every such read replaced, and the two joins (empty when no leaf reads set rows).</returns>
-    private (string Text, string Joins) SetRows(LeafGroup g, string text)
+    /// <returns>What replaces every such read in a text of the group's rows, and the two joins (empty when no leaf reads set rows).</returns>
+    private (Func<string, string> Rewrite, string Joins) SetRows(LeafGroup g)
     {
         var read = g.Leaves.SelectMany(l => l.Leaf.SetRowsRead).ToList();
         if (read.Count == 0)
         {
-            return (text, string.Empty);
+            return (t => t, string.Empty);
         }
 
         var on = read.Select(r => (r.Concept, r.Source)).Distinct().ToList();
@@ -324,22 +340,27 @@ internal sealed partial class OmopSqlWriter
             WHERE u.concept_id IS NOT NULL
             GROUP BY u.concept_id
             """);
-        foreach (var r in read.DistinctBy(r => r.A))
+        string Rewrite(string text)
         {
-            int i = sets.IndexOf(r.Set);
-            foreach (var (alias, join) in new[] { (r.A, a + "_mv0"), (r.B, a + "_mv1") })
+            foreach (var r in read.DistinctBy(r => r.A))
             {
-                string name = Regex.Escape(alias);
-                text = Regex.Replace(text, $@"\b{name}\.concept_id IS NOT NULL", $"((COALESCE({join}.k{K(i / SetsPerWord)}, 0) & {BitLiteral(i)}) <> 0)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
-                text = Regex.Replace(text, $@"\b{name}\.({string.Join("|", SetRowColumns)})\b", m => $"{join}.{m.Groups[1].Value}_{K(i)}", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
-                if (Regex.IsMatch(text, $@"\b{name}\.", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)))
+                int i = sets.IndexOf(r.Set);
+                foreach (var (alias, join) in new[] { (r.A, a + "_mv0"), (r.B, a + "_mv1") })
                 {
-                    throw new InvalidOperationException($"a leaf over {g.Key} reads a column of {alias} that the set rows' table does not have");
+                    string name = Regex.Escape(alias);
+                    text = Regex.Replace(text, $@"\b{name}\.concept_id IS NOT NULL", $"((COALESCE({join}.k{K(i / SetsPerWord)}, 0) & {BitLiteral(i)}) <> 0)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+                    text = Regex.Replace(text, $@"\b{name}\.({string.Join("|", SetRowColumns)})\b", m => $"{join}.{m.Groups[1].Value}_{K(i)}", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+                    if (Regex.IsMatch(text, $@"\b{name}\.", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)))
+                    {
+                        throw new InvalidOperationException($"a leaf over {g.Key} reads a column of {alias} that the set rows' table does not have");
+                    }
                 }
             }
+
+            return text;
         }
 
-        return (text, $"\n    LEFT JOIN {table} {a}_mv0 ON {a}_mv0.concept_id = {on[0].Concept} LEFT JOIN {table} {a}_mv1 ON {a}_mv1.concept_id = {on[0].Source}");
+        return (Rewrite, $"\n    LEFT JOIN {table} {a}_mv0 ON {a}_mv0.concept_id = {on[0].Concept} LEFT JOIN {table} {a}_mv1 ON {a}_mv1.concept_id = {on[0].Source}");
     }
 
     /// <summary>Each flag of the group's leaves by name, with its number in the order <see cref="WriteGroups"/> packs them into words.</summary>
@@ -369,7 +390,20 @@ internal sealed partial class OmopSqlWriter
         }
 
         var numbers = BitNumbers(g);
-        return StatusFlag.Replace(leaf.Status, m => FlagFromWords(table, numbers[m.Groups["name"].Value]));
+        return StatusFlag.Replace(leaf.Status, m =>
+        {
+            string flag = m.Groups["name"].Value;
+            if (g.MembershipFlags is null)
+            {
+                g.ReadEarly.Add(flag);
+            }
+            else if (g.MembershipFlags.TryGetValue(flag, out var v))
+            {
+                return $"(({table}.{v.Column} & CAST({v.Bit.ToString(CultureInfo.InvariantCulture)} AS BIGINT)) <> 0)";
+            }
+
+            return FlagFromWords(table, numbers[flag]);
+        });
     }
 
     /// <summary>The name of a group's table.</summary>
@@ -388,23 +422,32 @@ internal sealed partial class OmopSqlWriter
             string flags = string.Concat(g.Leaves.Select(l => $", {l.Leaf.Match} AS elig_m{l.Name}"))
                 + string.Concat(g.Leaves.SelectMany(l => l.Leaf.Rows).Select(r => $",\n    {r.Expression} AS {r.Name}"));
             string joins = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Joins).Distinct());
-            (flags, string source) = Memberships(g, flags, g.Source());
-            (flags, string rowJoins) = SetRows(g, flags);
+            var (members, source) = Memberships(g, flags, g.Source());
+            var (setRows, rowJoins) = SetRows(g);
+            string Rewrite(string text) => setRows(members(text));
+            flags = Rewrite(flags);
             joins += rowJoins;
-            string any = string.Join(" OR ", g.Leaves.Select(l => $"{a}.elig_m{l.Name}"));
             if (g.Leaves.FirstOrDefault(l => l.Leaf.Bits.Count > 0 && !l.Leaf.ReadFromWords) is { Leaf: not null } flagged)
             {
                 throw new InvalidOperationException($"the leaf {flagged.Name} over {g.Key} has flags but a status of its own");
             }
 
+            var matches = g.Leaves.ToDictionary(l => l.Name, l => Rewrite(l.Leaf.Match), StringComparer.Ordinal);
+            var (any, anyRows) = AnyMatch(g, matches);
+            flags += anyRows;
             var bits = g.Leaves.SelectMany(l => l.Leaf.Bits).ToList();
-            var words = bits.Select((b, i) => (b, i)).GroupBy(x => x.i / SetsPerWord).Select(w =>
+            var (membershipFlags, membershipWords) = MembershipWords(g, matches, Rewrite);
+            g.MembershipFlags = membershipFlags;
+            var wordBits = bits.Select((b, i) => (b, i)).Where(x => !membershipFlags.ContainsKey(x.b.Name)).GroupBy(x => x.i / SetsPerWord).ToList();
+            var words = wordBits.Select(w =>
                 $",\n    bit_or({string.Join("\n      + ", w.Select(x => $"CASE WHEN {x.b.Condition} THEN {BitLiteral(x.i)} ELSE CAST(0 AS BIGINT) END"))}) AS elig_w{K(w.Key)}");
             string aggregates = string.Concat(g.Leaves.SelectMany(l => l.Leaf.Aggregates).DistinctBy(x => x.Name).Select(x => $",\n    {x.Expression} AS {x.Name}"))
-                + string.Concat(words);
-            // The flag words (each word leaf's status is read from them, StatusFromWords); the other leaves a status and a
-            // flag column each.
-            string outputs = string.Concat(Enumerable.Range(0, bits.Count == 0 ? 0 : ((bits.Count - 1) / SetsPerWord) + 1).Select(w => $", g.elig_w{K(w)}"))
+                + string.Concat(words)
+                + string.Concat(membershipWords.Select(v => $",\n    {v.Aggregate} AS {v.Column}"));
+            // The flag words and membership words (each word leaf's status is read from them, StatusFromWords); the other
+            // leaves a status and a flag column each.
+            var wordColumns = wordBits.Select(w => $"elig_w{K(w.Key)}").Concat(membershipWords.Select(v => v.Column)).ToList();
+            string outputs = string.Concat(wordColumns.Select(c => $", g.{c}"))
                 + string.Concat(g.Leaves.Where(l => !l.Leaf.ReadFromWords).Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
             string grouped = $"""
                   SELECT {a}.person_id{aggregates}
@@ -414,8 +457,7 @@ internal sealed partial class OmopSqlWriter
                 """.TrimEnd();
             if (groups == shared.Groups)
             {
-                NoteBaseColumns(GroupTable(g), Enumerable.Range(0, bits.Count == 0 ? 0 : ((bits.Count - 1) / SetsPerWord) + 1).Select(w => $"elig_w{K(w)}")
-                    .Concat(g.Leaves.Where(l => !l.Leaf.ReadFromWords).SelectMany(l => new[] { $"s_{l.Name}", $"p_{l.Name}" })));
+                NoteBaseColumns(GroupTable(g), wordColumns.Concat(g.Leaves.Where(l => !l.Leaf.ReadFromWords).SelectMany(l => new[] { $"s_{l.Name}", $"p_{l.Name}" })));
             }
 
             Line($"-- {g.Leaves.Count.ToString(CultureInfo.InvariantCulture)} leaves over {g.Key} in one pass");
@@ -425,5 +467,110 @@ internal sealed partial class OmopSqlWriter
                 {grouped}) g
                 """);
         }
+    }
+
+    /// <summary>A leaf's row filter that is one bit of the group's membership word (<see cref="Memberships"/>), as it reads once rewritten.</summary>
+    private static readonly Regex MemberBit = new(@"^\(\((?<word>(?<alias>[a-z]\w*)\.elig_k\d+) & CAST\((?<bit>\d+) AS BIGINT\)\) <> 0\)( AND TRUE)?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+
+    /// <summary>A leaf's row filter that is one set's bit in either word of the set rows' table (<see cref="SetRows"/>), as it reads once rewritten.</summary>
+    private static readonly Regex RowBit = new(@"^\(\(\(COALESCE\((?<alias>[a-z]\w*)_mv0\.k(?<word>\d+), 0\) & CAST\((?<bit>\d+) AS BIGINT\)\) <> 0\) OR \(\(COALESCE\(\k<alias>_mv1\.k\k<word>, 0\) & CAST\(\k<bit> AS BIGINT\)\) <> 0\)\)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// The group's row filter, "some leaf matches the row", as the statement tests it: the leaves whose filter is one bit
+    /// of a membership word as one test of that word against the mask of their bits (<c>(x &amp; m1) &lt;&gt; 0 OR (x &amp; m2)
+    /// &lt;&gt; 0</c> is <c>(x &amp; (m1 | m2)) &lt;&gt; 0</c>), the others by their flags, instead of one test per leaf on
+    /// every row. For the set rows' table's two words, their OR is a row column (<c>elig_rW</c>).
+    /// </summary>
+    /// <returns>The filter, and the row columns it reads that the group's rows need.</returns>
+    private static (string Any, string Rows) AnyMatch(LeafGroup g, Dictionary<string, string> matches)
+    {
+        string a = g.Alias;
+        var masks = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rows = new List<string>();
+        var others = new List<string>();
+        foreach (var (name, _) in g.Leaves)
+        {
+            string match = matches[name];
+            string? word = null;
+            long bit = 0;
+            if (MemberBit.Match(match) is { Success: true } m && m.Groups["alias"].Value == a)
+            {
+                (word, bit) = (m.Groups["word"].Value, long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture));
+            }
+            else if (RowBit.Match(match) is { Success: true } r && r.Groups["alias"].Value == a)
+            {
+                string w = r.Groups["word"].Value;
+                word = $"{a}.elig_r{w}";
+                bit = long.Parse(r.Groups["bit"].Value, CultureInfo.InvariantCulture);
+                string row = $", (COALESCE({a}_mv0.k{w}, 0) | COALESCE({a}_mv1.k{w}, 0)) AS elig_r{w}";
+                if (!rows.Contains(row))
+                {
+                    rows.Add(row);
+                }
+            }
+
+            if (word is null)
+            {
+                others.Add(MatchFlag(a, name));
+            }
+            else
+            {
+                masks[word] = masks.GetValueOrDefault(word) | bit;
+            }
+        }
+
+        var tests = masks.Select(x => $"(({x.Key} & CAST({x.Value.ToString(CultureInfo.InvariantCulture)} AS BIGINT)) <> 0)").Concat(others);
+        return (string.Join(" OR ", tests), string.Concat(rows));
+    }
+
+    /// <summary>
+    /// The flags that are one membership bit of a row meeting one row condition (a leaf whose filter is one bit of a
+    /// membership word, <see cref="MemberBit"/>, and a flag "filter AND that row condition"), as words of their own: per
+    /// row condition and membership word, the OR of the words of the person's rows meeting the condition
+    /// (<c>bit_or(CASE WHEN condition THEN elig_kW ELSE 0 END)</c>, one aggregate for every leaf with that condition); the
+    /// flag is its set's bit of that word. The same answer as the flag's own bit: some row meets the condition and has the
+    /// set's bit exactly when the OR of those rows' words has it. Flags read before the statement is written stay bits of
+    /// the flag words (<see cref="LeafGroup.ReadEarly"/>).
+    /// </summary>
+    /// <returns>Each such flag's word column and bit, and each word's column and aggregate.</returns>
+    private static (Dictionary<string, (string Column, long Bit)> Flags, List<(string Column, string Aggregate)> Words) MembershipWords(
+        LeafGroup g, Dictionary<string, string> matches, Func<string, string> rewrite)
+    {
+        string a = g.Alias;
+        var flags = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
+        var words = new List<(string Column, string Aggregate)>();
+        var byCondition = new Dictionary<(string Condition, string Word), string>();
+        foreach (var (name, leaf) in g.Leaves)
+        {
+            if (MemberBit.Match(matches[name]) is not { Success: true } m || m.Groups["alias"].Value != a)
+            {
+                continue;
+            }
+
+            string word = m.Groups["word"].Value;
+            long bit = long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture);
+            foreach (var (flag, condition) in leaf.Bits)
+            {
+                string prefix = MatchFlag(a, name) + " AND " + a + ".";
+                if (g.ReadEarly.Contains(flag) || !condition.StartsWith(prefix, StringComparison.Ordinal)
+                    || leaf.Rows.FirstOrDefault(r => r.Name == condition[prefix.Length..]) is not { Name: not null } row)
+                {
+                    continue;
+                }
+
+                string rowCondition = rewrite(row.Expression);
+                if (!byCondition.TryGetValue((rowCondition, word), out string? column))
+                {
+                    column = "elig_v" + K(words.Count);
+                    byCondition.Add((rowCondition, word), column);
+                    string value = rowCondition == "TRUE" ? word : $"CASE WHEN {a}.{row.Name} THEN {word} ELSE CAST(0 AS BIGINT) END";
+                    words.Add((column, $"bit_or({value})"));
+                }
+
+                flags.Add(flag, (column, bit));
+            }
+        }
+
+        return (flags, words);
     }
 }
