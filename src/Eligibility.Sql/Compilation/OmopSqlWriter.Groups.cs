@@ -433,7 +433,7 @@ internal sealed partial class OmopSqlWriter
             }
 
             var matches = g.Leaves.ToDictionary(l => l.Name, l => Rewrite(l.Leaf.Match), StringComparer.Ordinal);
-            var (any, anyRows) = AnyMatch(g, matches);
+            var (inner, any, anyRows) = AnyMatch(g, matches);
             flags += anyRows;
             var bits = g.Leaves.SelectMany(l => l.Leaf.Bits).ToList();
             var (membershipFlags, membershipWords) = MembershipWords(g, matches, Rewrite);
@@ -451,8 +451,7 @@ internal sealed partial class OmopSqlWriter
                 + string.Concat(g.Leaves.Where(l => !l.Leaf.ReadFromWords).Select(l => $",\n  {l.Leaf.Status} AS s_{l.Name}, {l.Leaf.Pending} AS p_{l.Name}"));
             string grouped = $"""
                   SELECT {a}.person_id{aggregates}
-                  FROM (SELECT {a}.*{flags} FROM {source} {a}{joins} WHERE {g.Where}) {a}
-                  WHERE {any}
+                  FROM (SELECT {a}.*{flags} FROM {source} {a}{joins} WHERE {(inner is null ? g.Where : $"({g.Where}) AND ({inner})")}) {a}{(inner is null ? $"\n  WHERE {any}" : string.Empty)}
                   GROUP BY {a}.person_id
                 """.TrimEnd();
             if (groups == shared.Groups)
@@ -479,48 +478,58 @@ internal sealed partial class OmopSqlWriter
     /// The group's row filter, "some leaf matches the row", as the statement tests it: the leaves whose filter is one bit
     /// of a membership word as one test of that word against the mask of their bits (<c>(x &amp; m1) &lt;&gt; 0 OR (x &amp; m2)
     /// &lt;&gt; 0</c> is <c>(x &amp; (m1 | m2)) &lt;&gt; 0</c>), the others by their flags, instead of one test per leaf on
-    /// every row. For the set rows' table's two words, their OR is a row column (<c>elig_rW</c>).
+    /// every row. When every leaf's filter is such a bit, the test goes with the group's own condition on the source rows
+    /// (<paramref name="g"/>'s <c>Where</c>), so the rows no leaf reads are dropped before any leaf's row columns are
+    /// computed; else it is a filter on the rows with their flags, the set rows' two words OR-ed as a row column
+    /// (<c>elig_rW</c>).
     /// </summary>
-    /// <returns>The filter, and the row columns it reads that the group's rows need.</returns>
-    private static (string Any, string Rows) AnyMatch(LeafGroup g, Dictionary<string, string> matches)
+    /// <returns>The test on the source rows (or null), else the filter on the flagged rows and the row columns it reads.</returns>
+    private static (string? Inner, string Any, string Rows) AnyMatch(LeafGroup g, Dictionary<string, string> matches)
     {
         string a = g.Alias;
-        var masks = new Dictionary<string, long>(StringComparer.Ordinal);
+        var masks = new Dictionary<(string Inner, string Outer), long>();
         var rows = new List<string>();
         var others = new List<string>();
         foreach (var (name, _) in g.Leaves)
         {
             string match = matches[name];
-            string? word = null;
+            (string Inner, string Outer)? word = null;
             long bit = 0;
             if (MemberBit.Match(match) is { Success: true } m && m.Groups["alias"].Value == a)
             {
-                (word, bit) = (m.Groups["word"].Value, long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture));
+                word = (m.Groups["word"].Value, m.Groups["word"].Value);
+                bit = long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture);
             }
             else if (RowBit.Match(match) is { Success: true } r && r.Groups["alias"].Value == a)
             {
                 string w = r.Groups["word"].Value;
-                word = $"{a}.elig_r{w}";
+                string both = $"(COALESCE({a}_mv0.k{w}, 0) | COALESCE({a}_mv1.k{w}, 0))";
+                word = (both, $"{a}.elig_r{w}");
                 bit = long.Parse(r.Groups["bit"].Value, CultureInfo.InvariantCulture);
-                string row = $", (COALESCE({a}_mv0.k{w}, 0) | COALESCE({a}_mv1.k{w}, 0)) AS elig_r{w}";
+                string row = $", {both} AS elig_r{w}";
                 if (!rows.Contains(row))
                 {
                     rows.Add(row);
                 }
             }
 
-            if (word is null)
+            if (word is { } x)
             {
-                others.Add(MatchFlag(a, name));
+                masks[x] = masks.GetValueOrDefault(x) | bit;
             }
             else
             {
-                masks[word] = masks.GetValueOrDefault(word) | bit;
+                others.Add(MatchFlag(a, name));
             }
         }
 
-        var tests = masks.Select(x => $"(({x.Key} & CAST({x.Value.ToString(CultureInfo.InvariantCulture)} AS BIGINT)) <> 0)").Concat(others);
-        return (string.Join(" OR ", tests), string.Concat(rows));
+        string Test(string word, long mask) => $"(({word} & CAST({mask.ToString(CultureInfo.InvariantCulture)} AS BIGINT)) <> 0)";
+        if (others.Count == 0)
+        {
+            return (string.Join(" OR ", masks.Select(x => Test(x.Key.Inner, x.Value))), string.Empty, string.Empty);
+        }
+
+        return (null, string.Join(" OR ", masks.Select(x => Test(x.Key.Outer, x.Value)).Concat(others)), string.Concat(rows));
     }
 
     /// <summary>

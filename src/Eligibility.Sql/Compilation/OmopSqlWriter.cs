@@ -425,9 +425,12 @@ internal sealed partial class OmopSqlWriter
             {
                 string k = node.Index.ToString(CultureInfo.InvariantCulture);
                 var effective = node.Negated ? (node.Type == CriterionType.Inclusion ? CriterionType.Exclusion : CriterionType.Inclusion) : node.Type;
-                string passWhen = effective == CriterionType.Inclusion ? "2" : "0";
-                string outcome = $"CASE WHEN s_{k} = 1 THEN (CASE WHEN {PendingOf(node.Index)} THEN {OutcomeReview} ELSE {OutcomeUnknown} END) WHEN s_{k} = {passWhen} THEN {OutcomePass} ELSE {OutcomeFail} END";
-                return $"CAST(s_{k} * 4 + {outcome} AS BIGINT) * {PackWeight(i).ToString(CultureInfo.InvariantCulture)}";
+                bool inclusion = effective == CriterionType.Inclusion;
+                // The node's 4 bits already in place, a constant per status (and pending flag): no product or sum per node
+                // and row. A NULL status stays NULL, as it did in s × 4 + outcome.
+                string Digit(int status, int outcome) => $"CAST({((status * 4 + outcome) * PackWeight(i)).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+                return $"CASE WHEN s_{k} = 1 THEN (CASE WHEN {PendingOf(node.Index)} THEN {Digit(1, OutcomeReview)} ELSE {Digit(1, OutcomeUnknown)} END)"
+                    + $" WHEN s_{k} = 2 THEN {Digit(2, inclusion ? OutcomePass : OutcomeFail)} WHEN s_{k} = 0 THEN {Digit(0, inclusion ? OutcomeFail : OutcomePass)} END";
             });
             packs.Add($",\n  ({string.Join("\n    + ", terms)}) AS {PackColumn(first / NodesPerPack)}");
         }
@@ -443,10 +446,10 @@ internal sealed partial class OmopSqlWriter
         var counts = new List<string>();
         for (int i = 0; i < roots.Count; i++)
         {
-            string o = Unpacked(roots[i].Node.Index, status: false);
+            int index = roots[i].Node.Index;
             string n = i.ToString(CultureInfo.InvariantCulture);
-            counts.Add($"{dialect.CountWhere($"{o} = {OutcomeReview}")} AS review{n}, {dialect.CountWhere($"{o} = {OutcomeUnknown}")} AS unknown{n}, "
-                + $"{dialect.CountWhere($"{o} = {OutcomeFail}")} AS excluded{n}, {dialect.CountWhere($"first_failed > {n}")} AS remaining{n}");
+            counts.Add($"{dialect.CountWhere(OutcomeIs(index, OutcomeReview))} AS review{n}, {dialect.CountWhere(OutcomeIs(index, OutcomeUnknown))} AS unknown{n}, "
+                + $"{dialect.CountWhere(OutcomeIs(index, OutcomeFail))} AS excluded{n}, {dialect.CountWhere($"first_failed > {n}")} AS remaining{n}");
             attrition.Add($"SELECT {n} AS ordinal, {Text(roots[i].Criterion.Info.Id)} AS criterion_id, review{n} AS review, unknown{n} AS unknown, excluded{n} AS excluded, remaining{n} AS remaining FROM elig_counts");
         }
 
@@ -491,6 +494,18 @@ internal sealed partial class OmopSqlWriter
         string pack = PackColumn(position / NodesPerPack);
         string digit = $"({dialect.IntDiv(pack, PackWeight(position % NodesPerPack).ToString(CultureInfo.InvariantCulture))} % 16)";
         return status ? $"CAST({dialect.IntDiv(digit, "4")} AS INTEGER)" : $"CAST({digit} % 4 AS INTEGER)";
+    }
+
+    /// <summary>
+    /// Whether a node's packed outcome is <paramref name="outcome"/>: its two bits of the (non-negative) pack masked and
+    /// compared, <c>(kP &amp; 3·16^i) = outcome·16^i</c>, the same test as <see cref="Unpacked"/>'s digit without a division
+    /// and two remainders on every row.
+    /// </summary>
+    private string OutcomeIs(int index, int outcome)
+    {
+        int position = nodes.FindIndex(n => n.Index == index);
+        long weight = PackWeight(position % NodesPerPack);
+        return $"({PackColumn(position / NodesPerPack)} & CAST({(3 * weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)) = CAST({(outcome * weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
     }
 
     /// <summary>The table of outcomes and verdict as text, read by the script's last statement.</summary>
