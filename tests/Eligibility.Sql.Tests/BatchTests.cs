@@ -61,6 +61,13 @@ public sealed class BatchTests
             || s.Statement.Contains("TEMP TABLE elig_set", StringComparison.Ordinal) || s.Statement.Contains("TEMP TABLE elig_person ", StringComparison.Ordinal)
             || s.Statement.Contains("TEMP TABLE elig_g_condition_occurrence ", StringComparison.Ordinal) || s.Statement.Contains("TEMP TABLE elig_answers", StringComparison.Ordinal));
         compilations.Should().OnlyContain(c => c.Sql.Contains("TEMP TABLE elig_sets ", StringComparison.Ordinal) && c.Sql.Contains("TEMP TABLE elig_g_condition_occurrence ", StringComparison.Ordinal), "each script runs alone");
+        // The eGFR three trials compare (reported, else computed from creatinine) is one shared table of the two values;
+        // each trial's leaf reads it with its own bounds.
+        var values = shared.Statements.Select(s => System.Text.RegularExpressions.Regex.Match(s.Statement, @"TEMP TABLE (elig_cv\d+) ")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        values.Should().NotBeEmpty().And.OnlyHaveUniqueItems();
+        values.Should().Contain(v => own.Count(p => p.Statements.Any(s => s.Statement.Contains("FROM " + v + " ", StringComparison.Ordinal) || s.Statement.EndsWith("FROM " + v, StringComparison.Ordinal))) >= 3,
+            "three trials compare the same eGFR");
+        own.SelectMany(p => p.Statements).Should().NotContain(s => s.Statement.Contains("TEMP TABLE elig_cv", StringComparison.Ordinal));
 
         // The last trial's script, run alone on a fresh connection, gives what it gave after the others.
         using var fresh = Population.OpenDatabase();

@@ -64,6 +64,13 @@ internal sealed class OmopSqlShared
     /// <summary>The shared per-person tables joined once into <c>elig_base</c>, each with the columns it gives.</summary>
     public List<(string Table, IReadOnlyList<string> Columns)> BaseTables { get; } = new();
 
+    /// <summary>
+    /// The tables of a measurement's reported value and the value computed when none is reported (eGFR, creatinine
+    /// clearance) per person, one per distinct statement in the order first read, so the same values in several trials
+    /// are computed once (<c>elig_cvN</c>).
+    /// </summary>
+    public List<(string Table, string Body)> ComputedValues { get; } = new();
+
     /// <summary>Whether <c>elig_strength</c> has been written.</summary>
     public bool StrengthWritten { get; set; }
 }

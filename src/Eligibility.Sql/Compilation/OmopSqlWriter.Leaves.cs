@@ -191,13 +191,18 @@ internal sealed partial class OmopSqlWriter
             }
 
             // No reported value in the window: computed from the latest creatinine (and weight), else unknown (also
-            // the status of everyone with neither).
-            return Sparse($"""
+            // the status of everyone with neither). The two values are one shared table (the same statement in another
+            // trial reads it); each leaf compares them with its own bounds.
+            string values = ComputedValues($"""
                 {converted},
                 {Computed(compute, w, unit)}
-                SELECT person_id, CASE WHEN c.person_id IS NULL THEN (CASE WHEN k.x IS NULL THEN 1 WHEN {Satisfies(bounds, "k.x")} THEN 2 ELSE 0 END)
-                  WHEN c.x IS NULL THEN 1 WHEN {Satisfies(bounds, "c.x")} THEN 2 ELSE 0 END AS s, FALSE AS p
+                SELECT person_id, c.person_id IS NULL AS no_reported, c.x AS reported, k.x AS computed
                 FROM converted c FULL JOIN computed k USING (person_id)
+                """);
+            return Sparse($"""
+                SELECT person_id, CASE WHEN no_reported THEN (CASE WHEN computed IS NULL THEN 1 WHEN {Satisfies(bounds, "computed")} THEN 2 ELSE 0 END)
+                  WHEN reported IS NULL THEN 1 WHEN {Satisfies(bounds, "reported")} THEN 2 ELSE 0 END AS s, FALSE AS p
+                FROM {values}
                 """, "1", "FALSE");
         }
 

@@ -113,8 +113,9 @@ internal sealed partial class OmopSqlWriter
         }
 
         writers[0].sql = shared.Sets;
-        NoteInlinedFacts(shared, writers.Select(w => w.nodesSql.ToString()).Append(shared.Sets.ToString()));
+        NoteInlinedFacts(shared, writers.Select(w => w.nodesSql.ToString()).Append(shared.Sets.ToString()).Concat(shared.ComputedValues.Select(v => v.Body)));
         writers[0].WriteFacts();
+        writers[0].WriteComputedValues();
         writers[0].WriteAnswers();
         writers[0].WriteGroups(shared.Groups);
         writers[0].WriteBase();
@@ -127,6 +128,35 @@ internal sealed partial class OmopSqlWriter
 
         string prelude = shared.Head.ToString() + shared.Sets.ToString();
         return writers.Select(w => new OmopSqlCompilation(w.trialId, prelude, w.nodesSql.ToString(), w.nodes, w.unsupported)).ToList();
+    }
+
+    /// <summary>
+    /// The table of a reported and a computed value (<see cref="OmopSqlShared.ComputedValues"/>) for this statement: the
+    /// one already written the same way, else a new one, written into the shared part after the latest results it reads.
+    /// </summary>
+    private string ComputedValues(string body)
+    {
+        foreach (var (table, written) in shared.ComputedValues)
+        {
+            if (written == body)
+            {
+                return table;
+            }
+        }
+
+        string name = "elig_cv" + shared.ComputedValues.Count.ToString(CultureInfo.InvariantCulture);
+        shared.ComputedValues.Add((name, body));
+        return name;
+    }
+
+    /// <summary>The tables of <see cref="OmopSqlShared.ComputedValues"/>, into the shared part.</summary>
+    private void WriteComputedValues()
+    {
+        foreach (var (table, body) in shared.ComputedValues)
+        {
+            Line("-- per person the latest reported value of a measurement, and the value computed from other results when none is reported");
+            CreateTable(table, body);
+        }
     }
 
     /// <summary>The header comment and the persons, into the shared head.</summary>
