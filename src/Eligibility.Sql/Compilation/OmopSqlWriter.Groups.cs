@@ -471,6 +471,12 @@ internal sealed partial class OmopSqlWriter
     /// <summary>A leaf's row filter that is one bit of the group's membership word (<see cref="Memberships"/>), as it reads once rewritten.</summary>
     private static readonly Regex MemberBit = new(@"^\(\((?<word>(?<alias>[a-z]\w*)\.elig_k\d+) & CAST\((?<bit>\d+) AS BIGINT\)\) <> 0\)( AND TRUE)?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
 
+    /// <summary>The membership word (<c>alias.elig_kW</c>) and bit a leaf's rewritten row filter tests, when it is one bit of the group's word (<see cref="MemberBit"/>).</summary>
+    private static (string Word, long Bit)? OneMemberBit(LeafGroup g, string match) =>
+        MemberBit.Match(match) is { Success: true } m && m.Groups["alias"].Value == g.Alias
+            ? (m.Groups["word"].Value, long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture))
+            : null;
+
     /// <summary>A leaf's row filter that is one set's bit in either word of the set rows' table (<see cref="SetRows"/>), as it reads once rewritten.</summary>
     private static readonly Regex RowBit = new(@"^\(\(\(COALESCE\((?<alias>[a-z]\w*)_mv0\.k(?<word>\d+), 0\) & CAST\((?<bit>\d+) AS BIGINT\)\) <> 0\) OR \(\(COALESCE\(\k<alias>_mv1\.k\k<word>, 0\) & CAST\(\k<bit> AS BIGINT\)\) <> 0\)\)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
 
@@ -495,10 +501,10 @@ internal sealed partial class OmopSqlWriter
             string match = matches[name];
             (string Inner, string Outer)? word = null;
             long bit = 0;
-            if (MemberBit.Match(match) is { Success: true } m && m.Groups["alias"].Value == a)
+            if (OneMemberBit(g, match) is { } member)
             {
-                word = (m.Groups["word"].Value, m.Groups["word"].Value);
-                bit = long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture);
+                word = (member.Word, member.Word);
+                bit = member.Bit;
             }
             else if (RowBit.Match(match) is { Success: true } r && r.Groups["alias"].Value == a)
             {
@@ -551,13 +557,11 @@ internal sealed partial class OmopSqlWriter
         var byCondition = new Dictionary<(string Condition, string Word), string>();
         foreach (var (name, leaf) in g.Leaves)
         {
-            if (MemberBit.Match(matches[name]) is not { Success: true } m || m.Groups["alias"].Value != a)
+            if (OneMemberBit(g, matches[name]) is not var (word, bit))
             {
                 continue;
             }
 
-            string word = m.Groups["word"].Value;
-            long bit = long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture);
             foreach (var (flag, condition) in leaf.Bits)
             {
                 string prefix = MatchFlag(a, name) + " AND " + a + ".";
