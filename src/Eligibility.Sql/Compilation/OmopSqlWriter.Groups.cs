@@ -477,6 +477,13 @@ internal sealed partial class OmopSqlWriter
             ? (m.Groups["word"].Value, long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture))
             : null;
 
+    /// <summary>
+    /// A leaf's row filter that is one bit of the group's membership word and not others (a concept set with exceptions:
+    /// <c>((x &amp; b) &lt;&gt; 0) AND NOT ((x &amp; e1) &lt;&gt; 0) AND …</c>), as it reads once rewritten: the first bit is
+    /// necessary for the filter to hold.
+    /// </summary>
+    private static readonly Regex MemberBitExcept = new(@"^\(\((?<word>(?<alias>[a-z]\w*)\.elig_k\d+) & CAST\((?<bit>\d+) AS BIGINT\)\) <> 0\)( AND NOT \(\(\k<alias>\.elig_k\d+ & CAST\(\d+ AS BIGINT\)\) <> 0\))+$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+
     /// <summary>A leaf's row filter that is one set's bit in either word of the set rows' table (<see cref="SetRows"/>), as it reads once rewritten.</summary>
     private static readonly Regex RowBit = new(@"^\(\(\(COALESCE\((?<alias>[a-z]\w*)_mv0\.k(?<word>\d+), 0\) & CAST\((?<bit>\d+) AS BIGINT\)\) <> 0\) OR \(\(COALESCE\(\k<alias>_mv1\.k\k<word>, 0\) & CAST\(\k<bit> AS BIGINT\)\) <> 0\)\)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
 
@@ -487,7 +494,10 @@ internal sealed partial class OmopSqlWriter
     /// every row. When every leaf's filter is such a bit, the test goes with the group's own condition on the source rows
     /// (<paramref name="g"/>'s <c>Where</c>), so the rows no leaf reads are dropped before any leaf's row columns are
     /// computed; else it is a filter on the rows with their flags, the set rows' two words OR-ed as a row column
-    /// (<c>elig_rW</c>).
+    /// (<c>elig_rW</c>). When every leaf's status is read from the pass's words (no aggregate of its own), a leaf whose
+    /// filter is a set's bit with exceptions (<see cref="MemberBitExcept"/>) puts that bit in the mask: a row the mask
+    /// keeps that no leaf matches sets no flag (each flag tests its leaf's own filter) and, in a membership word, only the
+    /// bits of the sets it is in, so every status read is what it was without the row.
     /// </summary>
     /// <returns>The test on the source rows (or null), else the filter on the flagged rows and the row columns it reads.</returns>
     private static (string? Inner, string Any, string Rows) AnyMatch(LeafGroup g, Dictionary<string, string> matches)
@@ -496,6 +506,7 @@ internal sealed partial class OmopSqlWriter
         var masks = new Dictionary<(string Inner, string Outer), long>();
         var rows = new List<string>();
         var others = new List<string>();
+        bool wordsOnly = g.Leaves.All(l => l.Leaf.ReadFromWords && l.Leaf.Aggregates.Count == 0);
         foreach (var (name, _) in g.Leaves)
         {
             string match = matches[name];
@@ -505,6 +516,11 @@ internal sealed partial class OmopSqlWriter
             {
                 word = (member.Word, member.Word);
                 bit = member.Bit;
+            }
+            else if (wordsOnly && MemberBitExcept.Match(match) is { Success: true } e && e.Groups["alias"].Value == a)
+            {
+                word = (e.Groups["word"].Value, e.Groups["word"].Value);
+                bit = long.Parse(e.Groups["bit"].Value, CultureInfo.InvariantCulture);
             }
             else if (RowBit.Match(match) is { Success: true } r && r.Groups["alias"].Value == a)
             {
