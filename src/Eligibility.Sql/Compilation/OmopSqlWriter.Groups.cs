@@ -471,9 +471,12 @@ internal sealed partial class OmopSqlWriter
     /// <summary>A leaf's row filter that is one bit of the group's membership word (<see cref="Memberships"/>), as it reads once rewritten.</summary>
     private static readonly Regex MemberBit = new(@"^\(\((?<word>(?<alias>[a-z]\w*)\.elig_k\d+) & CAST\((?<bit>\d+) AS BIGINT\)\) <> 0\)( AND TRUE)?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
 
-    /// <summary>The membership word (<c>alias.elig_kW</c>) and bit a leaf's rewritten row filter tests, when it is one bit of the group's word (<see cref="MemberBit"/>).</summary>
-    private static (string Word, long Bit)? OneMemberBit(LeafGroup g, string match) =>
-        MemberBit.Match(match) is { Success: true } m && m.Groups["alias"].Value == g.Alias
+    /// <summary>
+    /// The membership word (<c>alias.elig_kW</c>) and bit a leaf's rewritten row filter tests first, when the filter has
+    /// the form of <paramref name="form"/> (<see cref="MemberBit"/> or <see cref="MemberBitExcept"/>) over the group's word.
+    /// </summary>
+    private static (string Word, long Bit)? OneMemberBit(LeafGroup g, string match, Regex form) =>
+        form.Match(match) is { Success: true } m && m.Groups["alias"].Value == g.Alias
             ? (m.Groups["word"].Value, long.Parse(m.Groups["bit"].Value, CultureInfo.InvariantCulture))
             : null;
 
@@ -512,15 +515,10 @@ internal sealed partial class OmopSqlWriter
             string match = matches[name];
             (string Inner, string Outer)? word = null;
             long bit = 0;
-            if (OneMemberBit(g, match) is { } member)
+            if ((OneMemberBit(g, match, MemberBit) ?? (wordsOnly ? OneMemberBit(g, match, MemberBitExcept) : null)) is { } member)
             {
                 word = (member.Word, member.Word);
                 bit = member.Bit;
-            }
-            else if (wordsOnly && MemberBitExcept.Match(match) is { Success: true } e && e.Groups["alias"].Value == a)
-            {
-                word = (e.Groups["word"].Value, e.Groups["word"].Value);
-                bit = long.Parse(e.Groups["bit"].Value, CultureInfo.InvariantCulture);
             }
             else if (RowBit.Match(match) is { Success: true } r && r.Groups["alias"].Value == a)
             {
@@ -573,14 +571,14 @@ internal sealed partial class OmopSqlWriter
         var byCondition = new Dictionary<(string Condition, string Word), string>();
         foreach (var (name, leaf) in g.Leaves)
         {
-            if (OneMemberBit(g, matches[name]) is not var (word, bit))
+            if (OneMemberBit(g, matches[name], MemberBit) is not var (word, bit))
             {
                 continue;
             }
 
+            string prefix = MatchFlag(a, name) + " AND " + a + ".";
             foreach (var (flag, condition) in leaf.Bits)
             {
-                string prefix = MatchFlag(a, name) + " AND " + a + ".";
                 if (g.ReadEarly.Contains(flag) || !condition.StartsWith(prefix, StringComparison.Ordinal)
                     || leaf.Rows.FirstOrDefault(r => r.Name == condition[prefix.Length..]) is not { Name: not null } row)
                 {
