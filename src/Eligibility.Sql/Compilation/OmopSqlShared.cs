@@ -28,6 +28,12 @@ internal sealed class OmopSqlShared
     /// <summary>The concept sets with local codes, by table name.</summary>
     public HashSet<string> LocalSets { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The concept sets, by table name, where some member has a dose length (<c>exposureLasts</c>): only their records'
+    /// ends are extended (in the others every <c>ext_months</c> is NULL, so the end is the record's own).
+    /// </summary>
+    public HashSet<string> WithLengths { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The fact tables some trial's leaves read, in the order first read.</summary>
     public List<string> FactsRead { get; } = new();
 

@@ -37,10 +37,13 @@ internal sealed partial class OmopSqlWriter
 
         var rows = new List<string>();
         var memberOrder = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool withLengths = false;
         foreach (var (system, code, member) in matcher.Entries())
         {
             bool prefix = CodeSystems.IsPrefixSystem(CodeSystems.Normalise(system));
-            var (months, days) = Parts(lasts(member));
+            var length = lasts(member);
+            withLengths |= length is not null;
+            var (months, days) = Parts(length);
             if (!memberOrder.TryGetValue(member, out int ordinal))
             {
                 ordinal = memberOrder.Count;
@@ -80,6 +83,11 @@ internal sealed partial class OmopSqlWriter
         string table = "elig_set" + shared.ByContent.Count.ToString(CultureInfo.InvariantCulture);
         shared.ByKey[key] = table;
         shared.ByContent[content] = table;
+        if (withLengths)
+        {
+            shared.WithLengths.Add(table);
+        }
+
         if (required && matcher.Entries().Any(e => CodeSystems.Normalise(e.System) == LocalSystem))
         {
             shared.LocalSets.Add(table);
@@ -133,6 +141,15 @@ internal sealed partial class OmopSqlWriter
     private static (string Months, string Days) Parts(IsoDuration? d) => d is { } x
         ? (((x.Years * 12) + x.Months).ToString(CultureInfo.InvariantCulture), ((x.Weeks * 7) + x.Days).ToString(CultureInfo.InvariantCulture))
         : ("NULL", "NULL");
+
+    /// <summary>
+    /// A drug record's <paramref name="end"/> extended by its set row's dose length (<paramref name="months"/>,
+    /// <paramref name="days"/>; none when NULL); the end itself when no member of the <paramref name="set"/> has a length
+    /// (no date arithmetic on every record: NCT07077486's drug pass spent 1.2 s of CPU on it at 1,000,000 persons).
+    /// </summary>
+    private string Extended(string set, string end, string months, string days) => shared.WithLengths.Contains(set)
+        ? $"CASE WHEN {months} IS NULL THEN {end} ELSE {AddDuration(end, months, days)} END"
+        : end;
 
     /// <summary><paramref name="date"/> plus a duration given as months and days (months first, clamped to month end).</summary>
     private string AddDuration(string date, string months, string days) => dialect.AddMonthsThenDays(date, months, days);
@@ -423,7 +440,7 @@ internal sealed partial class OmopSqlWriter
         (string Dosed, string Undecided, string Current) Record(System.Func<string, string> col)
         {
             string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
-            string extended = $"CASE WHEN {col("ext_months")} IS NULL THEN {end} ELSE {AddDuration(end, col("ext_months"), col("ext_days"))} END";
+            string extended = Extended(set, end, col("ext_months"), col("ext_days"));
             string lastExtended = $"LEAST({extended}, {Date(asOf)})";
             string current = $"{lastExtended} >= {Date(asOf)}";
             string hit = mode switch

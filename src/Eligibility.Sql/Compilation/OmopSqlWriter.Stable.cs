@@ -21,7 +21,7 @@ internal sealed partial class OmopSqlWriter
         string set = ConceptSet(rule.Concept);
         var w = Window(rule.Window!.Value);
         string end = $"COALESCE(d.drug_exposure_end_date, {Date(asOf)})";
-        string last = $"LEAST(CASE WHEN s.ext_months IS NULL THEN {end} ELSE {AddDuration(end, "s.ext_months", "s.ext_days")} END, {Date(asOf)})";
+        string last = $"LEAST({Extended(set, end, "s.ext_months", "s.ext_days")}, {Date(asOf)})";
         string dose = DailyDose(rule, "s.member");
         string join = StrengthJoin();
         string absent = rule.OnlyIfCurrent ? "2" : rule.AbsentUnknown ? "1" : "0";
