@@ -75,9 +75,9 @@ public sealed class SetRowsTests
     [Test]
     public void Only_a_set_with_a_dose_length_extends_its_records_ends()
     {
-        // "either" has a member with a dose length, "plain" has none: the pass extends the end of a record by the row of
-        // "either" (set 0's ext_months_0), never by the row of "plain" (its ext_months_1 is NULL in every row, so the record's end is its own);
-        // the answers are the ones above, on both engines.
+        // "either" has a member with a dose length, "plain" has none: the pass extends a record's end by its row of
+        // "either" (set 0's ext_months_0), never by its row of "plain" (ext_months_1 is NULL in every row, so the
+        // record's end is its own). The answers are the ones above, on both engines.
         string sql = OmopSqlCompiler.Compile(RuleCompiler.CompileText(Rules, "setrows.json").EnsureSuccess(), SqlDialect.DuckDb, new OmopSqlOptions { AsOf = Population.AsOf }).Sql;
         string pass = sql.Split(";\n").Single(s => s.Contains("TEMP TABLE elig_g_drug_exposure AS", StringComparison.Ordinal));
         pass.Should().Contain("ext_months_0").And.Contain("to_months(").And.NotContain("ext_months_1");

@@ -101,9 +101,6 @@ internal abstract class SqlDialectWriter
             $"PARTITION BY {string.Join(", ", group)} ORDER BY {date} DESC, {rowId} DESC",
             indent);
 
-    /// <summary>A column's name without its table alias (<c>x.person_id</c> → <c>person_id</c>).</summary>
-    protected static string Unqualified(string column) => column[(column.LastIndexOf('.') + 1)..];
-
     public virtual string StartsWith(string text, string prefix) => $"starts_with({text}, {prefix})";
 
     /// <summary>Runs of spaces as one, no leading or trailing space.</summary>
