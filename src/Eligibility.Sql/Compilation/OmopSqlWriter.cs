@@ -517,12 +517,18 @@ internal sealed partial class OmopSqlWriter
     /// <summary>The weight of the <paramref name="position"/>th node of a pack: 16 to that power.</summary>
     private static long PackWeight(int position) => 1L << (4 * position);
 
+    /// <summary>The packed column of elig_state holding node <paramref name="index"/>, and the node's weight in it.</summary>
+    private (string Pack, long Weight) PackPlace(int index)
+    {
+        int position = nodes.FindIndex(n => n.Index == index);
+        return (PackColumn(position / NodesPerPack), PackWeight(position % NodesPerPack));
+    }
+
     /// <summary>A node's status (0–2) or outcome code (0–3) read from elig_state's packs, by integer division.</summary>
     private string Unpacked(int index, bool status)
     {
-        int position = nodes.FindIndex(n => n.Index == index);
-        string pack = PackColumn(position / NodesPerPack);
-        string digit = $"({dialect.IntDiv(pack, PackWeight(position % NodesPerPack).ToString(CultureInfo.InvariantCulture))} % 16)";
+        var (pack, weight) = PackPlace(index);
+        string digit = $"({dialect.IntDiv(pack, weight.ToString(CultureInfo.InvariantCulture))} % 16)";
         return status ? $"CAST({dialect.IntDiv(digit, "4")} AS INTEGER)" : $"CAST({digit} % 4 AS INTEGER)";
     }
 
@@ -533,9 +539,8 @@ internal sealed partial class OmopSqlWriter
     /// </summary>
     private string OutcomeIs(int index, int outcome)
     {
-        int position = nodes.FindIndex(n => n.Index == index);
-        long weight = PackWeight(position % NodesPerPack);
-        return $"({PackColumn(position / NodesPerPack)} & CAST({(3 * weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)) = CAST({(outcome * weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+        var (pack, weight) = PackPlace(index);
+        return $"({pack} & CAST({(3 * weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)) = CAST({(outcome * weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
     }
 
     /// <summary>The table of outcomes and verdict as text, read by the script's last statement.</summary>
