@@ -115,8 +115,8 @@ internal abstract class SqlDialectWriter
     /// </summary>
     public virtual string CommentText(string text) => text.Replace(';', ',');
 
-    /// <summary>The number of rows meeting a condition.</summary>
-    public virtual string CountWhere(string condition) => $"count(*) FILTER (WHERE {condition})";
+    /// <summary>The sum of a count column over the rows meeting a condition, as a BIGINT: 0 when none does.</summary>
+    public virtual string SumWhere(string count, string condition) => $"COALESCE(CAST(sum({count}) FILTER (WHERE {condition}) AS BIGINT), 0)";
 
     /// <summary>The integer quotient of two non-negative integers (PostgreSQL's <c>/</c> on integers).</summary>
     public virtual string IntDiv(string dividend, string divisor) => $"({dividend} / {divisor})";
@@ -237,7 +237,7 @@ internal sealed class SparkDialect : SqlDialectWriter
 
     public override string TrimTrailingDots(string text) => $"trim(TRAILING '.' FROM {text})";
 
-    public override string CountWhere(string condition) => $"count_if({condition})";
+    public override string SumWhere(string count, string condition) => $"COALESCE(CAST(sum(CASE WHEN {condition} THEN {count} ELSE 0 END) AS BIGINT), 0)";
 
     public override string IntDiv(string dividend, string divisor) => $"({dividend} div {divisor})";
 }
