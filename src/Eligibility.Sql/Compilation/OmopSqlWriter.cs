@@ -528,18 +528,15 @@ internal sealed partial class OmopSqlWriter
     }
 
     /// <summary>
-    /// Whether a node's packed outcome is <paramref name="outcome"/>: its two bits of the (non-negative) pack, or of
-    /// <paramref name="column"/> holding that pack's bits, masked and compared, <c>(kP &amp; 3·16^i) = outcome·16^i</c>,
-    /// the same test as <see cref="Unpacked"/>'s digit without a division and two remainders.
+    /// Whether a node's packed outcome is <paramref name="outcome"/>: its two bits of <paramref name="column"/> (holding
+    /// the bits of the node's pack) masked and compared, <c>(kP &amp; 3·16^i) = outcome·16^i</c>, the same test as
+    /// <see cref="Unpacked"/>'s digit without a division and two remainders.
     /// </summary>
-    private string OutcomeIs(int index, int outcome, string? column = null)
-    {
-        var (pack, weight) = PackPlace(index);
-        return $"({column ?? pack} & {OutcomeMask(index)}) = CAST({(outcome * weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
-    }
+    private string OutcomeIs(int index, int outcome, string column) =>
+        $"({column} & CAST({OutcomeBits(index).ToString(CultureInfo.InvariantCulture)} AS BIGINT)) = CAST({(outcome * PackPlace(index).Weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
 
-    /// <summary>The mask of a node's outcome bits in its pack, as a BIGINT literal.</summary>
-    private string OutcomeMask(int index) => $"CAST({(3 * PackPlace(index).Weight).ToString(CultureInfo.InvariantCulture)} AS BIGINT)";
+    /// <summary>The mask of a node's outcome bits in its pack.</summary>
+    private long OutcomeBits(int index) => 3 * PackPlace(index).Weight;
 
     /// <summary>
     /// The attrition counts (<c>reviewI</c>, <c>unknownI</c>, <c>excludedI</c>, <c>remainingI</c> per criterion in protocol
@@ -553,7 +550,7 @@ internal sealed partial class OmopSqlWriter
         var parts = new List<string>();
         foreach (var pack in criteria.Select((c, i) => (Node: c, Ordinal: i)).GroupBy(c => PackPlace(c.Node.Index).Pack))
         {
-            long mask = pack.Sum(c => 3 * PackPlace(c.Node.Index).Weight);
+            long mask = pack.Sum(c => OutcomeBits(c.Node.Index));
             string w = $"({pack.Key} & CAST({mask.ToString(CultureInfo.InvariantCulture)} AS BIGINT))";
             string columns = string.Join(", ", pack.Select(c =>
             {
@@ -564,7 +561,7 @@ internal sealed partial class OmopSqlWriter
             parts.Add($"(SELECT {columns}\n  FROM (SELECT {w} AS w, count(*) AS n FROM elig_state GROUP BY {w}){dialect.DerivedAlias("g")}) c_{pack.Key}");
         }
 
-        string remaining = string.Join(", ", criteria.Select((c, i) => $"{dialect.SumWhere("n", $"f > {K(i)}")} AS remaining{K(i)}"));
+        string remaining = string.Join(", ", criteria.Select((_, i) => $"{dialect.SumWhere("n", $"f > {K(i)}")} AS remaining{K(i)}"));
         parts.Add($"(SELECT {remaining}\n  FROM (SELECT first_failed AS f, count(*) AS n FROM elig_state GROUP BY first_failed){dialect.DerivedAlias("g")}) c_f");
         return "SELECT *\nFROM " + string.Join("\nCROSS JOIN ", parts);
     }
