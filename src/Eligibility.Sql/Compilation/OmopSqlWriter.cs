@@ -466,10 +466,11 @@ internal sealed partial class OmopSqlWriter
         }
 
         string source = Combine(WriteWide());
+        var criteria = roots.Select(r => r.Node).ToList();
         CreateTable("elig_state", $"""
             SELECT person_id{string.Concat(packs)},
-              {Verdict(roots.Select(r => r.Node).ToList())} AS verdict,
-              {FirstFailed(roots.Select(r => r.Node).ToList())} AS first_failed
+              {Verdict(criteria)} AS verdict,
+              {FirstFailed(criteria)} AS first_failed
             FROM {source}
             """);
         var attrition = new List<string>();
@@ -485,7 +486,7 @@ internal sealed partial class OmopSqlWriter
         }
         else
         {
-            CreateTable("elig_counts", Counts(roots.Select(r => r.Node).ToList()));
+            CreateTable("elig_counts", Counts(criteria));
             CreateTable("elig_attrition", string.Join("\nUNION ALL\n", attrition));
         }
 
